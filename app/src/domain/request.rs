@@ -1,0 +1,211 @@
+//! The session-request record and its timeline, as the domain sees them.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::{Action, AgentId, ClientId, DomainError, RequestId, Status, Transition, apply};
+
+/// Who a request is assigned to. `me` is resolved to an agent at the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Assignee {
+    Unassigned,
+    Agent(AgentId),
+    /// A support client (team queue): all its member agents see the request as theirs.
+    Client(ClientId),
+}
+
+/// Who did something on the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    Agent(AgentId),
+    EndUser,
+    System,
+}
+
+/// How the end user reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EndUserClient {
+    Web,
+    Native,
+}
+
+/// An open question to the end user: may this agent connect?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prompt {
+    pub id: u32,
+    pub agent: AgentId,
+    pub agent_name: String,
+    pub asked_at: Timestamp,
+}
+
+/// What happened, for the audit trail. New variants go at the end (stored encoding).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    Created,
+    Edited {
+        fields: Vec<String>,
+    },
+    CheckedIn {
+        client: EndUserClient,
+        platform: String,
+    },
+    ConnectRequested {
+        prompt_id: u32,
+    },
+    AccessAllowed {
+        prompt_id: u32,
+    },
+    AccessDenied {
+        prompt_id: u32,
+    },
+    SessionStarted,
+    SessionEnded {
+        duration_ms: u64,
+    },
+    Closed,
+    Declined,
+    Reopened,
+    Expired,
+    InvitationQueued,
+}
+
+impl EventKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Created => "created",
+            EventKind::Edited { .. } => "edited",
+            EventKind::CheckedIn { .. } => "checked_in",
+            EventKind::ConnectRequested { .. } => "connect_requested",
+            EventKind::AccessAllowed { .. } => "access_allowed",
+            EventKind::AccessDenied { .. } => "access_denied",
+            EventKind::SessionStarted => "session_started",
+            EventKind::SessionEnded { .. } => "session_ended",
+            EventKind::Closed => "closed",
+            EventKind::Declined => "declined",
+            EventKind::Reopened => "reopened",
+            EventKind::Expired => "expired",
+            EventKind::InvitationQueued => "invitation_queued",
+        }
+    }
+}
+
+/// One entry of a request's timeline. Never rewritten once stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub kind: EventKind,
+    pub from: Status,
+    pub to: Status,
+}
+
+/// A session request. `status` is what was last stored; ask `status_at(now)` for the truth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRequest {
+    pub id: RequestId,
+    pub status: Status,
+    pub recipient_name: String,
+    pub recipient_email: Option<String>,
+    pub send_email: bool,
+    pub email_language: String,
+    pub comment: String,
+    pub scheduled_at: Option<Timestamp>,
+    /// IANA zone the schedule was entered in, for showing it back to people.
+    pub time_zone: Option<String>,
+    pub expires_at: Timestamp,
+    pub assignee: Assignee,
+    pub created_by: AgentId,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Bumped on reopen; the link token is derived from it, so the old link dies.
+    pub link_generation: u32,
+    pub prompt: Option<Prompt>,
+    pub prompt_seq: u32,
+    pub end_user_client: Option<EndUserClient>,
+    pub end_user_platform: Option<String>,
+    pub session_started_at: Option<Timestamp>,
+    pub session_ended_at: Option<Timestamp>,
+    /// Sum of all session durations, in milliseconds.
+    pub session_total_ms: u64,
+    /// Number of timeline events stored; the next event's sequence number.
+    pub event_count: u32,
+}
+
+impl SessionRequest {
+    /// The status as of `now`: an overdue open/waiting/ready request *is* expired, whether or
+    /// not the sweeper has written that down yet.
+    pub fn status_at(&self, now: Timestamp) -> Status {
+        if self.status.can_expire() && now >= self.expires_at {
+            Status::Expired
+        } else {
+            self.status
+        }
+    }
+
+    /// Runs `action` against the status as of `now`.
+    pub fn check(&self, action: Action, now: Timestamp) -> Result<Transition, DomainError> {
+        apply(self.status_at(now), action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(status: Status, expires_at: Timestamp) -> SessionRequest {
+        SessionRequest {
+            id: RequestId::from_u128(1),
+            status,
+            recipient_name: "Ada".into(),
+            recipient_email: None,
+            send_email: false,
+            email_language: "en".into(),
+            comment: String::new(),
+            scheduled_at: None,
+            time_zone: None,
+            expires_at,
+            assignee: Assignee::Unassigned,
+            created_by: AgentId::from_u128(2),
+            created_at: Timestamp::UNIX_EPOCH,
+            updated_at: Timestamp::UNIX_EPOCH,
+            link_generation: 0,
+            prompt: None,
+            prompt_seq: 0,
+            end_user_client: None,
+            end_user_platform: None,
+            session_started_at: None,
+            session_ended_at: None,
+            session_total_ms: 0,
+            event_count: 0,
+        }
+    }
+
+    #[test]
+    fn overdue_request_is_expired_for_reads_and_actions() {
+        let exp = Timestamp::from_second(1_000).unwrap();
+        let after = Timestamp::from_second(1_001).unwrap();
+        let before = Timestamp::from_second(999).unwrap();
+        for s in [Status::Open, Status::Waiting, Status::Ready] {
+            let r = request(s, exp);
+            assert_eq!(r.status_at(before), s);
+            assert_eq!(r.status_at(exp), Status::Expired);
+            assert_eq!(r.status_at(after), Status::Expired);
+            assert!(r.check(Action::CheckIn, after).is_err());
+            assert_eq!(r.check(Action::Reopen, after).unwrap().to, Status::Open);
+        }
+    }
+
+    #[test]
+    fn expiry_never_cuts_a_session_or_touches_finished_requests() {
+        let exp = Timestamp::from_second(1_000).unwrap();
+        let after = Timestamp::from_second(5_000).unwrap();
+        assert_eq!(
+            request(Status::InSession, exp).status_at(after),
+            Status::InSession
+        );
+        assert_eq!(
+            request(Status::Closed, exp).status_at(after),
+            Status::Closed
+        );
+    }
+}

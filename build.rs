@@ -1,0 +1,165 @@
+//! Builds the portal's hydrate bundle (the `app` crate for wasm32 with its `hydrate` feature)
+//! and generates its JS glue, so that plain `cargo build` yields one binary with the bundle
+//! embedded. See shared/BUILD.md for why this is not cargo-leptos.
+//!
+//! The nested cargo gets its own target dir (the outer build holds the lock on ours) and an
+//! environment cleaned of what cargo sets for build scripts, which would otherwise leak the
+//! outer build's features and flags into it.
+//!
+//! `BECKON_SKIP_WASM=1` writes empty placeholders instead (fast `cargo check` / IDEs).
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The name Leptos' hydration script asks for: `/pkg/beckon.js`, `/pkg/beckon_bg.wasm`.
+const OUTPUT_NAME: &str = "beckon";
+
+fn main() {
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
+    let pkg_dir = out_dir.join("pkg");
+    fs::create_dir_all(&pkg_dir).expect("create OUT_DIR/pkg");
+
+    for path in [
+        "app/src",
+        "app/Cargo.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+    ] {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    println!("cargo:rerun-if-env-changed=BECKON_SKIP_WASM");
+
+    let js = pkg_dir.join(format!("{OUTPUT_NAME}.js"));
+    let wasm = pkg_dir.join(format!("{OUTPUT_NAME}_bg.wasm"));
+    if env::var_os("BECKON_SKIP_WASM").is_some_and(|v| v != "0") {
+        println!("cargo:warning=BECKON_SKIP_WASM is set: the portal bundle is a placeholder");
+        fs::write(&js, b"").expect("write placeholder");
+        fs::write(&wasm, b"").expect("write placeholder");
+        return;
+    }
+
+    ensure_wasm_target();
+    println!("cargo:warning=building the portal's WASM bundle (about a minute on a cold cache)");
+    let target_dir = wasm_target_dir(&out_dir);
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(&manifest_dir)
+        .args(["build", "-p", "app", "--lib", "--features", "hydrate"])
+        .args(["--target", WASM_TARGET, "--profile", "wasm-release"])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    scrub_build_script_env(&mut cmd);
+    let status = cmd
+        .status()
+        .expect("run the nested cargo for the WASM bundle");
+    if !status.success() {
+        panic!("building the WASM bundle failed (see the nested cargo output above)");
+    }
+
+    let input = target_dir
+        .join(WASM_TARGET)
+        .join("wasm-release")
+        .join("app.wasm");
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(&input)
+        .web(true)
+        .expect("wasm-bindgen web target")
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .out_name(OUTPUT_NAME);
+    bindgen
+        .generate(&pkg_dir)
+        .unwrap_or_else(|e| panic!("wasm-bindgen failed on {}: {e}", input.display()));
+    assert!(js.exists() && wasm.exists(), "wasm-bindgen wrote no bundle");
+}
+
+/// `<target>/wasm`, next to the outer build's profile directories.
+fn wasm_target_dir(out_dir: &Path) -> PathBuf {
+    // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out (or with a triple in between).
+    out_dir
+        .ancestors()
+        .find(|p| p.join("CACHEDIR.TAG").exists())
+        .map(|target| target.join("wasm"))
+        .unwrap_or_else(|| out_dir.join("wasm-target"))
+}
+
+/// RUSTUP_AUTO_INSTALL=0 on these machines means rust-toolchain.toml's `targets` is not
+/// installed by itself; a fresh checkout must still build with one command.
+fn ensure_wasm_target() {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if let Some(sysroot) = &sysroot {
+        if Path::new(sysroot)
+            .join("lib/rustlib")
+            .join(WASM_TARGET)
+            .exists()
+        {
+            return;
+        }
+    }
+    println!("cargo:warning=installing the {WASM_TARGET} target with rustup");
+    match Command::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .status()
+    {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            panic!("`rustup target add {WASM_TARGET}` failed ({s}); install it and build again")
+        }
+        Err(_) => panic!(
+            "the {WASM_TARGET} target is missing and rustup was not found: \
+             install the target for your toolchain, or set BECKON_SKIP_WASM=1 for a build without the portal bundle"
+        ),
+    }
+}
+
+/// Removes what cargo sets for build scripts, so the nested build is a plain one.
+fn scrub_build_script_env(cmd: &mut Command) {
+    const EXACT: &[&str] = &[
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_BUILD_TARGET",
+        "CARGO_MAKEFLAGS",
+        "MAKEFLAGS",
+        "MFLAGS",
+        "OUT_DIR",
+        "TARGET",
+        "HOST",
+        "PROFILE",
+        "OPT_LEVEL",
+        "DEBUG",
+        "NUM_JOBS",
+        "CARGO_PKG_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "LEPTOS_OUTPUT_NAME",
+        "CARGO_TARGET_DIR",
+    ];
+    const PREFIXES: &[&str] = &[
+        "CARGO_FEATURE_",
+        "CARGO_CFG_",
+        "CARGO_MANIFEST_",
+        "CARGO_PKG_",
+    ];
+    for key in EXACT {
+        cmd.env_remove(key);
+    }
+    for (key, _) in env::vars_os() {
+        let key = key.to_string_lossy();
+        if PREFIXES.iter().any(|p| key.starts_with(p)) {
+            cmd.env_remove(key.as_ref());
+        }
+    }
+}

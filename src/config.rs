@@ -1,0 +1,417 @@
+//! Settings: read and validated once at start-up, then passed down. Layers, later wins:
+//! built-in defaults → `beckon.toml` (or `--config FILE`) → `BECKON_*` environment variables.
+//! A bad value stops start-up with one line naming the setting; unknown file keys only warn.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use url::Url;
+
+/// One setting: its key in `beckon.toml` and its environment variable.
+struct Key {
+    file: &'static str,
+    env: &'static str,
+}
+
+const KEYS: &[Key] = &[
+    Key {
+        file: "listen",
+        env: "BECKON_LISTEN",
+    },
+    Key {
+        file: "data_dir",
+        env: "BECKON_DATA_DIR",
+    },
+    Key {
+        file: "public_url",
+        env: "BECKON_PUBLIC_URL",
+    },
+    Key {
+        file: "smtp_url",
+        env: "BECKON_SMTP_URL",
+    },
+    Key {
+        file: "mail_from",
+        env: "BECKON_MAIL_FROM",
+    },
+    Key {
+        file: "tls_cert",
+        env: "BECKON_TLS_CERT",
+    },
+    Key {
+        file: "tls_key",
+        env: "BECKON_TLS_KEY",
+    },
+    Key {
+        file: "log_format",
+        env: "BECKON_LOG_FORMAT",
+    },
+    Key {
+        file: "organisation",
+        env: "BECKON_ORGANISATION",
+    },
+    Key {
+        file: "default_expiry",
+        env: "BECKON_DEFAULT_EXPIRY",
+    },
+    Key {
+        file: "max_expiry",
+        env: "BECKON_MAX_EXPIRY",
+    },
+    Key {
+        file: "login_attempts_per_minute",
+        env: "BECKON_LOGIN_ATTEMPTS_PER_MINUTE",
+    },
+    Key {
+        file: "link_lookups_per_minute",
+        env: "BECKON_LINK_LOOKUPS_PER_MINUTE",
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A value that must never be printed (it may hold a password).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(pub T);
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Base of links in mails and API responses, without a trailing slash.
+    pub public_url: Url,
+    /// `None`: mails are written as `.eml` files under the data directory.
+    pub smtp_url: Option<Secret<Url>>,
+    pub mail_from: String,
+    pub tls: Option<TlsFiles>,
+    pub log_format: LogFormat,
+    /// Shown to end users: who is asking for access.
+    pub organisation: String,
+    pub default_expiry: Duration,
+    pub max_expiry: Duration,
+    pub login_attempts_per_minute: u32,
+    pub link_lookups_per_minute: u32,
+}
+
+/// A setting that cannot be used; its `Display` is the one line start-up prints.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid setting {setting}: {message}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub message: String,
+}
+
+/// Where a raw value came from, for naming it in errors.
+#[derive(Clone)]
+struct Raw {
+    value: String,
+    source: String,
+}
+
+impl Config {
+    /// Loads the layers. `file`: an explicit `--config` (must exist); `None` reads
+    /// `beckon.toml` in the working directory if present. `env` looks up a variable.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(Config, Vec<String>), ConfigError> {
+        let mut warnings = Vec::new();
+        let mut raw: BTreeMap<&'static str, Raw> = BTreeMap::new();
+
+        let (path, required) = match file {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("beckon.toml"), false),
+        };
+        let shown = path.display().to_string();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let table: toml::Table =
+                    text.parse().map_err(|e: toml::de::Error| ConfigError {
+                        setting: shown.clone(),
+                        message: e.message().to_owned(),
+                    })?;
+                for (name, value) in table {
+                    let Some(key) = KEYS.iter().find(|k| k.file == name) else {
+                        warnings.push(format!("{shown}: unknown setting `{name}` ignored"));
+                        continue;
+                    };
+                    let value = match value {
+                        toml::Value::String(s) => s,
+                        toml::Value::Integer(i) => i.to_string(),
+                        toml::Value::Boolean(b) => b.to_string(),
+                        other => {
+                            return Err(ConfigError {
+                                setting: format!("{} in {shown}", key.file),
+                                message: format!(
+                                    "expected a string or number, found {}",
+                                    other.type_str()
+                                ),
+                            });
+                        }
+                    };
+                    raw.insert(
+                        key.file,
+                        Raw {
+                            value,
+                            source: format!("{} in {shown}", key.file),
+                        },
+                    );
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {}
+            Err(e) => {
+                return Err(ConfigError {
+                    setting: "--config".into(),
+                    message: format!("cannot read {shown}: {e}"),
+                });
+            }
+        }
+        for key in KEYS {
+            if let Some(value) = env(key.env) {
+                raw.insert(
+                    key.file,
+                    Raw {
+                        value,
+                        source: key.env.to_owned(),
+                    },
+                );
+            }
+        }
+        Ok((Self::from_raw(&raw)?, warnings))
+    }
+
+    fn from_raw(raw: &BTreeMap<&'static str, Raw>) -> Result<Config, ConfigError> {
+        let get = |k: &str| raw.get(k).filter(|r| !r.value.trim().is_empty());
+        fn bad(r: &Raw, message: impl Into<String>) -> ConfigError {
+            ConfigError {
+                setting: r.source.clone(),
+                message: message.into(),
+            }
+        }
+
+        let listen = match get("listen") {
+            Some(r) => r.value.trim().parse::<SocketAddr>().map_err(|_| {
+                bad(
+                    r,
+                    format!("`{}` is not an address like 127.0.0.1:8080", r.value),
+                )
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let data_dir = get("data_dir").map_or_else(
+            || PathBuf::from("./beckon-data"),
+            |r| PathBuf::from(&r.value),
+        );
+
+        let tls = match (get("tls_cert"), get("tls_key")) {
+            (Some(c), Some(k)) => {
+                for r in [c, k] {
+                    if !Path::new(&r.value).is_file() {
+                        return Err(bad(r, format!("no readable file at {}", r.value)));
+                    }
+                }
+                Some(TlsFiles {
+                    cert: c.value.clone().into(),
+                    key: k.value.clone().into(),
+                })
+            }
+            (Some(r), None) | (None, Some(r)) => {
+                return Err(bad(
+                    r,
+                    "BECKON_TLS_CERT and BECKON_TLS_KEY must be set together",
+                ));
+            }
+            (None, None) => None,
+        };
+
+        let public_url = match get("public_url") {
+            Some(r) => {
+                let url =
+                    Url::parse(r.value.trim()).map_err(|e| bad(r, format!("not a URL: {e}")))?;
+                if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                    return Err(bad(r, "must be an http:// or https:// URL with a host"));
+                }
+                url
+            }
+            None => {
+                let host = match listen.ip() {
+                    ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST).to_string(),
+                    IpAddr::V6(ip) => format!("[{ip}]"),
+                    ip => ip.to_string(),
+                };
+                let scheme = if tls.is_some() { "https" } else { "http" };
+                Url::parse(&format!("{scheme}://{host}:{}", listen.port()))
+                    .expect("derived URL is valid")
+            }
+        };
+
+        let smtp_url = match get("smtp_url") {
+            Some(r) => {
+                // Never echo the value: it may carry a password.
+                let url = Url::parse(r.value.trim())
+                    .map_err(|_| bad(r, "not a URL like smtp://user:pass@host:587?tls=starttls"))?;
+                if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
+                    return Err(bad(r, "must be an smtp:// or smtps:// URL with a host"));
+                }
+                Some(Secret(url))
+            }
+            None => None,
+        };
+        let mail_from = match get("mail_from") {
+            Some(r) => {
+                let v = r.value.trim();
+                if !email_address::EmailAddress::is_valid(v) {
+                    return Err(bad(r, format!("`{v}` is not an email address")));
+                }
+                v.to_owned()
+            }
+            None => format!("beckon@{}", public_url.host_str().unwrap_or("localhost")),
+        };
+
+        let log_format = match get("log_format").map(|r| (r, r.value.trim().to_ascii_lowercase())) {
+            None => LogFormat::Text,
+            Some((_, v)) if v == "text" => LogFormat::Text,
+            Some((_, v)) if v == "json" => LogFormat::Json,
+            Some((r, _)) => return Err(bad(r, "must be `text` or `json`")),
+        };
+        let organisation = match get("organisation") {
+            Some(r) if r.value.chars().any(char::is_control) || r.value.len() > 200 => {
+                return Err(bad(r, "must be one line of at most 200 characters"));
+            }
+            Some(r) => r.value.trim().to_owned(),
+            None => "Beckon".to_owned(),
+        };
+
+        let duration = |k: &str, default: Duration| -> Result<Duration, ConfigError> {
+            match get(k) {
+                None => Ok(default),
+                Some(r) => match humantime::parse_duration(r.value.trim()) {
+                    Ok(d) if d >= Duration::from_secs(1) => Ok(d),
+                    Ok(_) => Err(bad(r, "must be at least one second")),
+                    Err(_) => Err(bad(
+                        r,
+                        format!("`{}` is not a duration like 7d or 12h", r.value),
+                    )),
+                },
+            }
+        };
+        let default_expiry = duration("default_expiry", Duration::from_secs(7 * 86_400))?;
+        let max_expiry = duration("max_expiry", Duration::from_secs(30 * 86_400))?;
+        if default_expiry > max_expiry {
+            let r = get("default_expiry")
+                .or(get("max_expiry"))
+                .expect("one was set");
+            return Err(bad(
+                r,
+                "the default expiry is longer than the maximum expiry",
+            ));
+        }
+
+        let per_minute = |k: &str, default: u32| -> Result<u32, ConfigError> {
+            match get(k) {
+                None => Ok(default),
+                Some(r) => match r.value.trim().parse::<u32>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(bad(r, "must be a whole number above 0")),
+                },
+            }
+        };
+        Ok(Config {
+            listen,
+            data_dir,
+            public_url,
+            smtp_url,
+            mail_from,
+            tls,
+            log_format,
+            organisation,
+            default_expiry,
+            max_expiry,
+            login_attempts_per_minute: per_minute("login_attempts_per_minute", 10)?,
+            link_lookups_per_minute: per_minute("link_lookups_per_minute", 120)?,
+        })
+    }
+
+    /// The embedded defaults, with the data directory elsewhere (tests, tools).
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Config {
+        let (mut config, _) =
+            Config::load(Some(Path::new("/dev/null")), |_| None).expect("defaults are valid");
+        config.data_dir = data_dir.into();
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_env(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::load(Some(Path::new("/dev/null")), |k| vars.get(k).cloned()).map(|(c, _)| c)
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = load_env(&[]).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(c.data_dir, PathBuf::from("./beckon-data"));
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(c.smtp_url.is_none());
+        assert!(c.tls.is_none());
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting() {
+        let e = load_env(&[("BECKON_LISTEN", "nonsense")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_LISTEN");
+        assert!(
+            e.to_string().starts_with("invalid setting BECKON_LISTEN:"),
+            "{e}"
+        );
+        let e = load_env(&[("BECKON_TLS_CERT", "/nope.pem")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_TLS_CERT");
+        let e = load_env(&[("BECKON_SMTP_URL", "http://user:hunter2@x")]).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn env_overrides_file_and_unknown_keys_warn() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("beckon.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nmax_expiry = \"2d\"\ncolour = \"blue\"\n",
+        )
+        .unwrap();
+        let (c, warnings) = Config::load(Some(&file), |k| {
+            (k == "BECKON_LISTEN").then(|| "127.0.0.1:9001".to_owned())
+        })
+        .unwrap();
+        assert_eq!(c.listen.port(), 9001);
+        assert_eq!(c.max_expiry, Duration::from_secs(2 * 86_400));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("colour"));
+    }
+}

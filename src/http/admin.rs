@@ -1,0 +1,148 @@
+//! Sign-in, the signed-in agent, and the admin routes for agents and clients.
+
+use app::domain::{AgentId, ClientId};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::auth::{Authed, cleared_cookie, session_cookie};
+use super::error::ApiResult;
+use super::extract::{ApiJson, ClientIp};
+use super::json::{AgentJson, ClientJson, LoginJson};
+use super::requests::path_id;
+use crate::service::{AgentPatch, ClientPatch, NewAgent, NewClient};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+    responses((status = 200, body = LoginJson), (status = 401, body = super::ErrorJson), (status = 429, body = super::ErrorJson)))]
+pub async fn login(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Response> {
+    let (token, agent) = st
+        .svc
+        .run(move |s| s.login(ip, &body.email, &body.password))
+        .await?;
+    let cookie = session_cookie(&token, st.secure_cookies);
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginJson {
+            token,
+            agent: (&agent).into(),
+        }),
+    )
+        .into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401)))]
+pub async fn logout(State(st): State<AppState>, auth: Authed) -> ApiResult<Response> {
+    st.svc.run(move |s| s.logout(&auth.token)).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cleared_cookie(st.secure_cookies))],
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = AgentJson), (status = 401)))]
+pub async fn me(auth: Authed) -> Json<AgentJson> {
+    Json((&auth.agent).into())
+}
+
+#[utoipa::path(get, path = "/api/v1/agents", tag = "admin", responses((status = 200, body = [AgentJson]), (status = 403)))]
+pub async fn list_agents(
+    State(st): State<AppState>,
+    auth: Authed,
+) -> ApiResult<Json<Vec<AgentJson>>> {
+    Ok(Json(
+        st.svc
+            .list_agents(&auth.agent)?
+            .iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/agents", tag = "admin", request_body = NewAgent,
+    responses((status = 201, body = AgentJson), (status = 400, body = super::ErrorJson), (status = 403), (status = 409)))]
+pub async fn create_agent(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiJson(body): ApiJson<NewAgent>,
+) -> ApiResult<(StatusCode, Json<AgentJson>)> {
+    let agent = st
+        .svc
+        .run(move |s| s.create_agent(&auth.agent, body))
+        .await?;
+    Ok((StatusCode::CREATED, Json((&agent).into())))
+}
+
+#[utoipa::path(patch, path = "/api/v1/agents/{id}", tag = "admin", request_body = AgentPatch,
+    responses((status = 200, body = AgentJson), (status = 400), (status = 403), (status = 404), (status = 409)))]
+pub async fn update_agent(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AgentPatch>,
+) -> ApiResult<Json<AgentJson>> {
+    let id: AgentId = path_id(&id)?;
+    let agent = st
+        .svc
+        .run(move |s| s.update_agent(&auth.agent, id, body))
+        .await?;
+    Ok(Json((&agent).into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/clients", tag = "admin", responses((status = 200, body = [ClientJson]), (status = 403)))]
+pub async fn list_clients(
+    State(st): State<AppState>,
+    auth: Authed,
+) -> ApiResult<Json<Vec<ClientJson>>> {
+    Ok(Json(
+        st.svc
+            .list_clients(&auth.agent)?
+            .iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/clients", tag = "admin", request_body = NewClient,
+    responses((status = 201, body = ClientJson), (status = 400), (status = 403)))]
+pub async fn create_client(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiJson(body): ApiJson<NewClient>,
+) -> ApiResult<(StatusCode, Json<ClientJson>)> {
+    let client = st
+        .svc
+        .run(move |s| s.create_client(&auth.agent, body))
+        .await?;
+    Ok((StatusCode::CREATED, Json((&client).into())))
+}
+
+#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "admin", request_body = ClientPatch,
+    responses((status = 200, body = ClientJson), (status = 400), (status = 403), (status = 404)))]
+pub async fn update_client(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ClientPatch>,
+) -> ApiResult<Json<ClientJson>> {
+    let id: ClientId = path_id(&id)?;
+    let client = st
+        .svc
+        .run(move |s| s.update_client(&auth.agent, id, body))
+        .await?;
+    Ok(Json((&client).into()))
+}

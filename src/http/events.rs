@@ -1,0 +1,39 @@
+//! `GET /api/v1/events`: server push of status changes, for agents who may view requests.
+
+use std::convert::Infallible;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use futures_util::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::AppState;
+use super::auth::Authed;
+use super::error::{ApiError, ApiResult};
+use super::json::ChangeJson;
+
+#[utoipa::path(get, path = "/api/v1/events", tag = "session-requests",
+    responses((status = 200, description = "text/event-stream of ChangeJson", content_type = "text/event-stream"), (status = 401), (status = 403)))]
+pub async fn stream(
+    State(st): State<AppState>,
+    auth: Authed,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    if !auth.agent.can_view() {
+        return Err(ApiError::from(crate::service::ServiceError::Forbidden(
+            "you may not view session requests",
+        )));
+    }
+    let shutdown = st.shutdown.clone();
+    let changes = BroadcastStream::new(st.svc.subscribe())
+        // A lagging client skips what it missed; the next list load catches it up.
+        .filter_map(|c| async move { c.ok() })
+        .map(|c| {
+            let event = Event::default().event("status").id(c.id.to_string());
+            Ok(event
+                .json_data(ChangeJson::from(&c))
+                .unwrap_or_else(|_| Event::default().comment("encode error")))
+        })
+        .take_until(async move { shutdown.cancelled().await });
+    Ok(Sse::new(changes).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,76 @@
+//! Extractors that turn every malformed input into our error JSON (axum's own rejections are
+//! plain text with assorted status codes).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// A JSON body. Errors name the offending field (`expires_at: …`); oversized bodies are 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e: BytesRejection| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::too_large()
+                } else {
+                    ApiError::invalid("the request body could not be read")
+                }
+            })?;
+        let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
+        let de = &mut serde_json::Deserializer::from_slice(bytes);
+        match serde_path_to_error::deserialize(de) {
+            Ok(v) => Ok(ApiJson(v)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let message = if path.is_empty() || path == "." {
+                    format!("invalid JSON body: {inner}")
+                } else {
+                    format!("{path}: {inner}")
+                };
+                Err(ApiError::invalid(message))
+            }
+        }
+    }
+}
+
+/// A query string, with repeated keys allowed (`status=open&status=waiting`).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_html_form::from_str(q)
+            .map(ApiQuery)
+            .map_err(|e| ApiError::invalid(format!("query: {e}")))
+    }
+}
+
+/// The peer's address (for rate limits). Trusted-proxy handling comes with hardening.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
+        Ok(ClientIp(ip))
+    }
+}

@@ -1,0 +1,194 @@
+//! HTTP: the router, shared state and middleware. Handlers are thin: extract, call the
+//! service, shape JSON. Errors become responses in `error` only.
+
+mod admin;
+mod assist;
+mod auth;
+mod error;
+mod events;
+mod extract;
+mod json;
+pub mod metrics;
+mod ops;
+mod requests;
+mod setup;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::{OpenApi, ToSchema};
+
+pub use error::ApiError;
+
+use crate::service::Service;
+
+/// Largest request body accepted (API.md: 413 beyond).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub svc: Arc<Service>,
+    pub metrics: Arc<metrics::Metrics>,
+    pub leptos: LeptosOptions,
+    /// Set `Secure` on cookies (served over TLS).
+    pub secure_cookies: bool,
+    /// Cancelled on shutdown, so long-lived streams end and in-flight requests can finish.
+    pub shutdown: CancellationToken,
+    /// The one-time first-admin setup token, while no admin exists.
+    pub setup: Arc<Mutex<Option<String>>>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(st: &AppState) -> LeptosOptions {
+        st.leptos.clone()
+    }
+}
+
+/// The error body, for the OpenAPI document.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorJson {
+    #[schema(value_type = Object, example = json!({"code": "invalid_input", "message": "recipient_name: must not be empty"}))]
+    error: serde_json::Value,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Beckon REST API", version = "1", description = "Remote-support session requests. See API.md."),
+    paths(
+        admin::login, admin::logout, admin::me,
+        admin::list_agents, admin::create_agent, admin::update_agent,
+        admin::list_clients, admin::create_client, admin::update_client,
+        requests::create, requests::list, requests::get, requests::edit,
+        requests::connect, requests::start, requests::end, requests::close, requests::reopen, requests::resend,
+        events::stream,
+        assist::checkin, assist::prompt, assist::consent, assist::decline, assist::socket,
+        ops::healthz, ops::metrics,
+    ),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        doc.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "something went wrong on our side; it has been logged",
+    )
+    .into_response()
+}
+
+pub fn router(state: AppState) -> Router {
+    use requests as r;
+    let api = Router::new()
+        .route("/api/v1/auth/login", post(admin::login))
+        .route("/api/v1/auth/logout", post(admin::logout))
+        .route("/api/v1/me", get(admin::me))
+        .route(
+            "/api/v1/agents",
+            get(admin::list_agents).post(admin::create_agent),
+        )
+        .route(
+            "/api/v1/agents/{id}",
+            axum::routing::patch(admin::update_agent),
+        )
+        .route(
+            "/api/v1/clients",
+            get(admin::list_clients).post(admin::create_client),
+        )
+        .route(
+            "/api/v1/clients/{id}",
+            axum::routing::patch(admin::update_client),
+        )
+        .route("/api/v1/session-requests", get(r::list).post(r::create))
+        .route("/api/v1/session-requests/{id}", get(r::get).patch(r::edit))
+        .route("/api/v1/session-requests/{id}/connect", post(r::connect))
+        .route("/api/v1/session-requests/{id}/start", post(r::start))
+        .route("/api/v1/session-requests/{id}/end", post(r::end))
+        .route("/api/v1/session-requests/{id}/close", post(r::close))
+        .route("/api/v1/session-requests/{id}/reopen", post(r::reopen))
+        .route("/api/v1/session-requests/{id}/resend", post(r::resend))
+        .route("/api/v1/events", get(events::stream))
+        .route("/api/v1/assist/{token}/checkin", post(assist::checkin))
+        .route("/api/v1/assist/{token}/prompt", get(assist::prompt))
+        .route("/api/v1/assist/{token}/consent", post(assist::consent))
+        .route("/api/v1/assist/{token}/decline", post(assist::decline))
+        .route("/api/v1/assist/{token}/ws", get(assist::socket))
+        .route("/api/v1/openapi.json", get(ops::openapi));
+
+    let pages = generate_route_list(app::pages::App);
+    let leptos = state.leptos.clone();
+    Router::new()
+        .merge(api)
+        .route("/s/{token}", get(assist::link_page))
+        .route("/setup/{token}", get(setup::form).post(setup::submit))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/pkg/beckon.js", get(ops::bundle_js))
+        .route("/pkg/beckon_bg.wasm", get(ops::bundle_wasm))
+        .route("/assets/beckon.css", get(ops::styles))
+        .leptos_routes(&state, pages, move || app::pages::shell(leptos.clone()))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
+        .layer(
+            // Spans name the route template, never the URI: link tokens stay out of logs.
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let route = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", |p| p.as_str());
+                tracing::info_span!("http", method = %req.method(), route)
+            }),
+        )
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,119 @@
+//! Operations routes: health, metrics, the OpenAPI document, embedded static files.
+
+use std::sync::OnceLock;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use utoipa::OpenApi;
+
+use super::error::ApiError;
+use super::{ApiDoc, AppState};
+
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "the store accepts writes"), (status = 503)))]
+pub async fn healthz(State(st): State<AppState>) -> Response {
+    match st.svc.run(|s| Ok(s.store().check_writable())).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok\n").into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health check: store not writable");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the store is not writable",
+            )
+            .into_response()
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
+pub async fn metrics(State(st): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        st.metrics.render(),
+    )
+        .into_response()
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// A file built into the binary, served with its ETag so browsers revalidate cheaply after
+/// an upgrade (the names are not content-hashed).
+pub struct Embedded {
+    pub bytes: &'static [u8],
+    pub content_type: &'static str,
+    etag: OnceLock<String>,
+}
+
+impl Embedded {
+    pub const fn new(bytes: &'static [u8], content_type: &'static str) -> Embedded {
+        Embedded {
+            bytes,
+            content_type,
+            etag: OnceLock::new(),
+        }
+    }
+
+    pub fn respond(&'static self, headers: &HeaderMap) -> Response {
+        let etag = self.etag.get_or_init(|| {
+            let digest = Sha256::digest(self.bytes);
+            format!(
+                "\"{}\"",
+                digest
+                    .iter()
+                    .take(12)
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            )
+        });
+        let mut res = if headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+        {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            ([(header::CONTENT_TYPE, self.content_type)], self.bytes).into_response()
+        };
+        let h = res.headers_mut();
+        h.insert(
+            header::ETAG,
+            HeaderValue::from_str(etag).expect("hex etag is a valid header"),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, no-cache"),
+        );
+        res
+    }
+}
+
+pub static BUNDLE_JS: Embedded = Embedded::new(
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/beckon.js")),
+    "text/javascript; charset=utf-8",
+);
+pub static BUNDLE_WASM: Embedded = Embedded::new(
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/beckon_bg.wasm")),
+    "application/wasm",
+);
+pub static STYLES: Embedded = Embedded::new(
+    include_bytes!("../../assets/beckon.css"),
+    "text/css; charset=utf-8",
+);
+
+pub async fn bundle_js(headers: HeaderMap) -> Response {
+    BUNDLE_JS.respond(&headers)
+}
+pub async fn bundle_wasm(headers: HeaderMap) -> Response {
+    BUNDLE_WASM.respond(&headers)
+}
+pub async fn styles(headers: HeaderMap) -> Response {
+    STYLES.respond(&headers)
+}

@@ -1,0 +1,186 @@
+//! `/api/v1/session-requests`: thin handlers over the service's use cases.
+
+use app::domain::{Id, RequestId};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::auth::Authed;
+use super::error::{ApiError, ApiResult};
+use super::extract::{ApiJson, ApiQuery};
+use super::json::{PageJson, RequestDetailJson, RequestJson};
+use crate::service::{ListQuery, NewRequest, RequestPatch};
+
+/// Parses an ID from a path; anything that is not one is simply unknown.
+pub fn path_id<K>(s: &str) -> ApiResult<Id<K>> {
+    s.parse().map_err(|_| ApiError::not_found())
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `upcoming`, `active` or `past`.
+    view: Option<String>,
+    /// Repeatable: `status=open&status=waiting`.
+    #[serde(default)]
+    status: Vec<String>,
+    /// `me`, `unassigned`, or an agent or client ID.
+    assignee: Option<String>,
+    /// Free text over name, email and comment.
+    q: Option<String>,
+    /// 1..=200, default 50.
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ReopenBody {
+    #[schema(value_type = Option<String>, format = DateTime)]
+    expires_at: Option<Timestamp>,
+}
+
+#[utoipa::path(post, path = "/api/v1/session-requests", tag = "session-requests", request_body = NewRequest,
+    responses((status = 201, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 401), (status = 403)))]
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiJson(input): ApiJson<NewRequest>,
+) -> ApiResult<(StatusCode, Json<RequestJson>)> {
+    let rec = st
+        .svc
+        .run(move |s| s.create_request(&auth.agent, input))
+        .await?;
+    Ok((StatusCode::CREATED, Json(RequestJson::new(&st.svc, &rec))))
+}
+
+#[utoipa::path(get, path = "/api/v1/session-requests", tag = "session-requests", params(ListParams),
+    responses((status = 200, body = PageJson), (status = 400, body = super::ErrorJson), (status = 401), (status = 403)))]
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> ApiResult<Json<PageJson>> {
+    let svc = &st.svc;
+    let query = ListQuery::parse(
+        p.view.as_deref(),
+        &p.status,
+        p.assignee.as_deref(),
+        p.q.as_deref(),
+        p.limit.as_deref(),
+        p.cursor.as_deref(),
+        |id| svc.assignee_kind(id),
+    )?;
+    let page = svc.list_requests(&auth.agent, query)?;
+    Ok(Json(PageJson {
+        items: page
+            .items
+            .iter()
+            .map(|r| RequestJson::new(svc, r))
+            .collect(),
+        next_cursor: page.next_cursor.map(|c| c.to_string()),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/session-requests/{id}", tag = "session-requests",
+    responses((status = 200, body = RequestDetailJson), (status = 404, body = super::ErrorJson)))]
+pub async fn get(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RequestDetailJson>> {
+    let id: RequestId = path_id(&id)?;
+    let (rec, events) = st.svc.get_request(&auth.agent, id)?;
+    Ok(Json(RequestDetailJson {
+        request: RequestJson::new(&st.svc, &rec),
+        events: events.iter().map(Into::into).collect(),
+    }))
+}
+
+#[utoipa::path(patch, path = "/api/v1/session-requests/{id}", tag = "session-requests", request_body = RequestPatch,
+    responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
+pub async fn edit(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<RequestPatch>,
+) -> ApiResult<Json<RequestJson>> {
+    let id: RequestId = path_id(&id)?;
+    let rec = st
+        .svc
+        .run(move |s| s.edit_request(&auth.agent, id, patch))
+        .await?;
+    Ok(Json(RequestJson::new(&st.svc, &rec)))
+}
+
+/// The lifecycle actions share one shape: authenticate, parse the ID, run the use case.
+macro_rules! action {
+    ($name:ident, $path:literal, $status:expr, $code:literal, $call:ident) => {
+        #[utoipa::path(post, path = $path, tag = "session-requests",
+            responses((status = $code, body = RequestJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
+        pub async fn $name(
+            State(st): State<AppState>,
+            auth: Authed,
+            Path(id): Path<String>,
+        ) -> ApiResult<(StatusCode, Json<RequestJson>)> {
+            let id: RequestId = path_id(&id)?;
+            let rec = st.svc.run(move |s| s.$call(&auth.agent, id)).await?;
+            Ok(($status, Json(RequestJson::new(&st.svc, &rec))))
+        }
+    };
+}
+
+action!(
+    connect,
+    "/api/v1/session-requests/{id}/connect",
+    StatusCode::ACCEPTED,
+    202,
+    connect
+);
+action!(
+    start,
+    "/api/v1/session-requests/{id}/start",
+    StatusCode::OK,
+    200,
+    start
+);
+action!(
+    end,
+    "/api/v1/session-requests/{id}/end",
+    StatusCode::OK,
+    200,
+    end
+);
+action!(
+    close,
+    "/api/v1/session-requests/{id}/close",
+    StatusCode::OK,
+    200,
+    close
+);
+action!(
+    resend,
+    "/api/v1/session-requests/{id}/resend",
+    StatusCode::ACCEPTED,
+    202,
+    resend
+);
+
+#[utoipa::path(post, path = "/api/v1/session-requests/{id}/reopen", tag = "session-requests", request_body = ReopenBody,
+    responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
+pub async fn reopen(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReopenBody>,
+) -> ApiResult<Json<RequestJson>> {
+    let id: RequestId = path_id(&id)?;
+    let rec = st
+        .svc
+        .run(move |s| s.reopen(&auth.agent, id, body.expires_at))
+        .await?;
+    Ok(Json(RequestJson::new(&st.svc, &rec)))
+}

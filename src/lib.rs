@@ -1,0 +1,14 @@
+//! Beckon: self-hosted session requests for remote support, in one binary.
+//!
+//! Layers, from the edge in: `cli` (commands) → `server` (start-up, shutdown) → `http`
+//! (routes, auth, errors) → `service` (use cases, permissions, transactions) → `store` (redb).
+//! The domain rules live in the `app` crate, shared with the portal.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod links;
+pub mod server;
+pub mod service;
+pub mod store;

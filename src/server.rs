@@ -1,0 +1,161 @@
+//! Starting and stopping the service. `Server::start` takes a bound listener (tests bind port
+//! 0) and returns a handle that stops it gracefully: stop accepting, end live streams, finish
+//! in-flight requests, close the store.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use axum_server::tls_rustls::RustlsConfig;
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::http::{self, AppState};
+use crate::links::LinkKey;
+use crate::service::Service;
+use crate::store::Store;
+
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: CancellationToken,
+    task: JoinHandle<anyhow::Result<()>>,
+    state: AppState,
+}
+
+impl Server {
+    /// Opens the store and starts serving on `listener`.
+    pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+        let addr = listener.local_addr()?;
+        let store = Store::open(&config.data_dir)?;
+        let links = LinkKey::load_or_create(&config.data_dir)
+            .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
+        let svc = Arc::new(Service::new(store, links, &config));
+
+        let setup = if svc.has_admin()? {
+            None
+        } else {
+            let token = crate::links::random_token();
+            let base = config.public_url.as_str().trim_end_matches('/');
+            // Printed, not logged: the operator needs it once, log files keep it forever.
+            println!("No administrator exists yet. Create the first one at: {base}/setup/{token}");
+            Some(token)
+        };
+
+        let shutdown = CancellationToken::new();
+        let state = AppState {
+            svc,
+            metrics: Arc::new(http::metrics::Metrics::default()),
+            leptos: LeptosOptions::builder()
+                .output_name("beckon")
+                .site_pkg_dir("pkg")
+                .site_addr(addr)
+                .env(leptos::config::Env::PROD)
+                .build(),
+            secure_cookies: config.tls.is_some(),
+            shutdown: shutdown.clone(),
+            setup: Arc::new(Mutex::new(setup)),
+        };
+        let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+
+        let task = match &config.tls {
+            None => {
+                let stop = shutdown.clone();
+                tokio::spawn(async move {
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(async move { stop.cancelled().await })
+                        .await
+                        .context("serving HTTP")
+                })
+            }
+            Some(files) => {
+                let tls = RustlsConfig::from_pem_file(&files.cert, &files.key)
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "invalid setting BECKON_TLS_CERT/BECKON_TLS_KEY: cannot load {} and {}",
+                            files.cert.display(),
+                            files.key.display()
+                        )
+                    })?;
+                let handle = axum_server::Handle::new();
+                let stop = shutdown.clone();
+                let h = handle.clone();
+                tokio::spawn(async move {
+                    stop.cancelled().await;
+                    h.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+                });
+                let std_listener = listener.into_std()?;
+                tokio::spawn(async move {
+                    axum_server::from_tcp_rustls(std_listener, tls)?
+                        .handle(handle)
+                        .serve(app)
+                        .await
+                        .context("serving HTTPS")
+                })
+            }
+        };
+        tracing::info!(%addr, tls = config.tls.is_some(), "beckon is serving");
+        Ok(Server {
+            addr,
+            shutdown,
+            task,
+            state,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The one-time setup token, while no admin exists (tests use it).
+    pub fn setup_token(&self) -> Option<String> {
+        self.state.setup.lock().expect("setup lock").clone()
+    }
+
+    pub fn service(&self) -> &Arc<Service> {
+        &self.state.svc
+    }
+
+    /// Graceful stop: waits for in-flight requests, then releases the store.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        let result = self.task.await.context("server task")?;
+        drop(self.state);
+        result
+    }
+
+    /// Runs until `signal` resolves, then stops gracefully.
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        let shutdown = self.shutdown.clone();
+        tokio::select! {
+            _ = signal => tracing::info!("shutting down: finishing in-flight requests"),
+            _ = shutdown.cancelled() => {}
+        }
+        self.stop().await
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

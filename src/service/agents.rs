@@ -1,0 +1,379 @@
+//! Agents, clients and signing in.
+
+use std::net::IpAddr;
+
+use app::domain::{Agent, AgentId, Client, ClientId, Permissions, Role};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::SignedDuration;
+use redb::{ReadableTable, ReadableTableMetadata};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::error::{Result, ServiceError};
+use super::{Service, input, new_id, require_admin, require_view, txn};
+use crate::store::records::AuthToken;
+use crate::store::{decode, encode, tables};
+
+/// How long a sign-in lasts.
+const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewAgent {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    #[schema(value_type = String, example = "agent")]
+    pub role: Role,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub permissions: Permissions,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct AgentPatch {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub password: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub role: Option<Role>,
+    #[schema(value_type = Option<Object>)]
+    pub permissions: Option<Permissions>,
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewClient {
+    pub name: String,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub members: Vec<AgentId>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub members: Option<Vec<AgentId>>,
+}
+
+pub fn hash_password(password: &str) -> String {
+    let salt =
+        SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes is a valid salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2id hashes any password")
+        .to_string()
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Hash used when no agent matches, so a wrong email takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a real password"))
+}
+
+fn token_key(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+impl Service {
+    /// Checks email and password; returns a new sign-in token (its hash is stored).
+    pub fn login(&self, ip: IpAddr, email: &str, password: &str) -> Result<(String, Agent)> {
+        self.limits.login(ip, email.trim())?;
+        let email = email.trim().to_ascii_lowercase();
+        let agent = {
+            let txn = self.store.begin_read()?;
+            let id = txn
+                .open_table(tables::AGENT_EMAILS)?
+                .get(email.as_str())?
+                .map(|v| v.value());
+            match id {
+                Some(id) => txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id)?,
+                None => None,
+            }
+        };
+        let ok = verify_password(
+            password,
+            agent
+                .as_ref()
+                .map_or(dummy_hash(), |a| a.password_hash.as_str()),
+        );
+        let agent = match agent {
+            Some(a) if ok && !a.disabled => a,
+            _ => return Err(ServiceError::BadCredentials),
+        };
+        let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+        let now = Self::now();
+        let record = AuthToken {
+            agent: agent.id,
+            created_at: now,
+            expires_at: now + TOKEN_LIFETIME,
+        };
+        let txn = self.store.begin_write()?;
+        txn.open_table(tables::AUTH_TOKENS)?
+            .insert(token_key(&token), encode(&record).as_slice())?;
+        txn.commit()?;
+        Ok((token, agent))
+    }
+
+    /// The agent behind a sign-in token, if it is live and the agent is enabled.
+    pub fn authenticate(&self, token: &str) -> Result<Agent> {
+        if token.is_empty() || token.len() > 128 {
+            return Err(ServiceError::Unauthenticated);
+        }
+        let txn = self.store.begin_read()?;
+        let record: AuthToken = match txn.open_table(tables::AUTH_TOKENS)?.get(token_key(token))? {
+            Some(v) => decode(v.value())?,
+            None => return Err(ServiceError::Unauthenticated),
+        };
+        if record.expires_at <= Self::now() {
+            return Err(ServiceError::Unauthenticated);
+        }
+        match txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, record.agent.to_be_bytes())? {
+            Some(a) if !a.disabled => Ok(a),
+            _ => Err(ServiceError::Unauthenticated),
+        }
+    }
+
+    pub fn logout(&self, token: &str) -> Result<()> {
+        let txn = self.store.begin_write()?;
+        txn.open_table(tables::AUTH_TOKENS)?
+            .remove(token_key(token))?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn has_admin(&self) -> Result<bool> {
+        let txn = self.store.begin_read()?;
+        for entry in txn.open_table(tables::AGENTS)?.iter()? {
+            let (_, v) = entry?;
+            let a: Agent = decode(v.value())?;
+            if a.is_admin() && !a.disabled {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    pub fn agent_count(&self) -> Result<u64> {
+        Ok(self.store.begin_read()?.open_table(tables::AGENTS)?.len()?)
+    }
+
+    /// Creates the first (or another) admin without a caller: the CLI and the one-time
+    /// setup link, both of which prove operator access in their own way.
+    pub fn create_admin_unchecked(&self, email: &str, name: &str, password: &str) -> Result<Agent> {
+        self.insert_agent(NewAgent {
+            email: email.to_owned(),
+            name: name.to_owned(),
+            password: password.to_owned(),
+            role: Role::Admin,
+            permissions: Permissions {
+                view_session_requests: true,
+                edit_session_requests: true,
+            },
+        })
+    }
+
+    pub fn create_agent(&self, caller: &Agent, new: NewAgent) -> Result<Agent> {
+        require_admin(caller)?;
+        self.insert_agent(new)
+    }
+
+    fn insert_agent(&self, new: NewAgent) -> Result<Agent> {
+        let email = input::email("email", &new.email)?;
+        let name = input::line("name", &new.name, 200)?;
+        let password = input::password("password", &new.password)?;
+        let now = Self::now();
+        let agent = Agent {
+            id: new_id(now),
+            email,
+            name,
+            password_hash: hash_password(&password),
+            role: new.role,
+            permissions: new.permissions,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let txn = self.store.begin_write()?;
+        {
+            let mut emails = txn.open_table(tables::AGENT_EMAILS)?;
+            if emails.get(agent.email.as_str())?.is_some() {
+                return Err(ServiceError::Conflict {
+                    code: "email_taken",
+                    message: "an agent with that email exists".into(),
+                });
+            }
+            emails.insert(agent.email.as_str(), agent.id.to_be_bytes())?;
+        }
+        txn.open_table(tables::AGENTS)?
+            .insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
+        txn.commit()?;
+        Ok(agent)
+    }
+
+    pub fn list_agents(&self, caller: &Agent) -> Result<Vec<Agent>> {
+        if !caller.is_admin() {
+            // Agents who see requests need the names of who they can be assigned to.
+            require_view(caller)?;
+        }
+        let txn = self.store.begin_read()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(tables::AGENTS)?.iter()? {
+            out.push(decode(entry?.1.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn update_agent(&self, caller: &Agent, id: AgentId, patch: AgentPatch) -> Result<Agent> {
+        require_admin(caller)?;
+        let txn = self.store.begin_write()?;
+        let mut agent = txn::load_agent(&txn, id)?.ok_or(ServiceError::NotFound("agent"))?;
+        let was_active_admin = agent.is_admin() && !agent.disabled;
+        if let Some(email) = &patch.email {
+            let email = input::email("email", email)?;
+            if email != agent.email {
+                let mut emails = txn.open_table(tables::AGENT_EMAILS)?;
+                if emails.get(email.as_str())?.is_some() {
+                    return Err(ServiceError::Conflict {
+                        code: "email_taken",
+                        message: "an agent with that email exists".into(),
+                    });
+                }
+                emails.remove(agent.email.as_str())?;
+                emails.insert(email.as_str(), agent.id.to_be_bytes())?;
+                agent.email = email;
+            }
+        }
+        if let Some(name) = &patch.name {
+            agent.name = input::line("name", name, 200)?;
+        }
+        if let Some(password) = &patch.password {
+            agent.password_hash = hash_password(&input::password("password", password)?);
+        }
+        if let Some(role) = patch.role {
+            agent.role = role;
+        }
+        if let Some(p) = patch.permissions {
+            agent.permissions = p;
+        }
+        if let Some(d) = patch.disabled {
+            agent.disabled = d;
+        }
+        if was_active_admin
+            && (!agent.is_admin() || agent.disabled)
+            && !other_active_admin(&txn, id)?
+        {
+            return Err(ServiceError::Conflict {
+                code: "last_admin",
+                message: "this is the last active administrator; keep at least one".into(),
+            });
+        }
+        agent.updated_at = Self::now();
+        txn.open_table(tables::AGENTS)?
+            .insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
+        txn.commit()?;
+        Ok(agent)
+    }
+
+    pub fn list_clients(&self, caller: &Agent) -> Result<Vec<Client>> {
+        if !caller.is_admin() {
+            require_view(caller)?;
+        }
+        let txn = self.store.begin_read()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(tables::CLIENTS)?.iter()? {
+            out.push(decode(entry?.1.value())?);
+        }
+        Ok(out)
+    }
+
+    pub fn create_client(&self, caller: &Agent, new: NewClient) -> Result<Client> {
+        require_admin(caller)?;
+        let name = input::line("name", &new.name, 200)?;
+        let now = Self::now();
+        let txn = self.store.begin_write()?;
+        let members = checked_members(&txn, new.members)?;
+        let client = Client {
+            id: new_id(now),
+            name,
+            members,
+            created_at: now,
+            updated_at: now,
+        };
+        txn.open_table(tables::CLIENTS)?
+            .insert(client.id.to_be_bytes(), encode(&client).as_slice())?;
+        txn.commit()?;
+        Ok(client)
+    }
+
+    pub fn update_client(
+        &self,
+        caller: &Agent,
+        id: ClientId,
+        patch: ClientPatch,
+    ) -> Result<Client> {
+        require_admin(caller)?;
+        let txn = self.store.begin_write()?;
+        let mut client = txn::load_client(&txn, id)?.ok_or(ServiceError::NotFound("client"))?;
+        if let Some(name) = &patch.name {
+            client.name = input::line("name", name, 200)?;
+        }
+        if let Some(members) = patch.members {
+            client.members = checked_members(&txn, members)?;
+        }
+        client.updated_at = Self::now();
+        txn.open_table(tables::CLIENTS)?
+            .insert(client.id.to_be_bytes(), encode(&client).as_slice())?;
+        txn.commit()?;
+        Ok(client)
+    }
+
+    /// The clients `agent` belongs to (their requests count as the agent's own).
+    pub fn clients_of(&self, agent: AgentId) -> Result<Vec<ClientId>> {
+        let txn = self.store.begin_read()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(tables::CLIENTS)?.iter()? {
+            let c: Client = decode(entry?.1.value())?;
+            if c.members.contains(&agent) {
+                out.push(c.id);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn checked_members(
+    txn: &redb::WriteTransaction,
+    mut members: Vec<AgentId>,
+) -> Result<Vec<AgentId>> {
+    members.sort();
+    members.dedup();
+    for m in &members {
+        if txn::load_agent(txn, *m)?.is_none() {
+            return Err(ServiceError::invalid("members", format!("no agent {m}")));
+        }
+    }
+    Ok(members)
+}
+
+fn other_active_admin(txn: &redb::WriteTransaction, except: AgentId) -> Result<bool> {
+    for entry in txn.open_table(tables::AGENTS)?.iter()? {
+        let a: Agent = decode(entry?.1.value())?;
+        if a.id != except && a.is_admin() && !a.disabled {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

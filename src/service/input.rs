@@ -1,0 +1,166 @@
+//! Validation of what people type: the same rules for the REST API and the portal. Every
+//! refusal names the field.
+
+use jiff::Timestamp;
+
+use super::error::{Result, ServiceError};
+
+/// A required one-line text: trimmed, 1..=`max` characters, no control characters (which
+/// would allow header injection in mails).
+pub fn line(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ServiceError::invalid(field, "must not be empty"));
+    }
+    optional_line(field, v, max)
+}
+
+/// Like `line`, but empty is allowed.
+pub fn optional_line(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(
+            field,
+            "must be a single line without control characters",
+        ));
+    }
+    if v.chars().count() > max {
+        return Err(ServiceError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// Multi-line notes: newlines and tabs allowed, other control characters not.
+pub fn text(field: &str, value: &str, max: usize) -> Result<String> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(ServiceError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(ServiceError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value.trim().to_owned())
+}
+
+pub fn email(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.len() > 254 || v.chars().any(char::is_control) || !email_address::EmailAddress::is_valid(v)
+    {
+        return Err(ServiceError::invalid(
+            field,
+            "must be a valid email address",
+        ));
+    }
+    Ok(v.to_ascii_lowercase())
+}
+
+/// A BCP 47-like language tag (`en`, `pt-BR`, `zh-Hans`). Unknown languages are allowed (mails
+/// fall back to English); nonsense is not.
+pub fn language(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    let mut parts = v.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !primary_ok || !rest_ok || v.len() > 35 {
+        return Err(ServiceError::invalid(
+            field,
+            "must be a language tag like en, de or pt-BR",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// An IANA time-zone name (`Europe/Berlin`).
+pub fn time_zone(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    jiff::tz::TimeZone::get(v).map_err(|_| {
+        ServiceError::invalid(field, "must be an IANA time zone like Europe/Berlin")
+    })?;
+    Ok(v.to_owned())
+}
+
+pub fn password(field: &str, value: &str) -> Result<String> {
+    let n = value.chars().count();
+    if n < 8 {
+        return Err(ServiceError::invalid(
+            field,
+            "must be at least 8 characters",
+        ));
+    }
+    if n > 1024 {
+        return Err(ServiceError::invalid(
+            field,
+            "must be at most 1024 characters",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// An expiry must lie in the future and no further than `max` from now.
+pub fn expiry(
+    field: &str,
+    at: Timestamp,
+    now: Timestamp,
+    max: std::time::Duration,
+) -> Result<Timestamp> {
+    if at <= now {
+        return Err(ServiceError::invalid(field, "must be in the future"));
+    }
+    let latest = now
+        .checked_add(jiff::SignedDuration::try_from(max).unwrap_or(jiff::SignedDuration::MAX))
+        .unwrap_or(Timestamp::MAX);
+    if at > latest {
+        let days = max.as_secs() / 86_400;
+        let hint = if days > 0 {
+            format!("{days} days")
+        } else {
+            format!("{} seconds", max.as_secs())
+        };
+        return Err(ServiceError::invalid(
+            field,
+            format!("must be at most {hint} from now"),
+        ));
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_refuse_crlf_and_blank() {
+        assert!(line("recipient_name", "Ada\r\nBcc: x@y", 200).is_err());
+        assert!(line("recipient_name", "   ", 200).is_err());
+        assert_eq!(line("recipient_name", "  Ada  ", 200).unwrap(), "Ada");
+        let e = line("recipient_name", &"x".repeat(201), 200).unwrap_err();
+        assert!(e.to_string().starts_with("recipient_name:"));
+    }
+
+    #[test]
+    fn emails_and_languages() {
+        assert_eq!(email("e", " Ada@Example.COM ").unwrap(), "ada@example.com");
+        assert!(email("e", "not-an-email").is_err());
+        assert!(email("e", "a@b.c\r\nBcc: z@z").is_err());
+        for ok in ["en", "pt-BR", "zh-Hans", "de"] {
+            assert!(language("l", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "e", "english!", "en-", "12"] {
+            assert!(language("l", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The service layer: every use case is one function here. Each loads what it needs, asks the
+//! domain, and commits the record, its indexes, its timeline event and its outbox rows in one
+//! redb write transaction. REST handlers (and the portal's server functions) are thin callers.
+//! Permission checks live here too, so no caller can forget them.
+//!
+//! Functions are synchronous (redb and argon2 block); async callers run them on the blocking
+//! pool (`Service::run`).
+
+mod agents;
+mod assist;
+mod error;
+pub mod input;
+mod list;
+mod presence;
+mod ratelimit;
+mod requests;
+mod txn;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use app::domain::{Agent, Assignee, RequestId, Status};
+use jiff::Timestamp;
+use tokio::sync::broadcast;
+
+use crate::config::Config;
+use crate::links::LinkKey;
+use crate::store::Store;
+
+pub use agents::{AgentPatch, ClientPatch, NewAgent, NewClient};
+pub use assist::{CheckIn, Consent, LinkState};
+pub use error::{Result, ServiceError};
+pub use list::{ListQuery, Page, View};
+pub use presence::Presence;
+pub use ratelimit::RateLimits;
+pub use requests::{AssigneeInput, NewRequest, RequestPatch};
+
+/// A committed change to a request, pushed to live views (SSE, the end user's socket).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub id: RequestId,
+    pub status: Status,
+    pub assignee: Assignee,
+    pub updated_at: Timestamp,
+    /// The timeline event that made it (`EventKind::name`).
+    pub event: &'static str,
+}
+
+/// Settings the use cases need (taken from `Config` once).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub public_url: String,
+    pub organisation: String,
+    pub default_expiry: std::time::Duration,
+    pub max_expiry: std::time::Duration,
+}
+
+impl Settings {
+    pub fn from_config(c: &Config) -> Settings {
+        Settings {
+            public_url: c.public_url.as_str().trim_end_matches('/').to_owned(),
+            organisation: c.organisation.clone(),
+            default_expiry: c.default_expiry,
+            max_expiry: c.max_expiry,
+        }
+    }
+}
+
+pub struct Service {
+    store: Store,
+    links: LinkKey,
+    settings: Settings,
+    presence: Presence,
+    limits: RateLimits,
+    changes: broadcast::Sender<Change>,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    pub fn new(store: Store, links: LinkKey, config: &Config) -> Service {
+        let (changes, _) = broadcast::channel(1024);
+        Service {
+            store,
+            links,
+            settings: Settings::from_config(config),
+            presence: Presence::default(),
+            limits: RateLimits::new(
+                config.login_attempts_per_minute,
+                config.link_lookups_per_minute,
+            ),
+            changes,
+        }
+    }
+
+    /// Runs a blocking use case on tokio's blocking pool.
+    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Service) -> Result<T> + Send + 'static,
+    {
+        let svc = Arc::clone(self);
+        match tokio::task::spawn_blocking(move || f(&svc)).await {
+            Ok(r) => r,
+            // A panic in a use case: the transaction was dropped (rolled back); report it
+            // without details rather than take the server down.
+            Err(e) => {
+                tracing::error!(error = %e, "a use case panicked");
+                Err(ServiceError::Store(crate::store::StoreError::Redb(
+                    redb::Error::Corrupted("internal error".into()),
+                )))
+            }
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    pub fn presence(&self) -> &Presence {
+        &self.presence
+    }
+
+    /// The end user's link for a request.
+    pub fn link(&self, id: RequestId, generation: u32) -> String {
+        format!(
+            "{}/s/{}",
+            self.settings.public_url,
+            self.links.token(id, generation)
+        )
+    }
+
+    /// Link look-ups are rate-limited per client address.
+    pub fn check_link_rate(&self, ip: IpAddr) -> Result<()> {
+        self.limits.link(ip)
+    }
+
+    fn publish(&self, changes: Vec<Change>) {
+        for c in changes {
+            // No subscribers is fine.
+            let _ = self.changes.send(c);
+        }
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// Permission guards: every use case starts with one.
+fn require_view(caller: &Agent) -> Result<()> {
+    if caller.can_view() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("you may not view session requests"))
+    }
+}
+
+fn require_edit(caller: &Agent) -> Result<()> {
+    if caller.can_edit() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("you may not edit session requests"))
+    }
+}
+
+fn require_admin(caller: &Agent) -> Result<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("only administrators may do this"))
+    }
+}
+
+/// A new time-ordered ID.
+fn new_id<K>(now: Timestamp) -> app::domain::Id<K> {
+    let ulid = ulid::Ulid::from_parts(now.as_millisecond().max(0) as u64, rand::random());
+    app::domain::Id::from_u128(ulid.0)
+}

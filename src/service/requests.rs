@@ -1,0 +1,524 @@
+//! Session-request use cases for agents: create, read, edit and every lifecycle action.
+
+use app::domain::{
+    Action, Actor, Agent, AgentId, Assignee, ClientId, EventKind, Prompt, RequestId,
+    SessionRequest, Status, TimelineEvent,
+};
+use jiff::{SignedDuration, Timestamp};
+use redb::WriteTransaction;
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use super::error::{Result, ServiceError};
+use super::txn::{self, append_event, load_request, put_request, queue_invitation};
+use super::{Change, Service, input, new_id, require_edit, require_view};
+use crate::links::token_hash;
+use crate::store::tables;
+
+const NAME_MAX: usize = 200;
+const COMMENT_MAX: usize = 4000;
+
+/// Who to assign to, as people say it: `me` is resolved to the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AssigneeInput {
+    Unassigned,
+    Me,
+    Agent {
+        #[schema(value_type = String)]
+        id: AgentId,
+    },
+    Client {
+        #[schema(value_type = String)]
+        id: ClientId,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewRequest {
+    pub recipient_name: String,
+    #[serde(default)]
+    pub recipient_email: Option<String>,
+    #[serde(default)]
+    pub send_email: bool,
+    #[serde(default)]
+    pub email_language: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub scheduled_at: Option<Timestamp>,
+    /// IANA zone the schedule was entered in (shown back to people).
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<Timestamp>,
+    #[serde(default)]
+    pub assignee: Option<AssigneeInput>,
+}
+
+/// A field present in JSON (even as `null`) becomes `Some(..)`; absent stays `None`.
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Changes to a request; absent fields stay as they are, `null` clears optional ones.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RequestPatch {
+    #[serde(default)]
+    pub recipient_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub recipient_email: Option<Option<String>>,
+    #[serde(default)]
+    pub send_email: Option<bool>,
+    #[serde(default)]
+    pub email_language: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub scheduled_at: Option<Option<Timestamp>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub time_zone: Option<Option<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<Timestamp>,
+    #[serde(default)]
+    pub assignee: Option<AssigneeInput>,
+}
+
+/// What a lifecycle step records, and whether it (re)sends the invitation.
+pub(super) struct Outcome {
+    pub kind: EventKind,
+    pub invite: bool,
+}
+
+impl From<EventKind> for Outcome {
+    fn from(kind: EventKind) -> Self {
+        Outcome {
+            kind,
+            invite: false,
+        }
+    }
+}
+
+impl Service {
+    /// Resolves and checks an assignee inside the transaction that will store it.
+    fn resolve_assignee(
+        &self,
+        txn: &WriteTransaction,
+        caller: &Agent,
+        a: AssigneeInput,
+    ) -> Result<Assignee> {
+        Ok(match a {
+            AssigneeInput::Unassigned => Assignee::Unassigned,
+            AssigneeInput::Me => Assignee::Agent(caller.id),
+            AssigneeInput::Agent { id } => match txn::load_agent(txn, id)? {
+                Some(agent) if !agent.disabled => Assignee::Agent(id),
+                Some(_) => return Err(ServiceError::invalid("assignee", "that agent is disabled")),
+                None => return Err(ServiceError::invalid("assignee", "no such agent")),
+            },
+            AssigneeInput::Client { id } => match txn::load_client(txn, id)? {
+                Some(_) => Assignee::Client(id),
+                None => return Err(ServiceError::invalid("assignee", "no such client")),
+            },
+        })
+    }
+
+    pub fn create_request(&self, caller: &Agent, input: NewRequest) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        let now = Self::now();
+        let recipient_name = input::line("recipient_name", &input.recipient_name, NAME_MAX)?;
+        let recipient_email = match input.recipient_email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(e) => Some(input::email("recipient_email", e)?),
+        };
+        if input.send_email && recipient_email.is_none() {
+            return Err(ServiceError::invalid(
+                "recipient_email",
+                "is required when send_email is true",
+            ));
+        }
+        let email_language = match &input.email_language {
+            Some(l) => input::language("email_language", l)?,
+            None => "en".to_owned(),
+        };
+        let comment = input::text(
+            "comment",
+            input.comment.as_deref().unwrap_or(""),
+            COMMENT_MAX,
+        )?;
+        let time_zone = input
+            .time_zone
+            .as_deref()
+            .map(|z| input::time_zone("time_zone", z))
+            .transpose()?;
+        let expires_at = match input.expires_at {
+            Some(at) => input::expiry("expires_at", at, now, self.settings.max_expiry)?,
+            None => {
+                now + SignedDuration::try_from(self.settings.default_expiry)
+                    .unwrap_or(SignedDuration::MAX)
+            }
+        };
+        check_schedule(input.scheduled_at, expires_at)?;
+
+        let txn = self.store.begin_write()?;
+        let assignee = self.resolve_assignee(
+            &txn,
+            caller,
+            input.assignee.unwrap_or(AssigneeInput::Unassigned),
+        )?;
+        let mut rec = SessionRequest {
+            id: new_id(now),
+            status: Status::Open,
+            recipient_name,
+            recipient_email,
+            send_email: input.send_email,
+            email_language,
+            comment,
+            scheduled_at: input.scheduled_at,
+            time_zone,
+            expires_at,
+            assignee,
+            created_by: caller.id,
+            created_at: now,
+            updated_at: now,
+            link_generation: 0,
+            prompt: None,
+            prompt_seq: 0,
+            end_user_client: None,
+            end_user_platform: None,
+            session_started_at: None,
+            session_ended_at: None,
+            session_total_ms: 0,
+            event_count: 0,
+        };
+        let actor = Actor::Agent(caller.id);
+        append_event(
+            &txn,
+            &mut rec,
+            now,
+            actor,
+            EventKind::Created,
+            Status::Open,
+            Status::Open,
+        )?;
+        queue_invitation(&txn, &mut rec, now, actor)?;
+        put_request(&txn, None, &rec)?;
+        let token = self.links.token(rec.id, rec.link_generation);
+        txn.open_table(tables::LINK_TOKENS)?
+            .insert(token_hash(&token), rec.id.to_be_bytes())?;
+        txn.commit()?;
+        self.publish(vec![change(&rec, "created")]);
+        Ok(rec)
+    }
+
+    pub fn get_request(
+        &self,
+        caller: &Agent,
+        id: RequestId,
+    ) -> Result<(SessionRequest, Vec<TimelineEvent>)> {
+        require_view(caller)?;
+        let txn = self.store.begin_read()?;
+        let rec: SessionRequest = txn::get(&txn.open_table(tables::REQUESTS)?, id.to_be_bytes())?
+            .ok_or(ServiceError::NotFound("session request"))?;
+        let events = txn::events(&txn.open_table(tables::REQUEST_EVENTS)?, id)?;
+        Ok((rec, events))
+    }
+
+    pub fn edit_request(
+        &self,
+        caller: &Agent,
+        id: RequestId,
+        patch: RequestPatch,
+    ) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        self.transition(
+            id,
+            Actor::Agent(caller.id),
+            Action::Edit,
+            |txn, rec, now| {
+                let mut fields = Vec::new();
+                let mut set = |name: &str, changed: bool| {
+                    if changed {
+                        fields.push(name.to_owned());
+                    }
+                };
+                if let Some(v) = &patch.recipient_name {
+                    let v = input::line("recipient_name", v, NAME_MAX)?;
+                    set("recipient_name", v != rec.recipient_name);
+                    rec.recipient_name = v;
+                }
+                let old_email = rec.recipient_email.clone();
+                let old_send = rec.send_email;
+                if let Some(v) = &patch.recipient_email {
+                    let v = match v.as_deref().map(str::trim) {
+                        None | Some("") => None,
+                        Some(e) => Some(input::email("recipient_email", e)?),
+                    };
+                    set("recipient_email", v != rec.recipient_email);
+                    rec.recipient_email = v;
+                }
+                if let Some(v) = patch.send_email {
+                    set("send_email", v != rec.send_email);
+                    rec.send_email = v;
+                }
+                if rec.send_email && rec.recipient_email.is_none() {
+                    return Err(ServiceError::invalid(
+                        "recipient_email",
+                        "is required when send_email is true",
+                    ));
+                }
+                if let Some(v) = &patch.email_language {
+                    let v = input::language("email_language", v)?;
+                    set("email_language", v != rec.email_language);
+                    rec.email_language = v;
+                }
+                if let Some(v) = &patch.comment {
+                    let v = input::text("comment", v, COMMENT_MAX)?;
+                    set("comment", v != rec.comment);
+                    rec.comment = v;
+                }
+                if let Some(v) = patch.scheduled_at {
+                    set("scheduled_at", v != rec.scheduled_at);
+                    rec.scheduled_at = v;
+                }
+                if let Some(v) = &patch.time_zone {
+                    let v = v
+                        .as_deref()
+                        .map(|z| input::time_zone("time_zone", z))
+                        .transpose()?;
+                    set("time_zone", v != rec.time_zone);
+                    rec.time_zone = v;
+                }
+                if let Some(v) = patch.expires_at {
+                    let v = input::expiry("expires_at", v, now, self.settings.max_expiry)?;
+                    set("expires_at", v != rec.expires_at);
+                    rec.expires_at = v;
+                }
+                if let Some(a) = patch.assignee {
+                    let a = self.resolve_assignee(txn, caller, a)?;
+                    set("assignee", a != rec.assignee);
+                    rec.assignee = a;
+                }
+                if patch.scheduled_at.is_some() || patch.expires_at.is_some() {
+                    check_schedule(rec.scheduled_at, rec.expires_at)?;
+                }
+                // Turning mail on, or changing the address, sends the invitation to it.
+                let invite = rec.send_email && (!old_send || old_email != rec.recipient_email);
+                Ok(Outcome {
+                    kind: EventKind::Edited { fields },
+                    invite,
+                })
+            },
+        )
+    }
+
+    /// The agent asks the waiting end user for access.
+    pub fn connect(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        self.transition(
+            id,
+            Actor::Agent(caller.id),
+            Action::Connect,
+            |_, rec, now| {
+                rec.prompt_seq += 1;
+                rec.prompt = Some(Prompt {
+                    id: rec.prompt_seq,
+                    agent: caller.id,
+                    agent_name: caller.name.clone(),
+                    asked_at: now,
+                });
+                Ok(EventKind::ConnectRequested {
+                    prompt_id: rec.prompt_seq,
+                }
+                .into())
+            },
+        )
+    }
+
+    pub fn start(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        self.transition(id, Actor::Agent(caller.id), Action::Start, |_, rec, now| {
+            rec.prompt = None;
+            rec.session_started_at = Some(now);
+            rec.session_ended_at = None;
+            Ok(EventKind::SessionStarted.into())
+        })
+    }
+
+    /// Ends the session: back to waiting while the end user is still here, else closed.
+    pub fn end(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        let present = self.presence.is_present(id);
+        self.transition(
+            id,
+            Actor::Agent(caller.id),
+            Action::End {
+                end_user_present: present,
+            },
+            |_, rec, now| {
+                Ok(EventKind::SessionEnded {
+                    duration_ms: finish_session(rec, now),
+                }
+                .into())
+            },
+        )
+    }
+
+    pub fn close(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        let rec = self.transition(id, Actor::Agent(caller.id), Action::Close, |_, rec, now| {
+            if rec.status_at(now) == Status::InSession {
+                finish_session(rec, now);
+            }
+            rec.prompt = None;
+            Ok(EventKind::Closed.into())
+        })?;
+        self.presence.forget(id);
+        Ok(rec)
+    }
+
+    /// Reopens a closed or expired request with a new expiry and a new link; the old link
+    /// stops working in the same transaction.
+    pub fn reopen(
+        &self,
+        caller: &Agent,
+        id: RequestId,
+        expires_at: Option<Timestamp>,
+    ) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        let rec = self.transition(
+            id,
+            Actor::Agent(caller.id),
+            Action::Reopen,
+            |txn, rec, now| {
+                rec.expires_at = match expires_at {
+                    Some(at) => input::expiry("expires_at", at, now, self.settings.max_expiry)?,
+                    None => {
+                        now + SignedDuration::try_from(self.settings.default_expiry)
+                            .unwrap_or(SignedDuration::MAX)
+                    }
+                };
+                if rec.scheduled_at.is_some_and(|s| s > rec.expires_at) {
+                    rec.scheduled_at = None;
+                }
+                let mut links = txn.open_table(tables::LINK_TOKENS)?;
+                links.remove(token_hash(&self.links.token(rec.id, rec.link_generation)))?;
+                rec.link_generation += 1;
+                links.insert(
+                    token_hash(&self.links.token(rec.id, rec.link_generation)),
+                    rec.id.to_be_bytes(),
+                )?;
+                rec.prompt = None;
+                rec.end_user_client = None;
+                rec.end_user_platform = None;
+                Ok(Outcome {
+                    kind: EventKind::Reopened,
+                    invite: true,
+                })
+            },
+        )?;
+        self.presence.forget(id);
+        Ok(rec)
+    }
+
+    /// Queues the invitation again (to the current link).
+    pub fn resend(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        self.transition(id, Actor::Agent(caller.id), Action::Resend, |_, rec, _| {
+            if rec.recipient_email.is_none() {
+                return Err(ServiceError::invalid(
+                    "recipient_email",
+                    "is required to send an invitation",
+                ));
+            }
+            // Asking to resend is asking to send.
+            rec.send_email = true;
+            Ok(Outcome {
+                kind: EventKind::Edited { fields: vec![] },
+                invite: true,
+            })
+        })
+    }
+
+    /// The one path every change to an existing request takes: load, check the action
+    /// against the status as of now, let `step` change the record, then store the record,
+    /// its indexes, its timeline events and any invitation in one transaction.
+    pub(super) fn transition<F>(
+        &self,
+        id: RequestId,
+        actor: Actor,
+        action: Action,
+        step: F,
+    ) -> Result<SessionRequest>
+    where
+        F: FnOnce(&WriteTransaction, &mut SessionRequest, Timestamp) -> Result<Outcome>,
+    {
+        let now = Self::now();
+        let txn = self.store.begin_write()?;
+        let mut rec = load_request(&txn, id)?.ok_or(ServiceError::NotFound("session request"))?;
+        let old = rec.clone();
+        let t = rec.check(action, now)?;
+        if rec.status != t.from {
+            // Overdue but not yet swept: write the expiry down first, as the sweeper would.
+            let (stored, expired_at) = (rec.status, rec.expires_at);
+            append_event(
+                &txn,
+                &mut rec,
+                expired_at,
+                Actor::System,
+                EventKind::Expired,
+                stored,
+                Status::Expired,
+            )?;
+        }
+        let outcome = step(&txn, &mut rec, now)?;
+        let name = outcome.kind.name();
+        rec.status = t.to;
+        rec.updated_at = now;
+        append_event(&txn, &mut rec, now, actor, outcome.kind, t.from, t.to)?;
+        if outcome.invite {
+            queue_invitation(&txn, &mut rec, now, actor)?;
+        }
+        put_request(&txn, Some(&old), &rec)?;
+        txn.commit()?;
+        self.publish(vec![change(&rec, name)]);
+        Ok(rec)
+    }
+}
+
+fn change(rec: &SessionRequest, event: &'static str) -> Change {
+    Change {
+        id: rec.id,
+        status: rec.status,
+        assignee: rec.assignee,
+        updated_at: rec.updated_at,
+        event,
+    }
+}
+
+/// Closes the running session's clock; returns its duration in ms.
+pub(super) fn finish_session(rec: &mut SessionRequest, now: Timestamp) -> u64 {
+    let ms = rec
+        .session_started_at
+        .map_or(0, |s| now.duration_since(s).as_millis().max(0) as u64);
+    rec.session_total_ms += ms;
+    rec.session_ended_at = Some(now);
+    ms
+}
+
+fn check_schedule(scheduled_at: Option<Timestamp>, expires_at: Timestamp) -> Result<()> {
+    match scheduled_at {
+        Some(s) if s > expires_at => Err(ServiceError::invalid(
+            "scheduled_at",
+            "must be before expires_at",
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,94 @@
+//! Building the fixed-width index keys of `tables`.
+
+use app::domain::{Assignee, RequestId, SessionRequest, Status};
+use jiff::Timestamp;
+
+/// Milliseconds since the epoch, as 8 bytes whose byte order is time order (sign bit flipped).
+pub fn time(t: Timestamp) -> [u8; 8] {
+    ((t.as_millisecond() as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+pub fn status(s: Status, id: RequestId) -> [u8; 17] {
+    let mut k = [0u8; 17];
+    k[0] = s.code();
+    k[1..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// The 17-byte prefix of an assignee index key.
+pub fn assignee_prefix(a: Assignee) -> [u8; 17] {
+    let mut k = [0u8; 17];
+    match a {
+        Assignee::Unassigned => {}
+        Assignee::Agent(id) => {
+            k[0] = 1;
+            k[1..].copy_from_slice(&id.to_be_bytes());
+        }
+        Assignee::Client(id) => {
+            k[0] = 2;
+            k[1..].copy_from_slice(&id.to_be_bytes());
+        }
+    }
+    k
+}
+
+pub fn assignee(a: Assignee, id: RequestId) -> [u8; 33] {
+    let mut k = [0u8; 33];
+    k[..17].copy_from_slice(&assignee_prefix(a));
+    k[17..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+pub fn timed(t: Timestamp, id: [u8; 16]) -> [u8; 24] {
+    let mut k = [0u8; 24];
+    k[..8].copy_from_slice(&time(t));
+    k[8..].copy_from_slice(&id);
+    k
+}
+
+pub fn event(id: RequestId, seq: u32) -> [u8; 20] {
+    let mut k = [0u8; 20];
+    k[..16].copy_from_slice(&id.to_be_bytes());
+    k[16..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// The request ID at the end of an index key.
+pub fn trailing_id(key: &[u8]) -> RequestId {
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&key[key.len() - 16..]);
+    RequestId::from_be_bytes(b)
+}
+
+/// Every secondary-index key a request has, so writes can remove the old set and add the new.
+pub struct RequestKeys {
+    pub status: [u8; 17],
+    pub assignee: [u8; 33],
+    pub schedule: Option<[u8; 24]>,
+    pub expiry: Option<[u8; 24]>,
+}
+
+impl RequestKeys {
+    pub fn of(r: &SessionRequest) -> RequestKeys {
+        let id = r.id.to_be_bytes();
+        RequestKeys {
+            status: status(r.status, r.id),
+            assignee: assignee(r.assignee, r.id),
+            schedule: r.scheduled_at.map(|t| timed(t, id)),
+            expiry: r.status.can_expire().then(|| timed(r.expires_at, id)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_keys_sort_like_time_even_before_the_epoch() {
+        let a = time(Timestamp::from_millisecond(-5).unwrap());
+        let b = time(Timestamp::from_millisecond(3).unwrap());
+        let c = time(Timestamp::from_millisecond(4_000_000_000_000).unwrap());
+        assert!(a < b && b < c);
+    }
+}

@@ -1,0 +1,222 @@
+//! The embedded store: one redb file in the data directory. This module opens it, checks the
+//! schema version and runs migrations; `tables` defines the layout, `codec` the record
+//! encoding, `keys` the index keys. It knows nothing of HTTP or of the lifecycle rules.
+
+pub mod codec;
+pub mod keys;
+pub mod records;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, ReadableDatabase};
+
+pub use codec::{CodecError, Record, decode, encode};
+
+/// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub const DB_FILE: &str = "beckon.redb";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database {0} is in use by another Beckon process (stop the server first)")]
+    Locked(PathBuf),
+    #[error(
+        "the database {path} has schema version {found}, newer than this build understands ({supported}); run a newer Beckon"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("stored data is unreadable: {0}")]
+    Codec(#[from] CodecError),
+    #[error("storage error: {0}")]
+    Redb(#[from] redb::Error),
+}
+
+macro_rules! redb_errors {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self { StoreError::Redb(e.into()) }
+        }
+    )*};
+}
+redb_errors!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// A migration: a name (for the log) and an idempotent step to the next schema version.
+struct Migration {
+    name: &'static str,
+    to_version: u32,
+    run: fn(&redb::WriteTransaction) -> Result<(), StoreError>,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    name: "0001_create_tables",
+    to_version: 1,
+    run: create_tables,
+}];
+
+/// Opening a table creates it; doing so again is a no-op, so this is idempotent.
+fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    txn.open_table(META)?;
+    txn.open_table(REQUESTS)?;
+    txn.open_table(REQUEST_EVENTS)?;
+    txn.open_table(IDX_STATUS)?;
+    txn.open_table(IDX_ASSIGNEE)?;
+    txn.open_table(IDX_SCHEDULE)?;
+    txn.open_table(IDX_EXPIRY)?;
+    txn.open_table(LINK_TOKENS)?;
+    txn.open_table(AGENTS)?;
+    txn.open_table(AGENT_EMAILS)?;
+    txn.open_table(CLIENTS)?;
+    txn.open_table(AUTH_TOKENS)?;
+    txn.open_table(OUTBOX)?;
+    txn.open_table(IDX_OUTBOX_DUE)?;
+    Ok(())
+}
+
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database in `data_dir`, refusing one newer than this build and
+    /// migrating an older one.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::Locked(path)),
+            Err(e) => return Err(e.into()),
+        };
+        let store = Store { db, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let found = self.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.to_version > found) {
+            let txn = self.db.begin_write()?;
+            (m.run)(&txn)?;
+            txn.open_table(tables::META)?
+                .insert("schema_version", m.to_version.to_be_bytes().as_slice())?;
+            txn.commit()?;
+            tracing::info!(migration = m.name, "applied store migration");
+        }
+        Ok(())
+    }
+
+    /// 0 for a new, empty database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        let txn = self.db.begin_read()?;
+        let meta = match txn.open_table(tables::META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(meta
+            .get("schema_version")?
+            .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+            .map_or(0, u32::from_be_bytes))
+    }
+
+    pub fn begin_read(&self) -> Result<redb::ReadTransaction, StoreError> {
+        Ok(self.db.begin_read()?)
+    }
+
+    pub fn begin_write(&self) -> Result<redb::WriteTransaction, StoreError> {
+        Ok(self.db.begin_write()?)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Proves the store accepts a durable write (for `/healthz`).
+    pub fn check_writable(&self) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        let now = jiff::Timestamp::now().as_millisecond().to_be_bytes();
+        txn.open_table(tables::META)?
+            .insert("last_health_check", now.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Writes a newer schema version than this build knows (tests of the refusal only).
+    #[doc(hidden)]
+    pub fn force_schema_version(&self, version: u32) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(tables::META)?
+            .insert("schema_version", version.to_be_bytes().as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_store_gets_the_current_schema_and_refuses_a_newer_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        store.force_schema_version(SCHEMA_VERSION + 1).unwrap();
+        drop(store);
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1));
+        assert!(err.to_string().contains("newer than this build"), "{err}");
+    }
+
+    #[test]
+    fn a_second_open_is_refused_while_the_first_holds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = Store::open(dir.path()).unwrap();
+        assert!(matches!(
+            Store::open(dir.path()),
+            Err(StoreError::Locked(_))
+        ));
+    }
+
+    #[test]
+    fn reopening_is_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+}

@@ -1,0 +1,60 @@
+//! Every redb table, in one place, with its key and value layout.
+//!
+//! Keys are fixed-width big-endian byte arrays so redb orders them by comparing bytes, and
+//! that order is the one we list in: IDs are ULIDs (top 48 bits = creation time in ms), so
+//! "by ID" is "by creation time". Times in keys are milliseconds since the epoch, offset by
+//! 2^63 so negative times still sort first (see `keys::time`). Values are codec records
+//! (version byte + postcard, see `codec`) unless noted. Table names carry a version: a layout
+//! change is a new table and a named migration, never a silent reinterpretation.
+
+use redb::TableDefinition;
+
+/// `&str` setting name → bytes. Holds `schema_version` (u32 BE).
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// Request ID (16) → `SessionRequest`. Key order is creation order: this table is also the
+/// created-time index (newest first = reverse iteration).
+pub const REQUESTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("requests_v1");
+
+/// Request ID (16) ‖ sequence (u32 BE, 4) → `TimelineEvent`. Append-only.
+pub const REQUEST_EVENTS: TableDefinition<[u8; 20], &[u8]> =
+    TableDefinition::new("request_events_v1");
+
+/// Status code (1) ‖ request ID (16) → (). The stored status (see `Status::code`).
+pub const IDX_STATUS: TableDefinition<[u8; 17], ()> = TableDefinition::new("idx_status_v1");
+
+/// Assignee kind (1: 0 unassigned, 1 agent, 2 client) ‖ assignee ID (16, zero when
+/// unassigned) ‖ request ID (16) → ().
+pub const IDX_ASSIGNEE: TableDefinition<[u8; 33], ()> = TableDefinition::new("idx_assignee_v1");
+
+/// Scheduled time (8) ‖ request ID (16) → (). Only requests with a schedule.
+pub const IDX_SCHEDULE: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_schedule_v1");
+
+/// Expiry time (8) ‖ request ID (16) → (). Only requests whose stored status can expire
+/// (open, waiting, ready): the sweeper reads it from the oldest entry and stops at the first
+/// one not yet due.
+pub const IDX_EXPIRY: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_expiry_v1");
+
+/// SHA-256 of a live link token (32) → request ID (16). The token itself is never stored
+/// (it is derived from a key kept outside the database, see `links`), so a copy of the
+/// database alone reveals no live link.
+pub const LINK_TOKENS: TableDefinition<[u8; 32], [u8; 16]> = TableDefinition::new("link_tokens_v1");
+
+/// Agent ID (16) → `Agent`.
+pub const AGENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("agents_v1");
+
+/// Lower-cased email → agent ID (16). Unique.
+pub const AGENT_EMAILS: TableDefinition<&str, [u8; 16]> = TableDefinition::new("agent_emails_v1");
+
+/// Client ID (16) → `Client`.
+pub const CLIENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("clients_v1");
+
+/// SHA-256 of a sign-in token (32) → `AuthToken`. Only hashes: a leaked database signs no
+/// one in.
+pub const AUTH_TOKENS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("auth_tokens_v1");
+
+/// Mail ID (16) → `OutboxMail`. Written in the same transaction as the change that caused it.
+pub const OUTBOX: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("outbox_v1");
+
+/// Next attempt time (8) ‖ mail ID (16) → (). Only mails still to be delivered.
+pub const IDX_OUTBOX_DUE: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_outbox_due_v1");
