@@ -66,6 +66,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_LOGIN_ATTEMPTS_PER_MINUTE",
     },
     Key {
+        file: "presence_timeout",
+        env: "BECKON_PRESENCE_TIMEOUT",
+    },
+    Key {
         file: "link_lookups_per_minute",
         env: "BECKON_LINK_LOOKUPS_PER_MINUTE",
     },
@@ -110,6 +114,8 @@ pub struct Config {
     pub max_expiry: Duration,
     pub login_attempts_per_minute: u32,
     pub link_lookups_per_minute: u32,
+    /// How long after the end user's last sign of life they still count as present.
+    pub presence_timeout: Duration,
 }
 
 /// A setting that cannot be used; its `Display` is the one line start-up prints.
@@ -314,16 +320,14 @@ impl Config {
                 },
             }
         };
-        let default_expiry = duration("default_expiry", Duration::from_secs(7 * 86_400))?;
         let max_expiry = duration("max_expiry", Duration::from_secs(30 * 86_400))?;
-        if default_expiry > max_expiry {
-            let r = get("default_expiry")
-                .or(get("max_expiry"))
-                .expect("one was set");
-            return Err(bad(
-                r,
-                "the default expiry is longer than the maximum expiry",
-            ));
+        // Unset, the default follows a shorter maximum; set, it must fit under it.
+        let default_expiry = duration(
+            "default_expiry",
+            Duration::from_secs(7 * 86_400).min(max_expiry),
+        )?;
+        if let Some(r) = get("default_expiry").filter(|_| default_expiry > max_expiry) {
+            return Err(bad(r, "is longer than the maximum expiry (max_expiry)"));
         }
 
         let per_minute = |k: &str, default: u32| -> Result<u32, ConfigError> {
@@ -348,6 +352,7 @@ impl Config {
             max_expiry,
             login_attempts_per_minute: per_minute("login_attempts_per_minute", 10)?,
             link_lookups_per_minute: per_minute("link_lookups_per_minute", 120)?,
+            presence_timeout: duration("presence_timeout", Duration::from_secs(45))?,
         })
     }
 
@@ -411,6 +416,10 @@ mod tests {
         .unwrap();
         assert_eq!(c.listen.port(), 9001);
         assert_eq!(c.max_expiry, Duration::from_secs(2 * 86_400));
+        assert_eq!(
+            c.default_expiry, c.max_expiry,
+            "an unset default follows a shorter maximum"
+        );
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].contains("colour"));
     }

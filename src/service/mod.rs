@@ -90,7 +90,7 @@ impl Service {
             store,
             links,
             settings: Settings::from_config(config),
-            presence: Presence::default(),
+            presence: Presence::new(config.presence_timeout),
             limits: RateLimits::new(
                 config.login_attempts_per_minute,
                 config.link_lookups_per_minute,

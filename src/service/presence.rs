@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 
 use app::domain::RequestId;
 
-/// How long one check-in keeps the end user present.
-pub const WINDOW: Duration = Duration::from_secs(45);
-
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Presence {
+    /// How long one check-in keeps the end user present.
+    window: Duration,
     inner: Mutex<HashMap<RequestId, Seen>>,
 }
 
@@ -22,6 +21,13 @@ struct Seen {
 }
 
 impl Presence {
+    pub fn new(window: Duration) -> Presence {
+        Presence {
+            window,
+            inner: Mutex::default(),
+        }
+    }
+
     pub fn touch(&self, id: RequestId) {
         let mut map = self.inner.lock().expect("presence lock");
         map.entry(id)
@@ -32,7 +38,7 @@ impl Presence {
             });
         // Keep the map small: forget whoever left long ago.
         if map.len() > 10_000 {
-            map.retain(|_, s| s.sockets > 0 || s.last.elapsed() < WINDOW);
+            map.retain(|_, s| s.sockets > 0 || s.last.elapsed() < self.window);
         }
     }
 
@@ -57,7 +63,7 @@ impl Presence {
     pub fn is_present(&self, id: RequestId) -> bool {
         let map = self.inner.lock().expect("presence lock");
         map.get(&id)
-            .is_some_and(|s| s.sockets > 0 || s.last.elapsed() < WINDOW)
+            .is_some_and(|s| s.sockets > 0 || s.last.elapsed() < self.window)
     }
 
     pub fn forget(&self, id: RequestId) {

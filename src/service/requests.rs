@@ -92,16 +92,17 @@ pub struct RequestPatch {
     pub assignee: Option<AssigneeInput>,
 }
 
-/// What a lifecycle step records, and whether it (re)sends the invitation.
+/// What a lifecycle step records, and whether it (re)sends the invitation. `kind: None`
+/// records only the invitation's own event (a resend).
 pub(super) struct Outcome {
-    pub kind: EventKind,
+    pub kind: Option<EventKind>,
     pub invite: bool,
 }
 
 impl From<EventKind> for Outcome {
     fn from(kind: EventKind) -> Self {
         Outcome {
-            kind,
+            kind: Some(kind),
             invite: false,
         }
     }
@@ -312,7 +313,7 @@ impl Service {
                 // Turning mail on, or changing the address, sends the invitation to it.
                 let invite = rec.send_email && (!old_send || old_email != rec.recipient_email);
                 Ok(Outcome {
-                    kind: EventKind::Edited { fields },
+                    kind: Some(EventKind::Edited { fields }),
                     invite,
                 })
             },
@@ -419,7 +420,7 @@ impl Service {
                 rec.end_user_client = None;
                 rec.end_user_platform = None;
                 Ok(Outcome {
-                    kind: EventKind::Reopened,
+                    kind: Some(EventKind::Reopened),
                     invite: true,
                 })
             },
@@ -441,7 +442,7 @@ impl Service {
             // Asking to resend is asking to send.
             rec.send_email = true;
             Ok(Outcome {
-                kind: EventKind::Edited { fields: vec![] },
+                kind: None,
                 invite: true,
             })
         })
@@ -479,10 +480,15 @@ impl Service {
             )?;
         }
         let outcome = step(&txn, &mut rec, now)?;
-        let name = outcome.kind.name();
+        let name = outcome
+            .kind
+            .as_ref()
+            .map_or(EventKind::InvitationQueued.name(), EventKind::name);
         rec.status = t.to;
         rec.updated_at = now;
-        append_event(&txn, &mut rec, now, actor, outcome.kind, t.from, t.to)?;
+        if let Some(kind) = outcome.kind {
+            append_event(&txn, &mut rec, now, actor, kind, t.from, t.to)?;
+        }
         if outcome.invite {
             queue_invitation(&txn, &mut rec, now, actor)?;
         }

@@ -110,16 +110,27 @@ impl<K> FromStr for Id<K> {
     }
 }
 
-/// Stored as the number (compact, fixed), not the string.
+/// The ULID string in human-readable formats (JSON); the number in binary ones (the store),
+/// where it is compact and fixed.
 impl<K> Serialize for Id<K> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(s)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            self.raw.serialize(s)
+        }
     }
 }
 
 impl<'de, K> Deserialize<'de> for Id<K> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        u128::deserialize(d).map(Self::from_u128)
+        if d.is_human_readable() {
+            let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            s.parse()
+                .map_err(|_| serde::de::Error::custom(format!("`{s}` is not a valid ID")))
+        } else {
+            u128::deserialize(d).map(Self::from_u128)
+        }
     }
 }
 
@@ -135,6 +146,18 @@ mod tests {
         assert_eq!(s.parse::<RequestId>().unwrap(), id);
         assert_eq!("not-an-id".parse::<RequestId>(), Err(IdError));
         assert_eq!("".parse::<RequestId>(), Err(IdError));
+    }
+
+    #[test]
+    fn json_carries_the_string_and_the_store_the_number() {
+        let id = AgentId::from_u128(0x0192_3456_789a_bcde_f012_3456_789a_bcde);
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, format!("\"{id}\""));
+        assert_eq!(serde_json::from_str::<AgentId>(&json).unwrap(), id);
+        assert!(serde_json::from_str::<AgentId>("\"nope\"").is_err());
+        let bytes = postcard::to_allocvec(&id).unwrap();
+        assert!(bytes.len() <= 19);
+        assert_eq!(postcard::from_bytes::<AgentId>(&bytes).unwrap(), id);
     }
 
     #[test]

@@ -1,0 +1,252 @@
+//! The real `beckon` binary: start-up on defaults, config errors, the admin CLI against a
+//! running server, graceful shutdown on SIGTERM, and no link token in its logs.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_beckon");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn beckon(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir)
+        .env_remove("BECKON_LOG")
+        .env("NO_COLOR", "1");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("BECKON_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+fn wait_healthy(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(res) = reqwest::blocking_get(&format!("{base}/healthz")) {
+            if res {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server at {base} did not become healthy");
+}
+
+mod reqwest {
+    /// A tiny blocking GET over std (the tests' async client needs a runtime).
+    pub fn blocking_get(url: &str) -> std::io::Result<bool> {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://").unwrap();
+        let (host, path) = rest
+            .split_once('/')
+            .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+        let mut s = std::net::TcpStream::connect(host)?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut out = String::new();
+        s.read_to_string(&mut out)?;
+        Ok(out.starts_with("HTTP/1.1 200"))
+    }
+}
+
+fn sigterm(child: &Child) {
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+}
+
+#[test]
+fn serve_on_defaults_then_admin_cli_then_sigterm_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = beckon(dir.path())
+        .arg("serve")
+        .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The setup link is printed on stdout.
+    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.contains(&format!("{base}/setup/")), "{line}");
+    wait_healthy(&base);
+    // The default data directory is ./beckon-data.
+    assert!(dir.path().join("beckon-data/beckon.redb").exists());
+
+    // While the server holds the database, the CLI says so clearly.
+    let mut cli = beckon(dir.path())
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "Ops",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    cli.stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery\n")
+        .unwrap();
+    let out = cli.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("server is running") && err.contains("stop it first"),
+        "{err}"
+    );
+
+    // Use a link, so the log would show the token if it leaked.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let link_token = rt.block_on(async {
+        let http = ::reqwest::Client::new();
+        let setup = line.trim().rsplit('/').next().unwrap().to_owned();
+        http.post(format!("{base}/setup/{setup}"))
+            .form(&[
+                ("email", "a@example.com"),
+                ("name", "A"),
+                ("password", "password123"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let login: Value = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"email": "a@example.com", "password": "password123"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = login["token"].as_str().unwrap();
+        let req: Value = http
+            .post(format!("{base}/api/v1/session-requests"))
+            .bearer_auth(token)
+            .json(&json!({"recipient_name": "Ada"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let link = req["link"].as_str().unwrap().to_owned();
+        assert_eq!(http.get(&link).send().await.unwrap().status(), 200);
+        assert_eq!(
+            http.get(format!("{link}x")).send().await.unwrap().status(),
+            404
+        );
+        link.rsplit('/').next().unwrap().to_owned()
+    });
+
+    // The health check subcommand agrees.
+    let hc = beckon(dir.path())
+        .args(["healthcheck"])
+        .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert!(
+        hc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&hc.stderr)
+    );
+
+    sigterm(&server);
+    let status = server.wait().unwrap();
+    assert!(status.success(), "SIGTERM should exit 0, got {status}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(log.contains("beckon is serving"), "{log}");
+    assert!(!log.contains(&link_token), "a link token reached the log");
+
+    // Stopped: now the CLI may create an admin.
+    let mut cli = beckon(dir.path())
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "Ops",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    cli.stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery\n")
+        .unwrap();
+    let out = cli.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created administrator Ops"));
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (var, value) in [
+        ("BECKON_LISTEN", "not-an-address"),
+        ("BECKON_PUBLIC_URL", "ftp://x"),
+        ("BECKON_SMTP_URL", "nonsense"),
+        ("BECKON_TLS_CERT", "/does/not/exist.pem"),
+        ("BECKON_DEFAULT_EXPIRY", "forever"),
+    ] {
+        let out = beckon(dir.path())
+            .arg("serve")
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{var}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{var}: {err}");
+        assert!(lines[0].contains(var), "{var}: {err}");
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_beckon_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let store = beckon::store::Store::open(&data).unwrap();
+        store
+            .force_schema_version(beckon::store::SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let out = beckon(dir.path())
+        .arg("serve")
+        .env("BECKON_DATA_DIR", &data)
+        .env("BECKON_LISTEN", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("newer than this build"), "{err}");
+}

@@ -1,0 +1,244 @@
+//! Test helpers: start the server in-process on port 0, sign people in, make requests.
+
+use std::path::{Path, PathBuf};
+
+use beckon::config::Config;
+use beckon::server::Server;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub struct TestServer {
+    server: Option<Server>,
+    pub base: String,
+    pub http: reqwest::Client,
+    dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+/// A response's status and JSON body (Null when there is none).
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let mut s = Self::start_in(&dir, tweak).await;
+        s._tmp = Some(tmp);
+        s
+    }
+
+    pub async fn start_in(dir: &Path, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config::with_data_dir(dir);
+        config.public_url = format!("http://{addr}").parse().unwrap();
+        // Tests sign in often from one address; the rate-limit tests lower these again.
+        config.login_attempts_per_minute = 1000;
+        config.link_lookups_per_minute = 10_000;
+        tweak(&mut config);
+        let server = Server::start(config, listener).await.unwrap();
+        TestServer {
+            server: Some(server),
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            dir: dir.to_path_buf(),
+            _tmp: None,
+        }
+    }
+
+    pub fn server(&self) -> &Server {
+        self.server.as_ref().unwrap()
+    }
+
+    /// Stops gracefully and hands back the data directory (kept alive by the returned guard).
+    pub async fn stop(mut self) -> (PathBuf, Option<tempfile::TempDir>) {
+        self.server.take().unwrap().stop().await.unwrap();
+        (self.dir.clone(), self._tmp.take())
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert!(status.as_u16() < 500, "{path} answered {status}: {text}");
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Creates the first admin through the one-time setup link and signs in.
+    pub async fn admin(&self) -> String {
+        let setup = self
+            .server()
+            .setup_token()
+            .expect("a fresh server offers a setup link");
+        let res = self
+            .http
+            .post(format!("{}/setup/{setup}", self.base))
+            .form(&[
+                ("email", "admin@example.com"),
+                ("name", "Ada Admin"),
+                ("password", "correct horse"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        self.login("admin@example.com", "correct horse").await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let r = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates an agent with the given rights and returns (id, token).
+    pub async fn agent(
+        &self,
+        admin: &str,
+        email: &str,
+        view: bool,
+        edit: bool,
+    ) -> (String, String) {
+        let r = self
+            .post(
+                "/api/v1/agents",
+                admin,
+                json!({"email": email, "name": email, "password": "password123", "role": "agent",
+                       "permissions": {"view_session_requests": view, "edit_session_requests": edit}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        (
+            r.body["id"].as_str().unwrap().to_owned(),
+            self.login(email, "password123").await,
+        )
+    }
+
+    /// Creates a request; returns its JSON.
+    pub async fn create(&self, token: &str, extra: Value) -> Value {
+        let mut body = json!({"recipient_name": "Ada Lovelace", "recipient_email": "ada@example.com", "send_email": true});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        let r = self.post("/api/v1/session-requests", token, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+
+    /// The end user's call on a link token.
+    pub async fn assist(
+        &self,
+        method: Method,
+        link: &str,
+        what: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        self.call(
+            method,
+            &format!("/api/v1/assist/{}/{what}", token_of(link)),
+            None,
+            body,
+        )
+        .await
+    }
+
+    pub async fn checkin(&self, link: &str) -> Reply {
+        self.assist(
+            Method::POST,
+            link,
+            "checkin",
+            Some(json!({"client": "web", "platform": "Linux"})),
+        )
+        .await
+    }
+
+    /// Agent connects, end user answers; returns the consent reply.
+    pub async fn connect_and_answer(&self, token: &str, req: &Value, decision: &str) -> Reply {
+        let id = req["id"].as_str().unwrap();
+        let link = req["link"].as_str().unwrap();
+        let r = self
+            .post(
+                &format!("/api/v1/session-requests/{id}/connect"),
+                token,
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        let p = self.assist(Method::GET, link, "prompt", None).await;
+        let prompt_id = p.body["prompt"]["id"]
+            .as_str()
+            .expect("a pending prompt")
+            .to_owned();
+        self.assist(
+            Method::POST,
+            link,
+            "consent",
+            Some(json!({"prompt_id": prompt_id, "decision": decision})),
+        )
+        .await
+    }
+
+    pub async fn status_of(&self, token: &str, id: &str) -> String {
+        let r = self
+            .get(&format!("/api/v1/session-requests/{id}"), token)
+            .await;
+        r.body["status"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn page_status(&self, link: &str) -> u16 {
+        self.http.get(link).send().await.unwrap().status().as_u16()
+    }
+}
+
+pub fn token_of(link: &str) -> &str {
+    link.rsplit('/').next().unwrap()
+}

@@ -1,0 +1,621 @@
+//! The request lifecycle of DESIGN.md, end to end over HTTP.
+
+use std::time::Duration;
+
+use app::domain::{Action, Status, apply};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::harness::TestServer;
+
+fn kinds(detail: &Value) -> Vec<String> {
+    detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn whole_lifecycle_from_create_to_close_with_timeline() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t
+        .create(
+            &admin,
+            json!({"comment": "printer driver", "assignee": {"type": "me"}}),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap();
+    let link = req["link"].as_str().unwrap();
+    assert_eq!(req["status"], "open");
+    assert_eq!(req["assignee"]["type"], "agent");
+    assert!(link.starts_with(&format!("{}/s/", t.base)));
+
+    // The end user opens the link: a real page naming who asks.
+    let page = t.http.get(link).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Ada Lovelace") && html.contains("Ada Admin"),
+        "{html}"
+    );
+
+    let r = t.checkin(link).await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("waiting"))
+    );
+    // Idempotent: a repeat keeps presence and changes nothing.
+    assert_eq!(t.checkin(link).await.body["status"], "waiting");
+
+    let r = t.connect_and_answer(&admin, &req, "allow").await;
+    assert_eq!(r.body["status"], "ready");
+    let r = t
+        .post(
+            &format!("/api/v1/session-requests/{id}/start"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("in_session"))
+    );
+    assert!(r.body["session_started_at"].is_string());
+
+    // The end user is still here: ending goes back to waiting.
+    let r = t
+        .post(
+            &format!("/api/v1/session-requests/{id}/end"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "waiting");
+    let r = t
+        .post(
+            &format!("/api/v1/session-requests/{id}/close"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "closed");
+    assert_eq!(t.page_status(link).await, 410);
+    assert_eq!(t.checkin(link).await.status, StatusCode::GONE);
+
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await
+        .body;
+    assert_eq!(
+        kinds(&detail),
+        [
+            "created",
+            "invitation_queued",
+            "checked_in",
+            "connect_requested",
+            "access_allowed",
+            "session_started",
+            "session_ended",
+            "closed"
+        ]
+    );
+    let events = detail["events"].as_array().unwrap();
+    assert_eq!(events[2]["actor"]["type"], "end_user");
+    assert_eq!(events[2]["details"]["platform"], "Linux");
+    assert_eq!(events[4]["actor"]["type"], "end_user");
+    assert_eq!(events[7]["actor"]["type"], "agent");
+    assert_eq!(
+        (events[4]["from"].as_str(), events[4]["to"].as_str()),
+        (Some("waiting"), Some("ready"))
+    );
+}
+
+#[tokio::test]
+async fn deny_keeps_waiting_and_a_second_ask_can_be_allowed() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let id = req["id"].as_str().unwrap();
+    t.checkin(req["link"].as_str().unwrap()).await;
+
+    let r = t.connect_and_answer(&admin, &req, "deny").await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("waiting"))
+    );
+    assert_eq!(t.status_of(&admin, id).await, "waiting");
+    // The prompt is answered: no pending question any more.
+    let p = t
+        .assist(Method::GET, req["link"].as_str().unwrap(), "prompt", None)
+        .await;
+    assert_eq!(p.body["prompt"], Value::Null);
+
+    let r = t.connect_and_answer(&admin, &req, "allow").await;
+    assert_eq!(r.body["status"], "ready");
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await
+        .body;
+    let k = kinds(&detail);
+    let denied = k.iter().position(|k| k == "access_denied").unwrap();
+    let allowed = k.iter().position(|k| k == "access_allowed").unwrap();
+    assert!(denied < allowed);
+}
+
+#[tokio::test]
+async fn a_stale_prompt_answer_is_refused() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let link = req["link"].as_str().unwrap();
+    t.checkin(link).await;
+    let r = t
+        .assist(
+            Method::POST,
+            link,
+            "consent",
+            Some(json!({"prompt_id": "7", "decision": "allow"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "invalid_transition")
+    );
+    let r = t
+        .assist(
+            Method::POST,
+            link,
+            "consent",
+            Some(json!({"prompt_id": "1", "decision": "maybe"})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::BAD_REQUEST, "invalid_input")
+    );
+}
+
+#[tokio::test]
+async fn ending_a_session_after_the_end_user_left_closes_the_request() {
+    let t = TestServer::start_with(|c| c.presence_timeout = Duration::from_millis(300)).await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let id = req["id"].as_str().unwrap();
+    t.checkin(req["link"].as_str().unwrap()).await;
+    t.connect_and_answer(&admin, &req, "allow").await;
+    t.post(
+        &format!("/api/v1/session-requests/{id}/start"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let r = t
+        .post(
+            &format!("/api/v1/session-requests/{id}/end"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "closed");
+    assert!(r.body["session_duration_ms"].as_u64().unwrap() >= 300);
+}
+
+#[tokio::test]
+async fn the_end_user_can_decline() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let link = req["link"].as_str().unwrap();
+    let r = t.assist(Method::POST, link, "decline", None).await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("closed"))
+    );
+    assert_eq!(
+        t.status_of(&admin, req["id"].as_str().unwrap()).await,
+        "closed"
+    );
+    assert_eq!(
+        t.assist(Method::POST, link, "decline", None).await.status,
+        StatusCode::GONE
+    );
+}
+
+/// Puts a fresh request into `status` through the real API.
+async fn request_in(t: &TestServer, admin: &str, status: Status) -> Value {
+    let expires = if status == Status::Expired {
+        json!((jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1)).to_string())
+    } else {
+        Value::Null
+    };
+    let mut req = t.create(admin, json!({"expires_at": expires})).await;
+    let id = req["id"].as_str().unwrap().to_owned();
+    let link = req["link"].as_str().unwrap().to_owned();
+    let post = |what: &'static str| {
+        let path = format!("/api/v1/session-requests/{id}/{what}");
+        async move { t.post(&path, admin, json!({})).await }
+    };
+    match status {
+        Status::Open => {}
+        Status::Waiting => {
+            t.checkin(&link).await;
+        }
+        Status::Ready | Status::InSession => {
+            t.checkin(&link).await;
+            t.connect_and_answer(admin, &req, "allow").await;
+            if status == Status::InSession {
+                post("start").await;
+            }
+        }
+        Status::Closed => {
+            post("close").await;
+        }
+        Status::Expired => tokio::time::sleep(Duration::from_millis(1100)).await,
+    }
+    assert_eq!(t.status_of(admin, &id).await, status.as_str());
+    req["status"] = json!(status.as_str());
+    req
+}
+
+#[tokio::test]
+async fn every_refused_transition_is_409_and_changes_nothing() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let agent_actions: [(&str, Action); 6] = [
+        ("connect", Action::Connect),
+        ("start", Action::Start),
+        (
+            "end",
+            Action::End {
+                end_user_present: true,
+            },
+        ),
+        ("close", Action::Close),
+        ("reopen", Action::Reopen),
+        ("resend", Action::Resend),
+    ];
+    for status in Status::ALL {
+        for (name, action) in agent_actions {
+            if apply(status, action).is_ok() {
+                continue;
+            }
+            let req = request_in(&t, &admin, status).await;
+            let id = req["id"].as_str().unwrap();
+            let before = t
+                .get(&format!("/api/v1/session-requests/{id}"), &admin)
+                .await
+                .body;
+            let r = t
+                .post(
+                    &format!("/api/v1/session-requests/{id}/{name}"),
+                    &admin,
+                    json!({}),
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::CONFLICT, "invalid_transition"),
+                "{name} on {status}"
+            );
+            let after = t
+                .get(&format!("/api/v1/session-requests/{id}"), &admin)
+                .await
+                .body;
+            assert_eq!(
+                before["events"], after["events"],
+                "{name} on {status} wrote to the timeline"
+            );
+        }
+        // Edits are refused on finished requests.
+        if status.is_terminal() {
+            let req = request_in(&t, &admin, status).await;
+            let id = req["id"].as_str().unwrap();
+            let r = t
+                .patch(
+                    &format!("/api/v1/session-requests/{id}"),
+                    &admin,
+                    json!({"comment": "x"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CONFLICT, "edit on {status}");
+        }
+        // The end user's answers need a pending prompt, i.e. waiting.
+        if status != Status::Waiting {
+            let req = request_in(&t, &admin, status).await;
+            let r = t
+                .assist(
+                    Method::POST,
+                    req["link"].as_str().unwrap(),
+                    "consent",
+                    Some(json!({"prompt_id": "1", "decision": "allow"})),
+                )
+                .await;
+            let expected = if status.is_terminal() {
+                StatusCode::GONE
+            } else {
+                StatusCode::CONFLICT
+            };
+            assert_eq!(r.status, expected, "consent on {status}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn edits_are_applied_recorded_and_validated() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t
+        .create(
+            &admin,
+            json!({"send_email": false, "recipient_email": null}),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap();
+    let at = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2)).to_string();
+    let r = t
+        .patch(
+            &format!("/api/v1/session-requests/{id}"),
+            &admin,
+            json!({"recipient_name": "Grace Hopper", "scheduled_at": at, "time_zone": "Europe/Berlin", "email_language": "de"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["recipient_name"], "Grace Hopper");
+    assert_eq!(r.body["time_zone"], "Europe/Berlin");
+    assert_eq!(r.body["email_language"], "de");
+    // null clears an optional field; absent leaves it.
+    let r = t
+        .patch(
+            &format!("/api/v1/session-requests/{id}"),
+            &admin,
+            json!({"scheduled_at": null}),
+        )
+        .await;
+    assert_eq!(r.body["scheduled_at"], Value::Null);
+    assert_eq!(r.body["recipient_name"], "Grace Hopper");
+    // Turning mail on needs an address.
+    let r = t
+        .patch(
+            &format!("/api/v1/session-requests/{id}"),
+            &admin,
+            json!({"send_email": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("recipient_email")
+    );
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await
+        .body;
+    let edited = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "edited")
+        .unwrap();
+    let fields: Vec<&str> = edited["details"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "recipient_name",
+            "email_language",
+            "scheduled_at",
+            "time_zone"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn lists_filter_by_view_status_assignee_and_text_with_cursor_pages() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let (agent_id, agent) = t.agent(&admin, "bob@example.com", true, true).await;
+    let client = t
+        .post(
+            "/api/v1/clients",
+            &admin,
+            json!({"name": "Team A", "members": [agent_id]}),
+        )
+        .await
+        .body;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let assignee = match i % 3 {
+            0 => json!({"type": "unassigned"}),
+            1 => json!({"type": "agent", "id": agent_id}),
+            _ => json!({"type": "client", "id": client["id"]}),
+        };
+        let r = t
+            .create(
+                &admin,
+                json!({"recipient_name": format!("Person {i}"), "assignee": assignee}),
+            )
+            .await;
+        ids.push(r["id"].as_str().unwrap().to_owned());
+    }
+    t.checkin(
+        &t.get(&format!("/api/v1/session-requests/{}", ids[6]), &admin)
+            .await
+            .body["link"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
+    .await;
+    t.post(
+        &format!("/api/v1/session-requests/{}/close", ids[5]),
+        &admin,
+        json!({}),
+    )
+    .await;
+
+    let names = |r: &Value| -> Vec<String> {
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["recipient_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = t.get("/api/v1/session-requests", &admin).await.body;
+    assert_eq!(
+        names(&all),
+        [
+            "Person 6", "Person 5", "Person 4", "Person 3", "Person 2", "Person 1", "Person 0"
+        ]
+    );
+    assert_eq!(
+        names(
+            &t.get("/api/v1/session-requests?view=active", &admin)
+                .await
+                .body
+        ),
+        ["Person 6"]
+    );
+    assert_eq!(
+        names(
+            &t.get("/api/v1/session-requests?view=past", &admin)
+                .await
+                .body
+        ),
+        ["Person 5"]
+    );
+    assert_eq!(
+        names(
+            &t.get("/api/v1/session-requests?view=upcoming", &admin)
+                .await
+                .body
+        )
+        .len(),
+        5
+    );
+    assert_eq!(
+        names(
+            &t.get(
+                "/api/v1/session-requests?status=waiting&status=closed",
+                &admin
+            )
+            .await
+            .body
+        ),
+        ["Person 6", "Person 5"]
+    );
+    // "me" covers the agent's own requests and its clients'.
+    assert_eq!(
+        names(
+            &t.get("/api/v1/session-requests?assignee=me", &agent)
+                .await
+                .body
+        ),
+        ["Person 5", "Person 4", "Person 2", "Person 1"]
+    );
+    assert_eq!(
+        names(
+            &t.get("/api/v1/session-requests?assignee=unassigned", &admin)
+                .await
+                .body
+        ),
+        ["Person 6", "Person 3", "Person 0"]
+    );
+    assert_eq!(
+        names(
+            &t.get(
+                &format!(
+                    "/api/v1/session-requests?assignee={}",
+                    client["id"].as_str().unwrap()
+                ),
+                &admin
+            )
+            .await
+            .body
+        ),
+        ["Person 5", "Person 2"]
+    );
+    assert_eq!(
+        names(
+            &t.get("/api/v1/session-requests?q=person%204", &admin)
+                .await
+                .body
+        ),
+        ["Person 4"]
+    );
+
+    // Cursor pages: every item once, newest first, then no cursor.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let r = t
+            .get(
+                &format!("/api/v1/session-requests?limit=3&cursor={cursor}"),
+                &admin,
+            )
+            .await
+            .body;
+        seen.extend(names(&r));
+        match r["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, names(&all));
+}
+
+#[tokio::test]
+async fn resend_queues_the_invitation_again() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let id = req["id"].as_str().unwrap();
+    let r = t
+        .post(
+            &format!("/api/v1/session-requests/{id}/resend"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await
+        .body;
+    assert_eq!(
+        kinds(&detail)
+            .iter()
+            .filter(|k| *k == "invitation_queued")
+            .count(),
+        2
+    );
+    // No address, nothing to send.
+    let bare = t
+        .create(
+            &admin,
+            json!({"send_email": false, "recipient_email": null}),
+        )
+        .await;
+    let r = t
+        .post(
+            &format!(
+                "/api/v1/session-requests/{}/resend",
+                bare["id"].as_str().unwrap()
+            ),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}

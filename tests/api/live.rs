@@ -1,0 +1,288 @@
+//! Server push (SSE for agents, WebSocket for the end user), the operations routes, the
+//! OpenAPI document and the embedded portal bundle.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::harness::{TestServer, token_of};
+
+/// Reads SSE data lines until one satisfies `want`, or fails after a timeout.
+async fn next_event(
+    res: &mut reqwest::Response,
+    buf: &mut String,
+    want: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        while let Some(pos) = buf.find('\n') {
+            let line: String = buf.drain(..=pos).collect();
+            if let Some(data) = line.strip_prefix("data:") {
+                let v: Value = serde_json::from_str(data.trim()).unwrap();
+                if want(&v) {
+                    return v;
+                }
+            }
+        }
+        let chunk = tokio::time::timeout_at(deadline, res.chunk())
+            .await
+            .expect("event in time")
+            .unwrap()
+            .expect("stream open");
+        buf.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+}
+
+#[tokio::test]
+async fn agents_see_status_changes_pushed_as_they_happen() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let mut res = t
+        .http
+        .get(format!("{}/api/v1/events", t.base))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let mut buf = String::new();
+
+    let req = t.create(&admin, json!({})).await;
+    let id = req["id"].as_str().unwrap().to_owned();
+    let created = next_event(&mut res, &mut buf, |v| v["id"] == id.as_str()).await;
+    assert_eq!(created["status"], "open");
+    t.checkin(req["link"].as_str().unwrap()).await;
+    let waiting = next_event(&mut res, &mut buf, |v| {
+        v["id"] == id.as_str() && v["status"] == "waiting"
+    })
+    .await;
+    assert_eq!(waiting["event"], "checked_in");
+}
+
+#[tokio::test]
+async fn the_end_users_socket_pushes_the_connect_prompt_and_keeps_presence() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let id = req["id"].as_str().unwrap();
+    let link = req["link"].as_str().unwrap();
+    t.checkin(link).await;
+    let ws_url = format!(
+        "{}/api/v1/assist/{}/ws",
+        t.base.replace("http://", "ws://"),
+        token_of(link)
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url).await.unwrap();
+
+    let mut next = async || -> Value {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+                .await
+                .expect("message in time")
+                .unwrap()
+                .unwrap();
+            if let Message::Text(text) = msg {
+                return serde_json::from_str(&text).unwrap();
+            }
+        }
+    };
+    let first = next().await;
+    assert_eq!(
+        (first["type"].as_str(), first["status"].as_str()),
+        (Some("status"), Some("waiting"))
+    );
+    t.post(
+        &format!("/api/v1/session-requests/{id}/connect"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    let prompted = next().await;
+    assert_eq!(prompted["prompt"]["agent_name"], "Ada Admin");
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await
+        .body;
+    assert_eq!(detail["end_user_present"], true);
+    ws.send(Message::Close(None)).await.unwrap();
+
+    // Unknown links are refused before the upgrade.
+    let bad = format!(
+        "{}/api/v1/assist/{}/ws",
+        t.base.replace("http://", "ws://"),
+        "a".repeat(32)
+    );
+    assert!(tokio_tungstenite::connect_async(&bad).await.is_err());
+}
+
+#[tokio::test]
+async fn openapi_document_describes_every_route() {
+    let t = TestServer::start().await;
+    let doc: Value = t
+        .http
+        .get(format!("{}/api/v1/openapi.json", t.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/agents", "get"),
+        ("/api/v1/agents", "post"),
+        ("/api/v1/agents/{id}", "patch"),
+        ("/api/v1/clients", "get"),
+        ("/api/v1/clients", "post"),
+        ("/api/v1/clients/{id}", "patch"),
+        ("/api/v1/session-requests", "get"),
+        ("/api/v1/session-requests", "post"),
+        ("/api/v1/session-requests/{id}", "get"),
+        ("/api/v1/session-requests/{id}", "patch"),
+        ("/api/v1/session-requests/{id}/connect", "post"),
+        ("/api/v1/session-requests/{id}/start", "post"),
+        ("/api/v1/session-requests/{id}/end", "post"),
+        ("/api/v1/session-requests/{id}/close", "post"),
+        ("/api/v1/session-requests/{id}/reopen", "post"),
+        ("/api/v1/session-requests/{id}/resend", "post"),
+        ("/api/v1/events", "get"),
+        ("/api/v1/assist/{token}/checkin", "post"),
+        ("/api/v1/assist/{token}/prompt", "get"),
+        ("/api/v1/assist/{token}/consent", "post"),
+        ("/api/v1/assist/{token}/decline", "post"),
+        ("/api/v1/assist/{token}/ws", "get"),
+        ("/healthz", "get"),
+        ("/metrics", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from OpenAPI"
+        );
+    }
+    assert!(doc["components"]["schemas"]["NewRequest"].is_object());
+}
+
+#[tokio::test]
+async fn health_metrics_and_the_embedded_portal_bundle_are_served() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    t.get("/api/v1/me", &admin).await;
+    let health = t
+        .http
+        .get(format!("{}/healthz", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let metrics = t
+        .http
+        .get(format!("{}/metrics", t.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            r#"beckon_http_requests_total{method="GET",route="/api/v1/me",status="200"} 1"#
+        ),
+        "{metrics}"
+    );
+    assert!(metrics.contains("beckon_http_request_duration_seconds_bucket"));
+
+    let home = t
+        .http
+        .get(format!("{}/", t.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("/pkg/beckon.js") && home.contains("data-hydrated"),
+        "{home}"
+    );
+    let js = t
+        .http
+        .get(format!("{}/pkg/beckon.js", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let etag = js.headers()["etag"].clone();
+    assert!(!js.bytes().await.unwrap().is_empty());
+    let wasm = t
+        .http
+        .get(format!("{}/pkg/beckon_bg.wasm", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(&wasm.bytes().await.unwrap()[..4], b"\0asm");
+    let again = t
+        .http
+        .get(format!("{}/pkg/beckon.js", t.base))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn link_pages_are_friendly_for_unknown_and_finished_links() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let unknown = t
+        .http
+        .get(format!("{}/s/{}", t.base, "b".repeat(32)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("This link is not valid")
+    );
+    let req = t
+        .create(
+            &admin,
+            json!({"recipient_name": "<script>alert(1)</script>"}),
+        )
+        .await;
+    let link = req["link"].as_str().unwrap();
+    let live = t.http.get(link).send().await.unwrap().text().await.unwrap();
+    assert!(
+        !live.contains("<script>alert(1)</script>") && live.contains("&lt;script&gt;"),
+        "names are escaped"
+    );
+    t.post(
+        &format!(
+            "/api/v1/session-requests/{}/close",
+            req["id"].as_str().unwrap()
+        ),
+        &admin,
+        json!({}),
+    )
+    .await;
+    let gone = t.http.get(link).send().await.unwrap();
+    assert_eq!(gone.status(), StatusCode::GONE);
+    assert!(gone.text().await.unwrap().contains("has ended"));
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a loopback port with a temporary data directory,
+//! driven over real HTTP. One test binary; modules by area.
+
+mod bad_input;
+mod binary;
+mod expiry;
+mod harness;
+mod lifecycle;
+mod live;
+mod permissions;
+mod restart;
