@@ -99,14 +99,13 @@ fn ensure_wasm_target() {
         .output()
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    if let Some(sysroot) = &sysroot {
-        if Path::new(sysroot)
+    if let Some(sysroot) = &sysroot
+        && Path::new(sysroot)
             .join("lib/rustlib")
             .join(WASM_TARGET)
             .exists()
-        {
-            return;
-        }
+    {
+        return;
     }
     println!("cargo:warning=installing the {WASM_TARGET} target with rustup");
     match Command::new("rustup")

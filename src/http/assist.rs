@@ -161,11 +161,11 @@ async fn run_socket(socket: WebSocket, st: AppState, id: RequestId, token: Strin
             .map(PromptJson::from);
         Some(json!({ "type": "status", "status": status.as_str(), "prompt": prompt }).to_string())
     };
-    if let Some(msg) = snapshot(&svc) {
-        if tx.send(Message::Text(msg.into())).await.is_err() {
-            svc.presence().socket_closed(id);
-            return;
-        }
+    if let Some(msg) = snapshot(&svc)
+        && tx.send(Message::Text(msg.into())).await.is_err()
+    {
+        svc.presence().socket_closed(id);
+        return;
     }
     loop {
         tokio::select! {

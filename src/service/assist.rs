@@ -35,7 +35,7 @@ pub enum LinkState {
     Unknown,
     Finished,
     Live {
-        request: SessionRequest,
+        request: Box<SessionRequest>,
         agent_name: Option<String>,
     },
 }
@@ -91,7 +91,7 @@ impl Service {
             _ => None,
         };
         Ok(LinkState::Live {
-            request: rec,
+            request: Box::new(rec),
             agent_name,
         })
     }

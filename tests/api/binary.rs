@@ -33,10 +33,10 @@ fn beckon(dir: &std::path::Path) -> Command {
 fn wait_healthy(base: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if let Ok(res) = reqwest::blocking_get(&format!("{base}/healthz")) {
-            if res {
-                return;
-            }
+        if let Ok(res) = reqwest::blocking_get(&format!("{base}/healthz"))
+            && res
+        {
+            return;
         }
         std::thread::sleep(Duration::from_millis(100));
     }

@@ -449,12 +449,11 @@ async fn lists_filter_by_view_status_assignee_and_text_with_cursor_pages() {
         ids.push(r["id"].as_str().unwrap().to_owned());
     }
     t.checkin(
-        &t.get(&format!("/api/v1/session-requests/{}", ids[6]), &admin)
+        t.get(&format!("/api/v1/session-requests/{}", ids[6]), &admin)
             .await
             .body["link"]
             .as_str()
-            .unwrap()
-            .to_owned(),
+            .unwrap(),
     )
     .await;
     t.post(

@@ -386,7 +386,7 @@ async fn login_and_link_lookups_are_rate_limited() {
 
     let mut link_statuses = Vec::new();
     for i in 0..8 {
-        let fake = format!("{}/s/{}", t.base, format!("{i:0>32}"));
+        let fake = format!("{}/s/{i:0>32}", t.base);
         link_statuses.push(t.page_status(&fake).await);
     }
     assert_eq!(link_statuses[..5], [404; 5]);

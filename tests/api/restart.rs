@@ -59,10 +59,7 @@ async fn restart_with_the_same_data_directory_keeps_everything() {
         )
         .await;
     assert_eq!(list.body["items"][0]["id"], id.as_str());
-    assert_eq!(
-        t.login("bob@example.com", "password123").await.is_empty(),
-        false
-    );
+    assert!(!t.login("bob@example.com", "password123").await.is_empty());
     let r = t
         .post(
             &format!("/api/v1/session-requests/{id}/close"),
