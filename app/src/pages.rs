@@ -81,10 +81,8 @@ pub enum LinkPage {
 /// Renders the link page as a complete HTML document (server only; no hydration yet).
 #[cfg(feature = "ssr")]
 pub fn render_link_page(page: LinkPage) -> String {
-    let lang = match &page {
-        LinkPage::Active { language, .. } => language.clone(),
-        _ => "en".to_owned(),
-    };
+    // The texts are English until the notifier's translations arrive; say so truthfully.
+    let lang = "en";
     let owner = Owner::new();
     owner.with(|| {
         view! {

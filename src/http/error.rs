@@ -78,8 +78,8 @@ impl From<ServiceError> for ApiError {
                 retry_after: Some(retry_after_secs),
                 ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
             },
-            E::Store(inner) => {
-                tracing::error!(error = %inner, "storage failure");
+            E::Store(_) | E::Internal(_) => {
+                tracing::error!(error = %message, "request failed on our side");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

@@ -30,6 +30,9 @@ pub enum ServiceError {
     RateLimited { retry_after_secs: u64 },
     #[error("storage: {0}")]
     Store(#[from] StoreError),
+    /// A bug or broken invariant; details go to the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl ServiceError {

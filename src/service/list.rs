@@ -280,10 +280,9 @@ impl Service {
         let mut items = Vec::with_capacity(limit.min(64));
         let mut has_more = false;
         for id in candidates {
-            let rec: SessionRequest = txn::get(&requests, id?.to_be_bytes())?.ok_or_else(|| {
-                ServiceError::Store(crate::store::StoreError::Redb(redb::Error::Corrupted(
-                    format!("index entry without a request ({})", "list"),
-                )))
+            let id = id?;
+            let rec: SessionRequest = txn::get(&requests, id.to_be_bytes())?.ok_or_else(|| {
+                ServiceError::Internal(format!("index entry without a request: {id}"))
             })?;
             let status = rec.status_at(now);
             if wanted.as_ref().is_some_and(|w| !w.contains(&status)) {

@@ -112,9 +112,7 @@ impl Service {
             // without details rather than take the server down.
             Err(e) => {
                 tracing::error!(error = %e, "a use case panicked");
-                Err(ServiceError::Store(crate::store::StoreError::Redb(
-                    redb::Error::Corrupted("internal error".into()),
-                )))
+                Err(ServiceError::Internal("a use case panicked".into()))
             }
         }
     }

@@ -2,6 +2,7 @@
 //! schema version and runs migrations; `tables` defines the layout, `codec` the record
 //! encoding, `keys` the index keys. It knows nothing of HTTP or of the lifecycle rules.
 
+mod check;
 pub mod codec;
 pub mod keys;
 pub mod records;

@@ -110,6 +110,7 @@ async fn reopen_gives_a_new_link_and_kills_the_old_one() {
     let expired = events.iter().position(|e| e["kind"] == "expired").unwrap();
     assert_eq!(events[expired]["actor"]["type"], "system");
     assert_eq!(events[expired + 1]["kind"], "reopened");
+    t.assert_consistent();
 }
 
 #[tokio::test]

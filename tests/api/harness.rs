@@ -59,6 +59,12 @@ impl TestServer {
         }
     }
 
+    /// Every record's index entries exist and no index entry is stray.
+    pub fn assert_consistent(&self) {
+        let problems = self.server().service().store().verify_indexes().unwrap();
+        assert!(problems.is_empty(), "store inconsistent: {problems:?}");
+    }
+
     pub fn server(&self) -> &Server {
         self.server.as_ref().unwrap()
     }

@@ -112,6 +112,7 @@ async fn whole_lifecycle_from_create_to_close_with_timeline() {
         (events[4]["from"].as_str(), events[4]["to"].as_str()),
         (Some("waiting"), Some("ready"))
     );
+    t.assert_consistent();
 }
 
 #[tokio::test]
@@ -343,6 +344,7 @@ async fn every_refused_transition_is_409_and_changes_nothing() {
             assert_eq!(r.status, expected, "consent on {status}");
         }
     }
+    t.assert_consistent();
 }
 
 #[tokio::test]
@@ -418,6 +420,7 @@ async fn edits_are_applied_recorded_and_validated() {
             "time_zone"
         ]
     );
+    t.assert_consistent();
 }
 
 #[tokio::test]
@@ -572,6 +575,7 @@ async fn lists_filter_by_view_status_assignee_and_text_with_cursor_pages() {
         }
     }
     assert_eq!(seen, names(&all));
+    t.assert_consistent();
 }
 
 #[tokio::test]

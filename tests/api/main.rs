@@ -9,3 +9,4 @@ mod lifecycle;
 mod live;
 mod permissions;
 mod restart;
+mod tls;

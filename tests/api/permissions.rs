@@ -247,6 +247,7 @@ async fn every_route_enforces_its_permission_for_every_kind_of_caller() {
             );
         }
     }
+    t.assert_consistent();
 }
 
 #[tokio::test]

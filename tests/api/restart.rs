@@ -68,6 +68,7 @@ async fn restart_with_the_same_data_directory_keeps_everything() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
+    t.assert_consistent();
     t.stop().await;
     drop(guard);
 }
