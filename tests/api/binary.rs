@@ -62,6 +62,31 @@ mod reqwest {
     }
 }
 
+/// `beckon admin create … --password-stdin`, with the password piped in.
+fn admin_create(dir: &std::path::Path) -> std::process::Output {
+    let mut cli = beckon(dir)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "Ops",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    cli.stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery\n")
+        .unwrap();
+    cli.wait_with_output().unwrap()
+}
+
 fn sigterm(child: &Child) {
     Command::new("kill")
         .arg("-TERM")
@@ -92,26 +117,7 @@ fn serve_on_defaults_then_admin_cli_then_sigterm_exits_cleanly() {
     assert!(dir.path().join("beckon-data/beckon.redb").exists());
 
     // While the server holds the database, the CLI says so clearly.
-    let mut cli = beckon(dir.path())
-        .args([
-            "admin",
-            "create",
-            "--email",
-            "ops@example.com",
-            "--name",
-            "Ops",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    cli.stdin
-        .take()
-        .unwrap()
-        .write_all(b"correct horse battery\n")
-        .unwrap();
-    let out = cli.wait_with_output().unwrap();
+    let out = admin_create(dir.path());
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -183,26 +189,7 @@ fn serve_on_defaults_then_admin_cli_then_sigterm_exits_cleanly() {
     assert!(!log.contains(&link_token), "a link token reached the log");
 
     // Stopped: now the CLI may create an admin.
-    let mut cli = beckon(dir.path())
-        .args([
-            "admin",
-            "create",
-            "--email",
-            "ops@example.com",
-            "--name",
-            "Ops",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    cli.stdin
-        .take()
-        .unwrap()
-        .write_all(b"correct horse battery\n")
-        .unwrap();
-    let out = cli.wait_with_output().unwrap();
+    let out = admin_create(dir.path());
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("created administrator Ops"));
 }

@@ -286,3 +286,40 @@ async fn link_pages_are_friendly_for_unknown_and_finished_links() {
     assert_eq!(gone.status(), StatusCode::GONE);
     assert!(gone.text().await.unwrap().contains("has ended"));
 }
+
+#[tokio::test]
+async fn graceful_stop_ends_live_streams_instead_of_waiting_on_them() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let mut sse = t
+        .http
+        .get(format!("{}/api/v1/events", t.base))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    let ws_url = format!(
+        "{}/api/v1/assist/{}/ws",
+        t.base.replace("http://", "ws://"),
+        token_of(req["link"].as_str().unwrap())
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url).await.unwrap();
+    let stopped = tokio::time::timeout(Duration::from_secs(5), t.stop()).await;
+    assert!(stopped.is_ok(), "stop waited on open streams");
+    // Both streams were ended by the server.
+    let end = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Ok(Some(_)) = sse.chunk().await {}
+    })
+    .await;
+    assert!(end.is_ok(), "the event stream stayed open");
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(Ok(msg)) = ws.next().await {
+            if matches!(msg, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket stayed open");
+}

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod binary;
+mod browser;
 mod expiry;
 mod harness;
 mod lifecycle;
