@@ -81,3 +81,69 @@ fn token(link: &serde_json::Value) -> String {
         .unwrap()
         .to_owned()
 }
+
+#[tokio::test]
+async fn concurrent_creates_are_all_kept_and_indexed() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let mut tasks = Vec::new();
+    for c in 0..8 {
+        let (http, base, admin) = (t.http.clone(), t.base.clone(), admin.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for i in 0..25 {
+                let res = http
+                    .post(format!("{base}/api/v1/session-requests"))
+                    .bearer_auth(&admin)
+                    .json(&json!({"recipient_name": format!("Client {c} #{i}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::CREATED);
+                let v: serde_json::Value = res.json().await.unwrap();
+                ids.push(v["id"].as_str().unwrap().to_owned());
+            }
+            ids
+        }));
+    }
+    let mut acknowledged = Vec::new();
+    for task in tasks {
+        acknowledged.extend(task.await.unwrap());
+    }
+    t.assert_consistent();
+    let (dir, guard) = t.stop().await;
+
+    let t = TestServer::start_in(&dir, |_| {}).await;
+    let mut listed = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = t
+            .get(
+                &format!("/api/v1/session-requests?limit=200&cursor={cursor}"),
+                &admin,
+            )
+            .await
+            .body;
+        listed.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => break,
+        }
+    }
+    acknowledged.sort();
+    listed.sort();
+    assert_eq!(acknowledged.len(), 200);
+    assert_eq!(
+        listed, acknowledged,
+        "every acknowledged create is listed after a restart"
+    );
+    t.assert_consistent();
+    t.stop().await;
+    drop(guard);
+}
