@@ -74,7 +74,8 @@ pub async fn list(
         p.cursor.as_deref(),
         |id| svc.assignee_kind(id),
     )?;
-    let page = svc.list_requests(&auth.agent, query)?;
+    // A filtered page may scan many records: keep it off the async workers.
+    let page = svc.run(move |s| s.list_requests(&auth.agent, query)).await?;
     Ok(Json(PageJson {
         items: page
             .items
