@@ -75,7 +75,9 @@ pub async fn list(
         |id| svc.assignee_kind(id),
     )?;
     // A filtered page may scan many records: keep it off the async workers.
-    let page = svc.run(move |s| s.list_requests(&auth.agent, query)).await?;
+    let page = svc
+        .run(move |s| s.list_requests(&auth.agent, query))
+        .await?;
     Ok(Json(PageJson {
         items: page
             .items
