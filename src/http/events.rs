@@ -10,7 +10,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use super::AppState;
 use super::auth::Authed;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::json::ChangeJson;
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "session-requests",
@@ -19,11 +19,7 @@ pub async fn stream(
     State(st): State<AppState>,
     auth: Authed,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    if !auth.agent.can_view() {
-        return Err(ApiError::from(crate::service::ServiceError::Forbidden(
-            "you may not view session requests",
-        )));
-    }
+    crate::service::require_view(&auth.agent)?;
     let shutdown = st.shutdown.clone();
     let changes = BroadcastStream::new(st.svc.subscribe())
         // A lagging client skips what it missed; the next list load catches it up.

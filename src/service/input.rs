@@ -53,6 +53,25 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String> {
     Ok(value.trim().to_owned())
 }
 
+/// An email that may be left out: absent or blank is `None`.
+pub fn optional_email(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(e) => email(field, e).map(Some),
+    }
+}
+
+/// Sending mail needs somewhere to send it.
+pub fn mail_address(send_email: bool, recipient_email: Option<&str>) -> Result<()> {
+    if send_email && recipient_email.is_none() {
+        return Err(ServiceError::invalid(
+            "recipient_email",
+            "is required when send_email is true",
+        ));
+    }
+    Ok(())
+}
+
 pub fn email(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.len() > 254 || v.chars().any(char::is_control) || !email_address::EmailAddress::is_valid(v)

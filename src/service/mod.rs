@@ -160,7 +160,7 @@ impl Service {
 }
 
 /// Permission guards: every use case starts with one.
-fn require_view(caller: &Agent) -> Result<()> {
+pub fn require_view(caller: &Agent) -> Result<()> {
     if caller.can_view() {
         Ok(())
     } else {

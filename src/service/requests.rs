@@ -131,20 +131,23 @@ impl Service {
         })
     }
 
+    /// An agent's expiry, checked against the maximum, or the configured default.
+    fn expiry_or_default(&self, at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp> {
+        match at {
+            Some(at) => input::expiry("expires_at", at, now, self.settings.max_expiry),
+            None => Ok(now
+                + SignedDuration::try_from(self.settings.default_expiry)
+                    .unwrap_or(SignedDuration::MAX)),
+        }
+    }
+
     pub fn create_request(&self, caller: &Agent, input: NewRequest) -> Result<SessionRequest> {
         require_edit(caller)?;
         let now = Self::now();
         let recipient_name = input::line("recipient_name", &input.recipient_name, NAME_MAX)?;
-        let recipient_email = match input.recipient_email.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(e) => Some(input::email("recipient_email", e)?),
-        };
-        if input.send_email && recipient_email.is_none() {
-            return Err(ServiceError::invalid(
-                "recipient_email",
-                "is required when send_email is true",
-            ));
-        }
+        let recipient_email =
+            input::optional_email("recipient_email", input.recipient_email.as_deref())?;
+        input::mail_address(input.send_email, recipient_email.as_deref())?;
         let email_language = match &input.email_language {
             Some(l) => input::language("email_language", l)?,
             None => "en".to_owned(),
@@ -159,13 +162,7 @@ impl Service {
             .as_deref()
             .map(|z| input::time_zone("time_zone", z))
             .transpose()?;
-        let expires_at = match input.expires_at {
-            Some(at) => input::expiry("expires_at", at, now, self.settings.max_expiry)?,
-            None => {
-                now + SignedDuration::try_from(self.settings.default_expiry)
-                    .unwrap_or(SignedDuration::MAX)
-            }
-        };
+        let expires_at = self.expiry_or_default(input.expires_at, now)?;
         check_schedule(input.scheduled_at, expires_at)?;
 
         let txn = self.store.begin_write()?;
@@ -258,10 +255,7 @@ impl Service {
                 let old_email = rec.recipient_email.clone();
                 let old_send = rec.send_email;
                 if let Some(v) = &patch.recipient_email {
-                    let v = match v.as_deref().map(str::trim) {
-                        None | Some("") => None,
-                        Some(e) => Some(input::email("recipient_email", e)?),
-                    };
+                    let v = input::optional_email("recipient_email", v.as_deref())?;
                     set("recipient_email", v != rec.recipient_email);
                     rec.recipient_email = v;
                 }
@@ -269,12 +263,7 @@ impl Service {
                     set("send_email", v != rec.send_email);
                     rec.send_email = v;
                 }
-                if rec.send_email && rec.recipient_email.is_none() {
-                    return Err(ServiceError::invalid(
-                        "recipient_email",
-                        "is required when send_email is true",
-                    ));
-                }
+                input::mail_address(rec.send_email, rec.recipient_email.as_deref())?;
                 if let Some(v) = &patch.email_language {
                     let v = input::language("email_language", v)?;
                     set("email_language", v != rec.email_language);
@@ -399,13 +388,7 @@ impl Service {
             Actor::Agent(caller.id),
             Action::Reopen,
             |txn, rec, now| {
-                rec.expires_at = match expires_at {
-                    Some(at) => input::expiry("expires_at", at, now, self.settings.max_expiry)?,
-                    None => {
-                        now + SignedDuration::try_from(self.settings.default_expiry)
-                            .unwrap_or(SignedDuration::MAX)
-                    }
-                };
+                rec.expires_at = self.expiry_or_default(expires_at, now)?;
                 if rec.scheduled_at.is_some_and(|s| s > rec.expires_at) {
                     rec.scheduled_at = None;
                 }

@@ -162,10 +162,6 @@ impl Store {
         Ok(self.db.begin_write()?)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Proves the store accepts a durable write (for `/healthz`).
     pub fn check_writable(&self) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
