@@ -79,10 +79,7 @@ impl RequestJson {
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
             end_user_present: !status.is_terminal() && svc.presence().is_present(r.id),
-            end_user_client: r.end_user_client.map(|c| match c {
-                app::domain::EndUserClient::Web => "web",
-                app::domain::EndUserClient::Native => "native",
-            }),
+            end_user_client: r.end_user_client.map(|c| c.as_str()),
             session_started_at: r.session_started_at.map(rfc3339),
             session_ended_at: r.session_ended_at.map(rfc3339),
             session_duration_ms: r.session_total_ms,
@@ -137,7 +134,7 @@ impl From<&TimelineEvent> for EventJson {
         let details = match &e.kind {
             EventKind::Edited { fields } => serde_json::json!({ "fields": fields }),
             EventKind::CheckedIn { client, platform } => serde_json::json!({
-                "client": match client { app::domain::EndUserClient::Web => "web", app::domain::EndUserClient::Native => "native" },
+                "client": client.as_str(),
                 "platform": platform,
             }),
             EventKind::ConnectRequested { prompt_id }
@@ -202,10 +199,7 @@ impl From<&Agent> for AgentJson {
             id: a.id.to_string(),
             email: a.email.clone(),
             name: a.name.clone(),
-            role: match a.role {
-                app::domain::Role::Admin => "admin",
-                app::domain::Role::Agent => "agent",
-            },
+            role: a.role.as_str(),
             permissions: PermissionsJson {
                 view_session_requests: a.permissions.view_session_requests,
                 edit_session_requests: a.permissions.edit_session_requests,

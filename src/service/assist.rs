@@ -5,6 +5,7 @@
 use app::domain::{
     Action, Actor, Agent, Assignee, EndUserClient, EventKind, Prompt, SessionRequest, Status,
 };
+use redb::ReadTransaction;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -43,11 +44,15 @@ pub enum LinkState {
 impl Service {
     /// The request behind a live or finished link; `NotFound` for anything else.
     fn resolve(&self, token: &str) -> Result<SessionRequest> {
+        self.resolve_in(&self.store.begin_read()?, token)
+    }
+
+    /// `resolve` inside a read transaction the caller goes on using.
+    fn resolve_in(&self, txn: &ReadTransaction, token: &str) -> Result<SessionRequest> {
         const UNKNOWN: ServiceError = ServiceError::NotFound("link");
         if !well_formed(token) {
             return Err(UNKNOWN);
         }
-        let txn = self.store.begin_read()?;
         let Some(id) = txn
             .open_table(tables::LINK_TOKENS)?
             .get(token_hash(token))?
@@ -74,7 +79,8 @@ impl Service {
     }
 
     pub fn link_state(&self, token: &str) -> Result<LinkState> {
-        let rec = match self.resolve(token) {
+        let txn = self.store.begin_read()?;
+        let rec = match self.resolve_in(&txn, token) {
             Ok(r) => r,
             Err(ServiceError::NotFound(_)) => return Ok(LinkState::Unknown),
             Err(e) => return Err(e),
@@ -84,7 +90,6 @@ impl Service {
         }
         let agent_name = match rec.assignee {
             Assignee::Agent(id) => {
-                let txn = self.store.begin_read()?;
                 txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id.to_be_bytes())?
                     .map(|a| a.name)
             }
@@ -99,11 +104,8 @@ impl Service {
     /// The end user is here. The first check-in (or a switch of client) is written to the
     /// timeline; repeats only keep presence, without a disk write.
     pub fn checkin(&self, token: &str, input: CheckIn) -> Result<SessionRequest> {
-        let client = match input.client.as_str() {
-            "web" => EndUserClient::Web,
-            "native" => EndUserClient::Native,
-            _ => return Err(ServiceError::invalid("client", "must be `web` or `native`")),
-        };
+        let client = EndUserClient::parse(&input.client)
+            .ok_or_else(|| ServiceError::invalid("client", "must be `web` or `native`"))?;
         let platform =
             super::input::optional_line("platform", input.platform.as_deref().unwrap_or(""), 100)?;
         let rec = self.resolve_live(token)?;

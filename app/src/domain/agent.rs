@@ -13,6 +13,15 @@ pub enum Role {
     Agent,
 }
 
+impl Role {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+        }
+    }
+}
+
 /// Per-agent rights over session requests. Admins have both regardless.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Permissions {

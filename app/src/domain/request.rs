@@ -29,6 +29,21 @@ pub enum EndUserClient {
     Native,
 }
 
+impl EndUserClient {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EndUserClient::Web => "web",
+            EndUserClient::Native => "native",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EndUserClient> {
+        [EndUserClient::Web, EndUserClient::Native]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+}
+
 /// An open question to the end user: may this agent connect?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prompt {
