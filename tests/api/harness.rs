@@ -1,7 +1,9 @@
 //! Test helpers: start the server in-process on port 0, sign people in, make requests.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use app::domain::Status;
 use beckon::config::Config;
 use beckon::server::Server;
 use reqwest::{Method, StatusCode};
@@ -231,6 +233,42 @@ impl TestServer {
             Some(json!({"prompt_id": prompt_id, "decision": decision})),
         )
         .await
+    }
+
+    /// Puts a fresh request into `status` through the real API.
+    pub async fn request_in(&self, admin: &str, status: Status) -> Value {
+        let expires = if status == Status::Expired {
+            json!((jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1)).to_string())
+        } else {
+            Value::Null
+        };
+        let mut req = self.create(admin, json!({"expires_at": expires})).await;
+        let id = req["id"].as_str().unwrap().to_owned();
+        let link = req["link"].as_str().unwrap().to_owned();
+        let post = |what: &'static str| {
+            let path = format!("/api/v1/session-requests/{id}/{what}");
+            async move { self.post(&path, admin, json!({})).await }
+        };
+        match status {
+            Status::Open => {}
+            Status::Waiting => {
+                self.checkin(&link).await;
+            }
+            Status::Ready | Status::InSession => {
+                self.checkin(&link).await;
+                self.connect_and_answer(admin, &req, "allow").await;
+                if status == Status::InSession {
+                    post("start").await;
+                }
+            }
+            Status::Closed => {
+                post("close").await;
+            }
+            Status::Expired => tokio::time::sleep(Duration::from_millis(1100)).await,
+        }
+        assert_eq!(self.status_of(admin, &id).await, status.as_str());
+        req["status"] = json!(status.as_str());
+        req
     }
 
     pub async fn status_of(&self, token: &str, id: &str) -> String {

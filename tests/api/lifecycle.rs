@@ -227,42 +227,6 @@ async fn the_end_user_can_decline() {
     );
 }
 
-/// Puts a fresh request into `status` through the real API.
-async fn request_in(t: &TestServer, admin: &str, status: Status) -> Value {
-    let expires = if status == Status::Expired {
-        json!((jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1)).to_string())
-    } else {
-        Value::Null
-    };
-    let mut req = t.create(admin, json!({"expires_at": expires})).await;
-    let id = req["id"].as_str().unwrap().to_owned();
-    let link = req["link"].as_str().unwrap().to_owned();
-    let post = |what: &'static str| {
-        let path = format!("/api/v1/session-requests/{id}/{what}");
-        async move { t.post(&path, admin, json!({})).await }
-    };
-    match status {
-        Status::Open => {}
-        Status::Waiting => {
-            t.checkin(&link).await;
-        }
-        Status::Ready | Status::InSession => {
-            t.checkin(&link).await;
-            t.connect_and_answer(admin, &req, "allow").await;
-            if status == Status::InSession {
-                post("start").await;
-            }
-        }
-        Status::Closed => {
-            post("close").await;
-        }
-        Status::Expired => tokio::time::sleep(Duration::from_millis(1100)).await,
-    }
-    assert_eq!(t.status_of(admin, &id).await, status.as_str());
-    req["status"] = json!(status.as_str());
-    req
-}
-
 #[tokio::test]
 async fn every_refused_transition_is_409_and_changes_nothing() {
     let t = TestServer::start().await;
@@ -285,7 +249,7 @@ async fn every_refused_transition_is_409_and_changes_nothing() {
             if apply(status, action).is_ok() {
                 continue;
             }
-            let req = request_in(&t, &admin, status).await;
+            let req = t.request_in(&admin, status).await;
             let id = req["id"].as_str().unwrap();
             let before = t
                 .get(&format!("/api/v1/session-requests/{id}"), &admin)
@@ -314,7 +278,7 @@ async fn every_refused_transition_is_409_and_changes_nothing() {
         }
         // Edits are refused on finished requests.
         if status.is_terminal() {
-            let req = request_in(&t, &admin, status).await;
+            let req = t.request_in(&admin, status).await;
             let id = req["id"].as_str().unwrap();
             let r = t
                 .patch(
@@ -327,7 +291,7 @@ async fn every_refused_transition_is_409_and_changes_nothing() {
         }
         // The end user's answers need a pending prompt, i.e. waiting.
         if status != Status::Waiting {
-            let req = request_in(&t, &admin, status).await;
+            let req = t.request_in(&admin, status).await;
             let r = t
                 .assist(
                     Method::POST,

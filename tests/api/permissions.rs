@@ -1,5 +1,6 @@
 //! The permission matrix: every agent route, for every kind of caller, enforced by the server.
 
+use app::domain::Status;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -59,34 +60,11 @@ async fn every_route_enforces_its_permission_for_every_kind_of_caller() {
             Who::Admin => Some(admin.as_str()),
         };
         // Fresh targets for each caller, so one caller's success doesn't change another's case.
-        let waiting = t.create(&admin, json!({})).await;
-        t.checkin(waiting["link"].as_str().unwrap()).await;
-        let ready = t.create(&admin, json!({})).await;
-        t.checkin(ready["link"].as_str().unwrap()).await;
-        t.connect_and_answer(&admin, &ready, "allow").await;
-        let in_session = t.create(&admin, json!({})).await;
-        t.checkin(in_session["link"].as_str().unwrap()).await;
-        t.connect_and_answer(&admin, &in_session, "allow").await;
-        t.post(
-            &format!(
-                "/api/v1/session-requests/{}/start",
-                in_session["id"].as_str().unwrap()
-            ),
-            &admin,
-            json!({}),
-        )
-        .await;
-        let open = t.create(&admin, json!({})).await;
-        let closed = t.create(&admin, json!({})).await;
-        t.post(
-            &format!(
-                "/api/v1/session-requests/{}/close",
-                closed["id"].as_str().unwrap()
-            ),
-            &admin,
-            json!({}),
-        )
-        .await;
+        let waiting = t.request_in(&admin, Status::Waiting).await;
+        let ready = t.request_in(&admin, Status::Ready).await;
+        let in_session = t.request_in(&admin, Status::InSession).await;
+        let open = t.request_in(&admin, Status::Open).await;
+        let closed = t.request_in(&admin, Status::Closed).await;
         let client = t
             .post("/api/v1/clients", &admin, json!({"name": "Desk"}))
             .await
