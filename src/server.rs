@@ -46,7 +46,7 @@ impl Server {
 
         let shutdown = CancellationToken::new();
         let state = AppState {
-            svc,
+            svc: svc.clone(),
             metrics: Arc::new(http::metrics::Metrics::default()),
             leptos: LeptosOptions::builder()
                 .output_name("beckon")
@@ -55,6 +55,11 @@ impl Server {
                 .env(leptos::config::Env::PROD)
                 .build(),
             secure_cookies: config.tls.is_some(),
+            portal: Arc::new(http::Portal {
+                svc: svc.clone(),
+                secure_cookies: config.tls.is_some(),
+                mail: mail_status(&config),
+            }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),
         };
@@ -158,4 +163,16 @@ pub async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Where mail goes, for the settings page (never the relay's credentials).
+fn mail_status(config: &Config) -> app::portal::MailStatus {
+    match &config.smtp_url {
+        Some(url) => app::portal::MailStatus::Smtp {
+            host: url.0.host_str().unwrap_or("?").to_owned(),
+        },
+        None => app::portal::MailStatus::Files {
+            dir: config.data_dir.join("outbox").display().to_string(),
+        },
+    }
 }

@@ -1,9 +1,15 @@
-//! Beckon's shared crate: the pure domain (always) and the Leptos pages (`ssr` on the server,
-//! `hydrate` in the WASM bundle built by the server's build script).
+//! Beckon's shared crate: the pure domain (always), the portal's view types and server
+//! functions, and the Leptos pages (`ssr` on the server, `hydrate` in the WASM bundle built
+//! by the server's build script).
 #![forbid(unsafe_code)]
+// Leptos views are deeply nested types; the default limit is too small for the table pages.
+#![recursion_limit = "256"]
 
 pub mod domain;
+pub mod i18n;
+pub mod live;
 pub mod pages;
+pub mod portal;
 
 /// Entry point of the WASM bundle: Leptos' hydration script calls this after loading it.
 #[cfg(feature = "hydrate")]
@@ -11,4 +17,8 @@ pub mod pages;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(pages::App);
+    // A marker for the end-to-end tests (and anyone debugging): the bundle is running.
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &"__beckon_hydrated".into(), &true.into());
+    }
 }

@@ -1,4 +1,5 @@
-//! The end user's routes: the link page and `/api/v1/assist/{token}/…`. The token is the
+//! The end user's API routes, `/api/v1/assist/{token}/…` (the link page itself is a Leptos
+//! page, `app::pages::link`). The token is the
 //! credential: every route is rate-limited per address, and the token never reaches a log
 //! (spans and metrics use the route template, not the URI).
 
@@ -7,73 +8,20 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 
 use app::domain::{RequestId, Status};
-use app::pages::{LinkPage, render_link_page};
 
 use super::AppState;
 use super::error::ApiResult;
 use super::extract::{ApiJson, ClientIp};
 use super::json::{AssistStatusJson, PromptEnvelope, PromptJson};
-use crate::service::{CheckIn, Consent, LinkState};
+use crate::service::{CheckIn, Consent};
 
 /// Largest message the end user's socket accepts (signalling and chat fit easily).
 const WS_MAX_MESSAGE: usize = 64 * 1024;
-
-pub async fn link_page(
-    State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Path(token): Path<String>,
-) -> ApiResult<Response> {
-    st.svc.check_link_rate(ip)?;
-    let (status, page) = match st.svc.link_state(&token)? {
-        LinkState::Unknown => (StatusCode::NOT_FOUND, LinkPage::Unknown),
-        LinkState::Finished => (StatusCode::GONE, LinkPage::Finished),
-        LinkState::Live {
-            request,
-            agent_name,
-        } => (
-            StatusCode::OK,
-            LinkPage::Active {
-                language: request.email_language.clone(),
-                organisation: st.svc.settings().organisation.clone(),
-                agent_name,
-                recipient_name: request.recipient_name.clone(),
-                schedule: request
-                    .scheduled_at
-                    .map(|t| schedule_text(t, request.time_zone.as_deref())),
-                status: request
-                    .status_at(jiff::Timestamp::now())
-                    .as_str()
-                    .to_owned(),
-            },
-        ),
-    };
-    let html = render_link_page(page);
-    Ok((
-        status,
-        [
-            (header::REFERRER_POLICY, "no-referrer"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        Html(html),
-    )
-        .into_response())
-}
-
-/// The schedule in the zone it was entered in (localized formats come with the notifier).
-fn schedule_text(t: jiff::Timestamp, zone: Option<&str>) -> String {
-    let tz = zone
-        .and_then(|z| jiff::tz::TimeZone::get(z).ok())
-        .unwrap_or(jiff::tz::TimeZone::UTC);
-    let zoned = t.to_zoned(tz);
-    let name = zone.unwrap_or("UTC");
-    format!("{} ({name})", zoned.strftime("%Y-%m-%d %H:%M"))
-}
 
 #[utoipa::path(post, path = "/api/v1/assist/{token}/checkin", tag = "assist", request_body = CheckIn,
     responses((status = 200, body = AssistStatusJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]

@@ -41,7 +41,7 @@ pub fn token_of(headers: &HeaderMap) -> Option<(String, bool)> {
 }
 
 /// A cookie-carried mutation from another site is refused.
-fn cross_site(parts: &Parts) -> bool {
+pub fn cross_site(parts: &Parts) -> bool {
     if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }

@@ -10,6 +10,7 @@ mod extract;
 mod json;
 pub mod metrics;
 mod ops;
+mod portal;
 mod requests;
 mod setup;
 
@@ -22,6 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
+use leptos::context::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
@@ -30,19 +32,22 @@ use tower_http::trace::TraceLayer;
 use utoipa::{OpenApi, ToSchema};
 
 pub use error::ApiError;
+pub use portal::Portal;
 
 use crate::service::Service;
 
 /// Largest request body accepted (API.md: 413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub svc: Arc<Service>,
     pub metrics: Arc<metrics::Metrics>,
     pub leptos: LeptosOptions,
     /// Set `Secure` on cookies (served over TLS).
     pub secure_cookies: bool,
+    /// What the portal's server functions call (the service, behind the pages' port).
+    pub portal: app::portal::backend::SharedBackend,
     /// Cancelled on shutdown, so long-lived streams end and in-flight requests can finish.
     pub shutdown: CancellationToken,
     /// The one-time first-admin setup token, while no admin exists.
@@ -118,6 +123,17 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     .into_response()
 }
 
+/// A portal server function (`/portal/api/NAME`), with the backend in its context.
+async fn portal_call(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    req: Request,
+) -> Response {
+    let backend = st.portal.clone();
+    leptos_axum::handle_server_fns_with_context(move || provide_context(backend.clone()), req)
+        .await
+        .into_response()
+}
+
 pub fn router(state: AppState) -> Router {
     use requests as r;
     let api = Router::new()
@@ -158,16 +174,23 @@ pub fn router(state: AppState) -> Router {
 
     let pages = generate_route_list(app::pages::App);
     let leptos = state.leptos.clone();
+    let backend = state.portal.clone();
     Router::new()
         .merge(api)
-        .route("/s/{token}", get(assist::link_page))
+        .route("/portal/api/{*name}", post(portal_call))
         .route("/setup/{token}", get(setup::form).post(setup::submit))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/pkg/beckon.js", get(ops::bundle_js))
         .route("/pkg/beckon_bg.wasm", get(ops::bundle_wasm))
         .route("/assets/beckon.css", get(ops::styles))
-        .leptos_routes(&state, pages, move || app::pages::shell(leptos.clone()))
+        .route("/assets/icon.svg", get(ops::icon))
+        .leptos_routes_with_context(
+            &state,
+            pages,
+            move || provide_context(backend.clone()),
+            move || app::pages::shell(leptos.clone()),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

@@ -117,3 +117,9 @@ pub async fn bundle_wasm(headers: HeaderMap) -> Response {
 pub async fn styles(headers: HeaderMap) -> Response {
     STYLES.respond(&headers)
 }
+
+pub static ICON: Embedded = Embedded::new(include_bytes!("../../assets/icon.svg"), "image/svg+xml");
+
+pub async fn icon(headers: HeaderMap) -> Response {
+    ICON.respond(&headers)
+}

@@ -198,17 +198,18 @@ async fn health_metrics_and_the_embedded_portal_bundle_are_served() {
     );
     assert!(metrics.contains("beckon_http_request_duration_seconds_bucket"));
 
+    // Nobody signed in: a browser is sent to sign in, and that page loads the bundle.
     let home = t
         .http
         .get(format!("{}/", t.base))
+        .header("accept", "text/html")
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    assert_eq!(home.url().path(), "/signin");
+    let home = home.text().await.unwrap();
     assert!(
-        home.contains("/pkg/beckon.js") && home.contains("data-hydrated"),
+        home.contains("/pkg/beckon.js") && home.contains(r#"id="password""#),
         "{home}"
     );
     let js = t

@@ -3,11 +3,11 @@
 
 mod bad_input;
 mod binary;
-mod browser;
 mod expiry;
 mod harness;
 mod lifecycle;
 mod live;
 mod permissions;
+mod portal;
 mod restart;
 mod tls;

@@ -1,0 +1,213 @@
+//! Administration: agents (create, role, permissions, disable, password), clients (name and
+//! members) and the settings in force. The server refuses non-admins whatever the page shows.
+
+use leptos::prelude::*;
+
+use super::texts;
+use super::widgets::ErrorNote;
+use crate::domain::Role;
+use crate::portal::api::{
+    ChangeAgent, CreateAgent, SaveClient, get_settings, list_agents, list_clients,
+};
+use crate::portal::{AgentView, ClientView, MailStatus};
+
+#[component]
+pub fn Agents() -> impl IntoView {
+    let t = texts();
+    let create = ServerAction::<CreateAgent>::new();
+    let change = ServerAction::<ChangeAgent>::new();
+    let agents = Resource::new(
+        move || (create.version().get(), change.version().get()),
+        |_| list_agents(),
+    );
+    view! {
+        <h1>{t.agents_title}</h1>
+        {move || change.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match agents.await {
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table id="agents">
+                                <thead><tr>
+                                    <th scope="col">{t.name}</th>
+                                    <th scope="col">{t.role}</th>
+                                    <th scope="col">{t.may_view} " / " {t.may_edit}</th>
+                                    <th scope="col">{t.disabled}</th>
+                                    <th scope="col">{t.set_password}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|a| view! { <AgentRow a=a change=change/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="card" aria-labelledby="add-agent">
+            <h2 id="add-agent">{t.add_agent}</h2>
+            {move || create.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+            <ActionForm action=create attr:class="grid-form" attr:id="add-agent-form">
+                <label for="a-email">{t.email}</label>
+                <input id="a-email" name="email" type="email" required/>
+                <label for="a-name">{t.name}</label>
+                <input id="a-name" name="name" required maxlength="200"/>
+                <label for="a-password">{t.password}</label>
+                <input id="a-password" name="password" type="password" required minlength="8" autocomplete="new-password"/>
+                <label for="a-role">{t.role}</label>
+                <select id="a-role" name="role">
+                    <option value="agent">{t.role_agent}</option>
+                    <option value="admin">{t.role_admin}</option>
+                </select>
+                <label class="check"><input type="checkbox" name="view" value="true" checked/> " " {t.may_view}</label>
+                <label class="check"><input type="checkbox" name="edit" value="true" checked/> " " {t.may_edit}</label>
+                <button type="submit" class="primary">{t.add_agent}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AgentRow(a: AgentView, change: ServerAction<ChangeAgent>) -> impl IntoView {
+    let t = texts();
+    let id = a.id.to_string();
+    let (id0, id1, id2, id3) = (id.clone(), id.clone(), id.clone(), id.clone());
+    view! {
+        <tr data-id=id.clone() class:disabled=a.disabled>
+            <td data-label=t.name><strong>{a.name.clone()}</strong><div class="muted">{a.email.clone()}</div></td>
+            <td data-label=t.role>
+                <ActionForm action=change attr:class="inline">
+                    <input type="hidden" name="id" value=id0.clone()/>
+                    <label class="sr-only" for=format!("role-{id0}")>{t.role}</label>
+                    <select name="role" id=format!("role-{id0}")>
+                        <option value="agent" selected=a.role == Role::Agent>{t.role_agent}</option>
+                        <option value="admin" selected=a.role == Role::Admin>{t.role_admin}</option>
+                    </select>
+                    <button type="submit" class="secondary">{t.save}</button>
+                </ActionForm>
+            </td>
+            <td data-label=t.may_edit>
+                <ActionForm action=change attr:class="inline">
+                    <input type="hidden" name="id" value=id1/>
+                    <input type="hidden" name="perms" value="1"/>
+                    <label class="check"><input type="checkbox" name="view" value="1" checked=a.permissions.view_session_requests/> " " {t.may_view}</label>
+                    <label class="check"><input type="checkbox" name="edit" value="1" checked=a.permissions.edit_session_requests/> " " {t.may_edit}</label>
+                    <button type="submit" class="secondary">{t.save}</button>
+                </ActionForm>
+            </td>
+            <td data-label=t.disabled>
+                <ActionForm action=change attr:class="inline">
+                    <input type="hidden" name="id" value=id2/>
+                    <input type="hidden" name="disabled" value=(!a.disabled).to_string()/>
+                    <button type="submit" class="secondary">{if a.disabled { t.enable } else { t.disable }}</button>
+                </ActionForm>
+            </td>
+            <td data-label=t.set_password>
+                <ActionForm action=change attr:class="inline">
+                    <input type="hidden" name="id" value=id3.clone()/>
+                    <label class="sr-only" for=format!("pw-{id3}")>{t.set_password}</label>
+                    <input type="password" name="password" id=format!("pw-{id3}") minlength="8" required autocomplete="new-password"/>
+                    <button type="submit" class="secondary">{t.set_password}</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn Clients() -> impl IntoView {
+    let t = texts();
+    let save = ServerAction::<SaveClient>::new();
+    let data = Resource::new(
+        move || save.version().get(),
+        |_| async move {
+            Ok::<_, crate::portal::AppError>((list_clients().await?, list_agents().await?))
+        },
+    );
+    view! {
+        <h1>{t.clients_title}</h1>
+        {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((clients, agents)) => {
+                        let blank = ClientView { id: crate::domain::ClientId::from_u128(0), name: String::new(), members: vec![] };
+                        view! {
+                            {clients.into_iter().map(|c| view! { <ClientForm c=c agents=agents.clone() save=save new=false/> }).collect_view()}
+                            <h2>{t.add_client}</h2>
+                            <ClientForm c=blank agents=agents save=save new=true/>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ClientForm(
+    c: ClientView,
+    agents: Vec<AgentView>,
+    save: ServerAction<SaveClient>,
+    new: bool,
+) -> impl IntoView {
+    let t = texts();
+    let key = if new {
+        "new".to_owned()
+    } else {
+        c.id.to_string()
+    };
+    view! {
+        <ActionForm action=save attr:class="card client">
+            {(!new).then(|| view! { <input type="hidden" name="id" value=c.id.to_string()/> })}
+            <label for=format!("c-name-{key}")>{t.name}</label>
+            <input id=format!("c-name-{key}") name="name" required maxlength="200" value=c.name.clone()/>
+            <fieldset>
+                <legend>{t.members}</legend>
+                {agents.iter().enumerate().map(|(i, a)| view! {
+                    <label class="check">
+                        <input type="checkbox" name=format!("members[{i}]") value=a.id.to_string() checked=c.members.contains(&a.id)/>
+                        " " {a.name.clone()}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <button type="submit" class="primary">{if new { t.add_client } else { t.save }}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn Settings() -> impl IntoView {
+    let t = texts();
+    let settings = Resource::new(|| (), |_| get_settings());
+    view! {
+        <h1>{t.settings_title}</h1>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(s) => {
+                        let mail = match &s.mail {
+                            MailStatus::Smtp { host } => crate::i18n::fill(t.mail_smtp, &[("host", host.as_str())]),
+                            MailStatus::Files { dir } => crate::i18n::fill(t.mail_files, &[("dir", dir.as_str())]),
+                        };
+                        view! {
+                            <dl class="card fields-list" id="settings">
+                                <dt>{t.organisation}</dt><dd>{s.organisation.clone()}</dd>
+                                <dt>{t.public_url}</dt><dd>{s.public_url.clone()}</dd>
+                                <dt>{t.default_expiry}</dt><dd>{t.duration(s.default_expiry_secs as i64)}</dd>
+                                <dt>{t.max_expiry}</dt><dd>{t.duration(s.max_expiry_secs as i64)}</dd>
+                                <dt>{t.mail}</dt><dd>{mail}</dd>
+                                <dt>{t.version}</dt><dd>{s.version.clone()}</dd>
+                            </dl>
+                            <p class="muted">{t.settings_note}</p>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,141 @@
+//! One request: its fields, the actions allowed now, the edit form (while it can change),
+//! and the timeline of who did what when.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::layout::caller;
+use super::requests::{RequestFields, RowButtons, assignee_name};
+use super::texts;
+use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, live_version};
+use crate::portal::api::{EditRequest, RequestAction, create_choices, get_request};
+use crate::portal::{ActorView, RequestDetail, row_actions};
+
+#[component]
+pub fn Detail() -> impl IntoView {
+    let t = texts();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let version = live_version();
+    let act = ServerAction::<RequestAction>::new();
+    let edit = ServerAction::<EditRequest>::new();
+    let detail = Resource::new(
+        move || {
+            (
+                id(),
+                version.get(),
+                act.version().get(),
+                edit.version().get(),
+            )
+        },
+        |(id, _, _, _)| get_request(id),
+    );
+    view! {
+        <p><A href="/" attr:class="back">"← " {t.back_to_list}</A></p>
+        {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <Body d=d act=act edit=edit/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Body(
+    d: RequestDetail,
+    act: ServerAction<RequestAction>,
+    edit: ServerAction<EditRequest>,
+) -> impl IntoView {
+    let t = texts();
+    let can_edit = caller().is_some_and(|m| m.can_edit);
+    let row = d.row.clone();
+    let id = row.id.to_string();
+    let running_ms = d.session_started_at.map_or(0, |s| {
+        (d.now.as_millisecond() - s.as_millisecond()).max(0) as u64
+    });
+    let session_secs = (d.session_total_ms + running_ms) / 1000;
+    let editable = can_edit && !row.status.is_terminal();
+    let choices = Resource::new(|| (), |_| create_choices());
+    let form = d.form.clone();
+    let edit_id = id.clone();
+    view! {
+        <div class="page-head">
+            <h1 id="detail-title">{row.recipient_name.clone()}</h1>
+            <StatusBadge status=row.status/>
+        </div>
+        <div class="actions detail-actions">
+            <RowButtons id=id.clone() actions=row_actions(&row, can_edit) act=act/>
+        </div>
+        <div class="columns">
+            <section aria-labelledby="fields-title" class="card">
+                <h2 id="fields-title">{t.details}</h2>
+                <dl class="fields-list">
+                    <dt>{t.recipient_email}</dt><dd>{row.recipient_email.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{t.col_assignee}</dt><dd>{assignee_name(&row.assignee)}</dd>
+                    <dt>{t.send_invitation}</dt><dd>{if row.send_email { "✔" } else { "—" }}</dd>
+                    <dt>{t.email_language}</dt><dd>{d.email_language.clone()}</dd>
+                    <dt>{t.comment}</dt><dd class="pre">{if d.comment.is_empty() { "—".to_owned() } else { d.comment.clone() }}</dd>
+                    <dt>{t.schedule}</dt><dd>{match row.scheduled_at {
+                        Some(at) => view! { <Time at=at/> {row.time_zone.clone().map(|z| format!(" ({z})"))} }.into_any(),
+                        None => t.not_scheduled.into_any(),
+                    }}</dd>
+                    <dt>{t.expiration}</dt><dd><Time at=row.expires_at/> " (" <Relative at=row.expires_at now=d.now/> ")"</dd>
+                    <dt>{t.session_time}</dt><dd id="session-time">{format!("{}:{:02}:{:02}", session_secs / 3600, session_secs / 60 % 60, session_secs % 60)}</dd>
+                    <dt>{t.created_by}</dt><dd>{d.created_by.clone()}</dd>
+                    <dt>{t.created_at}</dt><dd><Time at=d.created_at/></dd>
+                    <dt>{t.updated_at}</dt><dd><Time at=d.updated_at/></dd>
+                    <dt>{t.link}</dt><dd>{if row.status.is_terminal() { "—".into_any() } else { view! { <CopyLink link=row.link.clone()/> }.into_any() }}</dd>
+                </dl>
+            </section>
+            <section aria-labelledby="timeline-title" class="card">
+                <h2 id="timeline-title">{t.timeline}</h2>
+                <ol class="timeline" id="timeline">
+                    {d.events.iter().rev().map(|e| {
+                        let who = match &e.actor {
+                            ActorView::Agent(name) => name.clone(),
+                            ActorView::EndUser => t.end_user.to_owned(),
+                            ActorView::System => t.system.to_owned(),
+                        };
+                        view! {
+                            <li data-kind=e.kind.name()>
+                                <Time at=e.at/> " · " <strong>{t.event(&e.kind)}</strong> " · " {who}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+        </div>
+        {editable.then(|| view! {
+            <section aria-labelledby="edit-title" class="card">
+                <h2 id="edit-title">{t.save}</h2>
+                <Transition fallback=|| ()>
+                    {
+                        let form = form.clone();
+                        let edit_id = edit_id.clone();
+                        move || {
+                            let form = form.clone();
+                            let edit_id = edit_id.clone();
+                            Suspend::new(async move {
+                                choices.await.ok().map(|c| view! {
+                                    <ActionForm action=edit attr:id="edit-form">
+                                        <input type="hidden" name="id" value=edit_id/>
+                                        <RequestFields choices=c form=form error=Signal::derive(move || edit.value().get().and_then(|r| r.err()))/>
+                                        <div class="buttons">
+                                            <button type="submit" class="primary" disabled=move || edit.pending().get()>{t.save}</button>
+                                            {move || edit.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status">{t.saved}</span> })}
+                                        </div>
+                                    </ActionForm>
+                                })
+                            })
+                        }
+                    }
+                </Transition>
+            </section>
+        })}
+    }
+}

@@ -1,0 +1,118 @@
+//! The portal's frame: who is signed in, the navigation, language and alerts, and the live
+//! change stream every page below listens to. Nobody signed in → the sign-in page.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+
+use super::texts;
+use super::widgets::{ErrorNote, Live};
+use crate::i18n::LANGS;
+use crate::live;
+use crate::portal::Me;
+use crate::portal::api::{Logout, SetLanguage, whoami};
+
+/// The signed-in agent, for the pages inside the frame.
+#[derive(Clone)]
+pub struct Caller(pub Me);
+
+pub fn caller() -> Option<Me> {
+    use_context::<Caller>().map(|c| c.0)
+}
+
+#[component]
+pub fn Portal() -> impl IntoView {
+    let who = Resource::new(|| (), |_| whoami());
+    let version = RwSignal::new(0_u64);
+    provide_context(Live(version));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match who.await {
+                    Ok(Some(me)) => {
+                        provide_context(Caller(me.clone()));
+                        view! { <Frame me=me version=version/> }.into_any()
+                    }
+                    Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),
+                    Err(e) => view! { <main class="narrow"><ErrorNote error=e/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(me: Me, version: RwSignal<u64>) -> impl IntoView {
+    let t = texts();
+    let alerts = RwSignal::new(false);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = version;
+    // In the browser: listen for changes; a request turning "waiting" may chime.
+    Effect::new(move |started: Option<bool>| {
+        if started.is_none() {
+            alerts.set(live::alerts_enabled());
+            #[cfg(feature = "hydrate")]
+            {
+                let _ = live::watch_changes(move |c| {
+                    version.update(|v| *v += 1);
+                    if c.status == "waiting" && live::alerts_enabled() {
+                        live::alert(t.status_waiting, t.ev_checked_in);
+                    }
+                });
+            }
+        }
+        true
+    });
+    let logout = ServerAction::<Logout>::new();
+    let set_lang = ServerAction::<SetLanguage>::new();
+    Effect::new(move |_| {
+        if set_lang.value().get().is_some_and(|r| r.is_ok()) {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    let current = use_context::<crate::i18n::Lang>().unwrap_or_default();
+    view! {
+        <a class="skip" href="#content">{t.skip_to_content}</a>
+        <header class="top">
+            <nav aria-label="Main">
+                <a href="/" class="brand">{t.app_name}</a>
+                <A href="/" exact=true>{t.nav_requests}</A>
+                {me.is_admin.then(|| view! {
+                    <A href="/admin/agents">{t.nav_agents}</A>
+                    <A href="/admin/clients">{t.nav_clients}</A>
+                    <A href="/admin/settings">{t.nav_settings}</A>
+                })}
+            </nav>
+            <div class="me">
+                <label class="alerts">
+                    <input type="checkbox" prop:checked=alerts on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        alerts.set(on);
+                        live::set_alerts(on);
+                    }/>
+                    " " {t.alerts}
+                </label>
+                <ActionForm action=set_lang attr:class="inline">
+                    <label for="lang-select" class="sr-only">{t.language}</label>
+                    <select id="lang-select" name="lang" on:change=move |ev| {
+                        set_lang.dispatch(SetLanguage { lang: event_target_value(&ev) });
+                    }>
+                        {LANGS.iter().map(|(l, code, name)| view! {
+                            <option value=*code selected=*l == current>{*name}</option>
+                        }).collect_view()}
+                    </select>
+                    <noscript><button type="submit" class="secondary">{t.apply}</button></noscript>
+                </ActionForm>
+                <span class="who" title=me.email.clone()>{t.signed_in_as} " " <strong>{me.name.clone()}</strong></span>
+                <ActionForm action=logout attr:class="inline">
+                    <button type="submit" class="secondary" id="sign-out">{t.sign_out}</button>
+                </ActionForm>
+            </div>
+        </header>
+        <main id="content" tabindex="-1">
+            <Outlet/>
+        </main>
+    }
+}

@@ -1,0 +1,115 @@
+//! The Leptos pages: the agent portal and the end user's link page. Rendered on the server
+//! (every page is readable and every form posts before the bundle loads), then hydrated.
+//! Pages never reach storage: they call the server functions in `portal::api`.
+
+mod admin;
+mod detail;
+mod layout;
+mod link;
+mod requests;
+mod signin;
+mod widgets;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::i18n::{Lang, Texts};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/assets/beckon.css"/>
+                <link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The language of this page view: on the server from the `beckon_lang` cookie or
+/// `Accept-Language`; in the browser from what the server wrote into `<html lang>`.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| {
+                let cookie = p
+                    .headers
+                    .get_all(http::header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(';'))
+                    .filter_map(|c| c.trim().split_once('='))
+                    .find(|(k, _)| *k == crate::i18n::LANG_COOKIE)
+                    .and_then(|(_, v)| Lang::parse(v));
+                cookie
+                    .or_else(|| {
+                        p.headers
+                            .get(http::header::ACCEPT_LANGUAGE)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(Lang::from_accept_language)
+                    })
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|l| Lang::parse(&l))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        Lang::default()
+    }
+}
+
+/// The texts of the current language (provided by `App`).
+pub fn texts() -> &'static Texts {
+    use_context::<Lang>().unwrap_or_default().texts()
+}
+
+/// The portal and the link page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(request_lang());
+    let t = texts();
+    // Async rendering: status codes and redirects are decided before the first byte is sent.
+    view! {
+        <Title text=t.app_name/>
+        <Router>
+            <Routes fallback=move || view! { <main class="narrow"><p>{t.page_not_found}</p></main> }>
+                <Route path=path!("/s/:token") view=link::LinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin") view=signin::SignIn ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=layout::Portal ssr=SsrMode::Async>
+                    <Route path=path!("") view=requests::Requests ssr=SsrMode::Async/>
+                    <Route path=path!("requests/:id") view=detail::Detail ssr=SsrMode::Async/>
+                    <Route path=path!("admin/agents") view=admin::Agents ssr=SsrMode::Async/>
+                    <Route path=path!("admin/clients") view=admin::Clients ssr=SsrMode::Async/>
+                    <Route path=path!("admin/settings") view=admin::Settings ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

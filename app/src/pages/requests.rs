@@ -1,0 +1,459 @@
+//! Session Requests: the Active / Upcoming / Past tabs, filters, live rows with the actions
+//! the state machine allows now, and the create dialog (`?create=1`, so it opens without JS).
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+use super::layout::caller;
+use super::texts;
+use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, field_error, live_version};
+use crate::live;
+use crate::portal::api::{CreateRequest, RequestAction, create_choices, list_requests};
+use crate::portal::{
+    AssigneeView, Choices, ListFilter, RequestForm, RequestPage, RequestRow, row_actions,
+};
+
+/// The languages a request's mails and link page can be in (the notifier's set).
+pub const EMAIL_LANGUAGES: [(&str, &str); 11] = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("pt", "Português"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("zh-Hans", "简体中文"),
+];
+
+const TABS: [&str; 3] = ["active", "upcoming", "past"];
+
+fn filter_from_query() -> Memo<ListFilter> {
+    let q = use_query_map();
+    Memo::new(move |_| {
+        q.with(|q| {
+            let get = |k: &str| q.get(k).unwrap_or_default();
+            let view = get("view");
+            ListFilter {
+                view: if TABS.contains(&view.as_str()) {
+                    view
+                } else {
+                    "active".into()
+                },
+                status: get("status"),
+                assignee: get("assignee"),
+                q: get("q"),
+                cursor: get("cursor"),
+            }
+        })
+    })
+}
+
+#[component]
+pub fn Requests() -> impl IntoView {
+    let t = texts();
+    let me = caller();
+    let can_edit = me.as_ref().is_some_and(|m| m.can_edit);
+    let filter = filter_from_query();
+    let query = use_query_map();
+    let creating = Memo::new(move |_| query.with(|q| q.get("create").is_some()) && can_edit);
+    let version = live_version();
+    let act = ServerAction::<RequestAction>::new();
+    let page = Resource::new(
+        move || (filter.get(), version.get(), act.version().get()),
+        |(f, _, _)| list_requests(f),
+    );
+    let choices = Resource::new(|| (), |_| create_choices());
+
+    let tab = move |name: &'static str, label: &'static str| {
+        let selected = move || filter.read().view == name;
+        view! {
+            <A href=format!("/?view={name}") attr:role="tab" attr:aria-selected=move || selected().to_string()
+               attr:class=move || if selected() { "tab selected" } else { "tab" } attr:id=format!("tab-{name}")>
+                {label}
+            </A>
+        }
+    };
+    view! {
+        <div class="page-head">
+            <h1>{t.nav_requests}</h1>
+            {can_edit.then(|| view! {
+                <A href=move || format!("/?view={}&create=1", filter.read().view) attr:class="button primary" attr:id="new-request">
+                    "+ " {t.new_request}
+                </A>
+            })}
+        </div>
+        <div class="tabs" role="tablist">
+            {tab("active", t.tab_active)}
+            {tab("upcoming", t.tab_upcoming)}
+            {tab("past", t.tab_past)}
+        </div>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let choices = choices.await.ok();
+                view! { <Filters filter=filter.get_untracked() choices=choices/> }
+            })}
+        </Transition>
+        {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <Table page=p filter=filter.get_untracked() act=act can_edit=can_edit/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Show when=move || creating.get()>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match choices.await {
+                        Ok(c) => view! { <CreateDialog choices=c view=filter.get_untracked().view/> }.into_any(),
+                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Show>
+    }
+}
+
+/// Status, assignee and free text; a GET form, so the filter lives in the address.
+#[component]
+fn Filters(filter: ListFilter, choices: Option<Choices>) -> impl IntoView {
+    let t = texts();
+    let statuses: Vec<_> = match filter.view.as_str() {
+        "upcoming" => vec![crate::domain::Status::Open],
+        "past" => vec![
+            crate::domain::Status::Closed,
+            crate::domain::Status::Expired,
+        ],
+        _ => vec![
+            crate::domain::Status::Waiting,
+            crate::domain::Status::Ready,
+            crate::domain::Status::InSession,
+        ],
+    };
+    let (agents, clients) = choices.map(|c| (c.agents, c.clients)).unwrap_or_default();
+    let sel = filter.assignee.clone();
+    let status_sel = filter.status.clone();
+    view! {
+        <Form method="GET" action="/" attr:class="filters" attr:aria-label=t.filters>
+            <input type="hidden" name="view" value=filter.view.clone()/>
+            <label>
+                <span>{t.col_status}</span>
+                <select name="status" id="filter-status">
+                    <option value="">{t.any_status}</option>
+                    {statuses.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=status_sel == s.as_str()>{t.status(s)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>{t.col_assignee}</span>
+                <select name="assignee" id="filter-assignee">
+                    <option value="">{t.anyone}</option>
+                    <option value="me" selected=sel == "me">{t.me}</option>
+                    <option value="unassigned" selected=sel == "unassigned">{t.unassigned}</option>
+                    <optgroup label=t.agents>
+                        {agents.into_iter().map(|(id, name)| {
+                            let v = id.to_string();
+                            view! { <option selected=sel == v value=v.clone()>{name}</option> }
+                        }).collect_view()}
+                    </optgroup>
+                    <optgroup label=t.clients>
+                        {clients.into_iter().map(|(id, name)| {
+                            let v = id.to_string();
+                            view! { <option selected=sel == v value=v.clone()>{name}</option> }
+                        }).collect_view()}
+                    </optgroup>
+                </select>
+            </label>
+            <label class="grow">
+                <span>{t.search}</span>
+                <input type="search" name="q" id="filter-q" value=filter.q.clone() placeholder=t.search_hint maxlength="200"/>
+            </label>
+            <button type="submit" class="secondary">{t.apply}</button>
+        </Form>
+    }
+}
+
+#[component]
+fn Table(
+    page: RequestPage,
+    filter: ListFilter,
+    act: ServerAction<RequestAction>,
+    can_edit: bool,
+) -> impl IntoView {
+    let t = texts();
+    if page.rows.is_empty() {
+        return view! { <p class="empty" id="no-requests">{t.no_requests}</p> }.into_any();
+    }
+    let now = page.now;
+    let next = page.next_cursor.map(|c| {
+        let href = format!(
+            "/?view={}&status={}&assignee={}&q={}&cursor={c}",
+            filter.view,
+            filter.status,
+            filter.assignee,
+            urlencode(&filter.q)
+        );
+        view! { <A href=href attr:class="button secondary" attr:rel="next">{t.next_page}</A> }
+    });
+    let first = (!filter.cursor.is_empty()).then(|| {
+        view! { <A href=format!("/?view={}", filter.view) attr:class="button secondary">{t.first_page}</A> }
+    });
+    view! {
+        <div class="table-wrap">
+            <table class="requests" id="requests">
+                <thead>
+                    <tr>
+                        <th scope="col">{t.col_status}</th>
+                        <th scope="col">{t.col_recipient}</th>
+                        <th scope="col">{t.col_assignee}</th>
+                        <th scope="col">{t.col_schedule}</th>
+                        <th scope="col">{t.col_expiry}</th>
+                        <th scope="col">{t.col_actions}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.rows.into_iter().map(|row| view! { <Row row=row now=now act=act can_edit=can_edit/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">{first}{next}</nav>
+    }
+    .into_any()
+}
+
+pub fn assignee_name(a: &AssigneeView) -> String {
+    match a {
+        AssigneeView::Unassigned => texts().unassigned.to_owned(),
+        AssigneeView::Agent { name, .. } | AssigneeView::Client { name, .. } => name.clone(),
+    }
+}
+
+#[component]
+fn Row(
+    row: RequestRow,
+    now: jiff::Timestamp,
+    act: ServerAction<RequestAction>,
+    can_edit: bool,
+) -> impl IntoView {
+    let t = texts();
+    let id = row.id.to_string();
+    let actions = row_actions(&row, can_edit);
+    let online = row.online.then(|| view! { <span class="online" title=t.online>"● " <span class="sr-only">{t.online}</span></span> });
+    view! {
+        <tr data-id=id.clone() data-status=row.status.as_str()>
+            <td data-label=t.col_status><StatusBadge status=row.status/></td>
+            <td data-label=t.col_recipient>
+                {online}
+                <A href=format!("/requests/{id}") attr:class="recipient">{row.recipient_name.clone()}</A>
+                {row.recipient_email.clone().map(|e| view! { <div class="muted">{e}</div> })}
+            </td>
+            <td data-label=t.col_assignee>{assignee_name(&row.assignee)}</td>
+            <td data-label=t.col_schedule>{row.scheduled_at.map(|at| view! { <Time at=at/> })}</td>
+            <td data-label=t.col_expiry>
+                {(!row.status.is_terminal()).then(|| view! { <Relative at=row.expires_at now=now/> })}
+            </td>
+            <td data-label=t.col_actions class="actions">
+                <RowButtons id=id.clone() actions=actions act=act/>
+                {(!row.status.is_terminal()).then(|| view! { <CopyButton link=row.link.clone()/> })}
+            </td>
+        </tr>
+    }
+}
+
+/// One small form per allowed action: posts without JS, dispatches with it.
+#[component]
+pub fn RowButtons(
+    id: String,
+    actions: Vec<crate::portal::RowAction>,
+    act: ServerAction<RequestAction>,
+) -> impl IntoView {
+    let t = texts();
+    actions
+        .into_iter()
+        .map(|a| {
+            let id = id.clone();
+            let class = match a {
+                crate::portal::RowAction::Connect | crate::portal::RowAction::Start => "primary",
+                _ => "secondary",
+            };
+            view! {
+                <ActionForm action=act attr:class="inline">
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <input type="hidden" name="action" value=a.as_str()/>
+                    <button type="submit" class=class data-action=a.as_str() disabled=move || act.pending().get()>{t.action(a)}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+fn CopyButton(link: String) -> impl IntoView {
+    let t = texts();
+    let copied = RwSignal::new(false);
+    view! {
+        <button type="button" class="secondary copy" data-link=link.clone() on:click=move |_| {
+            live::copy_text(&link);
+            copied.set(true);
+        }>{move || if copied.get() { t.copied } else { t.copy_link }}</button>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A duration in settings (seconds) as words, e.g. "7 d".
+fn span(secs: u64) -> String {
+    texts().duration(secs as i64)
+}
+
+/// The create dialog; after success, the link with a copy button.
+#[component]
+fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
+    let t = texts();
+    let create = ServerAction::<CreateRequest>::new();
+    let close_href = format!("/?view={view}");
+    let close_href2 = close_href.clone();
+    view! {
+        <div class="backdrop">
+            <dialog open class="dialog" aria-labelledby="create-title" id="create-dialog">
+                <h2 id="create-title">{t.create_title}</h2>
+                {move || match create.value().get() {
+                    Some(Ok(done)) => view! {
+                        <div class="created" id="created">
+                            <p>{t.created}</p>
+                            <CopyLink link=done.link.clone() id="created-link".to_string()/>
+                            <p><a class="button primary" href=format!("/requests/{}", done.id) id="created-open">{t.details}</a>
+                            " " <a class="button secondary" href=close_href.clone() id="created-done">{t.done}</a></p>
+                        </div>
+                    }.into_any(),
+                    _ => {
+                        let (choices, cancel) = (choices.clone(), close_href2.clone());
+                        view! {
+                        <ActionForm action=create attr:id="create-form">
+                            <RequestFields choices=choices form=RequestForm::default() error=Signal::derive(move || create.value().get().and_then(|r| r.err())) with_expiry_hint=true/>
+                            <div class="buttons">
+                                <button type="submit" class="primary" id="create-submit" disabled=move || create.pending().get()>{t.create}</button>
+                                <a class="button secondary" href=cancel>{t.cancel}</a>
+                            </div>
+                        </ActionForm>
+                    }.into_any()
+                    }
+                }}
+            </dialog>
+        </div>
+    }
+}
+
+/// The fields of a request, for create and edit. Names are `form[...]` (the server function's
+/// argument); errors from the server appear next to the field they name.
+#[component]
+pub fn RequestFields(
+    choices: Choices,
+    form: RequestForm,
+    error: Signal<Option<crate::portal::AppError>>,
+    #[prop(default = false)] with_expiry_hint: bool,
+) -> impl IntoView {
+    let t = texts();
+    let res = move || error.get();
+    // The agent's zone: the browser's once hydrated (the server cannot know it).
+    let tz = RwSignal::new(if form.time_zone.is_empty() {
+        "UTC".to_owned()
+    } else {
+        form.time_zone.clone()
+    });
+    let keep_tz = !form.time_zone.is_empty();
+    Effect::new(move |_| {
+        if !keep_tz && let Some(z) = live::time_zone() {
+            tz.set(z);
+        }
+    });
+    let assign = if form.assign.is_empty() {
+        "me".to_owned()
+    } else {
+        form.assign.clone()
+    };
+    let lang = if form.email_language.is_empty() {
+        "en".to_owned()
+    } else {
+        form.email_language.clone()
+    };
+    let described = |f: &str| format!("err-{f}");
+    view! {
+        <div class="fields">
+            <label for="f-recipient_name">{t.recipient_name}</label>
+            <input id="f-recipient_name" name="form[recipient_name]" required maxlength="200" value=form.recipient_name.clone() aria-describedby=described("recipient_name")/>
+            {field_error(res, "recipient_name")}
+
+            <label for="f-assign">{t.assign_to}</label>
+            <select id="f-assign" name="form[assign]" aria-describedby=described("assignee")>
+                <option value="unassigned" selected=assign == "unassigned">{t.unassigned}</option>
+                <option value="me" selected=assign == "me">{t.me}</option>
+                <optgroup label=t.agents>
+                    {choices.agents.iter().map(|(id, name)| {
+                        let v = format!("agent:{id}");
+                        view! { <option selected=assign == v value=v.clone()>{name.clone()}</option> }
+                    }).collect_view()}
+                </optgroup>
+                <optgroup label=t.clients>
+                    {choices.clients.iter().map(|(id, name)| {
+                        let v = format!("client:{id}");
+                        view! { <option selected=assign == v value=v.clone()>{name.clone()}</option> }
+                    }).collect_view()}
+                </optgroup>
+            </select>
+            {field_error(res, "assignee")}
+
+            <label for="f-recipient_email">{t.recipient_email}</label>
+            <input id="f-recipient_email" name="form[recipient_email]" type="email" value=form.recipient_email.clone() aria-describedby=described("recipient_email")/>
+            {field_error(res, "recipient_email")}
+
+            <label class="check">
+                <input id="f-send_email" type="checkbox" name="form[send_email]" value="true" checked=form.send_email/>
+                " " {t.send_invitation}
+            </label>
+            {field_error(res, "send_email")}
+
+            <label for="f-email_language">{t.email_language}</label>
+            <select id="f-email_language" name="form[email_language]">
+                {EMAIL_LANGUAGES.iter().map(|(code, name)| view! {
+                    <option value=*code selected=lang == *code>{*name}</option>
+                }).collect_view()}
+            </select>
+            {field_error(res, "email_language")}
+
+            <label for="f-comment">{t.comment}</label>
+            <textarea id="f-comment" name="form[comment]" maxlength="4000" rows="3" aria-describedby=described("comment")>{form.comment.clone()}</textarea>
+            {field_error(res, "comment")}
+
+            <label for="f-scheduled_at">{t.schedule}</label>
+            <input id="f-scheduled_at" name="form[scheduled_at]" type="datetime-local" value=form.scheduled_at.clone() aria-describedby="tz-note"/>
+            {field_error(res, "scheduled_at")}
+
+            <label for="f-expires_at">{t.expiration}</label>
+            <input id="f-expires_at" name="form[expires_at]" type="datetime-local" value=form.expires_at.clone() aria-describedby="tz-note expiry-hint"/>
+            {with_expiry_hint.then(|| view! {
+                <span class="hint" id="expiry-hint">{crate::i18n::fill(t.expiry_hint, &[("default", &span(choices.default_expiry_secs)), ("max", &span(choices.max_expiry_secs))])}</span>
+            })}
+            {field_error(res, "expires_at")}
+
+            <input type="hidden" name="form[time_zone]" value=move || tz.get()/>
+            <span class="hint" id="tz-note">{move || crate::i18n::fill(t.time_zone_note, &[("tz", &tz.get())])}</span>
+            {field_error(res, "time_zone")}
+        </div>
+    }
+}

@@ -1,0 +1,114 @@
+//! Small pieces the pages share: status badges, times, errors, the copy-link button and the
+//! live-update counter.
+
+use jiff::Timestamp;
+use leptos::prelude::*;
+
+use super::texts;
+use crate::domain::Status;
+use crate::live;
+use crate::portal::AppError;
+
+/// Bumped on every pushed change; resources that list or show requests depend on it.
+#[derive(Clone, Copy)]
+pub struct Live(pub RwSignal<u64>);
+
+pub fn live_version() -> RwSignal<u64> {
+    use_context::<Live>().map_or_else(|| RwSignal::new(0), |l| l.0)
+}
+
+/// Status as icon plus words: the shape tells the six apart without colour.
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    let icon = match status {
+        Status::Open => "○",
+        Status::Waiting => "◔",
+        Status::Ready => "◆",
+        Status::InSession => "▶",
+        Status::Closed => "■",
+        Status::Expired => "⌛",
+    };
+    view! {
+        <span class=format!("badge status-{}", status.as_str()) data-status=status.as_str()>
+            <span class="icon" aria-hidden="true">{icon}</span>
+            " "
+            {texts().status(status)}
+        </span>
+    }
+}
+
+/// True once the page runs in the browser (after hydration), so times switch to local.
+pub fn in_browser() -> RwSignal<bool> {
+    let on = RwSignal::new(false);
+    Effect::new(move |_| on.set(true));
+    on
+}
+
+/// An absolute time: UTC as rendered by the server, the viewer's own zone once hydrated.
+#[component]
+pub fn Time(at: Timestamp) -> impl IntoView {
+    let local = in_browser();
+    let lang = use_context::<crate::i18n::Lang>()
+        .unwrap_or_default()
+        .code();
+    let utc = at.strftime("%Y-%m-%d %H:%M UTC").to_string();
+    view! {
+        <time datetime=at.to_string()>
+            {move || {
+                if local.get() { live::format_local(at, lang).unwrap_or_else(|| utc.clone()) } else { utc.clone() }
+            }}
+        </time>
+    }
+}
+
+/// "in 3 h" / "5 min ago", against the server's `now` of the same response.
+#[component]
+pub fn Relative(at: Timestamp, now: Timestamp) -> impl IntoView {
+    let secs = at.as_second() - now.as_second();
+    view! { <time datetime=at.to_string() title=at.strftime("%Y-%m-%d %H:%M UTC").to_string()>{texts().relative(secs)}</time> }
+}
+
+/// An error for people: known codes in their language, the server's sentence otherwise.
+pub fn error_text(e: &AppError) -> String {
+    let t = texts();
+    match e.code.as_str() {
+        "forbidden" | "cross_site" => t.forbidden.to_owned(),
+        "invalid_credentials" => t.wrong_credentials.to_owned(),
+        "rate_limited" => t.rate_limited.to_owned(),
+        _ => format!("{} {}", t.error_prefix, e.message),
+    }
+}
+
+#[component]
+pub fn ErrorNote(error: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert">{error_text(&error)}</p> }
+}
+
+/// The message for `field` of a failed form submission, shown beside the field.
+pub fn field_error(
+    error: impl Fn() -> Option<AppError> + Copy + Send + Sync + 'static,
+    field: &'static str,
+) -> impl IntoView {
+    move || {
+        error()
+            .and_then(|e| e.for_field(field))
+            .map(|m| view! { <span class="field-error" id=format!("err-{field}") role="alert">{m}</span> })
+    }
+}
+
+/// A read-only field holding a link with a one-click copy button (select-and-copy without JS).
+#[component]
+pub fn CopyLink(link: String, #[prop(optional)] id: Option<String>) -> impl IntoView {
+    let t = texts();
+    let copied = RwSignal::new(false);
+    let value = link.clone();
+    view! {
+        <span class="copy-link">
+            <input type="text" readonly value=link.clone() aria-label=t.link id=id class="link-field"/>
+            <button type="button" class="secondary copy" on:click=move |_| {
+                live::copy_text(&value);
+                copied.set(true);
+            }>{move || if copied.get() { t.copied } else { t.copy_link }}</button>
+        </span>
+    }
+}

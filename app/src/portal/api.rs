@@ -1,0 +1,373 @@
+//! The portal's server functions: one per thing a page does. On the server each body checks
+//! who is calling through the `Backend` (permissions live in the service, never here); in the
+//! browser each is a POST to `/portal/api/NAME`. All take and return `types`.
+
+use leptos::prelude::*;
+
+use super::types::*;
+#[cfg(feature = "ssr")]
+use crate::domain::{AgentId, ClientId, RequestId};
+
+#[cfg(feature = "ssr")]
+mod ctx {
+    use http::request::Parts;
+    use leptos::prelude::*;
+
+    use super::super::backend::SharedBackend;
+    use super::AppError;
+    use crate::domain::Agent;
+
+    pub fn backend() -> Result<SharedBackend, AppError> {
+        use_context::<SharedBackend>()
+            .ok_or_else(|| AppError::new("internal", "the portal backend is not configured"))
+    }
+
+    pub fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>()
+            .ok_or_else(|| AppError::new("internal", "no request in this context"))
+    }
+
+    /// The backend and the signed-in agent, or `unauthenticated`.
+    pub fn caller() -> Result<(SharedBackend, Agent), AppError> {
+        let b = backend()?;
+        let agent = b.caller(&parts()?)?;
+        Ok((b, agent))
+    }
+
+    /// A plain HTML form post (no JavaScript yet), which expects a page back.
+    pub fn is_form_post(parts: &Parts) -> bool {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    }
+
+    pub fn set_cookie(value: &str) {
+        if let (Some(res), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(value),
+        ) {
+            res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    /// Gives a failed call its HTTP status (the body carries the `AppError`).
+    pub fn fail(e: AppError) -> AppError {
+        let status = match e.code.as_str() {
+            "invalid_input" => 400,
+            "unauthenticated" | "invalid_credentials" => 401,
+            "forbidden" | "cross_site" => 403,
+            "not_found" => 404,
+            "gone" => 410,
+            "rate_limited" => 429,
+            "internal" => 500,
+            _ => 409,
+        };
+        if let (Some(res), Ok(code)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(status),
+        ) {
+            res.set_status(code);
+        }
+        e
+    }
+
+    pub async fn guard<T>(
+        f: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        f.await.map_err(fail)
+    }
+
+    pub fn parse_id<T: std::str::FromStr>(field: &str, s: &str) -> Result<T, AppError> {
+        s.parse()
+            .map_err(|_| AppError::invalid(field, "is not a valid ID"))
+    }
+}
+
+/// The signed-in agent, or `None` when nobody is signed in.
+#[server(prefix = "/portal/api", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<Me>, AppError> {
+    ctx::guard(async move {
+        match ctx::caller() {
+            Ok((_, agent)) => Ok(Some(Me::from(&agent))),
+            Err(e) if e.is_unauthenticated() => Ok(None),
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let b = ctx::backend()?;
+        let parts = ctx::parts()?;
+        match b.login(&parts, email, password).await {
+            Ok(cookie) => {
+                ctx::set_cookie(&cookie);
+                leptos_axum::redirect("/");
+                Ok(())
+            }
+            // Without JavaScript the error has to travel in the page's address.
+            Err(e) if ctx::is_form_post(&parts) => {
+                leptos_axum::redirect(&format!("/signin?error={}", e.code));
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    ctx::guard(async move {
+        let b = ctx::backend()?;
+        let cookie = b.logout(&ctx::parts()?).await?;
+        ctx::set_cookie(&cookie);
+        leptos_axum::redirect("/signin");
+        Ok(())
+    })
+    .await
+}
+
+/// Remembers the portal language for this browser (a plain cookie; no sign-in needed).
+#[server(prefix = "/portal/api", endpoint = "language")]
+pub async fn set_language(lang: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let lang = crate::i18n::Lang::parse(&lang).unwrap_or_default();
+        ctx::set_cookie(&format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            crate::i18n::LANG_COOKIE,
+            lang.code()
+        ));
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "requests/list")]
+pub async fn list_requests(filter: ListFilter) -> Result<RequestPage, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.list(agent, filter).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "requests/detail")]
+pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        let id: RequestId = ctx::parse_id("id", &id)?;
+        b.detail(agent, id).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "requests/choices")]
+pub async fn create_choices() -> Result<Choices, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.choices(agent).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "requests/create")]
+pub async fn create_request(form: RequestForm) -> Result<Created, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.create(agent, form).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "requests/edit")]
+pub async fn edit_request(id: String, form: RequestForm) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        let id: RequestId = ctx::parse_id("id", &id)?;
+        b.edit(agent, id, form).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "requests/act")]
+pub async fn request_action(id: String, action: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        let id: RequestId = ctx::parse_id("id", &id)?;
+        let action = RowAction::parse(&action)
+            .ok_or_else(|| AppError::invalid("action", "is not a request action"))?;
+        b.act(agent, id, action).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "agents/list")]
+pub async fn list_agents() -> Result<Vec<AgentView>, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.agents(agent).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "agents/create")]
+pub async fn create_agent(
+    email: String,
+    name: String,
+    password: String,
+    role: String,
+    #[server(default)] view: bool,
+    #[server(default)] edit: bool,
+) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        let admin = match role.as_str() {
+            "admin" => true,
+            "agent" => false,
+            _ => return Err(AppError::invalid("role", "must be admin or agent")),
+        };
+        let permissions = crate::domain::Permissions {
+            view_session_requests: view || edit,
+            edit_session_requests: edit,
+        };
+        b.create_agent(agent, email, name, password, admin, permissions)
+            .await
+    })
+    .await
+}
+
+/// One change to an agent, from one of the small forms of the agents page: `role`,
+/// `disabled`, `password`, or `perms` (with the `view` / `edit` checkboxes).
+#[server(prefix = "/portal/api", endpoint = "agents/change")]
+pub async fn change_agent(
+    id: String,
+    role: Option<String>,
+    disabled: Option<bool>,
+    password: Option<String>,
+    perms: Option<String>,
+    view: Option<String>,
+    edit: Option<String>,
+) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        let id: AgentId = ctx::parse_id("id", &id)?;
+        let change = if let Some(role) = role {
+            AgentChange::Role(match role.as_str() {
+                "admin" => crate::domain::Role::Admin,
+                "agent" => crate::domain::Role::Agent,
+                _ => return Err(AppError::invalid("role", "must be admin or agent")),
+            })
+        } else if let Some(disabled) = disabled {
+            AgentChange::Disabled(disabled)
+        } else if let Some(password) = password {
+            AgentChange::Password(password)
+        } else if perms.is_some() {
+            AgentChange::Permissions(crate::domain::Permissions {
+                view_session_requests: view.is_some() || edit.is_some(),
+                edit_session_requests: edit.is_some(),
+            })
+        } else {
+            return Err(AppError::invalid("change", "nothing to change"));
+        };
+        b.change_agent(agent, id, change).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "clients/list")]
+pub async fn list_clients() -> Result<Vec<ClientView>, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.clients(agent).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "clients/save")]
+pub async fn save_client(
+    id: Option<String>,
+    name: String,
+    members: Vec<String>,
+) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        let id: Option<ClientId> = id
+            .filter(|s| !s.is_empty())
+            .map(|s| ctx::parse_id("id", &s))
+            .transpose()?;
+        let members = members
+            .iter()
+            .map(|m| ctx::parse_id("members", m))
+            .collect::<Result<Vec<AgentId>, _>>()?;
+        b.save_client(agent, id, name, members).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "settings")]
+pub async fn get_settings() -> Result<SettingsView, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.settings(agent).await
+    })
+    .await
+}
+
+// The end user's link page. The token is the credential, so it travels in the body, never in
+// a URL the server logs.
+
+#[server(prefix = "/portal/api", endpoint = "link/get")]
+pub async fn get_link(token: String) -> Result<LinkView, AppError> {
+    ctx::guard(async move {
+        let b = ctx::backend()?;
+        b.link_view(&ctx::parts()?, token).await
+    })
+    .await
+}
+
+/// After a plain form post on the link page, back to it (it sends no Referer on purpose).
+#[cfg(feature = "ssr")]
+fn back_to_link(parts: &http::request::Parts, token: &str) {
+    if ctx::is_form_post(parts) {
+        leptos_axum::redirect(&format!("/s/{token}"));
+    }
+}
+
+#[server(prefix = "/portal/api", endpoint = "link/checkin")]
+pub async fn link_checkin(token: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, parts) = (ctx::backend()?, ctx::parts()?);
+        b.link_checkin(&parts, token.clone()).await?;
+        back_to_link(&parts, &token);
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "link/consent")]
+pub async fn link_consent(token: String, prompt_id: u32, allow: bool) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, parts) = (ctx::backend()?, ctx::parts()?);
+        b.link_consent(&parts, token.clone(), prompt_id, allow)
+            .await?;
+        back_to_link(&parts, &token);
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "link/decline")]
+pub async fn link_decline(token: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, parts) = (ctx::backend()?, ctx::parts()?);
+        b.link_decline(&parts, token.clone()).await?;
+        back_to_link(&parts, &token);
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,66 @@
+//! The port through which the portal's server functions reach the service (server only).
+//! The binary implements it over its service layer and provides it as Leptos context; the
+//! pages stay free of storage, HTTP plumbing and cookie policy.
+
+use std::sync::Arc;
+
+use http::request::Parts;
+
+use super::types::*;
+use crate::domain::{Agent, AgentId, ClientId, RequestId};
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// The signed-in agent of this request. Refuses cookie-carried calls from other sites.
+    fn caller(&self, parts: &Parts) -> Result<Agent>;
+
+    /// Checks the credentials; returns the `Set-Cookie` value of the new session.
+    async fn login(&self, parts: &Parts, email: String, password: String) -> Result<String>;
+    /// Ends the session the request carries; returns the `Set-Cookie` value clearing it.
+    async fn logout(&self, parts: &Parts) -> Result<String>;
+
+    async fn list(&self, caller: Agent, filter: ListFilter) -> Result<RequestPage>;
+    async fn detail(&self, caller: Agent, id: RequestId) -> Result<RequestDetail>;
+    async fn choices(&self, caller: Agent) -> Result<Choices>;
+    async fn create(&self, caller: Agent, form: RequestForm) -> Result<Created>;
+    async fn edit(&self, caller: Agent, id: RequestId, form: RequestForm) -> Result<()>;
+    async fn act(&self, caller: Agent, id: RequestId, action: RowAction) -> Result<()>;
+
+    async fn agents(&self, caller: Agent) -> Result<Vec<AgentView>>;
+    async fn create_agent(
+        &self,
+        caller: Agent,
+        email: String,
+        name: String,
+        password: String,
+        admin: bool,
+        permissions: crate::domain::Permissions,
+    ) -> Result<()>;
+    async fn change_agent(&self, caller: Agent, id: AgentId, change: AgentChange) -> Result<()>;
+    async fn clients(&self, caller: Agent) -> Result<Vec<ClientView>>;
+    async fn save_client(
+        &self,
+        caller: Agent,
+        id: Option<ClientId>,
+        name: String,
+        members: Vec<AgentId>,
+    ) -> Result<()>;
+    async fn settings(&self, caller: Agent) -> Result<SettingsView>;
+
+    /// The end user's side: the token is the credential; look-ups are rate-limited per IP.
+    async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView>;
+    async fn link_checkin(&self, parts: &Parts, token: String) -> Result<()>;
+    async fn link_consent(
+        &self,
+        parts: &Parts,
+        token: String,
+        prompt_id: u32,
+        allow: bool,
+    ) -> Result<()>;
+    async fn link_decline(&self, parts: &Parts, token: String) -> Result<()>;
+}
+
+/// How the backend travels in Leptos context.
+pub type SharedBackend = Arc<dyn Backend>;

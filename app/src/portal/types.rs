@@ -1,0 +1,351 @@
+//! What the portal's server functions take and return: plain view data, shaped for the
+//! pages (names resolved, secrets left out), shared by the server and the WASM bundle.
+
+use jiff::Timestamp;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    Action, AgentId, ClientId, EventKind, Permissions, RequestId, Role, Status, agent_actions,
+};
+
+/// Every error a portal call can return: a stable code, a sentence for people, and the form
+/// field it belongs to (so the page can show it next to that field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> AppError {
+        AppError {
+            code: code.to_owned(),
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError {
+            code: "invalid_input".to_owned(),
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn is_unauthenticated(&self) -> bool {
+        self.code == "unauthenticated"
+    }
+
+    /// The message if it belongs to `field`, for showing beside that field.
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        (self.field.as_deref() == Some(field)).then(|| self.message.clone())
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let code = match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => "invalid_input",
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => "network",
+            _ => "internal",
+        };
+        AppError::new(code, value.to_string())
+    }
+}
+
+/// The signed-in agent, as the pages need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: AgentId,
+    pub name: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub can_view: bool,
+    pub can_edit: bool,
+}
+
+impl From<&crate::domain::Agent> for Me {
+    fn from(a: &crate::domain::Agent) -> Me {
+        Me {
+            id: a.id,
+            name: a.name.clone(),
+            email: a.email.clone(),
+            is_admin: a.is_admin(),
+            can_view: a.can_view(),
+            can_edit: a.can_edit(),
+        }
+    }
+}
+
+/// Who a request is assigned to, with the name resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssigneeView {
+    Unassigned,
+    Agent { id: AgentId, name: String },
+    Client { id: ClientId, name: String },
+}
+
+impl AssigneeView {
+    /// The value of the "assign to" field for this assignee.
+    pub fn choice(&self) -> String {
+        match self {
+            AssigneeView::Unassigned => "unassigned".into(),
+            AssigneeView::Agent { id, .. } => format!("agent:{id}"),
+            AssigneeView::Client { id, .. } => format!("client:{id}"),
+        }
+    }
+}
+
+/// One row of the Session Requests list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub id: RequestId,
+    /// As of the server's `now` (an overdue request reads as expired).
+    pub status: Status,
+    pub recipient_name: String,
+    pub recipient_email: Option<String>,
+    pub send_email: bool,
+    pub assignee: AssigneeView,
+    pub scheduled_at: Option<Timestamp>,
+    pub time_zone: Option<String>,
+    pub expires_at: Timestamp,
+    pub link: String,
+    /// The end user has the link page or the assist client open right now.
+    pub online: bool,
+}
+
+/// The buttons a row offers: what the state machine allows now, for an agent who may edit.
+pub fn row_actions(row: &RequestRow, can_edit: bool) -> Vec<RowAction> {
+    if !can_edit {
+        return Vec::new();
+    }
+    agent_actions(row.status)
+        .filter_map(|a| match a {
+            Action::Connect => Some(RowAction::Connect),
+            Action::Start => Some(RowAction::Start),
+            Action::End { .. } => Some(RowAction::End),
+            Action::Close => Some(RowAction::Close),
+            Action::Reopen => Some(RowAction::Reopen),
+            Action::Resend if row.send_email && row.recipient_email.is_some() => {
+                Some(RowAction::Resend)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The lifecycle buttons of the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Connect,
+    Start,
+    End,
+    Close,
+    Reopen,
+    Resend,
+}
+
+impl RowAction {
+    pub const ALL: [RowAction; 6] = [
+        RowAction::Connect,
+        RowAction::Start,
+        RowAction::End,
+        RowAction::Close,
+        RowAction::Reopen,
+        RowAction::Resend,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RowAction::Connect => "connect",
+            RowAction::Start => "start",
+            RowAction::End => "end",
+            RowAction::Close => "close",
+            RowAction::Reopen => "reopen",
+            RowAction::Resend => "resend",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RowAction> {
+        RowAction::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestPage {
+    pub rows: Vec<RequestRow>,
+    pub next_cursor: Option<String>,
+    pub now: Timestamp,
+}
+
+/// The list filters, as they stand in the page's URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFilter {
+    pub view: String,
+    pub status: String,
+    pub assignee: String,
+    pub q: String,
+    pub cursor: String,
+}
+
+/// One timeline entry with the actor's name resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at: Timestamp,
+    pub actor: ActorView,
+    pub kind: EventKind,
+    pub from: Status,
+    pub to: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorView {
+    Agent(String),
+    EndUser,
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub row: RequestRow,
+    pub email_language: String,
+    pub comment: String,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub session_total_ms: u64,
+    /// The running session's start, while one runs.
+    pub session_started_at: Option<Timestamp>,
+    pub events: Vec<EventView>,
+    pub now: Timestamp,
+    /// The edit form, filled in (times in the request's own zone).
+    pub form: RequestForm,
+}
+
+/// Who a request can be assigned to, and the limits the create dialog shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choices {
+    pub agents: Vec<(AgentId, String)>,
+    pub clients: Vec<(ClientId, String)>,
+    pub default_expiry_secs: u64,
+    pub max_expiry_secs: u64,
+}
+
+/// The fields of the create and edit forms, as typed (the server parses and validates them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    pub recipient_name: String,
+    /// `unassigned`, `me`, `agent:ID` or `client:ID`.
+    pub assign: String,
+    pub recipient_email: String,
+    pub send_email: bool,
+    pub email_language: String,
+    pub comment: String,
+    /// `YYYY-MM-DDTHH:MM` in `time_zone`, or empty.
+    pub scheduled_at: String,
+    /// IANA name of the agent's zone.
+    pub time_zone: String,
+    /// `YYYY-MM-DDTHH:MM` in `time_zone`, or empty for the default.
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    pub id: RequestId,
+    pub link: String,
+}
+
+/// An agent as the admin pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub id: AgentId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub permissions: Permissions,
+    pub disabled: bool,
+}
+
+impl From<&crate::domain::Agent> for AgentView {
+    fn from(a: &crate::domain::Agent) -> AgentView {
+        AgentView {
+            id: a.id,
+            email: a.email.clone(),
+            name: a.name.clone(),
+            role: a.role,
+            permissions: a.permissions,
+            disabled: a.disabled,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientView {
+    pub id: ClientId,
+    pub name: String,
+    pub members: Vec<AgentId>,
+}
+
+/// One change an admin makes to an agent from the agents page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AgentChange {
+    Role(Role),
+    Permissions(Permissions),
+    Disabled(bool),
+    Password(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub organisation: String,
+    pub public_url: String,
+    pub default_expiry_secs: u64,
+    pub max_expiry_secs: u64,
+    /// Where mail goes: an SMTP relay's host, or the folder `.eml` files are written to.
+    pub mail: MailStatus,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MailStatus {
+    Smtp { host: String },
+    Files { dir: String },
+}
+
+/// What the end user's link page shows, decided by the server from the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkView {
+    Active(LinkInfo),
+    /// No such link, or one replaced by a reopen.
+    Unknown,
+    /// Closed or expired.
+    Finished,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub language: String,
+    pub organisation: String,
+    pub agent_name: Option<String>,
+    pub recipient_name: String,
+    pub scheduled_at: Option<Timestamp>,
+    pub time_zone: Option<String>,
+    pub status: Status,
+    /// An agent asks to connect and waits for the end user's answer.
+    pub prompt: Option<PromptView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptView {
+    pub id: u32,
+    pub agent_name: String,
+}

@@ -1,0 +1,608 @@
+//! The portal's backend: `app::portal::backend::Backend` over the service. Turns the pages'
+//! form strings into service inputs, service records into view data (names resolved), and
+//! service errors into `AppError`s with the same codes the REST API uses.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::domain::{
+    Actor, Agent, AgentId, Assignee, ClientId, Permissions, RequestId, Role, SessionRequest, Status,
+};
+use app::portal::backend::{Backend, Result};
+use app::portal::*;
+use axum::http::header;
+use axum::http::request::Parts;
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+
+use super::auth::{cleared_cookie, cross_site, session_cookie, token_of};
+use super::error::ApiError;
+use super::extract::client_ip;
+use crate::service::{
+    AgentPatch, AssigneeInput, CheckIn, ClientPatch, Consent, LinkState, ListQuery, NewAgent,
+    NewClient, NewRequest, RequestPatch, Service, ServiceError,
+};
+
+pub struct Portal {
+    pub svc: Arc<Service>,
+    pub secure_cookies: bool,
+    pub mail: MailStatus,
+}
+
+/// The service's error as the pages see it: the REST API's code, and the field on its own.
+fn app_error(e: ServiceError) -> AppError {
+    if let ServiceError::InvalidInput { field, message } = &e {
+        return AppError::invalid(field, message.clone());
+    }
+    let api = ApiError::from(e);
+    AppError::new(api.code, api.message)
+}
+
+fn unauthenticated() -> AppError {
+    AppError::new("unauthenticated", "sign in first")
+}
+
+/// Agent and client names, for showing assignees and timeline actors.
+struct Names {
+    agents: HashMap<AgentId, String>,
+    clients: HashMap<ClientId, String>,
+}
+
+impl Names {
+    fn load(svc: &Service, caller: &Agent) -> crate::service::Result<(Names, Vec<Agent>)> {
+        let agents = svc.list_agents(caller)?;
+        let clients = svc.list_clients(caller)?;
+        Ok((
+            Names {
+                agents: agents.iter().map(|a| (a.id, a.name.clone())).collect(),
+                clients: clients.into_iter().map(|c| (c.id, c.name)).collect(),
+            },
+            agents,
+        ))
+    }
+
+    fn agent(&self, id: AgentId) -> String {
+        self.agents
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn assignee(&self, a: Assignee) -> AssigneeView {
+        match a {
+            Assignee::Unassigned => AssigneeView::Unassigned,
+            Assignee::Agent(id) => AssigneeView::Agent {
+                id,
+                name: self.agent(id),
+            },
+            Assignee::Client(id) => AssigneeView::Client {
+                id,
+                name: self
+                    .clients
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| id.to_string()),
+            },
+        }
+    }
+}
+
+fn row(svc: &Service, names: &Names, r: &SessionRequest, now: Timestamp) -> RequestRow {
+    RequestRow {
+        id: r.id,
+        status: r.status_at(now),
+        recipient_name: r.recipient_name.clone(),
+        recipient_email: r.recipient_email.clone(),
+        send_email: r.send_email,
+        assignee: names.assignee(r.assignee),
+        scheduled_at: r.scheduled_at,
+        time_zone: r.time_zone.clone(),
+        expires_at: r.expires_at,
+        link: svc.link(r.id, r.link_generation),
+        online: svc.presence().is_present(r.id),
+    }
+}
+
+/// `unassigned`, `me`, `agent:ID`, `client:ID` → the service's assignee input.
+fn assignee_input(s: &str) -> std::result::Result<AssigneeInput, ServiceError> {
+    let bad = || ServiceError::invalid("assignee", "choose who the request is assigned to");
+    Ok(match s {
+        "" | "unassigned" => AssigneeInput::Unassigned,
+        "me" => AssigneeInput::Me,
+        _ => match s.split_once(':') {
+            Some(("agent", id)) => AssigneeInput::Agent {
+                id: id.parse().map_err(|_| bad())?,
+            },
+            Some(("client", id)) => AssigneeInput::Client {
+                id: id.parse().map_err(|_| bad())?,
+            },
+            _ => return Err(bad()),
+        },
+    })
+}
+
+fn zone(name: &str) -> std::result::Result<TimeZone, ServiceError> {
+    if name.is_empty() || name == "UTC" {
+        return Ok(TimeZone::UTC);
+    }
+    jiff::tz::db()
+        .get(name)
+        .map_err(|_| ServiceError::invalid("time_zone", format!("unknown time zone `{name}`")))
+}
+
+/// A `datetime-local` value (`2026-12-01T14:30`) in `tz`; empty → `None`.
+fn local_time(
+    field: &str,
+    value: &str,
+    tz: &TimeZone,
+) -> std::result::Result<Option<Timestamp>, ServiceError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let dt: DateTime = value
+        .parse()
+        .map_err(|_| ServiceError::invalid(field, "must be a date and time"))?;
+    dt.to_zoned(tz.clone())
+        .map(|z| Some(z.timestamp()))
+        .map_err(|_| ServiceError::invalid(field, "is not a time that exists in that zone"))
+}
+
+/// The form's time as `datetime-local` text in `tz`.
+fn form_time(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+fn optional(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// The form's zone, kept only when the schedule needs it.
+fn form_zone(form: &RequestForm) -> Option<String> {
+    optional(&form.time_zone).filter(|_| !form.scheduled_at.trim().is_empty())
+}
+
+fn new_request(form: RequestForm) -> std::result::Result<NewRequest, ServiceError> {
+    let tz = zone(form.time_zone.trim())?;
+    Ok(NewRequest {
+        recipient_email: optional(&form.recipient_email),
+        send_email: form.send_email,
+        email_language: optional(&form.email_language),
+        comment: optional(&form.comment),
+        scheduled_at: local_time("scheduled_at", &form.scheduled_at, &tz)?,
+        time_zone: form_zone(&form),
+        expires_at: local_time("expires_at", &form.expires_at, &tz)?,
+        assignee: Some(assignee_input(&form.assign)?),
+        recipient_name: form.recipient_name,
+    })
+}
+
+fn request_patch(form: RequestForm) -> std::result::Result<RequestPatch, ServiceError> {
+    let tz = zone(form.time_zone.trim())?;
+    Ok(RequestPatch {
+        recipient_email: Some(optional(&form.recipient_email)),
+        send_email: Some(form.send_email),
+        email_language: optional(&form.email_language),
+        comment: Some(form.comment.clone()),
+        scheduled_at: Some(local_time("scheduled_at", &form.scheduled_at, &tz)?),
+        time_zone: Some(form_zone(&form)),
+        expires_at: local_time("expires_at", &form.expires_at, &tz)?,
+        assignee: Some(assignee_input(&form.assign)?),
+        recipient_name: Some(form.recipient_name),
+    })
+}
+
+/// A coarse platform name from the browser's User-Agent, for the timeline.
+fn platform(parts: &Parts) -> Option<String> {
+    let ua = parts.headers.get(header::USER_AGENT)?.to_str().ok()?;
+    let name = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map_or("browser", |(_, name)| name);
+    Some(format!("{name} (web)"))
+}
+
+impl Portal {
+    /// Runs a service call on the blocking pool (writes fsync; big reads scan).
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Service) -> crate::service::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.svc.run(f).await.map_err(app_error)
+    }
+
+    fn link_rate(&self, parts: &Parts) -> Result<()> {
+        self.svc
+            .check_link_rate(client_ip(parts))
+            .map_err(app_error)
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for Portal {
+    fn caller(&self, parts: &Parts) -> Result<Agent> {
+        let Some((token, via_cookie)) = token_of(&parts.headers) else {
+            return Err(unauthenticated());
+        };
+        if via_cookie && cross_site(parts) {
+            return Err(AppError::new(
+                "cross_site",
+                "cross-site requests are not allowed",
+            ));
+        }
+        self.svc.authenticate(&token).map_err(app_error)
+    }
+
+    async fn login(&self, parts: &Parts, email: String, password: String) -> Result<String> {
+        if cross_site(parts) {
+            return Err(AppError::new(
+                "cross_site",
+                "cross-site requests are not allowed",
+            ));
+        }
+        let ip = client_ip(parts);
+        let (token, _) = self.run(move |s| s.login(ip, &email, &password)).await?;
+        Ok(session_cookie(&token, self.secure_cookies))
+    }
+
+    async fn logout(&self, parts: &Parts) -> Result<String> {
+        if let Some((token, _)) = token_of(&parts.headers) {
+            // Signing out of a session that already ended is not an error.
+            let _ = self.run(move |s| s.logout(&token)).await;
+        }
+        Ok(cleared_cookie(self.secure_cookies))
+    }
+
+    async fn list(&self, caller: Agent, f: ListFilter) -> Result<RequestPage> {
+        let svc = self.svc.clone();
+        let statuses: Vec<String> = Some(f.status.clone())
+            .filter(|s| !s.is_empty())
+            .into_iter()
+            .collect();
+        let query = ListQuery::parse(
+            Some(f.view.as_str()),
+            &statuses,
+            Some(f.assignee.as_str()),
+            Some(f.q.as_str()),
+            None,
+            Some(f.cursor.as_str()),
+            |id| svc.assignee_kind(id),
+        )
+        .map_err(app_error)?;
+        self.run(move |s| {
+            let page = s.list_requests(&caller, query)?;
+            let (names, _) = Names::load(s, &caller)?;
+            let now = Timestamp::now();
+            Ok(RequestPage {
+                rows: page.items.iter().map(|r| row(s, &names, r, now)).collect(),
+                next_cursor: page.next_cursor.map(|c| c.to_string()),
+                now,
+            })
+        })
+        .await
+    }
+
+    async fn detail(&self, caller: Agent, id: RequestId) -> Result<RequestDetail> {
+        self.run(move |s| {
+            let (r, events) = s.get_request(&caller, id)?;
+            let (names, _) = Names::load(s, &caller)?;
+            let now = Timestamp::now();
+            let tz = r
+                .time_zone
+                .as_deref()
+                .and_then(|z| zone(z).ok())
+                .unwrap_or(TimeZone::UTC);
+            let form = RequestForm {
+                recipient_name: r.recipient_name.clone(),
+                assign: names.assignee(r.assignee).choice(),
+                recipient_email: r.recipient_email.clone().unwrap_or_default(),
+                send_email: r.send_email,
+                email_language: r.email_language.clone(),
+                comment: r.comment.clone(),
+                scheduled_at: r
+                    .scheduled_at
+                    .map(|t| form_time(t, &tz))
+                    .unwrap_or_default(),
+                time_zone: r.time_zone.clone().unwrap_or_else(|| "UTC".into()),
+                expires_at: form_time(r.expires_at, &tz),
+            };
+            Ok(RequestDetail {
+                row: row(s, &names, &r, now),
+                email_language: r.email_language.clone(),
+                comment: r.comment.clone(),
+                created_by: names.agent(r.created_by),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                session_total_ms: r.session_total_ms,
+                session_started_at: r
+                    .session_started_at
+                    .filter(|_| r.status == Status::InSession),
+                events: events
+                    .into_iter()
+                    .map(|e| EventView {
+                        at: e.at,
+                        actor: match e.actor {
+                            Actor::Agent(id) => ActorView::Agent(names.agent(id)),
+                            Actor::EndUser => ActorView::EndUser,
+                            Actor::System => ActorView::System,
+                        },
+                        kind: e.kind,
+                        from: e.from,
+                        to: e.to,
+                    })
+                    .collect(),
+                now,
+                form,
+            })
+        })
+        .await
+    }
+
+    async fn choices(&self, caller: Agent) -> Result<Choices> {
+        let settings = self.svc.settings().clone();
+        self.run(move |s| {
+            let agents = s
+                .list_agents(&caller)?
+                .into_iter()
+                .filter(|a| !a.disabled)
+                .map(|a| (a.id, a.name))
+                .collect();
+            let clients = s
+                .list_clients(&caller)?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect();
+            Ok(Choices {
+                agents,
+                clients,
+                default_expiry_secs: settings.default_expiry.as_secs(),
+                max_expiry_secs: settings.max_expiry.as_secs(),
+            })
+        })
+        .await
+    }
+
+    async fn create(&self, caller: Agent, form: RequestForm) -> Result<Created> {
+        let input = new_request(form).map_err(app_error)?;
+        self.run(move |s| {
+            let r = s.create_request(&caller, input)?;
+            Ok(Created {
+                id: r.id,
+                link: s.link(r.id, r.link_generation),
+            })
+        })
+        .await
+    }
+
+    async fn edit(&self, caller: Agent, id: RequestId, form: RequestForm) -> Result<()> {
+        let patch = request_patch(form).map_err(app_error)?;
+        self.run(move |s| s.edit_request(&caller, id, patch).map(drop))
+            .await
+    }
+
+    async fn act(&self, caller: Agent, id: RequestId, action: RowAction) -> Result<()> {
+        self.run(move |s| {
+            match action {
+                RowAction::Connect => s.connect(&caller, id),
+                RowAction::Start => s.start(&caller, id),
+                RowAction::End => s.end(&caller, id),
+                RowAction::Close => s.close(&caller, id),
+                RowAction::Reopen => s.reopen(&caller, id, None),
+                RowAction::Resend => s.resend(&caller, id),
+            }
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn agents(&self, caller: Agent) -> Result<Vec<AgentView>> {
+        self.run(move |s| {
+            Ok(s.list_agents(&caller)?
+                .iter()
+                .map(AgentView::from)
+                .collect())
+        })
+        .await
+    }
+
+    async fn create_agent(
+        &self,
+        caller: Agent,
+        email: String,
+        name: String,
+        password: String,
+        admin: bool,
+        permissions: Permissions,
+    ) -> Result<()> {
+        let new = NewAgent {
+            email,
+            name,
+            password,
+            role: if admin { Role::Admin } else { Role::Agent },
+            permissions,
+        };
+        self.run(move |s| s.create_agent(&caller, new).map(drop))
+            .await
+    }
+
+    async fn change_agent(&self, caller: Agent, id: AgentId, change: AgentChange) -> Result<()> {
+        let patch = match change {
+            AgentChange::Role(role) => AgentPatch {
+                role: Some(role),
+                ..Default::default()
+            },
+            AgentChange::Permissions(p) => AgentPatch {
+                permissions: Some(p),
+                ..Default::default()
+            },
+            AgentChange::Disabled(d) => AgentPatch {
+                disabled: Some(d),
+                ..Default::default()
+            },
+            AgentChange::Password(p) => AgentPatch {
+                password: Some(p),
+                ..Default::default()
+            },
+        };
+        self.run(move |s| s.update_agent(&caller, id, patch).map(drop))
+            .await
+    }
+
+    async fn clients(&self, caller: Agent) -> Result<Vec<ClientView>> {
+        self.run(move |s| {
+            Ok(s.list_clients(&caller)?
+                .into_iter()
+                .map(|c| ClientView {
+                    id: c.id,
+                    name: c.name,
+                    members: c.members,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    async fn save_client(
+        &self,
+        caller: Agent,
+        id: Option<ClientId>,
+        name: String,
+        members: Vec<AgentId>,
+    ) -> Result<()> {
+        self.run(move |s| match id {
+            None => s
+                .create_client(&caller, NewClient { name, members })
+                .map(drop),
+            Some(id) => s
+                .update_client(
+                    &caller,
+                    id,
+                    ClientPatch {
+                        name: Some(name),
+                        members: Some(members),
+                    },
+                )
+                .map(drop),
+        })
+        .await
+    }
+
+    async fn settings(&self, caller: Agent) -> Result<SettingsView> {
+        if !caller.is_admin() {
+            return Err(app_error(ServiceError::Forbidden(
+                "only administrators may do this",
+            )));
+        }
+        let s = self.svc.settings();
+        Ok(SettingsView {
+            organisation: s.organisation.clone(),
+            public_url: s.public_url.clone(),
+            default_expiry_secs: s.default_expiry.as_secs(),
+            max_expiry_secs: s.max_expiry.as_secs(),
+            mail: self.mail.clone(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+    }
+
+    async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView> {
+        self.link_rate(parts)?;
+        let organisation = self.svc.settings().organisation.clone();
+        let state = self.run(move |s| s.link_state(&token)).await?;
+        Ok(match state {
+            LinkState::Unknown => LinkView::Unknown,
+            LinkState::Finished => LinkView::Finished,
+            LinkState::Live {
+                request,
+                agent_name,
+            } => {
+                let status = request.status_at(Timestamp::now());
+                LinkView::Active(LinkInfo {
+                    language: request.email_language.clone(),
+                    organisation,
+                    agent_name,
+                    recipient_name: request.recipient_name.clone(),
+                    scheduled_at: request.scheduled_at,
+                    time_zone: request.time_zone.clone(),
+                    status,
+                    prompt: request
+                        .prompt
+                        .as_ref()
+                        .filter(|_| status == Status::Waiting)
+                        .map(|p| PromptView {
+                            id: p.id,
+                            agent_name: p.agent_name.clone(),
+                        }),
+                })
+            }
+        })
+    }
+
+    async fn link_checkin(&self, parts: &Parts, token: String) -> Result<()> {
+        self.link_rate(parts)?;
+        let input = CheckIn {
+            client: "web".into(),
+            platform: platform(parts),
+        };
+        self.run(move |s| s.checkin(&token, input).map(drop)).await
+    }
+
+    async fn link_consent(
+        &self,
+        parts: &Parts,
+        token: String,
+        prompt_id: u32,
+        allow: bool,
+    ) -> Result<()> {
+        self.link_rate(parts)?;
+        let input = Consent {
+            prompt_id: prompt_id.to_string(),
+            decision: if allow { "allow" } else { "deny" }.into(),
+        };
+        self.run(move |s| s.consent(&token, input).map(drop)).await
+    }
+
+    async fn link_decline(&self, parts: &Parts, token: String) -> Result<()> {
+        self.link_rate(parts)?;
+        self.run(move |s| s.decline(&token).map(drop)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_follow_the_agents_zone() {
+        let seoul = zone("Asia/Seoul").unwrap();
+        let at = local_time("scheduled_at", "2026-12-01T09:30", &seoul)
+            .unwrap()
+            .unwrap();
+        assert_eq!(at.to_string(), "2026-12-01T00:30:00Z");
+        assert_eq!(form_time(at, &seoul), "2026-12-01T09:30");
+        assert!(local_time("scheduled_at", "", &seoul).unwrap().is_none());
+        assert!(local_time("scheduled_at", "tomorrow", &seoul).is_err());
+        assert!(zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn assign_choices_parse_or_name_the_field() {
+        assert_eq!(assignee_input("me").unwrap(), AssigneeInput::Me);
+        assert_eq!(assignee_input("").unwrap(), AssigneeInput::Unassigned);
+        match assignee_input("agent:nope") {
+            Err(ServiceError::InvalidInput { field, .. }) => assert_eq!(field, "assignee"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,191 @@
+// The portal end to end, in Debian's Chromium: an agent signs in, creates a request with every
+// field, copies the link; the end user opens it in a second browser context and checks in; the
+// agent's row turns Waiting live; Connect → Allow → Start → Close → Past. A view-only agent sees
+// no create button and is refused (403) when posting anyway.
+//
+// Run by tests/api/portal.rs, which starts the server and passes:
+//   BASE, ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD, SHOTS (failure screenshots)
+import { chromium } from 'playwright-core';
+
+const env = (k) => { const v = process.env[k]; if (!v) throw new Error(`${k} is not set`); return v; };
+const BASE = env('BASE');
+const SHOTS = env('SHOTS');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const pages = {};
+let step = 'start';
+const log = (s) => { step = s; console.log(`step: ${s}`); };
+function expect(cond, what) { if (!cond) throw new Error(`expected: ${what}`); }
+
+async function newPage(name, opts = {}) {
+  const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin', ...opts });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') console.log(`[${name}] console: ${m.text()}`); });
+  pages[name] = page;
+  return page;
+}
+
+/// Resolves once the WASM bundle has hydrated the page (Leptos marks nothing, so we wait for
+/// the bundle's own effect: the time-zone field switches from the server's UTC).
+async function hydrated(page) {
+  await page.waitForFunction(() => window.__beckon_hydrated === true);
+}
+
+async function signIn(page, email, password) {
+  await page.goto(`${BASE}/`);
+  await page.waitForURL(/\/signin/);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('form.card button[type=submit]');
+}
+
+try {
+  // --- Sign in: wrong password first, then right.
+  log('sign in');
+  const agent = await newPage('agent', { permissions: ['clipboard-read', 'clipboard-write'] });
+  await signIn(agent, env('ADMIN_EMAIL'), 'not the password');
+  await agent.waitForSelector('#signin-error');
+  expect((await agent.textContent('#signin-error')).includes('Wrong email or password'), 'a wrong-password message');
+  await agent.fill('#email', env('ADMIN_EMAIL'));
+  await agent.fill('#password', env('ADMIN_PASSWORD'));
+  await agent.click('form.card button[type=submit]');
+  await agent.waitForSelector('#tab-active');
+  await hydrated(agent);
+
+  // --- Create with every field; first an expiry past the maximum, refused beside the field.
+  log('create dialog');
+  await agent.click('#new-request');
+  await agent.waitForSelector('#create-form');
+  await agent.fill('#f-recipient_name', 'Grace Hopper');
+  await agent.selectOption('#f-assign', { label: 'Ada Admin' });
+  await agent.fill('#f-recipient_email', 'grace@example.com');
+  await agent.check('#f-send_email');
+  await agent.selectOption('#f-email_language', 'ko');
+  await agent.fill('#f-comment', 'Printer driver <b>not</b> installing');
+  const inDays = (d) => { const t = new Date(Date.now() + d * 86400e3); t.setSeconds(0, 0);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}T${p(t.getHours())}:${p(t.getMinutes())}`; };
+  await agent.fill('#f-scheduled_at', inDays(1));
+  await agent.fill('#f-expires_at', inDays(90));
+  expect((await agent.textContent('#tz-note')).includes('Europe/Berlin'), 'the agent\'s time zone shown');
+  await agent.click('#create-submit');
+  await agent.waitForSelector('#err-expires_at');
+  log('create');
+  await agent.fill('#f-expires_at', inDays(3));
+  await agent.click('#create-submit');
+  await agent.waitForSelector('#created-link');
+  const link = await agent.inputValue('#created-link');
+  expect(link.startsWith(`${BASE}/s/`), `a link to the landing page, got ${link}`);
+  await agent.click('#created .copy');
+  expect(await agent.evaluate(() => navigator.clipboard.readText()) === link, 'the link on the clipboard');
+
+  // --- Upcoming shows it, with its schedule and the copy button.
+  log('upcoming');
+  await agent.click('#created-done');
+  await agent.click('#tab-upcoming');
+  const row = agent.locator('tr', { hasText: 'Grace Hopper' });
+  await row.waitFor();
+  expect(await row.getAttribute('data-status') === 'open', 'the new request is open');
+  expect(await row.locator('td').nth(2).textContent() === 'Ada Admin', 'assigned to the agent');
+
+  // --- The end user opens the link (another browser, another person) and checks in.
+  log('end user opens the link');
+  await agent.click('#tab-active');
+  await agent.waitForSelector('#no-requests');
+  const user = await newPage('user', { locale: 'en-US' });
+  const res = await user.goto(link);
+  expect(res.status() === 200, 'the link page answers 200');
+  expect(res.headers()['referrer-policy'] === 'no-referrer', 'the link page sends no Referer');
+  expect((await user.textContent('main')).includes('Grace Hopper님'), 'the page speaks the request\'s language (Korean)');
+  expect((await user.textContent('main')).includes('Printer') === false, 'the comment stays private');
+  await hydrated(user);
+  await user.click('#continue');
+  await user.waitForSelector('#waiting');
+
+  log('row turns waiting live');
+  await agent.locator('tr[data-status="waiting"]', { hasText: 'Grace Hopper' }).waitFor();
+
+  log('connect, allow');
+  await agent.click('tr[data-status="waiting"] button[data-action="connect"]');
+  await user.waitForSelector('#prompt');
+  expect((await user.textContent('#prompt-title')).includes('Ada Admin'), 'the prompt names the agent');
+  await user.click('#allow');
+  await user.waitForSelector('#ready');
+  await agent.locator('tr[data-status="ready"]', { hasText: 'Grace Hopper' }).waitFor();
+
+  log('start, close');
+  await agent.click('tr[data-status="ready"] button[data-action="start"]');
+  await agent.locator('tr[data-status="in_session"]', { hasText: 'Grace Hopper' }).waitFor();
+  await user.waitForSelector('#in-session');
+  await agent.click('tr[data-status="in_session"] button[data-action="close"]');
+  await agent.waitForSelector('#no-requests');
+
+  log('past tab and timeline');
+  await agent.click('#tab-past');
+  const past = agent.locator('tr[data-status="closed"]', { hasText: 'Grace Hopper' });
+  await past.waitFor();
+  await past.locator('a.recipient').click();
+  await agent.waitForSelector('#timeline');
+  for (const kind of ['created', 'checked_in', 'connect_requested', 'access_allowed', 'session_started', 'closed']) {
+    expect(await agent.locator(`#timeline li[data-kind="${kind}"]`).count() === 1, `a ${kind} event on the timeline`);
+  }
+  expect((await agent.textContent('main')).includes('Printer driver <b>not</b> installing'), 'the comment, escaped');
+  await user.waitForSelector('#ended');
+
+  // --- Korean portal, from the browser's language.
+  log('korean portal');
+  const ko = await newPage('ko', { locale: 'ko-KR' });
+  await ko.goto(`${BASE}/signin`);
+  expect((await ko.textContent('h2')).includes('로그인'), 'the sign-in page in Korean');
+
+  // --- A view-only agent: no create button; posting anyway is refused.
+  log('view-only agent');
+  const viewer = await newPage('viewer');
+  await signIn(viewer, env('VIEWER_EMAIL'), env('VIEWER_PASSWORD'));
+  await viewer.waitForSelector('#tab-active');
+  await hydrated(viewer);
+  expect(await viewer.locator('#new-request').count() === 0, 'no create button for a view-only agent');
+  await viewer.click('#tab-past');
+  await viewer.locator('tr', { hasText: 'Grace Hopper' }).waitFor();
+  expect(await viewer.locator('button[data-action]').count() === 0, 'no action buttons for a view-only agent');
+  const refused = await viewer.evaluate(async () => {
+    const body = new URLSearchParams({ 'form[recipient_name]': 'Mallory', 'form[assign]': 'me' });
+    const r = await fetch('/portal/api/requests/create', { method: 'POST', body });
+    const api = await fetch('/api/v1/session-requests', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"recipient_name":"Mallory"}' });
+    return [r.status, api.status];
+  });
+  expect(refused[0] === 403 && refused[1] === 403, `403 for a view-only agent's create, got ${refused}`);
+
+  // --- 375 px wide: nothing scrolls sideways.
+  log('narrow screen');
+  await agent.setViewportSize({ width: 375, height: 800 });
+  await agent.goto(`${BASE}/?view=past`);
+  await agent.waitForSelector('#requests');
+  const overflow = await agent.evaluate(() => document.documentElement.scrollWidth);
+  expect(overflow <= 375, `no sideways scrolling at 375 px (page is ${overflow} px wide)`);
+
+  // --- Sign out: the portal sends us back to sign in.
+  log('sign out');
+  await agent.click('#sign-out');
+  await agent.waitForURL(/\/signin/);
+  await agent.goto(`${BASE}/`);
+  await agent.waitForURL(/\/signin/);
+
+  console.log('portal e2e: all steps passed');
+  await browser.close();
+} catch (e) {
+  console.error(`FAILED at step "${step}": ${e.message}`);
+  for (const [name, page] of Object.entries(pages)) {
+    const path = `${SHOTS}/failure-${name}.png`;
+    try { await page.screenshot({ path, fullPage: true }); console.error(`screenshot: ${path}`); } catch {}
+  }
+  await browser.close();
+  process.exit(1);
+}
