@@ -2,7 +2,7 @@
 //! push (SSE for the portal, the assist WebSocket for the link page), and alerts. On the
 //! server every function is an inert stand-in, so pages call them without `cfg` noise.
 
-use jiff::Timestamp;
+use crate::portal::Instant;
 
 /// A status change pushed to the portal (`/api/v1/events`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -41,8 +41,8 @@ mod browser {
         Reflect::get(&opts, &"timeZone".into()).ok()?.as_string()
     }
 
-    pub fn format_local(ts: Timestamp, lang: &str) -> Option<String> {
-        let date = js_sys::Date::new(&JsValue::from_f64(ts.as_millisecond() as f64));
+    pub fn format_local(ts: Instant, lang: &str) -> Option<String> {
+        let date = js_sys::Date::new(&JsValue::from_f64(ts.0 as f64));
         let opts = Object::new();
         for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
             Reflect::set(&opts, &k.into(), &v.into()).ok()?;
@@ -153,7 +153,7 @@ mod server {
     pub fn time_zone() -> Option<String> {
         None
     }
-    pub fn format_local(_: Timestamp, _: &str) -> Option<String> {
+    pub fn format_local(_: Instant, _: &str) -> Option<String> {
         None
     }
     pub fn copy_text(_: &str) {}

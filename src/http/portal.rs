@@ -96,9 +96,9 @@ fn row(svc: &Service, names: &Names, r: &SessionRequest, now: Timestamp) -> Requ
         recipient_email: r.recipient_email.clone(),
         send_email: r.send_email,
         assignee: names.assignee(r.assignee),
-        scheduled_at: r.scheduled_at,
+        scheduled_at: r.scheduled_at.map(Into::into),
         time_zone: r.time_zone.clone(),
-        expires_at: r.expires_at,
+        expires_at: r.expires_at.into(),
         link: svc.link(r.id, r.link_generation),
         online: svc.presence().is_present(r.id),
     }
@@ -288,7 +288,7 @@ impl Backend for Portal {
             Ok(RequestPage {
                 rows: page.items.iter().map(|r| row(s, &names, r, now)).collect(),
                 next_cursor: page.next_cursor.map(|c| c.to_string()),
-                now,
+                now: now.into(),
             })
         })
         .await
@@ -323,16 +323,17 @@ impl Backend for Portal {
                 email_language: r.email_language.clone(),
                 comment: r.comment.clone(),
                 created_by: names.agent(r.created_by),
-                created_at: r.created_at,
-                updated_at: r.updated_at,
+                created_at: r.created_at.into(),
+                updated_at: r.updated_at.into(),
                 session_total_ms: r.session_total_ms,
                 session_started_at: r
                     .session_started_at
-                    .filter(|_| r.status == Status::InSession),
+                    .filter(|_| r.status == Status::InSession)
+                    .map(Into::into),
                 events: events
                     .into_iter()
                     .map(|e| EventView {
-                        at: e.at,
+                        at: e.at.into(),
                         actor: match e.actor {
                             Actor::Agent(id) => ActorView::Agent(names.agent(id)),
                             Actor::EndUser => ActorView::EndUser,
@@ -343,7 +344,7 @@ impl Backend for Portal {
                         to: e.to,
                     })
                     .collect(),
-                now,
+                now: now.into(),
                 form,
             })
         })
@@ -533,7 +534,7 @@ impl Backend for Portal {
                     organisation,
                     agent_name,
                     recipient_name: request.recipient_name.clone(),
-                    scheduled_at: request.scheduled_at,
+                    scheduled_at: request.scheduled_at.map(Into::into),
                     time_zone: request.time_zone.clone(),
                     status,
                     prompt: request

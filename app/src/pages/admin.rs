@@ -1,6 +1,7 @@
 //! Administration: agents (create, role, permissions, disable, password), clients (name and
 //! members) and the settings in force. The server refuses non-admins whatever the page shows.
 
+use leptos::either::*;
 use leptos::prelude::*;
 
 use super::texts;
@@ -26,7 +27,7 @@ pub fn Agents() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match agents.await {
-                    Ok(list) => view! {
+                    Ok(list) => Either::Left(view! {
                         <div class="table-wrap">
                             <table id="agents">
                                 <thead><tr>
@@ -41,8 +42,8 @@ pub fn Agents() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    }),
+                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
         </Transition>
@@ -134,13 +135,13 @@ pub fn Clients() -> impl IntoView {
                 match data.await {
                     Ok((clients, agents)) => {
                         let blank = ClientView { id: crate::domain::ClientId::from_u128(0), name: String::new(), members: vec![] };
-                        view! {
+                        Either::Left(view! {
                             {clients.into_iter().map(|c| view! { <ClientForm c=c agents=agents.clone() save=save new=false/> }).collect_view()}
                             <h2>{t.add_client}</h2>
                             <ClientForm c=blank agents=agents save=save new=true/>
-                        }.into_any()
+                        })
                     }
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
         </Transition>
@@ -193,7 +194,7 @@ pub fn Settings() -> impl IntoView {
                             MailStatus::Smtp { host } => crate::i18n::fill(t.mail_smtp, &[("host", host.as_str())]),
                             MailStatus::Files { dir } => crate::i18n::fill(t.mail_files, &[("dir", dir.as_str())]),
                         };
-                        view! {
+                        Either::Left(view! {
                             <dl class="card fields-list" id="settings">
                                 <dt>{t.organisation}</dt><dd>{s.organisation.clone()}</dd>
                                 <dt>{t.public_url}</dt><dd>{s.public_url.clone()}</dd>
@@ -203,9 +204,9 @@ pub fn Settings() -> impl IntoView {
                                 <dt>{t.version}</dt><dd>{s.version.clone()}</dd>
                             </dl>
                             <p class="muted">{t.settings_note}</p>
-                        }.into_any()
+                        })
                     }
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
         </Transition>

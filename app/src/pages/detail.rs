@@ -1,6 +1,7 @@
 //! One request: its fields, the actions allowed now, the edit form (while it can change),
 //! and the timeline of who did what when.
 
+use leptos::either::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -37,8 +38,8 @@ pub fn Detail() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <Body d=d act=act edit=edit/> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(d) => Either::Left(view! { <Body d=d act=act edit=edit/> }),
+                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
         </Transition>
@@ -55,9 +56,9 @@ fn Body(
     let can_edit = caller().is_some_and(|m| m.can_edit);
     let row = d.row.clone();
     let id = row.id.to_string();
-    let running_ms = d.session_started_at.map_or(0, |s| {
-        (d.now.as_millisecond() - s.as_millisecond()).max(0) as u64
-    });
+    let running_ms = d
+        .session_started_at
+        .map_or(0, |s| (d.now.0 - s.0).max(0) as u64);
     let session_secs = (d.session_total_ms + running_ms) / 1000;
     let editable = can_edit && !row.status.is_terminal();
     let choices = Resource::new(|| (), |_| create_choices());
@@ -81,15 +82,15 @@ fn Body(
                     <dt>{t.email_language}</dt><dd>{d.email_language.clone()}</dd>
                     <dt>{t.comment}</dt><dd class="pre">{if d.comment.is_empty() { "—".to_owned() } else { d.comment.clone() }}</dd>
                     <dt>{t.schedule}</dt><dd>{match row.scheduled_at {
-                        Some(at) => view! { <Time at=at/> {row.time_zone.clone().map(|z| format!(" ({z})"))} }.into_any(),
-                        None => t.not_scheduled.into_any(),
+                        Some(at) => Either::Left(view! { <Time at=at/> {row.time_zone.clone().map(|z| format!(" ({z})"))} }),
+                        None => Either::Right(t.not_scheduled),
                     }}</dd>
                     <dt>{t.expiration}</dt><dd><Time at=row.expires_at/> " (" <Relative at=row.expires_at now=d.now/> ")"</dd>
                     <dt>{t.session_time}</dt><dd id="session-time">{format!("{}:{:02}:{:02}", session_secs / 3600, session_secs / 60 % 60, session_secs % 60)}</dd>
                     <dt>{t.created_by}</dt><dd>{d.created_by.clone()}</dd>
                     <dt>{t.created_at}</dt><dd><Time at=d.created_at/></dd>
                     <dt>{t.updated_at}</dt><dd><Time at=d.updated_at/></dd>
-                    <dt>{t.link}</dt><dd>{if row.status.is_terminal() { "—".into_any() } else { view! { <CopyLink link=row.link.clone()/> }.into_any() }}</dd>
+                    <dt>{t.link}</dt><dd>{if row.status.is_terminal() { Either::Left("—") } else { Either::Right(view! { <CopyLink link=row.link.clone()/> }) }}</dd>
                 </dl>
             </section>
             <section aria-labelledby="timeline-title" class="card">

@@ -1,6 +1,7 @@
 //! The portal's frame: who is signed in, the navigation, language and alerts, and the live
 //! change stream every page below listens to. Nobody signed in → the sign-in page.
 
+use leptos::either::*;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -30,10 +31,10 @@ pub fn Portal() -> impl IntoView {
                 match who.await {
                     Ok(Some(me)) => {
                         provide_context(Caller(me.clone()));
-                        view! { <Frame me=me version=version/> }.into_any()
+                        EitherOf3::A(view! { <Frame me=me version=version/> })
                     }
-                    Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),
-                    Err(e) => view! { <main class="narrow"><ErrorNote error=e/></main> }.into_any(),
+                    Ok(None) => EitherOf3::B(view! { <Redirect path="/signin"/> }),
+                    Err(e) => EitherOf3::C(view! { <main class="narrow"><ErrorNote error=e/></main> }),
                 }
             })}
         </Suspense>

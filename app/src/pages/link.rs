@@ -2,6 +2,7 @@
 //! JavaScript (and its buttons post); once hydrated it listens on the assist WebSocket, so the
 //! agent's Connect shows the Allow / Deny dialog at once instead of on the next poll.
 
+use leptos::either::*;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -31,10 +32,10 @@ pub fn LinkPage() -> impl IntoView {
                     #[cfg(feature = "ssr")]
                     set_status(&v);
                     match v {
-                        Ok(LinkView::Active(info)) => view! { <Active info=info token=token/> }.into_any(),
-                        Ok(LinkView::Unknown) => gone(false).into_any(),
-                        Ok(LinkView::Finished) => gone(true).into_any(),
-                        Err(e) => view! { <main class="link-page narrow"><ErrorNote error=e/></main> }.into_any(),
+                        Ok(LinkView::Active(info)) => EitherOf4::A(view! { <Active info=info token=token/> }),
+                        Ok(LinkView::Unknown) => EitherOf4::B(gone(false)),
+                        Ok(LinkView::Finished) => EitherOf4::C(gone(true)),
+                        Err(e) => EitherOf4::D(view! { <main class="link-page narrow"><ErrorNote error=e/></main> }),
                     }
                 })
             }}
@@ -168,19 +169,19 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                 {move || {
                     let tok1 = tok1.clone();
                     match status.get() {
-                        Status::Open => view! {
+                        Status::Open => EitherOf5::A(view! {
                             <p>{t.open_msg}</p>
                             <ActionForm action=checkin>
                                 <input type="hidden" name="token" value=tok1/>
                                 <button type="submit" class="primary big" id="continue">{t.continue_btn}</button>
                             </ActionForm>
-                        }.into_any(),
-                        Status::Waiting => view! { <p id="waiting">{t.waiting_msg}</p> }.into_any(),
-                        Status::Ready => view! { <p id="ready">{t.ready_msg}</p> }.into_any(),
-                        Status::InSession => view! { <p id="in-session">{t.in_session_msg}</p> }.into_any(),
-                        Status::Closed | Status::Expired => view! {
+                        }),
+                        Status::Waiting => EitherOf5::B(view! { <p id="waiting">{t.waiting_msg}</p> }),
+                        Status::Ready => EitherOf5::C(view! { <p id="ready">{t.ready_msg}</p> }),
+                        Status::InSession => EitherOf5::D(view! { <p id="in-session">{t.in_session_msg}</p> }),
+                        Status::Closed | Status::Expired => EitherOf5::E(view! {
                             <p id="ended">{if declined.get() { t.declined_msg } else { t.link_finished_title }}</p>
-                        }.into_any(),
+                        }),
                     }
                 }}
             </div>

@@ -1,6 +1,7 @@
 //! Session Requests: the Active / Upcoming / Past tabs, filters, live rows with the actions
 //! the state machine allows now, and the create dialog (`?create=1`, so it opens without JS).
 
+use leptos::either::*;
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
@@ -101,8 +102,8 @@ pub fn Requests() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <Table page=p filter=filter.get_untracked() act=act can_edit=can_edit/> }.into_any(),
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Ok(p) => Either::Left(view! { <Table page=p filter=filter.get_untracked() act=act can_edit=can_edit/> }),
+                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
         </Transition>
@@ -110,8 +111,8 @@ pub fn Requests() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match choices.await {
-                        Ok(c) => view! { <CreateDialog choices=c view=filter.get_untracked().view/> }.into_any(),
-                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                        Ok(c) => Either::Left(view! { <CreateDialog choices=c view=filter.get_untracked().view/> }),
+                        Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                     }
                 })}
             </Transition>
@@ -188,7 +189,7 @@ fn Table(
 ) -> impl IntoView {
     let t = texts();
     if page.rows.is_empty() {
-        return view! { <p class="empty" id="no-requests">{t.no_requests}</p> }.into_any();
+        return Either::Left(view! { <p class="empty" id="no-requests">{t.no_requests}</p> });
     }
     let now = page.now;
     let next = page.next_cursor.map(|c| {
@@ -204,7 +205,7 @@ fn Table(
     let first = (!filter.cursor.is_empty()).then(|| {
         view! { <A href=format!("/?view={}", filter.view) attr:class="button secondary">{t.first_page}</A> }
     });
-    view! {
+    Either::Right(view! {
         <div class="table-wrap">
             <table class="requests" id="requests">
                 <thead>
@@ -223,8 +224,7 @@ fn Table(
             </table>
         </div>
         <nav class="pager" aria-label="Pages">{first}{next}</nav>
-    }
-    .into_any()
+    })
 }
 
 pub fn assignee_name(a: &AssigneeView) -> String {
@@ -237,7 +237,7 @@ pub fn assignee_name(a: &AssigneeView) -> String {
 #[component]
 fn Row(
     row: RequestRow,
-    now: jiff::Timestamp,
+    now: crate::portal::Instant,
     act: ServerAction<RequestAction>,
     can_edit: bool,
 ) -> impl IntoView {
@@ -333,17 +333,17 @@ fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
             <dialog open class="dialog" aria-labelledby="create-title" id="create-dialog">
                 <h2 id="create-title">{t.create_title}</h2>
                 {move || match create.value().get() {
-                    Some(Ok(done)) => view! {
+                    Some(Ok(done)) => Either::Right(view! {
                         <div class="created" id="created">
                             <p>{t.created}</p>
                             <CopyLink link=done.link.clone() id="created-link".to_string()/>
                             <p><a class="button primary" href=format!("/requests/{}", done.id) id="created-open">{t.details}</a>
                             " " <a class="button secondary" href=close_href.clone() id="created-done">{t.done}</a></p>
                         </div>
-                    }.into_any(),
+                    }),
                     _ => {
                         let (choices, cancel) = (choices.clone(), close_href2.clone());
-                        view! {
+                        Either::Left(view! {
                         <ActionForm action=create attr:id="create-form">
                             <RequestFields choices=choices form=RequestForm::default() error=Signal::derive(move || create.value().get().and_then(|r| r.err())) with_expiry_hint=true/>
                             <div class="buttons">
@@ -351,7 +351,7 @@ fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
                                 <a class="button secondary" href=cancel>{t.cancel}</a>
                             </div>
                         </ActionForm>
-                    }.into_any()
+                    })
                     }
                 }}
             </dialog>

@@ -1,13 +1,12 @@
 //! Small pieces the pages share: status badges, times, errors, the copy-link button and the
 //! live-update counter.
 
-use jiff::Timestamp;
 use leptos::prelude::*;
 
 use super::texts;
 use crate::domain::Status;
 use crate::live;
-use crate::portal::AppError;
+use crate::portal::{AppError, Instant};
 
 /// Bumped on every pushed change; resources that list or show requests depend on it.
 #[derive(Clone, Copy)]
@@ -46,14 +45,14 @@ pub fn in_browser() -> RwSignal<bool> {
 
 /// An absolute time: UTC as rendered by the server, the viewer's own zone once hydrated.
 #[component]
-pub fn Time(at: Timestamp) -> impl IntoView {
+pub fn Time(at: Instant) -> impl IntoView {
     let local = in_browser();
     let lang = use_context::<crate::i18n::Lang>()
         .unwrap_or_default()
         .code();
-    let utc = at.strftime("%Y-%m-%d %H:%M UTC").to_string();
+    let utc = at.utc_text();
     view! {
-        <time datetime=at.to_string()>
+        <time datetime=at.rfc3339()>
             {move || {
                 if local.get() { live::format_local(at, lang).unwrap_or_else(|| utc.clone()) } else { utc.clone() }
             }}
@@ -63,9 +62,9 @@ pub fn Time(at: Timestamp) -> impl IntoView {
 
 /// "in 3 h" / "5 min ago", against the server's `now` of the same response.
 #[component]
-pub fn Relative(at: Timestamp, now: Timestamp) -> impl IntoView {
+pub fn Relative(at: Instant, now: Instant) -> impl IntoView {
     let secs = at.as_second() - now.as_second();
-    view! { <time datetime=at.to_string() title=at.strftime("%Y-%m-%d %H:%M UTC").to_string()>{texts().relative(secs)}</time> }
+    view! { <time datetime=at.rfc3339() title=at.utc_text()>{texts().relative(secs)}</time> }
 }
 
 /// An error for people: known codes in their language, the server's sentence otherwise.

@@ -1,7 +1,6 @@
 //! What the portal's server functions take and return: plain view data, shaped for the
 //! pages (names resolved, secrets left out), shared by the server and the WASM bundle.
 
-use jiff::Timestamp;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -9,6 +8,50 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{
     Action, AgentId, ClientId, EventKind, Permissions, RequestId, Role, Status, agent_actions,
 };
+
+/// A point in time, in milliseconds since the Unix epoch: all the pages need, so the
+/// browser bundle carries no date library (the browser formats local times itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Instant(pub i64);
+
+impl Instant {
+    pub fn as_second(self) -> i64 {
+        self.0.div_euclid(1000)
+    }
+
+    /// `2026-11-25 14:30 UTC` (proleptic Gregorian; Howard Hinnant's days-to-civil).
+    pub fn utc_text(self) -> String {
+        let secs = self.as_second();
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        format!(
+            "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+            rem / 3600,
+            rem / 60 % 60
+        )
+    }
+
+    /// RFC 3339 in UTC, for `<time datetime>`.
+    pub fn rfc3339(self) -> String {
+        let t = self.utc_text();
+        format!("{}T{}:00Z", &t[..10], &t[11..16])
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<jiff::Timestamp> for Instant {
+    fn from(t: jiff::Timestamp) -> Instant {
+        Instant(t.as_millisecond())
+    }
+}
 
 /// Every error a portal call can return: a stable code, a sentence for people, and the form
 /// field it belongs to (so the page can show it next to that field).
@@ -113,9 +156,9 @@ pub struct RequestRow {
     pub recipient_email: Option<String>,
     pub send_email: bool,
     pub assignee: AssigneeView,
-    pub scheduled_at: Option<Timestamp>,
+    pub scheduled_at: Option<Instant>,
     pub time_zone: Option<String>,
-    pub expires_at: Timestamp,
+    pub expires_at: Instant,
     pub link: String,
     /// The end user has the link page or the assist client open right now.
     pub online: bool,
@@ -183,7 +226,7 @@ impl RowAction {
 pub struct RequestPage {
     pub rows: Vec<RequestRow>,
     pub next_cursor: Option<String>,
-    pub now: Timestamp,
+    pub now: Instant,
 }
 
 /// The list filters, as they stand in the page's URL.
@@ -199,7 +242,7 @@ pub struct ListFilter {
 /// One timeline entry with the actor's name resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventView {
-    pub at: Timestamp,
+    pub at: Instant,
     pub actor: ActorView,
     pub kind: EventKind,
     pub from: Status,
@@ -219,13 +262,13 @@ pub struct RequestDetail {
     pub email_language: String,
     pub comment: String,
     pub created_by: String,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
+    pub created_at: Instant,
+    pub updated_at: Instant,
     pub session_total_ms: u64,
     /// The running session's start, while one runs.
-    pub session_started_at: Option<Timestamp>,
+    pub session_started_at: Option<Instant>,
     pub events: Vec<EventView>,
-    pub now: Timestamp,
+    pub now: Instant,
     /// The edit form, filled in (times in the request's own zone).
     pub form: RequestForm,
 }
@@ -337,7 +380,7 @@ pub struct LinkInfo {
     pub organisation: String,
     pub agent_name: Option<String>,
     pub recipient_name: String,
-    pub scheduled_at: Option<Timestamp>,
+    pub scheduled_at: Option<Instant>,
     pub time_zone: Option<String>,
     pub status: Status,
     /// An agent asks to connect and waits for the end user's answer.
@@ -348,4 +391,22 @@ pub struct LinkInfo {
 pub struct PromptView {
     pub id: u32,
     pub agent_name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Instant;
+
+    #[test]
+    fn utc_text_matches_the_calendar() {
+        for (ms, text) in [
+            (0, "1970-01-01 00:00 UTC"),
+            (951_782_400_000, "2000-02-29 00:00 UTC"),
+            (1_795_609_800_000, "2026-11-25 12:30 UTC"),
+            (-86_400_000, "1969-12-31 00:00 UTC"),
+        ] {
+            assert_eq!(Instant(ms).utc_text(), text);
+        }
+        assert_eq!(Instant(1_795_609_800_000).rfc3339(), "2026-11-25T12:30:00Z");
+    }
 }
