@@ -277,33 +277,37 @@ impl Service {
             }))
         };
 
+        let load = |id: RequestId| -> Result<SessionRequest> {
+            txn::get(&requests, id.to_be_bytes())?.ok_or_else(|| {
+                ServiceError::Internal(format!("index entry without a request: {id}"))
+            })
+        };
+        let keep = |rec: &SessionRequest| {
+            let status = rec.status_at(now);
+            !wanted.as_ref().is_some_and(|w| !w.contains(&status))
+                && !assignees
+                    .as_ref()
+                    .is_some_and(|a| !a.contains(&rec.assignee))
+                && query.q.as_ref().is_none_or(|q| {
+                    rec.recipient_name.to_lowercase().contains(q)
+                        || rec
+                            .recipient_email
+                            .as_deref()
+                            .is_some_and(|e| e.contains(q.as_str()))
+                        || rec.comment.to_lowercase().contains(q)
+                })
+        };
+
+        if query.view == Some(View::Upcoming) {
+            return self.upcoming_page(&requests, &by_status, query.cursor, limit, keep);
+        }
+
         let mut items = Vec::with_capacity(limit.min(64));
         let mut has_more = false;
         for id in candidates {
-            let id = id?;
-            let rec: SessionRequest = txn::get(&requests, id.to_be_bytes())?.ok_or_else(|| {
-                ServiceError::Internal(format!("index entry without a request: {id}"))
-            })?;
-            let status = rec.status_at(now);
-            if wanted.as_ref().is_some_and(|w| !w.contains(&status)) {
+            let rec = load(id?)?;
+            if !keep(&rec) {
                 continue;
-            }
-            if assignees
-                .as_ref()
-                .is_some_and(|a| !a.contains(&rec.assignee))
-            {
-                continue;
-            }
-            if let Some(q) = &query.q {
-                let hit = rec.recipient_name.to_lowercase().contains(q)
-                    || rec
-                        .recipient_email
-                        .as_deref()
-                        .is_some_and(|e| e.contains(q.as_str()))
-                    || rec.comment.to_lowercase().contains(q);
-                if !hit {
-                    continue;
-                }
             }
             if items.len() == limit {
                 has_more = true;
@@ -316,6 +320,51 @@ impl Service {
         } else {
             None
         };
+        Ok(Page { items, next_cursor })
+    }
+
+    /// Upcoming: open requests by schedule, soonest first, then the unscheduled ones newest
+    /// first. Open requests expire within the maximum expiry, so there are only ever as many
+    /// as the team's current workload: reading them all and sorting is cheap and exact. The
+    /// cursor is the last request shown; its own schedule says where the next page starts.
+    fn upcoming_page(
+        &self,
+        requests: &ReadOnlyTable<[u8; 16], &[u8]>,
+        by_status: &ReadOnlyTable<[u8; 17], ()>,
+        cursor: Option<RequestId>,
+        limit: usize,
+        keep: impl Fn(&SessionRequest) -> bool,
+    ) -> Result<Page> {
+        /// Scheduled before unscheduled; by time; ties and unscheduled newest first.
+        fn order(r: &SessionRequest) -> (bool, i64, std::cmp::Reverse<RequestId>) {
+            (
+                r.scheduled_at.is_none(),
+                r.scheduled_at.map_or(0, |t| t.as_millisecond()),
+                std::cmp::Reverse(r.id),
+            )
+        }
+        let lo = keys::status(Status::Open, RequestId::from_u128(0));
+        let hi = keys::status(Status::Open, RequestId::from_u128(u128::MAX));
+        let mut all = Vec::new();
+        for id in index_ids(by_status, lo, hi)? {
+            let id = id?;
+            let rec: SessionRequest = txn::get(requests, id.to_be_bytes())?.ok_or_else(|| {
+                ServiceError::Internal(format!("index entry without a request: {id}"))
+            })?;
+            if keep(&rec) {
+                all.push(rec);
+            }
+        }
+        all.sort_by_key(order);
+        let after = match cursor {
+            Some(c) => txn::get::<SessionRequest>(requests, c.to_be_bytes())?.map(|r| order(&r)),
+            None => None,
+        };
+        let mut rest = all
+            .into_iter()
+            .filter(|r| after.as_ref().is_none_or(|a| order(r) > *a));
+        let items: Vec<SessionRequest> = rest.by_ref().take(limit).collect();
+        let next_cursor = rest.next().and(items.last().map(|r| r.id));
         Ok(Page { items, next_cursor })
     }
 

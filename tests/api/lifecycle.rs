@@ -586,3 +586,68 @@ async fn resend_queues_the_invitation_again() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn upcoming_lists_by_schedule_soonest_first_then_unscheduled_newest_first() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let at = |days: i64| {
+        (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days)).to_string()
+    };
+    let a = t.create(&admin, json!({"recipient_name": "A"})).await;
+    let b = t
+        .create(
+            &admin,
+            json!({"recipient_name": "B", "scheduled_at": at(2)}),
+        )
+        .await;
+    let c = t
+        .create(
+            &admin,
+            json!({"recipient_name": "C", "scheduled_at": at(1)}),
+        )
+        .await;
+    let d = t.create(&admin, json!({"recipient_name": "D"})).await;
+    let closed = t
+        .create(
+            &admin,
+            json!({"recipient_name": "E", "scheduled_at": at(1)}),
+        )
+        .await;
+    let r = t
+        .post(
+            &format!(
+                "/api/v1/session-requests/{}/close",
+                closed["id"].as_str().unwrap()
+            ),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    let names = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["recipient_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = t
+        .get("/api/v1/session-requests?view=upcoming&limit=2", &admin)
+        .await;
+    assert_eq!(names(&first.body), ["C", "B"]);
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let second = t
+        .get(
+            &format!("/api/v1/session-requests?view=upcoming&limit=2&cursor={cursor}"),
+            &admin,
+        )
+        .await;
+    assert_eq!(names(&second.body), ["D", "A"]);
+    assert!(second.body["next_cursor"].is_null());
+    for r in [&a, &b, &c, &d] {
+        assert_eq!(r["status"], "open");
+    }
+}
