@@ -63,6 +63,11 @@ try {
   log('create dialog');
   await agent.click('#new-request');
   await agent.waitForSelector('#create-form');
+  expect(await agent.evaluate(() => document.activeElement.id) === 'f-recipient_name', 'focus starts in the first field');
+  await agent.keyboard.press('Escape');
+  await agent.waitForSelector('#create-form', { state: 'detached' });
+  await agent.click('#new-request');
+  await agent.waitForSelector('#create-form');
   await agent.fill('#f-recipient_name', 'Grace Hopper');
   await agent.selectOption('#f-assign', { label: 'Ada Admin' });
   await agent.fill('#f-recipient_email', 'grace@example.com');
@@ -94,6 +99,16 @@ try {
   await row.waitFor();
   expect(await row.getAttribute('data-status') === 'open', 'the new request is open');
   expect(await row.locator('td').nth(2).textContent() === 'Ada Admin', 'assigned to the agent');
+
+  // --- The detail page: edit a field; the timeline records it.
+  log('detail and edit');
+  await row.locator('a.recipient').click();
+  await agent.waitForSelector('#edit-form');
+  expect(await agent.inputValue('#edit-form #f-scheduled_at') !== '', 'the schedule is filled in for editing');
+  await agent.fill('#edit-form #f-comment', 'Printer driver <b>not</b> installing (model 42)');
+  await agent.click('#edit-form button[type=submit]');
+  await agent.waitForSelector('#timeline li[data-kind="edited"]');
+  await agent.click('a.back');
 
   // --- The end user opens the link (another browser, another person) and checks in.
   log('end user opens the link');
@@ -170,6 +185,20 @@ try {
   await agent.waitForSelector('#requests');
   const overflow = await agent.evaluate(() => document.documentElement.scrollWidth);
   expect(overflow <= 375, `no sideways scrolling at 375 px (page is ${overflow} px wide)`);
+
+  // --- Admin: add an agent; the settings in force.
+  log('admin pages');
+  await agent.setViewportSize({ width: 1280, height: 800 });
+  await agent.goto(`${BASE}/admin/agents`);
+  await agent.waitForSelector('#add-agent-form');
+  await hydrated(agent);
+  await agent.fill('#a-email', 'linus@example.com');
+  await agent.fill('#a-name', 'Linus Agent');
+  await agent.fill('#a-password', 'a long password');
+  await agent.click('#add-agent-form button[type=submit]');
+  await agent.locator('#agents tr', { hasText: 'Linus Agent' }).waitFor();
+  await agent.goto(`${BASE}/admin/settings`);
+  expect((await agent.textContent('#settings')).includes('.eml'), 'the mail status is shown');
 
   // --- Sign out: the portal sends us back to sign in.
   log('sign out');

@@ -4,7 +4,7 @@
 use leptos::either::*;
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::layout::caller;
 use super::texts;
@@ -72,10 +72,10 @@ pub fn Requests() -> impl IntoView {
     let tab = move |name: &'static str, label: &'static str| {
         let selected = move || filter.read().view == name;
         view! {
-            <A href=format!("/?view={name}") attr:role="tab" attr:aria-selected=move || selected().to_string()
-               attr:class=move || if selected() { "tab selected" } else { "tab" } attr:id=format!("tab-{name}")>
+            <a href=format!("/?view={name}") aria-current=move || if selected() { "page" } else { "false" }
+               class=move || if selected() { "tab selected" } else { "tab" } id=format!("tab-{name}")>
                 {label}
-            </A>
+            </a>
         }
     };
     view! {
@@ -87,11 +87,11 @@ pub fn Requests() -> impl IntoView {
                 </A>
             })}
         </div>
-        <div class="tabs" role="tablist">
+        <nav class="tabs" aria-label=t.nav_requests>
             {tab("active", t.tab_active)}
             {tab("upcoming", t.tab_upcoming)}
             {tab("past", t.tab_past)}
-        </div>
+        </nav>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let choices = choices.await.ok();
@@ -326,14 +326,33 @@ fn span(secs: u64) -> String {
 fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
     let t = texts();
     let create = ServerAction::<CreateRequest>::new();
+    // Only success swaps the form for the link: a refused submission keeps what was typed.
+    let done = Memo::new(move |_| create.value().get().and_then(|r| r.ok()));
     let close_href = format!("/?view={view}");
     let close_href2 = close_href.clone();
+    let escape_href = close_href.clone();
+    let navigate = use_navigate();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    // Keyboard users start in the first field.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(d) = dialog.get()
+            && let Ok(Some(first)) = d.query_selector("input, select, textarea")
+            && let Ok(first) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(first)
+        {
+            let _ = first.focus();
+        }
+    });
     view! {
-        <div class="backdrop">
-            <dialog open class="dialog" aria-labelledby="create-title" id="create-dialog">
+        <div class="backdrop" on:keydown=move |ev| {
+            if ev.key() == "Escape" {
+                navigate(&escape_href, Default::default());
+            }
+        }>
+            <dialog open class="dialog" aria-labelledby="create-title" id="create-dialog" aria-modal="true" node_ref=dialog>
                 <h2 id="create-title">{t.create_title}</h2>
-                {move || match create.value().get() {
-                    Some(Ok(done)) => Either::Right(view! {
+                {move || match done.get() {
+                    Some(done) => Either::Right(view! {
                         <div class="created" id="created">
                             <p>{t.created}</p>
                             <CopyLink link=done.link.clone() id="created-link".to_string()/>
@@ -341,7 +360,7 @@ fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
                             " " <a class="button secondary" href=close_href.clone() id="created-done">{t.done}</a></p>
                         </div>
                     }),
-                    _ => {
+                    None => {
                         let (choices, cancel) = (choices.clone(), close_href2.clone());
                         Either::Left(view! {
                         <ActionForm action=create attr:id="create-form">
