@@ -40,6 +40,8 @@ fn main() {
         println!("cargo:warning=BECKON_SKIP_WASM is set: the portal bundle is a placeholder");
         fs::write(&js, b"").expect("write placeholder");
         fs::write(&wasm, b"").expect("write placeholder");
+        gzip_beside(&js);
+        gzip_beside(&wasm);
         return;
     }
 
@@ -78,6 +80,20 @@ fn main() {
         .generate(&pkg_dir)
         .unwrap_or_else(|e| panic!("wasm-bindgen failed on {}: {e}", input.display()));
     assert!(js.exists() && wasm.exists(), "wasm-bindgen wrote no bundle");
+    gzip_beside(&js);
+    gzip_beside(&wasm);
+}
+
+/// Writes `FILE.gz` (best compression) next to `file`: the server sends it to browsers that
+/// accept gzip, compressed once here instead of on every request.
+fn gzip_beside(file: &Path) {
+    use std::io::Write;
+    let bytes = fs::read(file).expect("read the bundle");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes).expect("gzip in memory");
+    let mut out = file.as_os_str().to_owned();
+    out.push(".gz");
+    fs::write(out, gz.finish().expect("gzip in memory")).expect("write the gzipped bundle");
 }
 
 /// `<target>/wasm`, next to the outer build's profile directories.

@@ -49,6 +49,8 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 /// an upgrade (the names are not content-hashed).
 pub struct Embedded {
     pub bytes: &'static [u8],
+    /// The same bytes gzipped at build time, for browsers that accept gzip.
+    pub gzip: Option<&'static [u8]>,
     pub content_type: &'static str,
     etag: OnceLock<String>,
 }
@@ -56,7 +58,21 @@ pub struct Embedded {
 impl Embedded {
     pub const fn new(bytes: &'static [u8], content_type: &'static str) -> Embedded {
         Embedded {
+            gzip: None,
             bytes,
+            content_type,
+            etag: OnceLock::new(),
+        }
+    }
+
+    pub const fn gzipped(
+        bytes: &'static [u8],
+        gzip: &'static [u8],
+        content_type: &'static str,
+    ) -> Embedded {
+        Embedded {
+            bytes,
+            gzip: Some(gzip),
             content_type,
             etag: OnceLock::new(),
         }
@@ -74,19 +90,42 @@ impl Embedded {
                     .collect::<String>()
             )
         });
+        let gzip = self.gzip.filter(|_| {
+            headers
+                .get_all(header::ACCEPT_ENCODING)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "gzip"))
+        });
+        // Each encoding is its own representation, with its own validator.
+        let etag = match gzip {
+            Some(_) => format!("{}-gz\"", etag.trim_end_matches('"')),
+            None => etag.clone(),
+        };
         let mut res = if headers
             .get(header::IF_NONE_MATCH)
             .is_some_and(|v| v.as_bytes() == etag.as_bytes())
         {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            ([(header::CONTENT_TYPE, self.content_type)], self.bytes).into_response()
+            (
+                [(header::CONTENT_TYPE, self.content_type)],
+                gzip.unwrap_or(self.bytes),
+            )
+                .into_response()
         };
         let h = res.headers_mut();
         h.insert(
             header::ETAG,
-            HeaderValue::from_str(etag).expect("hex etag is a valid header"),
+            HeaderValue::from_str(&etag).expect("hex etag is a valid header"),
         );
+        if self.gzip.is_some() {
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        if gzip.is_some() {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
         h.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, no-cache"),
@@ -95,12 +134,14 @@ impl Embedded {
     }
 }
 
-pub static BUNDLE_JS: Embedded = Embedded::new(
+pub static BUNDLE_JS: Embedded = Embedded::gzipped(
     include_bytes!(concat!(env!("OUT_DIR"), "/pkg/beckon.js")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/beckon.js.gz")),
     "text/javascript; charset=utf-8",
 );
-pub static BUNDLE_WASM: Embedded = Embedded::new(
+pub static BUNDLE_WASM: Embedded = Embedded::gzipped(
     include_bytes!(concat!(env!("OUT_DIR"), "/pkg/beckon_bg.wasm")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/beckon_bg.wasm.gz")),
     "application/wasm",
 );
 pub static STYLES: Embedded = Embedded::new(

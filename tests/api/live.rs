@@ -233,7 +233,28 @@ async fn health_metrics_and_the_embedded_portal_bundle_are_served() {
         .await
         .unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert_eq!(&wasm.bytes().await.unwrap()[..4], b"\0asm");
+    let wasm_etag = wasm.headers()["etag"].clone();
+    let plain = wasm.bytes().await.unwrap();
+    assert_eq!(&plain[..4], b"\0asm");
+    // Browsers get the gzip made at build time.
+    let gz = t
+        .http
+        .get(format!("{}/pkg/beckon_bg.wasm", t.base))
+        .header("accept-encoding", "br, gzip;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.headers()["vary"], "accept-encoding");
+    assert_ne!(gz.headers()["etag"], wasm_etag);
+    let gz = gz.bytes().await.unwrap();
+    assert_eq!(&gz[..2], [0x1f, 0x8b]);
+    assert!(
+        gz.len() < plain.len() / 2,
+        "{} vs {}",
+        gz.len(),
+        plain.len()
+    );
     let again = t
         .http
         .get(format!("{}/pkg/beckon.js", t.base))
