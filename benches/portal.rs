@@ -1,0 +1,171 @@
+//! Portal benchmark: what a browser downloads for the Session Requests page (first visit,
+//! signed in, 50 requests listed), each asset as sent on the wire (the bundle is served
+//! gzipped) and unpacked, against the issue's 250 KB gzip budget for the WASM; and how fast
+//! the server renders that page, against a bare axum handler in the same process.
+//!
+//! Run: `cargo bench --bench portal` (BENCH_QUICK=1 for a short smoke run).
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use beckon::config::Config;
+use beckon::server::Server;
+use beckon::service::{NewRequest, Service};
+
+const WASM_BUDGET_GZIP: usize = 250 * 1024;
+
+fn quick() -> bool {
+    std::env::var_os("BENCH_QUICK").is_some()
+}
+
+fn new_request(i: usize) -> NewRequest {
+    serde_json::from_value(serde_json::json!({
+        "recipient_name": format!("Person {i}"),
+        "recipient_email": format!("person{i}@example.com"),
+        "send_email": true,
+        "comment": "printer driver",
+        "assignee": {"type": "me"},
+    }))
+    .unwrap()
+}
+
+/// A browser-like GET: returns (bytes on the wire, unpacked bytes).
+async fn fetch(client: &reqwest::Client, url: &str, cookie: &str) -> (usize, usize) {
+    let res = client
+        .get(url)
+        .header("cookie", cookie)
+        .header("accept", "text/html,*/*")
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{url}: {}", res.status());
+    let gzipped = res
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v == "gzip");
+    let body = res.bytes().await.unwrap();
+    let unpacked = if gzipped {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out.len()
+    } else {
+        body.len()
+    };
+    (body.len(), unpacked)
+}
+
+/// Pages per second from `conns` keep-alive connections issuing `total` GETs in all.
+async fn load(url: &str, cookie: &str, conns: usize, total: usize) -> f64 {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(conns)
+        .build()
+        .unwrap();
+    for _ in 0..conns * 2 {
+        fetch(&client, url, cookie).await;
+    }
+    let start = Instant::now();
+    let per = total / conns;
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let (client, url, cookie) = (client.clone(), url.to_owned(), cookie.to_owned());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..per {
+                fetch(&client, &url, &cookie).await;
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    (per * conns) as f64 / start.elapsed().as_secs_f64()
+}
+
+fn kb(n: usize) -> String {
+    format!("{:.1} KB", n as f64 / 1024.0)
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let pages = if quick() { 200 } else { 4_000 };
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config::with_data_dir(dir.path());
+        config.public_url = format!("http://{addr}").parse().unwrap();
+        let server = Server::start(config, listener).await.unwrap();
+        let svc: Arc<Service> = server.service().clone();
+        svc.create_admin_unchecked("bench@example.com", "Bench", "bench password")
+            .unwrap();
+        let (token, admin) = svc
+            .login(
+                IpAddr::V4(Ipv4Addr::LOCALHOST),
+                "bench@example.com",
+                "bench password",
+            )
+            .unwrap();
+        for i in 0..60 {
+            svc.create_request(&admin, new_request(i)).unwrap();
+        }
+        let cookie = format!("beckon_session={token}");
+        let base = format!("http://{addr}");
+        let page = format!("{base}/?view=upcoming");
+        let client = reqwest::Client::new();
+
+        println!("First visit to the Session Requests page (signed in, 50 rows):\n");
+        println!("| what | on the wire | unpacked |");
+        println!("|---|---:|---:|");
+        let mut wire_total = 0;
+        let mut wasm_wire = 0;
+        for (name, url) in [
+            ("page HTML (SSR)", page.clone()),
+            ("styles", format!("{base}/assets/beckon.css")),
+            ("icon", format!("{base}/assets/icon.svg")),
+            ("JS glue", format!("{base}/pkg/beckon.js")),
+            ("WASM bundle", format!("{base}/pkg/beckon_bg.wasm")),
+        ] {
+            let (wire, unpacked) = fetch(&client, &url, &cookie).await;
+            wire_total += wire;
+            if name == "WASM bundle" {
+                wasm_wire = wire;
+            }
+            println!("| {name} | {} | {} |", kb(wire), kb(unpacked));
+        }
+        println!("| **first load** | **{}** | |", kb(wire_total));
+        println!(
+            "\nWASM gzip {} against a budget of {}: {:.2}× the budget.\n",
+            kb(wasm_wire),
+            kb(WASM_BUDGET_GZIP),
+            wasm_wire as f64 / WASM_BUDGET_GZIP as f64
+        );
+
+        let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let bare_addr = bare.local_addr().unwrap();
+        let app = axum::Router::new().route("/", axum::routing::get(|| async { "constant" }));
+        let bare_task = tokio::spawn(async move { axum::serve(bare, app).await });
+        let bare_url = format!("http://{bare_addr}/");
+        let (mut ssr, mut bare_rate) = (0.0, 0.0);
+        for _ in 0..2 {
+            bare_rate += load(&bare_url, &cookie, 8, pages / 2).await;
+            ssr += load(&page, &cookie, 8, pages / 2).await;
+        }
+        println!("| figure | value | baseline (same run) | baseline | ratio |");
+        println!("|---|---:|---|---:|---:|");
+        println!(
+            "| SSR Session Requests page (50 rows), 8 connections | {:.0} pages/s | bare axum handler | {:.0} req/s | {:.2}× |",
+            ssr / 2.0,
+            bare_rate / 2.0,
+            ssr / bare_rate
+        );
+        bare_task.abort();
+        server.stop().await.unwrap();
+    });
+}
