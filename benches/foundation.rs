@@ -104,7 +104,7 @@ fn main() {
         let config = Config::with_data_dir(&data);
         let store = beckon::store::Store::open(&data).unwrap();
         let links = beckon::links::LinkKey::load_or_create(&data).unwrap();
-        let svc = Service::new(store, links, &config);
+        let svc = Service::new(store, links, &config).unwrap();
         let admin = svc
             .create_admin_unchecked("bench@example.com", "Bench", "bench password")
             .unwrap();

@@ -111,7 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             };
             let links = LinkKey::load_or_create(&config.data_dir)?;
-            let svc = Service::new(store, links, &config);
+            let svc = Service::new(store, links, &config)?;
             let agent = svc
                 .create_admin_unchecked(email, name, password)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

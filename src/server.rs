@@ -32,7 +32,7 @@ impl Server {
         let store = Store::open(&config.data_dir)?;
         let links = LinkKey::load_or_create(&config.data_dir)
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
-        let svc = Arc::new(Service::new(store, links, &config));
+        let svc = Arc::new(Service::new(store, links, &config)?);
 
         let setup = if svc.has_admin()? {
             None

@@ -146,3 +146,89 @@ pub async fn update_client(
         .await?;
     Ok(Json((&client).into()))
 }
+
+/// Durations are written as people write them: `7d`, `36h`, `2weeks`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SettingsBody {
+    organisation: Option<String>,
+    #[schema(example = "7d")]
+    default_expiry: Option<String>,
+    #[schema(example = "30d")]
+    max_expiry: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct SettingsJson {
+    organisation: String,
+    public_url: String,
+    default_expiry: String,
+    default_expiry_secs: u64,
+    max_expiry: String,
+    max_expiry_secs: u64,
+}
+
+impl From<&crate::service::Settings> for SettingsJson {
+    fn from(s: &crate::service::Settings) -> Self {
+        SettingsJson {
+            organisation: s.organisation.clone(),
+            public_url: s.public_url.clone(),
+            default_expiry: humantime::format_duration(s.default_expiry).to_string(),
+            default_expiry_secs: s.default_expiry.as_secs(),
+            max_expiry: humantime::format_duration(s.max_expiry).to_string(),
+            max_expiry_secs: s.max_expiry.as_secs(),
+        }
+    }
+}
+
+/// Parses a patch of settings as typed (REST body or portal form), naming a bad field.
+pub fn settings_patch(
+    organisation: Option<String>,
+    default_expiry: Option<String>,
+    max_expiry: Option<String>,
+) -> Result<crate::service::SettingsPatch, crate::service::ServiceError> {
+    let span = |field: &str, v: Option<String>| {
+        v.filter(|v| !v.trim().is_empty())
+            .map(|v| {
+                humantime::parse_duration(v.trim()).map_err(|_| {
+                    crate::service::ServiceError::invalid(
+                        field,
+                        "must be a duration such as 7d or 36h",
+                    )
+                })
+            })
+            .transpose()
+    };
+    Ok(crate::service::SettingsPatch {
+        organisation,
+        default_expiry: span("default_expiry", default_expiry)?,
+        max_expiry: span("max_expiry", max_expiry)?,
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/settings", tag = "admin", responses((status = 200, body = SettingsJson), (status = 403)))]
+pub async fn get_settings(
+    State(st): State<AppState>,
+    auth: Authed,
+) -> ApiResult<Json<SettingsJson>> {
+    if !auth.agent.is_admin() {
+        return Err(
+            crate::service::ServiceError::Forbidden("only administrators may do this").into(),
+        );
+    }
+    Ok(Json(SettingsJson::from(&*st.svc.settings())))
+}
+
+#[utoipa::path(patch, path = "/api/v1/settings", tag = "admin", request_body = SettingsBody,
+    responses((status = 200, body = SettingsJson), (status = 400, body = super::ErrorJson), (status = 403)))]
+pub async fn update_settings(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiJson(body): ApiJson<SettingsBody>,
+) -> ApiResult<Json<SettingsJson>> {
+    let patch = settings_patch(body.organisation, body.default_expiry, body.max_expiry)?;
+    let s = st
+        .svc
+        .run(move |s| s.update_settings(&auth.agent, patch))
+        .await?;
+    Ok(Json(SettingsJson::from(&*s)))
+}

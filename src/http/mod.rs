@@ -1,7 +1,7 @@
 //! HTTP: the router, shared state and middleware. Handlers are thin: extract, call the
 //! service, shape JSON. Errors become responses in `error` only.
 
-mod admin;
+pub(crate) mod admin;
 mod assist;
 mod auth;
 mod error;
@@ -74,6 +74,7 @@ pub struct ErrorJson {
         admin::login, admin::logout, admin::me,
         admin::list_agents, admin::create_agent, admin::update_agent,
         admin::list_clients, admin::create_client, admin::update_client,
+        admin::get_settings, admin::update_settings,
         requests::create, requests::list, requests::get, requests::edit,
         requests::connect, requests::start, requests::end, requests::close, requests::reopen, requests::resend,
         events::stream,
@@ -155,6 +156,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/clients/{id}",
             axum::routing::patch(admin::update_client),
+        )
+        .route(
+            "/api/v1/settings",
+            get(admin::get_settings).patch(admin::update_settings),
         )
         .route("/api/v1/session-requests", get(r::list).post(r::create))
         .route("/api/v1/session-requests/{id}", get(r::get).patch(r::edit))

@@ -512,9 +512,28 @@ impl Backend for Portal {
             public_url: s.public_url.clone(),
             default_expiry_secs: s.default_expiry.as_secs(),
             max_expiry_secs: s.max_expiry.as_secs(),
+            default_expiry_text: humantime::format_duration(s.default_expiry).to_string(),
+            max_expiry_text: humantime::format_duration(s.max_expiry).to_string(),
             mail: self.mail.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         })
+    }
+
+    async fn save_settings(
+        &self,
+        caller: Agent,
+        organisation: String,
+        default_expiry: String,
+        max_expiry: String,
+    ) -> Result<()> {
+        let patch = super::admin::settings_patch(
+            Some(organisation),
+            Some(default_expiry),
+            Some(max_expiry),
+        )
+        .map_err(app_error)?;
+        self.run(move |s| s.update_settings(&caller, patch).map(drop))
+            .await
     }
 
     async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView> {

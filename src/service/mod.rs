@@ -14,6 +14,7 @@ mod list;
 mod presence;
 mod ratelimit;
 mod requests;
+mod settings;
 mod txn;
 
 use std::net::IpAddr;
@@ -34,6 +35,7 @@ pub use list::{ListQuery, Page, View};
 pub use presence::Presence;
 pub use ratelimit::RateLimits;
 pub use requests::{AssigneeInput, NewRequest, RequestPatch};
+pub use settings::SettingsPatch;
 
 /// A committed change to a request, pushed to live views (SSE, the end user's socket).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +48,8 @@ pub struct Change {
     pub event: &'static str,
 }
 
-/// Settings the use cases need (taken from `Config` once).
+/// Settings the use cases need: the config file's, with an administrator's stored changes
+/// on top (`settings.rs`).
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub public_url: String,
@@ -69,7 +72,9 @@ impl Settings {
 pub struct Service {
     store: Store,
     links: LinkKey,
-    settings: Settings,
+    /// What the config file says; stored changes are applied on top of it.
+    base_settings: Settings,
+    settings: std::sync::RwLock<Arc<Settings>>,
     presence: Presence,
     limits: RateLimits,
     changes: broadcast::Sender<Change>,
@@ -84,19 +89,24 @@ impl std::fmt::Debug for Service {
 }
 
 impl Service {
-    pub fn new(store: Store, links: LinkKey, config: &Config) -> Service {
+    /// Opens the service over a store; reads the settings changed in the portal.
+    pub fn new(store: Store, links: LinkKey, config: &Config) -> Result<Service> {
         let (changes, _) = broadcast::channel(1024);
-        Service {
+        let base = Settings::from_config(config);
+        let svc = Service {
             store,
             links,
-            settings: Settings::from_config(config),
+            settings: std::sync::RwLock::new(Arc::new(base.clone())),
+            base_settings: base,
             presence: Presence::new(config.presence_timeout),
             limits: RateLimits::new(
                 config.login_attempts_per_minute,
                 config.link_lookups_per_minute,
             ),
             changes,
-        }
+        };
+        svc.load_settings()?;
+        Ok(svc)
     }
 
     /// Runs a blocking use case on tokio's blocking pool.
@@ -121,8 +131,12 @@ impl Service {
         &self.store
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
+    /// The settings in force now (a cheap snapshot; an admin may change them any time).
+    pub fn settings(&self) -> Arc<Settings> {
+        self.settings
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
@@ -137,7 +151,7 @@ impl Service {
     pub fn link(&self, id: RequestId, generation: u32) -> String {
         format!(
             "{}/s/{}",
-            self.settings.public_url,
+            self.settings().public_url,
             self.links.token(id, generation)
         )
     }

@@ -134,9 +134,9 @@ impl Service {
     /// An agent's expiry, checked against the maximum, or the configured default.
     fn expiry_or_default(&self, at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp> {
         match at {
-            Some(at) => input::expiry("expires_at", at, now, self.settings.max_expiry),
+            Some(at) => input::expiry("expires_at", at, now, self.settings().max_expiry),
             None => Ok(now
-                + SignedDuration::try_from(self.settings.default_expiry)
+                + SignedDuration::try_from(self.settings().default_expiry)
                     .unwrap_or(SignedDuration::MAX)),
         }
     }
@@ -287,7 +287,7 @@ impl Service {
                     rec.time_zone = v;
                 }
                 if let Some(v) = patch.expires_at {
-                    let v = input::expiry("expires_at", v, now, self.settings.max_expiry)?;
+                    let v = input::expiry("expires_at", v, now, self.settings().max_expiry)?;
                     set("expires_at", v != rec.expires_at);
                     rec.expires_at = v;
                 }

@@ -6,7 +6,7 @@ use app::domain::{Agent, Client, SessionRequest, TimelineEvent};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::records::{AuthToken, OutboxMail};
+use super::records::{AuthToken, OutboxMail, SettingsRecord};
 
 /// A type stored in a table, with its fixed name and current layout version.
 pub trait Record: Serialize + DeserializeOwned {
@@ -36,6 +36,10 @@ impl Record for AuthToken {
 }
 impl Record for OutboxMail {
     const TYPE_NAME: &'static str = "beckon::OutboxMail";
+    const VERSION: u8 = 1;
+}
+impl Record for SettingsRecord {
+    const TYPE_NAME: &'static str = "beckon::SettingsRecord";
     const VERSION: u8 = 1;
 }
 

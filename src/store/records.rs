@@ -42,3 +42,13 @@ pub struct OutboxMail {
     pub next_attempt_at: Timestamp,
     pub last_error: Option<String>,
 }
+
+/// Settings an administrator changed in the portal; each one set overrides the config file's
+/// value (the file gives the starting point, the store keeps what was decided since).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsRecord {
+    pub organisation: Option<String>,
+    pub default_expiry_secs: Option<u64>,
+    pub max_expiry_secs: Option<u64>,
+    pub updated_at: Option<Timestamp>,
+}

@@ -10,4 +10,5 @@ mod live;
 mod permissions;
 mod portal;
 mod restart;
+mod settings;
 mod tls;

@@ -199,6 +199,15 @@ try {
   await agent.locator('#agents tr', { hasText: 'Linus Agent' }).waitFor();
   await agent.goto(`${BASE}/admin/settings`);
   expect((await agent.textContent('#settings')).includes('.eml'), 'the mail status is shown');
+  await hydrated(agent);
+  await agent.fill('#s-max', 'soon');
+  await agent.click('#settings-form button[type=submit]');
+  await agent.waitForSelector('#err-max_expiry');
+  await agent.fill('#s-max', '21d');
+  await agent.fill('#s-organisation', 'Acme Support');
+  await agent.click('#settings-form button[type=submit]');
+  await agent.waitForSelector('#settings-saved');
+  expect(await agent.inputValue('#s-organisation') === 'Acme Support', 'the new organisation is kept');
 
   // --- Sign out: the portal sends us back to sign in.
   log('sign out');

@@ -127,7 +127,8 @@ pub const EN: Texts = Texts {
     mail: "Mail",
     mail_smtp: "Sent through the SMTP relay {host}.",
     mail_files: "No SMTP relay is configured: mails are written as .eml files to {dir}.",
-    settings_note: "These come from beckon.toml or BECKON_* environment variables; change them there and restart.",
+    settings_note: "Organisation and expiry are changed here and kept in the database; the other values come from beckon.toml or BECKON_* environment variables.",
+    duration_hint: "A duration such as 7d or 36h.",
     version: "Version",
 
     forbidden: "You may not do that.",

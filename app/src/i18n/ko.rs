@@ -127,7 +127,8 @@ pub const KO: Texts = Texts {
     mail: "메일",
     mail_smtp: "SMTP 릴레이 {host}를 통해 보냅니다.",
     mail_files: "SMTP 릴레이가 설정되지 않았습니다. 메일은 {dir}에 .eml 파일로 저장됩니다.",
-    settings_note: "이 값은 beckon.toml 또는 BECKON_* 환경 변수에서 옵니다. 그곳에서 바꾼 후 다시 시작하세요.",
+    settings_note: "조직 이름과 만료 기간은 여기에서 바꾸며 데이터베이스에 저장됩니다. 나머지 값은 beckon.toml 또는 BECKON_* 환경 변수에서 옵니다.",
+    duration_hint: "7d 또는 36h 같은 기간",
     version: "버전",
 
     forbidden: "이 작업을 할 권한이 없습니다.",

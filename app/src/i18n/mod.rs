@@ -194,6 +194,7 @@ pub struct Texts {
     /// Slot: `{dir}`.
     pub mail_files: &'static str,
     pub settings_note: &'static str,
+    pub duration_hint: &'static str,
     pub version: &'static str,
 
     pub forbidden: &'static str,

@@ -5,10 +5,10 @@ use leptos::either::*;
 use leptos::prelude::*;
 
 use super::texts;
-use super::widgets::ErrorNote;
+use super::widgets::{ErrorNote, field_error};
 use crate::domain::Role;
 use crate::portal::api::{
-    ChangeAgent, CreateAgent, SaveClient, get_settings, list_agents, list_clients,
+    ChangeAgent, CreateAgent, SaveClient, SaveSettings, get_settings, list_agents, list_clients,
 };
 use crate::portal::{AgentView, ClientView, MailStatus};
 
@@ -183,7 +183,9 @@ fn ClientForm(
 #[component]
 pub fn Settings() -> impl IntoView {
     let t = texts();
-    let settings = Resource::new(|| (), |_| get_settings());
+    let save = ServerAction::<SaveSettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let error = move || save.value().get().and_then(|r| r.err());
     view! {
         <h1>{t.settings_title}</h1>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -195,11 +197,22 @@ pub fn Settings() -> impl IntoView {
                             MailStatus::Files { dir } => crate::i18n::fill(t.mail_files, &[("dir", dir.as_str())]),
                         };
                         Either::Left(view! {
+                            <ActionForm action=save attr:class="card grid-form" attr:id="settings-form">
+                                <label for="s-organisation">{t.organisation}</label>
+                                <input id="s-organisation" name="organisation" required maxlength="100" value=s.organisation.clone()/>
+                                {field_error(error, "organisation")}
+                                <label for="s-default">{t.default_expiry}</label>
+                                <input id="s-default" name="default_expiry" required value=s.default_expiry_text.clone() aria-describedby="duration-hint"/>
+                                {field_error(error, "default_expiry")}
+                                <label for="s-max">{t.max_expiry}</label>
+                                <input id="s-max" name="max_expiry" required value=s.max_expiry_text.clone() aria-describedby="duration-hint"/>
+                                {field_error(error, "max_expiry")}
+                                <span class="hint" id="duration-hint">{t.duration_hint}</span>
+                                <button type="submit" class="primary">{t.save}</button>
+                                {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="settings-saved">{t.saved}</span> })}
+                            </ActionForm>
                             <dl class="card fields-list" id="settings">
-                                <dt>{t.organisation}</dt><dd>{s.organisation.clone()}</dd>
                                 <dt>{t.public_url}</dt><dd>{s.public_url.clone()}</dd>
-                                <dt>{t.default_expiry}</dt><dd>{t.duration(s.default_expiry_secs as i64)}</dd>
-                                <dt>{t.max_expiry}</dt><dd>{t.duration(s.max_expiry_secs as i64)}</dd>
                                 <dt>{t.mail}</dt><dd>{mail}</dd>
                                 <dt>{t.version}</dt><dd>{s.version.clone()}</dd>
                             </dl>

@@ -318,6 +318,20 @@ pub async fn get_settings() -> Result<SettingsView, AppError> {
     .await
 }
 
+#[server(prefix = "/portal/api", endpoint = "settings/save")]
+pub async fn save_settings(
+    organisation: String,
+    default_expiry: String,
+    max_expiry: String,
+) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.save_settings(agent, organisation, default_expiry, max_expiry)
+            .await
+    })
+    .await
+}
+
 // The end user's link page. The token is the credential, so it travels in the body, never in
 // a URL the server logs.
 

@@ -48,6 +48,14 @@ pub trait Backend: Send + Sync + 'static {
         members: Vec<AgentId>,
     ) -> Result<()>;
     async fn settings(&self, caller: Agent) -> Result<SettingsView>;
+    /// Durations as typed (`7d`, `36h`); an empty field keeps its value.
+    async fn save_settings(
+        &self,
+        caller: Agent,
+        organisation: String,
+        default_expiry: String,
+        max_expiry: String,
+    ) -> Result<()>;
 
     /// The end user's side: the token is the credential; look-ups are rate-limited per IP.
     async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView>;

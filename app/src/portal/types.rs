@@ -353,6 +353,9 @@ pub struct SettingsView {
     pub public_url: String,
     pub default_expiry_secs: u64,
     pub max_expiry_secs: u64,
+    /// The same, as typed in the settings form (`7days`).
+    pub default_expiry_text: String,
+    pub max_expiry_text: String,
     /// Where mail goes: an SMTP relay's host, or the folder `.eml` files are written to.
     pub mail: MailStatus,
     pub version: String,
