@@ -284,10 +284,8 @@ impl Service {
         };
         let keep = |rec: &SessionRequest| {
             let status = rec.status_at(now);
-            !wanted.as_ref().is_some_and(|w| !w.contains(&status))
-                && !assignees
-                    .as_ref()
-                    .is_some_and(|a| !a.contains(&rec.assignee))
+            wanted.as_ref().is_none_or(|w| w.contains(&status))
+                && assignees.as_ref().is_none_or(|a| a.contains(&rec.assignee))
                 && query.q.as_ref().is_none_or(|q| {
                     rec.recipient_name.to_lowercase().contains(q)
                         || rec
