@@ -56,48 +56,94 @@ mod browser {
         }
     }
 
-    pub fn watch_changes(on_change: impl Fn(ChangePush) + 'static) -> Option<web_sys::EventSource> {
+    /// Calls `on_change` for every pushed change, and with `None` after the stream
+    /// reconnects (the browser retries on its own; what happened meanwhile must be reloaded).
+    pub fn watch_changes(
+        on_change: impl Fn(Option<ChangePush>) + 'static,
+    ) -> Option<web_sys::EventSource> {
+        use std::cell::Cell;
+        use std::rc::Rc;
         let source = web_sys::EventSource::new("/api/v1/events").ok()?;
+        let on_change = Rc::new(on_change);
+        let notify = on_change.clone();
         let cb = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             if let Some(c) = ev
                 .data()
                 .as_string()
                 .and_then(|s| serde_json::from_str::<ChangePush>(&s).ok())
             {
-                on_change(c);
+                notify(Some(c));
             }
         });
         source
             .add_event_listener_with_callback("status", cb.as_ref().unchecked_ref())
             .ok()?;
         cb.forget();
+        let opened = Rc::new(Cell::new(false));
+        let on_open = Closure::<dyn Fn()>::new(move || {
+            if opened.replace(true) {
+                on_change(None);
+            }
+        });
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        on_open.forget();
         Some(source)
     }
 
-    pub fn watch_link(
-        token: &str,
-        on_push: impl Fn(LinkPush) + 'static,
-    ) -> Option<web_sys::WebSocket> {
-        let loc = web_sys::window()?.location();
-        let scheme = if loc.protocol().ok()? == "https:" {
+    /// Listens on the end user's socket; reconnects (backing off to 30 s) after a drop, until
+    /// the request has ended.
+    pub fn watch_link(token: &str, on_push: impl Fn(LinkPush) + 'static) {
+        use std::rc::Rc;
+        let Some(loc) = web_sys::window().map(|w| w.location()) else {
+            return;
+        };
+        let scheme = if loc.protocol().ok().as_deref() == Some("https:") {
             "wss"
         } else {
             "ws"
         };
-        let url = format!("{scheme}://{}/api/v1/assist/{token}/ws", loc.host().ok()?);
-        let ws = web_sys::WebSocket::new(&url).ok()?;
-        let cb = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            if let Some(p) = ev
-                .data()
-                .as_string()
-                .and_then(|s| serde_json::from_str::<LinkPush>(&s).ok())
-            {
-                on_push(p);
+        let Ok(host) = loc.host() else { return };
+        let url = Rc::new(format!("{scheme}://{host}/api/v1/assist/{token}/ws"));
+        connect(url, Rc::new(on_push), 1_000);
+    }
+
+    fn connect(url: std::rc::Rc<String>, on_push: std::rc::Rc<dyn Fn(LinkPush)>, delay_ms: i32) {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        let Ok(ws) = web_sys::WebSocket::new(&url) else {
+            return;
+        };
+        let ended = Rc::new(Cell::new(false));
+        let (push, ended_in) = (on_push.clone(), ended.clone());
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                if let Some(p) = ev
+                    .data()
+                    .as_string()
+                    .and_then(|s| serde_json::from_str::<LinkPush>(&s).ok())
+                {
+                    ended_in.set(matches!(p.status.as_str(), "closed" | "expired"));
+                    push(p);
+                }
+            });
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let on_close = Closure::<dyn Fn()>::new(move || {
+            if ended.get() {
+                return;
+            }
+            let (url, on_push) = (url.clone(), on_push.clone());
+            let retry =
+                Closure::once_into_js(move || connect(url, on_push, (delay_ms * 2).min(30_000)));
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    retry.unchecked_ref(),
+                    delay_ms,
+                );
             }
         });
-        ws.set_onmessage(Some(cb.as_ref().unchecked_ref()));
-        cb.forget();
-        Some(ws)
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        on_close.forget();
     }
 
     fn storage() -> Option<web_sys::Storage> {

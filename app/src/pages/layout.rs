@@ -55,7 +55,7 @@ fn Frame(me: Me, version: RwSignal<u64>) -> impl IntoView {
             {
                 let _ = live::watch_changes(move |c| {
                     version.update(|v| *v += 1);
-                    if c.status == "waiting" && live::alerts_enabled() {
+                    if c.is_some_and(|c| c.status == "waiting") && live::alerts_enabled() {
                         live::alert(t.status_waiting, t.ev_checked_in);
                     }
                 });

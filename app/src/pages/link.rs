@@ -99,7 +99,7 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
         let token = token.clone();
         Effect::new(move |opened: Option<bool>| {
             if opened.is_none() {
-                let _ = live::watch_link(&token, move |push| {
+                live::watch_link(&token, move |push| {
                     if let Some(s) = Status::parse(&push.status) {
                         status.set(s);
                     }
