@@ -177,6 +177,10 @@ try {
     return [r.status, api.status];
   });
   expect(refused[0] === 403 && refused[1] === 403, `403 for a view-only agent's create, got ${refused}`);
+  expect(await viewer.locator('a[href="/admin/agents"]').count() === 0, 'no admin menu for an agent');
+  await viewer.goto(`${BASE}/admin/agents`);
+  expect((await viewer.textContent('main')).includes('You may not do that.'), 'admin pages refuse an agent');
+  expect(await viewer.locator('#add-agent-form').count() === 0, 'no admin forms for an agent');
 
   // --- 375 px wide: nothing scrolls sideways.
   log('narrow screen');

@@ -12,8 +12,19 @@ use crate::portal::api::{
 };
 use crate::portal::{AgentView, ClientView, MailStatus};
 
+/// Admin pages for admins only (the server refuses the changes anyway; this spares the form).
+fn admins_only() -> Option<impl IntoView> {
+    let admin = super::layout::caller().is_some_and(|m| m.is_admin);
+    (!admin).then(|| {
+        view! { <ErrorNote error=crate::portal::AppError::new("forbidden", "")/> }
+    })
+}
+
 #[component]
 pub fn Agents() -> impl IntoView {
+    if let Some(no) = admins_only() {
+        return Either::Left(no);
+    }
     let t = texts();
     let create = ServerAction::<CreateAgent>::new();
     let change = ServerAction::<ChangeAgent>::new();
@@ -21,7 +32,7 @@ pub fn Agents() -> impl IntoView {
         move || (create.version().get(), change.version().get()),
         |_| list_agents(),
     );
-    view! {
+    Either::Right(view! {
         <h1>{t.agents_title}</h1>
         {move || change.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -67,7 +78,7 @@ pub fn Agents() -> impl IntoView {
                 <button type="submit" class="primary">{t.add_agent}</button>
             </ActionForm>
         </section>
-    }
+    })
 }
 
 #[component]
@@ -119,6 +130,9 @@ fn AgentRow(a: AgentView, change: ServerAction<ChangeAgent>) -> impl IntoView {
 
 #[component]
 pub fn Clients() -> impl IntoView {
+    if let Some(no) = admins_only() {
+        return Either::Left(no);
+    }
     let t = texts();
     let save = ServerAction::<SaveClient>::new();
     let data = Resource::new(
@@ -127,7 +141,7 @@ pub fn Clients() -> impl IntoView {
             Ok::<_, crate::portal::AppError>((list_clients().await?, list_agents().await?))
         },
     );
-    view! {
+    Either::Right(view! {
         <h1>{t.clients_title}</h1>
         {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -145,7 +159,7 @@ pub fn Clients() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
+    })
 }
 
 #[component]
