@@ -8,13 +8,12 @@
 //!
 //! Run: `cargo bench --bench foundation` (set BENCH_QUICK=1 for a short smoke run).
 
+mod common;
+
 use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use beckon::config::Config;
-use beckon::server::Server;
 use beckon::service::{NewRequest, Service};
 
 fn quick() -> bool {
@@ -121,33 +120,20 @@ fn main() {
         .build()
         .unwrap();
     let (get_rate, bare_rate) = rt.block_on(async {
-        let data = dir.path().join("http");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let mut config = Config::with_data_dir(&data);
-        config.public_url = format!("http://{addr}").parse().unwrap();
-        let server = Server::start(config, listener).await.unwrap();
-        let svc: Arc<Service> = server.service().clone();
-        svc.create_admin_unchecked("bench@example.com", "Bench", "bench password")
-            .unwrap();
-        let (token, admin) = svc
-            .login(
-                IpAddr::V4(Ipv4Addr::LOCALHOST),
-                "bench@example.com",
-                "bench password",
-            )
-            .unwrap();
+        let common::BenchServer {
+            server,
+            svc,
+            addr,
+            token,
+            admin,
+        } = common::start(&dir.path().join("http")).await;
         let mut last = None;
         for i in 0..1_000 {
             last = Some(svc.create_request(&admin, new_request(i)).unwrap().id);
         }
         let url = format!("http://{addr}/api/v1/session-requests/{}", last.unwrap());
 
-        let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let bare_addr = bare.local_addr().unwrap();
-        let app = axum::Router::new().route("/", axum::routing::get(|| async { "constant" }));
-        let bare_task = tokio::spawn(async move { axum::serve(bare, app).await });
-        let bare_url = format!("http://{bare_addr}/");
+        let (bare_url, bare_task) = common::bare_handler().await;
 
         // Alternate, so drift on the machine hits both alike.
         let mut get_rate = 0.0;

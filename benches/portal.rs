@@ -5,13 +5,11 @@
 //!
 //! Run: `cargo bench --bench portal` (BENCH_QUICK=1 for a short smoke run).
 
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
+mod common;
+
 use std::time::Instant;
 
-use beckon::config::Config;
-use beckon::server::Server;
-use beckon::service::{NewRequest, Service};
+use beckon::service::NewRequest;
 
 const WASM_BUDGET_GZIP: usize = 250 * 1024;
 
@@ -97,21 +95,13 @@ fn main() {
         .unwrap();
     let pages = if quick() { 200 } else { 4_000 };
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let mut config = Config::with_data_dir(dir.path());
-        config.public_url = format!("http://{addr}").parse().unwrap();
-        let server = Server::start(config, listener).await.unwrap();
-        let svc: Arc<Service> = server.service().clone();
-        svc.create_admin_unchecked("bench@example.com", "Bench", "bench password")
-            .unwrap();
-        let (token, admin) = svc
-            .login(
-                IpAddr::V4(Ipv4Addr::LOCALHOST),
-                "bench@example.com",
-                "bench password",
-            )
-            .unwrap();
+        let common::BenchServer {
+            server,
+            svc,
+            addr,
+            token,
+            admin,
+        } = common::start(dir.path()).await;
         for i in 0..60 {
             svc.create_request(&admin, new_request(i)).unwrap();
         }
@@ -147,11 +137,7 @@ fn main() {
             wasm_wire as f64 / WASM_BUDGET_GZIP as f64
         );
 
-        let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let bare_addr = bare.local_addr().unwrap();
-        let app = axum::Router::new().route("/", axum::routing::get(|| async { "constant" }));
-        let bare_task = tokio::spawn(async move { axum::serve(bare, app).await });
-        let bare_url = format!("http://{bare_addr}/");
+        let (bare_url, bare_task) = common::bare_handler().await;
         let (mut ssr, mut bare_rate) = (0.0, 0.0);
         for _ in 0..2 {
             bare_rate += load(&bare_url, &cookie, 8, pages / 2).await;

@@ -1,0 +1,56 @@
+//! What the benchmarks share: the real server with a signed-in admin, and the baseline every
+//! HTTP figure is compared with (a bare axum handler in the same process).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+
+use app::domain::Agent;
+use beckon::config::Config;
+use beckon::server::Server;
+use beckon::service::Service;
+use tokio::task::JoinHandle;
+
+pub struct BenchServer {
+    pub server: Server,
+    pub svc: Arc<Service>,
+    pub addr: SocketAddr,
+    /// A sign-in token of `admin`.
+    pub token: String,
+    pub admin: Agent,
+}
+
+/// Starts the real server on a loopback port with its data in `data`, and signs an admin in.
+pub async fn start(data: &Path) -> BenchServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = Config::with_data_dir(data);
+    config.public_url = format!("http://{addr}").parse().unwrap();
+    let server = Server::start(config, listener).await.unwrap();
+    let svc: Arc<Service> = server.service().clone();
+    svc.create_admin_unchecked("bench@example.com", "Bench", "bench password")
+        .unwrap();
+    let (token, admin) = svc
+        .login(
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            "bench@example.com",
+            "bench password",
+        )
+        .unwrap();
+    BenchServer {
+        server,
+        svc,
+        addr,
+        token,
+        admin,
+    }
+}
+
+/// The baseline: a bare axum handler returning a constant. Returns its URL and task.
+pub async fn bare_handler() -> (String, JoinHandle<std::io::Result<()>>) {
+    let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = bare.local_addr().unwrap();
+    let app = axum::Router::new().route("/", axum::routing::get(|| async { "constant" }));
+    let task = tokio::spawn(async move { axum::serve(bare, app).await });
+    (format!("http://{addr}/"), task)
+}
