@@ -146,6 +146,15 @@ try {
   await agent.click('#tab-past');
   const past = agent.locator('tr[data-status="closed"]', { hasText: 'Grace Hopper' });
   await past.waitFor();
+  // Filters keep to the tab they were set on.
+  await agent.fill('#filter-q', 'nobody by that name');
+  await agent.press('#filter-q', 'Enter');
+  await agent.waitForSelector('#no-requests');
+  expect(agent.url().includes('view=past'), `the search stays on the Past tab (${agent.url()})`);
+  await agent.fill('#filter-q', 'grace');
+  await agent.selectOption('#filter-status', 'closed');
+  await agent.press('#filter-q', 'Enter');
+  await past.waitFor();
   await past.locator('a.recipient').click();
   await agent.waitForSelector('#timeline');
   for (const kind of ['created', 'checked_in', 'connect_requested', 'access_allowed', 'session_started', 'closed']) {

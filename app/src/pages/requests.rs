@@ -93,10 +93,14 @@ pub fn Requests() -> impl IntoView {
             {tab("past", t.tab_past)}
         </nav>
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let choices = choices.await.ok();
-                view! { <Filters filter=filter.get_untracked() choices=choices/> }
-            })}
+            {move || {
+                // Tracked: a new tab or filter in the address redraws the form for it.
+                let f = filter.get();
+                Suspend::new(async move {
+                    let choices = choices.await.ok();
+                    view! { <Filters filter=f choices=choices/> }
+                })
+            }}
         </Transition>
         {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
