@@ -130,7 +130,11 @@ async fn portal_call(
     req: Request,
 ) -> Response {
     let backend = st.portal.clone();
-    leptos_axum::handle_server_fns_with_context(move || provide_context(backend.clone()), req)
+    let context = move || {
+        provide_context(backend.clone());
+        provide_context(app::portal::backend::CallerCache::default());
+    };
+    leptos_axum::handle_server_fns_with_context(context, req)
         .await
         .into_response()
 }
@@ -193,7 +197,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             pages,
-            move || provide_context(backend.clone()),
+            move || {
+                provide_context(backend.clone());
+                provide_context(app::portal::backend::CallerCache::default());
+            },
             move || app::pages::shell(leptos.clone()),
         )
         .fallback(not_found)

@@ -131,6 +131,7 @@ try {
   await agent.click('tr[data-status="waiting"] button[data-action="connect"]');
   await user.waitForSelector('#prompt');
   expect((await user.textContent('#prompt-title')).includes('Ada Admin'), 'the prompt names the agent');
+  expect(await user.evaluate(() => document.activeElement.id) === 'allow', 'the prompt takes the focus');
   await user.click('#allow');
   await user.waitForSelector('#ready');
   await agent.locator('tr[data-status="ready"]', { hasText: 'Grace Hopper' }).waitFor();

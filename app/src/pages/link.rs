@@ -86,9 +86,18 @@ fn gone(finished: bool) -> impl IntoView {
 fn Active(info: LinkInfo, token: String) -> impl IntoView {
     let lang = Lang::parse(&info.language).unwrap_or_default();
     let t = lang.texts();
+    // Dates on this page speak the request's language, not the browser's portal choice.
+    provide_context(lang);
     let status = RwSignal::new(info.status);
     let prompt = RwSignal::new(info.prompt.clone());
     let declined = RwSignal::new(false);
+    // The consent prompt takes the focus when it appears, so a keyboard user answers it first.
+    let allow_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = allow_button.get() {
+            let _ = b.focus();
+        }
+    });
     let checkin = ServerAction::<LinkCheckin>::new();
     let consent = ServerAction::<LinkConsent>::new();
     let decline = ServerAction::<LinkDecline>::new();
@@ -198,7 +207,7 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                                     <input type="hidden" name="token" value=tok_allow/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="allow" value="true"/>
-                                    <button type="submit" class="primary" id="allow" autofocus>{t.allow}</button>
+                                    <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button>{t.allow}</button>
                                 </ActionForm>
                                 <ActionForm action=consent attr:class="inline">
                                     <input type="hidden" name="token" value=tok_deny/>

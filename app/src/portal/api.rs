@@ -13,7 +13,7 @@ mod ctx {
     use http::request::Parts;
     use leptos::prelude::*;
 
-    use super::super::backend::SharedBackend;
+    use super::super::backend::{CallerCache, SharedBackend};
     use super::AppError;
     use crate::domain::Agent;
 
@@ -30,7 +30,11 @@ mod ctx {
     /// The backend and the signed-in agent, or `unauthenticated`.
     pub fn caller() -> Result<(SharedBackend, Agent), AppError> {
         let b = backend()?;
-        let agent = b.caller(&parts()?)?;
+        let parts = parts()?;
+        let agent = match use_context::<CallerCache>() {
+            Some(cache) => cache.get_or(|| b.caller(&parts))?,
+            None => b.caller(&parts)?,
+        };
         Ok((b, agent))
     }
 

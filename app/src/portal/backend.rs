@@ -72,3 +72,14 @@ pub trait Backend: Send + Sync + 'static {
 
 /// How the backend travels in Leptos context.
 pub type SharedBackend = Arc<dyn Backend>;
+
+/// Who is calling, worked out once per request: a page's resources each ask, and each answer
+/// would otherwise cost a store read and a hash. Provide a fresh one per request.
+#[derive(Clone, Default)]
+pub struct CallerCache(Arc<std::sync::OnceLock<Result<Agent>>>);
+
+impl CallerCache {
+    pub fn get_or(&self, check: impl FnOnce() -> Result<Agent>) -> Result<Agent> {
+        self.0.get_or_init(check).clone()
+    }
+}
