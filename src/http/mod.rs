@@ -219,9 +219,14 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("http", method = %req.method(), route)
             }),
         )
-        // Pages and JSON compress well (a 50-row list page: 126 KB → about 12 KB). The bundle
-        // is gzipped at build time and event streams are never compressed (default predicate).
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // Pages and JSON compress well (a 50-row list page: 126 KB → about 10 KB). The fastest
+        // level: it was a tenth of the CPU of rendering a page at the default one. The bundle is
+        // gzipped at build time and event streams are never compressed (default predicate).
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
