@@ -1,6 +1,6 @@
-//! Builds the portal's hydrate bundle (the `app` crate for wasm32 with its `hydrate` feature)
-//! and generates its JS glue, so that plain `cargo build` yields one binary with the bundle
-//! embedded. See shared/BUILD.md for why this is not cargo-leptos.
+//! Builds the browser bundles (the `app` crate for wasm32: with its `hydrate` feature for the
+//! portal, with `link-bundle` for the end user's page alone) and generates their JS glue, so
+//! that plain `cargo build` yields one binary with both embedded. See shared/BUILD.md for why this is not cargo-leptos.
 //!
 //! The nested cargo gets its own target dir (the outer build holds the lock on ours) and an
 //! environment cleaned of what cargo sets for build scripts, which would otherwise leak the
@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// The name Leptos' hydration script asks for: `/pkg/beckon.js`, `/pkg/beckon_bg.wasm`.
+/// The names Leptos' hydration script asks for: `/pkg/beckon.js`, `/pkg/beckon_bg.wasm` (the
+/// portal) and `/pkg/link.js`, `/pkg/link_bg.wasm` (the end user's page).
 const OUTPUT_NAME: &str = "beckon";
+const LINK_OUTPUT_NAME: &str = "link";
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -34,35 +36,53 @@ fn main() {
     }
     println!("cargo:rerun-if-env-changed=BECKON_SKIP_WASM");
 
-    let js = pkg_dir.join(format!("{OUTPUT_NAME}.js"));
-    let wasm = pkg_dir.join(format!("{OUTPUT_NAME}_bg.wasm"));
+    // The portal's bundle, and a small one for the end user's page (phones, first visit).
+    let bundles = [("hydrate", OUTPUT_NAME), ("link-bundle", LINK_OUTPUT_NAME)];
     if env::var_os("BECKON_SKIP_WASM").is_some_and(|v| v != "0") {
         println!("cargo:warning=BECKON_SKIP_WASM is set: the portal bundle is a placeholder");
-        fs::write(&js, b"").expect("write placeholder");
-        fs::write(&wasm, b"").expect("write placeholder");
-        gzip_beside(&js);
-        gzip_beside(&wasm);
+        for (_, name) in bundles {
+            for file in [format!("{name}.js"), format!("{name}_bg.wasm")] {
+                let path = pkg_dir.join(file);
+                fs::write(&path, b"").expect("write placeholder");
+                gzip_beside(&path);
+            }
+        }
         return;
     }
 
     ensure_wasm_target();
-    println!("cargo:warning=building the portal's WASM bundle (about a minute on a cold cache)");
+    println!("cargo:warning=building the WASM bundles (about two minutes on a cold cache)");
     let target_dir = wasm_target_dir(&out_dir);
+    for (features, name) in bundles {
+        build_bundle(&manifest_dir, &target_dir, &pkg_dir, features, name);
+    }
+}
+
+/// One nested cargo build of `app` for wasm32 with `features`, then its JS glue, as
+/// `pkg/NAME.js` and `pkg/NAME_bg.wasm` (each also gzipped).
+fn build_bundle(
+    manifest_dir: &Path,
+    target_dir: &Path,
+    pkg_dir: &Path,
+    features: &str,
+    name: &str,
+) {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(&manifest_dir)
-        .args(["build", "-p", "app", "--lib", "--features", "hydrate"])
+    cmd.current_dir(manifest_dir)
+        .args(["build", "-p", "app", "--lib", "--features", features])
         .args(["--target", WASM_TARGET, "--profile", "wasm-release"])
         .arg("--target-dir")
-        .arg(&target_dir);
+        .arg(target_dir);
     scrub_build_script_env(&mut cmd);
     let status = cmd
         .status()
         .expect("run the nested cargo for the WASM bundle");
     if !status.success() {
-        panic!("building the WASM bundle failed (see the nested cargo output above)");
+        panic!("building the WASM bundle `{name}` failed (see the nested cargo output above)");
     }
 
+    // Each build leaves its result here, so glue is generated before the next build.
     let input = target_dir
         .join(WASM_TARGET)
         .join("wasm-release")
@@ -75,10 +95,14 @@ fn main() {
         .typescript(false)
         .remove_name_section(true)
         .remove_producers_section(true)
-        .out_name(OUTPUT_NAME);
+        .out_name(name);
     bindgen
-        .generate(&pkg_dir)
+        .generate(pkg_dir)
         .unwrap_or_else(|e| panic!("wasm-bindgen failed on {}: {e}", input.display()));
+    let (js, wasm) = (
+        pkg_dir.join(format!("{name}.js")),
+        pkg_dir.join(format!("{name}_bg.wasm")),
+    );
     assert!(js.exists() && wasm.exists(), "wasm-bindgen wrote no bundle");
     gzip_beside(&js);
     gzip_beside(&wasm);

@@ -16,7 +16,10 @@ pub mod portal;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    #[cfg(not(feature = "link-bundle"))]
     leptos::mount::hydrate_body(pages::App);
+    #[cfg(feature = "link-bundle")]
+    leptos::mount::hydrate_body(pages::LinkApp);
     // A marker for the end-to-end tests (and anyone debugging): the bundle is running.
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(&w, &"__beckon_hydrated".into(), &true.into());

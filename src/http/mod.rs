@@ -192,6 +192,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/pkg/beckon.js", get(ops::bundle_js))
         .route("/pkg/beckon_bg.wasm", get(ops::bundle_wasm))
+        .route("/pkg/link.js", get(ops::link_js))
+        .route("/pkg/link_bg.wasm", get(ops::link_wasm))
         .route("/assets/beckon.css", get(ops::styles))
         .route("/assets/icon.svg", get(ops::icon))
         .leptos_routes_with_context(

@@ -144,6 +144,16 @@ pub static BUNDLE_WASM: Embedded = Embedded::gzipped(
     include_bytes!(concat!(env!("OUT_DIR"), "/pkg/beckon_bg.wasm.gz")),
     "application/wasm",
 );
+pub static LINK_JS: Embedded = Embedded::gzipped(
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/link.js")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/link.js.gz")),
+    "text/javascript; charset=utf-8",
+);
+pub static LINK_WASM: Embedded = Embedded::gzipped(
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/link_bg.wasm")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/pkg/link_bg.wasm.gz")),
+    "application/wasm",
+);
 pub static STYLES: Embedded = Embedded::new(
     include_bytes!("../../assets/beckon.css"),
     "text/css; charset=utf-8",
@@ -154,6 +164,12 @@ pub async fn bundle_js(headers: HeaderMap) -> Response {
 }
 pub async fn bundle_wasm(headers: HeaderMap) -> Response {
     BUNDLE_WASM.respond(&headers)
+}
+pub async fn link_js(headers: HeaderMap) -> Response {
+    LINK_JS.respond(&headers)
+}
+pub async fn link_wasm(headers: HeaderMap) -> Response {
+    LINK_WASM.respond(&headers)
 }
 pub async fn styles(headers: HeaderMap) -> Response {
     STYLES.respond(&headers)

@@ -121,6 +121,9 @@ try {
   expect((await user.textContent('main')).includes('Grace Hopper님'), 'the page speaks the request\'s language (Korean)');
   expect((await user.textContent('main')).includes('Printer') === false, 'the comment stays private');
   await hydrated(user);
+  const loaded = await user.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  expect(loaded.some((n) => n.endsWith('/pkg/link_bg.wasm')) && !loaded.some((n) => n.includes('beckon_bg')),
+    `the end user's page loads only its own small bundle (${loaded})`);
   await user.click('#continue');
   await user.waitForSelector('#waiting');
 

@@ -20,9 +20,25 @@ use leptos_router::{
 
 use crate::i18n::{Lang, Texts};
 
+/// Where the end user's page lives; it is rendered by `LinkApp` with its own small bundle.
+pub const LINK_PREFIX: &str = "/s/";
+
 /// The HTML document around every page.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(mut options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    #[cfg(feature = "ssr")]
+    let link_page = use_context::<http::request::Parts>()
+        .is_some_and(|p| p.uri.path().starts_with(LINK_PREFIX));
+    #[cfg(not(feature = "ssr"))]
+    let link_page = false;
+    if link_page {
+        options.output_name = "link".into();
+    }
+    let app = if link_page {
+        leptos::either::Either::Left(view! { <LinkApp/> })
+    } else {
+        leptos::either::Either::Right(view! { <App/> })
+    };
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -35,7 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                {app}
             </body>
         </html>
     }
@@ -89,7 +105,24 @@ pub fn texts() -> &'static Texts {
     use_context::<Lang>().unwrap_or_default().texts()
 }
 
-/// The portal and the link page.
+/// The end user's page on its own: the same route as in `App`, without the portal (so its
+/// bundle carries none of the portal's code).
+#[component]
+pub fn LinkApp() -> impl IntoView {
+    provide_meta_context();
+    provide_context(request_lang());
+    let t = texts();
+    view! {
+        <Title text=t.link_title/>
+        <Router>
+            <Routes fallback=move || view! { <main class="narrow"><p>{t.page_not_found}</p></main> }>
+                <Route path=path!("/s/:token") view=link::LinkPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The portal (and, for the route list, the link page).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
