@@ -105,6 +105,26 @@ pub fn texts() -> &'static Texts {
     use_context::<Lang>().unwrap_or_default().texts()
 }
 
+/// The link route inside `App`. In the portal's bundle it carries none of the page's code: the
+/// server renders `/s/…` with `LinkApp` and its own bundle, so the portal only ever reaches it
+/// by a client-side navigation, which it turns into a full page load.
+#[cfg(any(feature = "ssr", not(feature = "hydrate"), feature = "link-bundle"))]
+use link::LinkPage as LinkRoute;
+
+#[cfg(all(
+    feature = "hydrate",
+    not(feature = "ssr"),
+    not(feature = "link-bundle")
+))]
+#[component]
+fn LinkRoute() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+}
+
 /// The end user's page on its own: the same route as in `App`, without the portal (so its
 /// bundle carries none of the portal's code).
 #[component]
@@ -133,7 +153,7 @@ pub fn App() -> impl IntoView {
         <Title text=t.app_name/>
         <Router>
             <Routes fallback=move || view! { <main class="narrow"><p>{t.page_not_found}</p></main> }>
-                <Route path=path!("/s/:token") view=link::LinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/s/:token") view=LinkRoute ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=signin::SignIn ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=layout::Portal ssr=SsrMode::Async>
                     <Route path=path!("") view=requests::Requests ssr=SsrMode::Async/>
