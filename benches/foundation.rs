@@ -45,43 +45,6 @@ fn new_request(i: usize) -> NewRequest {
     .unwrap()
 }
 
-/// Requests per second from `conns` keep-alive connections issuing `total` GETs in all.
-async fn load(url: &str, token: Option<&str>, conns: usize, total: usize) -> f64 {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(conns)
-        .build()
-        .unwrap();
-    // Warm the connections and the server's caches.
-    for _ in 0..conns * 4 {
-        get(&client, url, token).await;
-    }
-    let start = Instant::now();
-    let per = total / conns;
-    let mut tasks = Vec::new();
-    for _ in 0..conns {
-        let (client, url, token) = (client.clone(), url.to_owned(), token.map(str::to_owned));
-        tasks.push(tokio::spawn(async move {
-            for _ in 0..per {
-                get(&client, &url, token.as_deref()).await;
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    (per * conns) as f64 / start.elapsed().as_secs_f64()
-}
-
-async fn get(client: &reqwest::Client, url: &str, token: Option<&str>) {
-    let mut req = client.get(url);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let res = req.send().await.unwrap();
-    assert!(res.status().is_success(), "{}", res.status());
-    res.bytes().await.unwrap();
-}
-
 fn row(name: &str, value: f64, unit: &str, baseline_name: &str, baseline: f64) {
     println!(
         "| {name:<44} | {value:>10.0} {unit:<6} | {baseline_name:<34} | {baseline:>10.0} | {:>6.2}× |",
@@ -139,8 +102,9 @@ fn main() {
         let mut get_rate = 0.0;
         let mut bare_rate = 0.0;
         for _ in 0..2 {
-            bare_rate += load(&bare_url, None, conns, gets / 2).await;
-            get_rate += load(&url, Some(&token), conns, gets / 2).await;
+            bare_rate += common::load(&bare_url, &[], conns, gets / 2).await;
+            let bearer = format!("Bearer {token}");
+            get_rate += common::load(&url, &[("authorization", &bearer)], conns, gets / 2).await;
         }
         bare_task.abort();
         server.stop().await.unwrap();

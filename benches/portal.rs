@@ -8,8 +8,6 @@
 
 mod common;
 
-use std::time::Instant;
-
 use beckon::service::NewRequest;
 
 const WASM_BUDGET_GZIP: usize = 250 * 1024;
@@ -58,30 +56,28 @@ async fn fetch(client: &reqwest::Client, url: &str, cookie: &str) -> (usize, usi
     (body.len(), unpacked)
 }
 
-/// Pages per second from `conns` keep-alive connections issuing `total` GETs in all.
-async fn load(url: &str, cookie: &str, conns: usize, total: usize) -> f64 {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(conns)
-        .build()
-        .unwrap();
-    for _ in 0..conns * 2 {
-        fetch(&client, url, cookie).await;
+/// Prints what a first visit downloads, asset by asset; returns the WASM bundle's bytes on
+/// the wire.
+async fn first_visit(
+    client: &reqwest::Client,
+    title: &str,
+    assets: &[(&str, String)],
+    cookie: &str,
+) -> usize {
+    println!("First visit to {title}:\n");
+    println!("| what | on the wire | unpacked |");
+    println!("|---|---:|---:|");
+    let (mut total, mut wasm) = (0, 0);
+    for (name, url) in assets {
+        let (wire, unpacked) = fetch(client, url, cookie).await;
+        total += wire;
+        if *name == "WASM bundle" {
+            wasm = wire;
+        }
+        println!("| {name} | {} | {} |", kb(wire), kb(unpacked));
     }
-    let start = Instant::now();
-    let per = total / conns;
-    let mut tasks = Vec::new();
-    for _ in 0..conns {
-        let (client, url, cookie) = (client.clone(), url.to_owned(), cookie.to_owned());
-        tasks.push(tokio::spawn(async move {
-            for _ in 0..per {
-                fetch(&client, &url, &cookie).await;
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    (per * conns) as f64 / start.elapsed().as_secs_f64()
+    println!("| **first load** | **{}** | |\n", kb(total));
+    wasm
 }
 
 fn kb(n: usize) -> String {
@@ -114,46 +110,31 @@ fn main() {
         let page = format!("{base}/?view=upcoming");
         let client = reqwest::Client::new();
 
-        println!("First visit to the Session Requests page (signed in, 50 rows):\n");
-        println!("| what | on the wire | unpacked |");
-        println!("|---|---:|---:|");
-        let mut wire_total = 0;
-        let mut wasm_wire = 0;
-        for (name, url) in [
-            ("page HTML (SSR)", page.clone()),
-            ("styles", format!("{base}/assets/beckon.css")),
-            ("icon", format!("{base}/assets/icon.svg")),
-            ("JS glue", format!("{base}/pkg/beckon.js")),
-            ("WASM bundle", format!("{base}/pkg/beckon_bg.wasm")),
-        ] {
-            let (wire, unpacked) = fetch(&client, &url, &cookie).await;
-            wire_total += wire;
-            if name == "WASM bundle" {
-                wasm_wire = wire;
-            }
-            println!("| {name} | {} | {} |", kb(wire), kb(unpacked));
-        }
-        println!("| **first load** | **{}** | |", kb(wire_total));
-
-        println!("\nFirst visit to the end user's page (`/s/TOKEN`, its own bundle):\n");
-        println!("| what | on the wire | unpacked |");
-        println!("|---|---:|---:|");
-        let mut link_total = 0;
-        let mut link_wasm_wire = 0;
-        for (name, url) in [
-            ("page HTML (SSR)", end_user_link.clone()),
-            ("styles", format!("{base}/assets/beckon.css")),
-            ("JS glue", format!("{base}/pkg/link.js")),
-            ("WASM bundle", format!("{base}/pkg/link_bg.wasm")),
-        ] {
-            let (wire, unpacked) = fetch(&client, &url, "").await;
-            link_total += wire;
-            if name == "WASM bundle" {
-                link_wasm_wire = wire;
-            }
-            println!("| {name} | {} | {} |", kb(wire), kb(unpacked));
-        }
-        println!("| **first load** | **{}** | |", kb(link_total));
+        let wasm_wire = first_visit(
+            &client,
+            "the Session Requests page (signed in, 50 rows)",
+            &[
+                ("page HTML (SSR)", page.clone()),
+                ("styles", format!("{base}/assets/beckon.css")),
+                ("icon", format!("{base}/assets/icon.svg")),
+                ("JS glue", format!("{base}/pkg/beckon.js")),
+                ("WASM bundle", format!("{base}/pkg/beckon_bg.wasm")),
+            ],
+            &cookie,
+        )
+        .await;
+        let link_wasm_wire = first_visit(
+            &client,
+            "the end user's page (`/s/TOKEN`, its own bundle)",
+            &[
+                ("page HTML (SSR)", end_user_link.clone()),
+                ("styles", format!("{base}/assets/beckon.css")),
+                ("JS glue", format!("{base}/pkg/link.js")),
+                ("WASM bundle", format!("{base}/pkg/link_bg.wasm")),
+            ],
+            "",
+        )
+        .await;
         println!();
         for (which, wire) in [("portal", wasm_wire), ("end user's page", link_wasm_wire)] {
             println!(
@@ -167,9 +148,14 @@ fn main() {
 
         let (bare_url, bare_task) = common::bare_handler().await;
         let (mut ssr, mut bare_rate) = (0.0, 0.0);
+        let browser = [
+            ("cookie", cookie.as_str()),
+            ("accept", "text/html,*/*"),
+            ("accept-encoding", "gzip, deflate, br"),
+        ];
         for _ in 0..2 {
-            bare_rate += load(&bare_url, &cookie, 8, pages / 2).await;
-            ssr += load(&page, &cookie, 8, pages / 2).await;
+            bare_rate += common::load(&bare_url, &browser, 8, pages / 2).await;
+            ssr += common::load(&page, &browser, 8, pages / 2).await;
         }
         println!("| figure | value | baseline (same run) | baseline | ratio |");
         println!("|---|---:|---|---:|---:|");

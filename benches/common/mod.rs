@@ -54,3 +54,43 @@ pub async fn bare_handler() -> (String, JoinHandle<std::io::Result<()>>) {
     let task = tokio::spawn(async move { axum::serve(bare, app).await });
     (format!("http://{addr}/"), task)
 }
+
+/// Requests per second from `conns` keep-alive connections issuing `total` GETs of `url` in
+/// all, each with `headers`; the connections and the server's caches are warmed first.
+pub async fn load(url: &str, headers: &[(&str, &str)], conns: usize, total: usize) -> f64 {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(conns)
+        .build()
+        .unwrap();
+    let mut map = reqwest::header::HeaderMap::new();
+    for (k, v) in headers {
+        map.insert(
+            reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    let get = |client: reqwest::Client, url: String, map: reqwest::header::HeaderMap| async move {
+        let res = client.get(url).headers(map).send().await.unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+        res.bytes().await.unwrap();
+    };
+    for _ in 0..conns * 4 {
+        get(client.clone(), url.to_owned(), map.clone()).await;
+    }
+    let start = std::time::Instant::now();
+    let per = total / conns;
+    let tasks: Vec<_> = (0..conns)
+        .map(|_| {
+            let (client, url, map) = (client.clone(), url.to_owned(), map.clone());
+            tokio::spawn(async move {
+                for _ in 0..per {
+                    get(client.clone(), url.clone(), map.clone()).await;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    (per * conns) as f64 / start.elapsed().as_secs_f64()
+}

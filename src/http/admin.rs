@@ -210,12 +210,9 @@ pub async fn get_settings(
     State(st): State<AppState>,
     auth: Authed,
 ) -> ApiResult<Json<SettingsJson>> {
-    if !auth.agent.is_admin() {
-        return Err(
-            crate::service::ServiceError::Forbidden("only administrators may do this").into(),
-        );
-    }
-    Ok(Json(SettingsJson::from(&*st.svc.settings())))
+    Ok(Json(SettingsJson::from(
+        &*st.svc.settings_for_admin(&auth.agent)?,
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/v1/settings", tag = "admin", request_body = SettingsBody,

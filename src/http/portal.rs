@@ -50,16 +50,19 @@ struct Names {
 }
 
 impl Names {
-    fn load(svc: &Service, caller: &Agent) -> crate::service::Result<(Names, Vec<Agent>)> {
-        let agents = svc.list_agents(caller)?;
-        let clients = svc.list_clients(caller)?;
-        Ok((
-            Names {
-                agents: agents.iter().map(|a| (a.id, a.name.clone())).collect(),
-                clients: clients.into_iter().map(|c| (c.id, c.name)).collect(),
-            },
-            agents,
-        ))
+    fn load(svc: &Service, caller: &Agent) -> crate::service::Result<Names> {
+        Ok(Names {
+            agents: svc
+                .list_agents(caller)?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect(),
+            clients: svc
+                .list_clients(caller)?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect(),
+        })
     }
 
     fn agent(&self, id: AgentId) -> String {
@@ -283,7 +286,7 @@ impl Backend for Portal {
         .map_err(app_error)?;
         self.run(move |s| {
             let page = s.list_requests(&caller, query)?;
-            let (names, _) = Names::load(s, &caller)?;
+            let names = Names::load(s, &caller)?;
             let now = Timestamp::now();
             Ok(RequestPage {
                 rows: page.items.iter().map(|r| row(s, &names, r, now)).collect(),
@@ -297,7 +300,7 @@ impl Backend for Portal {
     async fn detail(&self, caller: Agent, id: RequestId) -> Result<RequestDetail> {
         self.run(move |s| {
             let (r, events) = s.get_request(&caller, id)?;
-            let (names, _) = Names::load(s, &caller)?;
+            let names = Names::load(s, &caller)?;
             let now = Timestamp::now();
             let tz = r
                 .time_zone
@@ -501,12 +504,7 @@ impl Backend for Portal {
     }
 
     async fn settings(&self, caller: Agent) -> Result<SettingsView> {
-        if !caller.is_admin() {
-            return Err(app_error(ServiceError::Forbidden(
-                "only administrators may do this",
-            )));
-        }
-        let s = self.svc.settings();
+        let s = self.svc.settings_for_admin(&caller).map_err(app_error)?;
         Ok(SettingsView {
             organisation: s.organisation.clone(),
             public_url: s.public_url.clone(),

@@ -187,6 +187,12 @@ fn index_ids<'t, const N: usize>(
     })))
 }
 
+/// The request an index entry points at; a dangling entry is a broken invariant.
+fn record(requests: &ReadOnlyTable<[u8; 16], &[u8]>, id: RequestId) -> Result<SessionRequest> {
+    txn::get(requests, id.to_be_bytes())?
+        .ok_or_else(|| ServiceError::Internal(format!("index entry without a request: {id}")))
+}
+
 /// The highest request ID a page may contain: just below the cursor.
 fn upper(cursor: Option<RequestId>) -> RequestId {
     cursor.map_or(RequestId::from_u128(u128::MAX), |c| {
@@ -238,6 +244,24 @@ impl Service {
         let by_status = txn.open_table(tables::IDX_STATUS)?;
         let by_assignee = txn.open_table(tables::IDX_ASSIGNEE)?;
 
+        let keep = |rec: &SessionRequest| {
+            let status = rec.status_at(now);
+            wanted.as_ref().is_none_or(|w| w.contains(&status))
+                && assignees.as_ref().is_none_or(|a| a.contains(&rec.assignee))
+                && query.q.as_ref().is_none_or(|q| {
+                    rec.recipient_name.to_lowercase().contains(q)
+                        || rec
+                            .recipient_email
+                            .as_deref()
+                            .is_some_and(|e| e.contains(q.as_str()))
+                        || rec.comment.to_lowercase().contains(q)
+                })
+        };
+
+        if query.view == Some(View::Upcoming) {
+            return self.upcoming_page(&requests, &by_status, query.cursor, limit, keep);
+        }
+
         let candidates: Ids<'_> = if let Some(wanted) = &wanted {
             // An expired request may still be stored as open/waiting/ready.
             let mut stored: BTreeSet<Status> = wanted.clone();
@@ -277,33 +301,10 @@ impl Service {
             }))
         };
 
-        let load = |id: RequestId| -> Result<SessionRequest> {
-            txn::get(&requests, id.to_be_bytes())?.ok_or_else(|| {
-                ServiceError::Internal(format!("index entry without a request: {id}"))
-            })
-        };
-        let keep = |rec: &SessionRequest| {
-            let status = rec.status_at(now);
-            wanted.as_ref().is_none_or(|w| w.contains(&status))
-                && assignees.as_ref().is_none_or(|a| a.contains(&rec.assignee))
-                && query.q.as_ref().is_none_or(|q| {
-                    rec.recipient_name.to_lowercase().contains(q)
-                        || rec
-                            .recipient_email
-                            .as_deref()
-                            .is_some_and(|e| e.contains(q.as_str()))
-                        || rec.comment.to_lowercase().contains(q)
-                })
-        };
-
-        if query.view == Some(View::Upcoming) {
-            return self.upcoming_page(&requests, &by_status, query.cursor, limit, keep);
-        }
-
         let mut items = Vec::with_capacity(limit.min(64));
         let mut has_more = false;
         for id in candidates {
-            let rec = load(id?)?;
+            let rec = record(&requests, id?)?;
             if !keep(&rec) {
                 continue;
             }
@@ -345,10 +346,7 @@ impl Service {
         let hi = keys::status(Status::Open, RequestId::from_u128(u128::MAX));
         let mut all = Vec::new();
         for id in index_ids(by_status, lo, hi)? {
-            let id = id?;
-            let rec: SessionRequest = txn::get(requests, id.to_be_bytes())?.ok_or_else(|| {
-                ServiceError::Internal(format!("index entry without a request: {id}"))
-            })?;
+            let rec = record(requests, id?)?;
             if keep(&rec) {
                 all.push(rec);
             }

@@ -72,6 +72,12 @@ impl Service {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(s);
     }
 
+    /// The settings in force, for the administrators who may change them.
+    pub fn settings_for_admin(&self, caller: &Agent) -> Result<Arc<Settings>> {
+        require_admin(caller)?;
+        Ok(self.settings())
+    }
+
     pub fn update_settings(&self, caller: &Agent, patch: SettingsPatch) -> Result<Arc<Settings>> {
         require_admin(caller)?;
         let txn = self.store.begin_write()?;

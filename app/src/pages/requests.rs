@@ -8,7 +8,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::layout::caller;
 use super::texts;
-use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, field_error, live_version};
+use super::widgets::{
+    CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Time, field_error, live_version,
+};
 use crate::live;
 use crate::portal::api::{CreateRequest, RequestAction, create_choices, list_requests};
 use crate::portal::{
@@ -295,18 +297,6 @@ pub fn RowButtons(
             }
         })
         .collect_view()
-}
-
-#[component]
-fn CopyButton(link: String) -> impl IntoView {
-    let t = texts();
-    let copied = RwSignal::new(false);
-    view! {
-        <button type="button" class="secondary copy" data-link=link.clone() on:click=move |_| {
-            live::copy_text(&link);
-            copied.set(true);
-        }>{move || if copied.get() { t.copied } else { t.copy_link }}</button>
-    }
 }
 
 fn urlencode(s: &str) -> String {

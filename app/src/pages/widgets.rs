@@ -98,16 +98,23 @@ pub fn field_error(
 /// A read-only field holding a link with a one-click copy button (select-and-copy without JS).
 #[component]
 pub fn CopyLink(link: String, #[prop(optional)] id: Option<String>) -> impl IntoView {
-    let t = texts();
-    let copied = RwSignal::new(false);
-    let value = link.clone();
     view! {
         <span class="copy-link">
-            <input type="text" readonly value=link.clone() aria-label=t.link id=id class="link-field"/>
-            <button type="button" class="secondary copy" on:click=move |_| {
-                live::copy_text(&value);
-                copied.set(true);
-            }>{move || if copied.get() { t.copied } else { t.copy_link }}</button>
+            <input type="text" readonly value=link.clone() aria-label=texts().link id=id class="link-field"/>
+            <CopyButton link=link/>
         </span>
+    }
+}
+
+/// Puts a link on the clipboard with one click, and says so.
+#[component]
+pub fn CopyButton(link: String) -> impl IntoView {
+    let t = texts();
+    let copied = RwSignal::new(false);
+    view! {
+        <button type="button" class="secondary copy" data-link=link.clone() on:click=move |_| {
+            live::copy_text(&link);
+            copied.set(true);
+        }>{move || if copied.get() { t.copied } else { t.copy_link }}</button>
     }
 }
