@@ -1,4 +1,4 @@
-//! The command line: `serve`, `admin create`, `healthcheck`.
+//! The command line: `serve`, `admin create`, `send-test-mail`, `healthcheck`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -27,12 +27,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start everything: HTTP, portal, API.
+    /// Start everything: HTTP, portal, API, mail delivery.
     Serve,
     /// Manage administrators while the server is stopped.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// Send one mail through the configured SMTP relay (or to an .eml file) to check the setup.
+    SendTestMail {
+        /// Who gets it.
+        #[arg(long)]
+        to: String,
     },
     /// Exit 0 when the running server answers /healthz (for container health checks).
     Healthcheck {
@@ -119,6 +125,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "created administrator {} <{}> ({})",
                 agent.name, agent.email, agent.id
             );
+            Ok(())
+        }
+        Command::SendTestMail { to } => {
+            let config = load_config(&cli)?;
+            let report = crate::notify::send_test_mail(&config, to)
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            println!("{report}");
             Ok(())
         }
         Command::Healthcheck { url } => {

@@ -73,6 +73,14 @@ const KEYS: &[Key] = &[
         file: "link_lookups_per_minute",
         env: "BECKON_LINK_LOOKUPS_PER_MINUTE",
     },
+    Key {
+        file: "mail_max_attempts",
+        env: "BECKON_MAIL_MAX_ATTEMPTS",
+    },
+    Key {
+        file: "mail_retry_delay",
+        env: "BECKON_MAIL_RETRY_DELAY",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +99,78 @@ impl<T> fmt::Debug for Secret<T> {
     }
 }
 
+/// How the SMTP connection is secured (`?tls=` in the URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain text (a relay on the same host or network).
+    None,
+    /// Plain connection upgraded with STARTTLS; refused if the server cannot (port 587).
+    StartTls,
+    /// TLS from the first byte (SMTPS, port 465).
+    Tls,
+}
+
+/// The SMTP relay, parsed from `smtp_url` once at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub user: Option<String>,
+    pub password: Option<Secret<String>>,
+}
+
+impl SmtpConfig {
+    /// `smtp://[user:pass@]host[:port][?tls=none|starttls|tls]`; `smtps://` means `tls=tls`.
+    /// Without `tls=`, `smtp://` uses STARTTLS: credentials never cross the wire in clear
+    /// unless the operator says so. Errors never echo the URL (it may hold a password).
+    fn parse(value: &str) -> Result<SmtpConfig, String> {
+        const SHAPE: &str = "not a URL like smtp://user:pass@host:587?tls=starttls";
+        let url = Url::parse(value.trim()).map_err(|_| SHAPE.to_owned())?;
+        let implicit = match url.scheme() {
+            "smtp" => SmtpTls::StartTls,
+            "smtps" => SmtpTls::Tls,
+            _ => return Err("must be an smtp:// or smtps:// URL with a host".into()),
+        };
+        let host = match url.host_str() {
+            Some(h) if !h.is_empty() => h.trim_matches(['[', ']']).to_owned(),
+            _ => return Err("must be an smtp:// or smtps:// URL with a host".into()),
+        };
+        let mut tls = implicit;
+        for (k, v) in url.query_pairs() {
+            match (k.as_ref(), v.as_ref()) {
+                ("tls", "none") => tls = SmtpTls::None,
+                ("tls", "starttls") => tls = SmtpTls::StartTls,
+                ("tls", "tls") => tls = SmtpTls::Tls,
+                ("tls", _) => return Err("tls= must be none, starttls or tls".into()),
+                (other, _) => return Err(format!("unknown URL parameter `{other}` (only tls=)")),
+            }
+        }
+        let port = url.port().unwrap_or(match tls {
+            SmtpTls::None => 25,
+            SmtpTls::StartTls => 587,
+            SmtpTls::Tls => 465,
+        });
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .map(|c| c.into_owned())
+                .map_err(|_| "the user or password is not valid UTF-8".to_owned())
+        };
+        let user = (!url.username().is_empty())
+            .then(|| decode(url.username()))
+            .transpose()?;
+        let password = url.password().map(decode).transpose()?.map(Secret);
+        Ok(SmtpConfig {
+            host,
+            port,
+            tls,
+            user,
+            password,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsFiles {
     pub cert: PathBuf,
@@ -104,7 +184,7 @@ pub struct Config {
     /// Base of links in mails and API responses, without a trailing slash.
     pub public_url: Url,
     /// `None`: mails are written as `.eml` files under the data directory.
-    pub smtp_url: Option<Secret<Url>>,
+    pub smtp: Option<SmtpConfig>,
     pub mail_from: String,
     pub tls: Option<TlsFiles>,
     pub log_format: LogFormat,
@@ -116,6 +196,11 @@ pub struct Config {
     pub link_lookups_per_minute: u32,
     /// How long after the end user's last sign of life they still count as present.
     pub presence_timeout: Duration,
+    /// Attempts at a mail before it is marked failed (webhooks retry until accepted).
+    pub mail_max_attempts: u32,
+    /// Delay before the first retry; each further retry waits twice as long (capped at an
+    /// hour), with jitter.
+    pub mail_retry_delay: Duration,
 }
 
 /// A setting that cannot be used; its `Display` is the one line start-up prints.
@@ -270,16 +355,9 @@ impl Config {
             }
         };
 
-        let smtp_url = match get("smtp_url") {
-            Some(r) => {
-                // Never echo the value: it may carry a password.
-                let url = Url::parse(r.value.trim())
-                    .map_err(|_| bad(r, "not a URL like smtp://user:pass@host:587?tls=starttls"))?;
-                if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
-                    return Err(bad(r, "must be an smtp:// or smtps:// URL with a host"));
-                }
-                Some(Secret(url))
-            }
+        let smtp = match get("smtp_url") {
+            // Never echo the value: it may carry a password.
+            Some(r) => Some(SmtpConfig::parse(&r.value).map_err(|m| bad(r, m))?),
             None => None,
         };
         let mail_from = match get("mail_from") {
@@ -339,11 +417,18 @@ impl Config {
                 },
             }
         };
+        let mail_retry_delay = match get("mail_retry_delay") {
+            None => Duration::from_secs(30),
+            Some(r) => match humantime::parse_duration(r.value.trim()) {
+                Ok(d) if d >= Duration::from_millis(10) && d <= Duration::from_secs(3600) => d,
+                _ => return Err(bad(r, "must be a duration from 10ms to 1h, like 30s")),
+            },
+        };
         Ok(Config {
             listen,
             data_dir,
             public_url,
-            smtp_url,
+            smtp,
             mail_from,
             tls,
             log_format,
@@ -353,6 +438,14 @@ impl Config {
             login_attempts_per_minute: per_minute("login_attempts_per_minute", 10)?,
             link_lookups_per_minute: per_minute("link_lookups_per_minute", 120)?,
             presence_timeout: duration("presence_timeout", Duration::from_secs(45))?,
+            mail_max_attempts: match get("mail_max_attempts") {
+                None => 10,
+                Some(r) => match r.value.trim().parse::<u32>() {
+                    Ok(n) if (1..=100).contains(&n) => n,
+                    _ => return Err(bad(r, "must be a whole number from 1 to 100")),
+                },
+            },
+            mail_retry_delay,
         })
     }
 
@@ -383,7 +476,7 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(c.data_dir, PathBuf::from("./beckon-data"));
         assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
-        assert!(c.smtp_url.is_none());
+        assert!(c.smtp.is_none());
         assert!(c.tls.is_none());
     }
 
@@ -399,6 +492,26 @@ mod tests {
         assert_eq!(e.setting, "BECKON_TLS_CERT");
         let e = load_env(&[("BECKON_SMTP_URL", "http://user:hunter2@x")]).unwrap_err();
         assert!(!e.to_string().contains("hunter2"));
+        let e = load_env(&[("BECKON_SMTP_URL", "smtp://u:hunter2@x?tls=maybe")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_SMTP_URL");
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn smtp_urls_pick_tls_port_and_credentials() {
+        let smtp = |v: &str| load_env(&[("BECKON_SMTP_URL", v)]).unwrap().smtp.unwrap();
+        let s = smtp("smtp://mail.example.com");
+        assert_eq!((s.port, s.tls, s.user), (587, SmtpTls::StartTls, None));
+        let s = smtp("smtps://ada%40example.com:p%40ss@mail.example.com");
+        assert_eq!((s.port, s.tls), (465, SmtpTls::Tls));
+        assert_eq!(s.user.as_deref(), Some("ada@example.com"));
+        assert_eq!(s.password.unwrap().0, "p@ss");
+        let s = smtp("smtp://127.0.0.1:2525?tls=none");
+        assert_eq!(
+            (s.host.as_str(), s.port, s.tls),
+            ("127.0.0.1", 2525, SmtpTls::None)
+        );
+        assert!(load_env(&[("BECKON_SMTP_URL", "smtp://h?verify=no")]).is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Layers, from the edge in: `cli` (commands) → `server` (start-up, shutdown) → `http`
 //! (routes, auth, errors) → `service` (use cases, permissions, transactions) → `store` (redb).
+//! `notify` delivers what the service queued in the outbox (mail, webhooks).
 //! The domain rules live in the `app` crate, shared with the portal.
 #![forbid(unsafe_code)]
 
@@ -9,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod links;
+pub mod notify;
 pub mod server;
 pub mod service;
 pub mod store;

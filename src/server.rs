@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::http::{self, AppState};
 use crate::links::LinkKey;
+use crate::notify::Notifier;
 use crate::service::Service;
 use crate::store::Store;
 
@@ -22,6 +23,8 @@ pub struct Server {
     addr: SocketAddr,
     shutdown: CancellationToken,
     task: JoinHandle<anyhow::Result<()>>,
+    /// The outbox's delivery worker.
+    notifier: JoinHandle<()>,
     state: AppState,
 }
 
@@ -33,6 +36,7 @@ impl Server {
         let links = LinkKey::load_or_create(&config.data_dir)
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
         let svc = Arc::new(Service::new(store, links, &config)?);
+        let notifier = Notifier::new(svc.clone(), &config).map_err(|e| anyhow::anyhow!(e))?;
 
         let setup = if svc.has_admin()? {
             None
@@ -102,11 +106,13 @@ impl Server {
                 })
             }
         };
+        let notifier = notifier.spawn(shutdown.clone());
         tracing::info!(%addr, tls = config.tls.is_some(), "beckon is serving");
         Ok(Server {
             addr,
             shutdown,
             task,
+            notifier,
             state,
         })
     }
@@ -124,10 +130,12 @@ impl Server {
         &self.state.svc
     }
 
-    /// Graceful stop: waits for in-flight requests, then releases the store.
+    /// Graceful stop: waits for in-flight requests and the mail batch under way, then
+    /// releases the store.
     pub async fn stop(self) -> anyhow::Result<()> {
         self.shutdown.cancel();
         let result = self.task.await.context("server task")?;
+        self.notifier.await.context("mail delivery task")?;
         drop(self.state);
         result
     }
@@ -167,9 +175,9 @@ pub async fn shutdown_signal() {
 
 /// Where mail goes, for the settings page (never the relay's credentials).
 fn mail_status(config: &Config) -> app::portal::MailStatus {
-    match &config.smtp_url {
-        Some(url) => app::portal::MailStatus::Smtp {
-            host: url.0.host_str().unwrap_or("?").to_owned(),
+    match &config.smtp {
+        Some(smtp) => app::portal::MailStatus::Smtp {
+            host: smtp.host.clone(),
         },
         None => app::portal::MailStatus::Files {
             dir: config.data_dir.join("outbox").display().to_string(),

@@ -42,6 +42,8 @@ pub struct RequestJson {
     pub send_email: bool,
     pub email_language: String,
     pub comment: String,
+    /// Whether the end user sees the comment.
+    pub share_comment: bool,
     pub scheduled_at: Option<String>,
     pub time_zone: Option<String>,
     pub expires_at: String,
@@ -70,6 +72,7 @@ impl RequestJson {
             send_email: r.send_email,
             email_language: r.email_language.clone(),
             comment: r.comment.clone(),
+            share_comment: r.share_comment,
             scheduled_at: r.scheduled_at.map(rfc3339),
             time_zone: r.time_zone.clone(),
             expires_at: rfc3339(r.expires_at),

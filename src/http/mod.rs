@@ -10,6 +10,7 @@ mod extract;
 mod json;
 pub mod metrics;
 mod ops;
+mod outbox;
 mod portal;
 mod requests;
 mod setup;
@@ -75,6 +76,8 @@ pub struct ErrorJson {
         admin::list_agents, admin::create_agent, admin::update_agent,
         admin::list_clients, admin::create_client, admin::update_client,
         admin::get_settings, admin::update_settings,
+        outbox::list, outbox::retry, outbox::test_mail,
+        outbox::list_webhooks, outbox::add_webhook, outbox::remove_webhook,
         requests::create, requests::list, requests::get, requests::edit,
         requests::connect, requests::start, requests::end, requests::close, requests::reopen, requests::resend,
         events::stream,
@@ -164,6 +167,17 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/settings",
             get(admin::get_settings).patch(admin::update_settings),
+        )
+        .route("/api/v1/outbox", get(outbox::list))
+        .route("/api/v1/outbox/test-mail", post(outbox::test_mail))
+        .route("/api/v1/outbox/{id}/retry", post(outbox::retry))
+        .route(
+            "/api/v1/webhooks",
+            get(outbox::list_webhooks).post(outbox::add_webhook),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::delete(outbox::remove_webhook),
         )
         .route("/api/v1/session-requests", get(r::list).post(r::create))
         .route("/api/v1/session-requests/{id}", get(r::get).patch(r::edit))

@@ -176,6 +176,7 @@ fn new_request(form: RequestForm) -> std::result::Result<NewRequest, ServiceErro
         send_email: form.send_email,
         email_language: optional(&form.email_language),
         comment: optional(&form.comment),
+        share_comment: form.share_comment,
         scheduled_at: local_time("scheduled_at", &form.scheduled_at, &tz)?,
         time_zone: form_zone(&form),
         expires_at: local_time("expires_at", &form.expires_at, &tz)?,
@@ -191,6 +192,7 @@ fn request_patch(form: RequestForm) -> std::result::Result<RequestPatch, Service
         send_email: Some(form.send_email),
         email_language: optional(&form.email_language),
         comment: Some(form.comment.clone()),
+        share_comment: Some(form.share_comment),
         scheduled_at: Some(local_time("scheduled_at", &form.scheduled_at, &tz)?),
         time_zone: Some(form_zone(&form)),
         expires_at: local_time("expires_at", &form.expires_at, &tz)?,
@@ -314,6 +316,7 @@ impl Backend for Portal {
                 send_email: r.send_email,
                 email_language: r.email_language.clone(),
                 comment: r.comment.clone(),
+                share_comment: r.share_comment,
                 scheduled_at: r
                     .scheduled_at
                     .map(|t| form_time(t, &tz))
@@ -325,6 +328,7 @@ impl Backend for Portal {
                 row: row(s, &names, &r, now),
                 email_language: r.email_language.clone(),
                 comment: r.comment.clone(),
+                share_comment: r.share_comment,
                 created_by: names.agent(r.created_by),
                 created_at: r.created_at.into(),
                 updated_at: r.updated_at.into(),

@@ -10,9 +10,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
+use super::outbox::queue_agent_mails;
 use super::requests::{Outcome, finish_session};
 use super::{Service, txn};
 use crate::links::{token_hash, well_formed};
+use crate::store::records::MailKind;
 use crate::store::tables;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -116,7 +118,11 @@ impl Service {
         if rec.status_at(now) != Status::Open && same_client {
             return Ok(rec);
         }
-        self.transition(rec.id, Actor::EndUser, Action::CheckIn, |_, rec, _| {
+        self.transition(rec.id, Actor::EndUser, Action::CheckIn, |txn, rec, now| {
+            if rec.status_at(now) == Status::Open {
+                // The first sign of the end user: whoever the request is assigned to hears.
+                queue_agent_mails(txn, rec, now, MailKind::EndUserWaiting, Actor::EndUser)?;
+            }
             rec.end_user_client = Some(client);
             rec.end_user_platform = Some(platform.clone());
             Ok(EventKind::CheckedIn { client, platform }.into())

@@ -11,11 +11,13 @@ mod assist;
 mod error;
 pub mod input;
 mod list;
+mod outbox;
 mod presence;
 mod ratelimit;
 mod requests;
 mod settings;
 mod txn;
+mod webhooks;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub use agents::{AgentPatch, ClientPatch, NewAgent, NewClient};
 pub use assist::{CheckIn, Consent, LinkState};
 pub use error::{Result, ServiceError};
 pub use list::{ListQuery, Page, View};
+pub use outbox::{AgentRef, Due, OutboxCounts, OutboxQuery, Outcome};
 pub use presence::Presence;
 pub use ratelimit::RateLimits;
 pub use requests::{AssigneeInput, NewRequest, RequestPatch};
@@ -78,6 +81,8 @@ pub struct Service {
     presence: Presence,
     limits: RateLimits,
     changes: broadcast::Sender<Change>,
+    /// Rung after a commit that may have queued mail: the delivery worker wakes up.
+    outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Service {
@@ -104,6 +109,7 @@ impl Service {
                 config.link_lookups_per_minute,
             ),
             changes,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
         svc.load_settings()?;
         Ok(svc)
@@ -141,6 +147,16 @@ impl Service {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.changes.subscribe()
+    }
+
+    /// What the delivery worker waits on between due times.
+    pub fn outbox_waker(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox_wake.clone()
+    }
+
+    fn wake_outbox(&self) {
+        // Stores a permit when the worker is busy, so a wake-up is never lost.
+        self.outbox_wake.notify_one();
     }
 
     pub fn presence(&self) -> &Presence {

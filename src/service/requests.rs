@@ -10,9 +10,11 @@ use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
-use super::txn::{self, append_event, load_request, put_request, queue_invitation};
+use super::outbox::{queue_agent_mails, queue_end_user_mail, queue_invitation};
+use super::txn::{self, append_event, load_request, put_request};
 use super::{Change, Service, input, new_id, require_edit, require_view};
 use crate::links::token_hash;
+use crate::store::records::MailKind;
 use crate::store::tables;
 
 const NAME_MAX: usize = 200;
@@ -45,6 +47,9 @@ pub struct NewRequest {
     pub email_language: Option<String>,
     #[serde(default)]
     pub comment: Option<String>,
+    /// Show the comment to the end user (invitation mail, landing page). Default: agents only.
+    #[serde(default)]
+    pub share_comment: bool,
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
@@ -79,6 +84,8 @@ pub struct RequestPatch {
     pub email_language: Option<String>,
     #[serde(default)]
     pub comment: Option<String>,
+    #[serde(default)]
+    pub share_comment: Option<bool>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Option<Timestamp>>,
@@ -179,6 +186,7 @@ impl Service {
             send_email: input.send_email,
             email_language,
             comment,
+            share_comment: input.share_comment,
             scheduled_at: input.scheduled_at,
             time_zone,
             expires_at,
@@ -195,6 +203,8 @@ impl Service {
             session_ended_at: None,
             session_total_ms: 0,
             event_count: 0,
+            schedule_seq: 0,
+            reminders_sent: Vec::new(),
         };
         let actor = Actor::Agent(caller.id);
         append_event(
@@ -207,12 +217,14 @@ impl Service {
             Status::Open,
         )?;
         queue_invitation(&txn, &mut rec, now, actor)?;
+        queue_agent_mails(&txn, &rec, now, MailKind::Assigned, actor)?;
         put_request(&txn, None, &rec)?;
         let token = self.links.token(rec.id, rec.link_generation);
         txn.open_table(tables::LINK_TOKENS)?
             .insert(token_hash(&token), rec.id.to_be_bytes())?;
         txn.commit()?;
         self.publish(vec![change(&rec, "created")]);
+        self.wake_outbox();
         Ok(rec)
     }
 
@@ -274,6 +286,11 @@ impl Service {
                     set("comment", v != rec.comment);
                     rec.comment = v;
                 }
+                if let Some(v) = patch.share_comment {
+                    set("share_comment", v != rec.share_comment);
+                    rec.share_comment = v;
+                }
+                let old_schedule = rec.scheduled_at;
                 if let Some(v) = patch.scheduled_at {
                     set("scheduled_at", v != rec.scheduled_at);
                     rec.scheduled_at = v;
@@ -291,16 +308,40 @@ impl Service {
                     set("expires_at", v != rec.expires_at);
                     rec.expires_at = v;
                 }
+                let mut reassigned = false;
                 if let Some(a) = patch.assignee {
                     let a = self.resolve_assignee(txn, caller, a)?;
-                    set("assignee", a != rec.assignee);
+                    reassigned = a != rec.assignee;
+                    set("assignee", reassigned);
                     rec.assignee = a;
                 }
                 if patch.scheduled_at.is_some() || patch.expires_at.is_some() {
                     check_schedule(rec.scheduled_at, rec.expires_at)?;
                 }
+                if reassigned {
+                    queue_agent_mails(txn, rec, now, MailKind::Assigned, Actor::Agent(caller.id))?;
+                }
                 // Turning mail on, or changing the address, sends the invitation to it.
                 let invite = rec.send_email && (!old_send || old_email != rec.recipient_email);
+                if rec.scheduled_at != old_schedule {
+                    // Calendar clients replace an invite with a higher SEQUENCE; reminders
+                    // are owed again for the new time.
+                    rec.schedule_seq += 1;
+                    rec.reminders_sent.clear();
+                    // A fresh invitation carries the new time itself.
+                    if !invite && queue_end_user_mail(txn, rec, now, MailKind::Rescheduled)? {
+                        let status = rec.status;
+                        append_event(
+                            txn,
+                            rec,
+                            now,
+                            Actor::Agent(caller.id),
+                            EventKind::RescheduleQueued,
+                            status,
+                            status,
+                        )?;
+                    }
+                }
                 Ok(Outcome {
                     kind: Some(EventKind::Edited { fields }),
                     invite,
@@ -363,13 +404,24 @@ impl Service {
 
     pub fn close(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
         require_edit(caller)?;
-        let rec = self.transition(id, Actor::Agent(caller.id), Action::Close, |_, rec, now| {
-            if rec.status_at(now) == Status::InSession {
-                finish_session(rec, now);
-            }
-            rec.prompt = None;
-            Ok(EventKind::Closed.into())
-        })?;
+        let rec = self.transition(
+            id,
+            Actor::Agent(caller.id),
+            Action::Close,
+            |txn, rec, now| {
+                if rec.status_at(now) == Status::InSession {
+                    finish_session(rec, now);
+                }
+                rec.prompt = None;
+                if rec.scheduled_at.is_some() {
+                    // The cancellation must outrank every invite sent before it.
+                    rec.schedule_seq += 1;
+                }
+                // The end user was invited by mail: tell them the link no longer works.
+                queue_end_user_mail(txn, rec, now, MailKind::Closed)?;
+                Ok(EventKind::Closed.into())
+            },
+        )?;
         self.presence.forget(id);
         Ok(rec)
     }
@@ -478,6 +530,7 @@ impl Service {
         put_request(&txn, Some(&old), &rec)?;
         txn.commit()?;
         self.publish(vec![change(&rec, name)]);
+        self.wake_outbox();
         Ok(rec)
     }
 }

@@ -11,7 +11,6 @@ use redb::{ReadableTable, WriteTransaction};
 
 use super::error::Result;
 use crate::store::keys::{self, RequestKeys};
-use crate::store::records::{MailKind, MailState, OutboxMail};
 use crate::store::{decode, encode, tables};
 
 /// Reads a codec record by its 16-byte key from any readable table.
@@ -72,8 +71,9 @@ pub fn put_request(
     Ok(())
 }
 
-/// Appends a timeline event (never rewritten) and counts it on the record. The caller writes
-/// the record afterwards with `put_request`, in the same transaction.
+/// Appends a timeline event (never rewritten) and counts it on the record; an event that
+/// changes the status (or creates the request) also queues its webhook calls. The caller
+/// writes the record afterwards with `put_request`, in the same transaction.
 pub fn append_event(
     txn: &WriteTransaction,
     rec: &mut SessionRequest,
@@ -90,11 +90,13 @@ pub fn append_event(
         from,
         to,
     };
-    txn.open_table(tables::REQUEST_EVENTS)?.insert(
-        keys::event(rec.id, rec.event_count),
-        encode(&event).as_slice(),
-    )?;
+    let seq = rec.event_count;
+    txn.open_table(tables::REQUEST_EVENTS)?
+        .insert(keys::event(rec.id, seq), encode(&event).as_slice())?;
     rec.event_count += 1;
+    if event.from != event.to || event.kind == EventKind::Created {
+        super::outbox::queue_webhooks(txn, rec, &event, seq)?;
+    }
     Ok(())
 }
 
@@ -109,46 +111,4 @@ pub fn events(
         out.push(decode(v.value())?);
     }
     Ok(out)
-}
-
-/// Queues the invitation mail for the request's current link, with its timeline event.
-/// Does nothing when the request does not send mail.
-pub fn queue_invitation(
-    txn: &WriteTransaction,
-    rec: &mut SessionRequest,
-    at: Timestamp,
-    actor: Actor,
-) -> Result<bool> {
-    let Some(to) = rec.recipient_email.clone().filter(|_| rec.send_email) else {
-        return Ok(false);
-    };
-    let mail = OutboxMail {
-        id: super::new_id(at),
-        kind: MailKind::Invitation,
-        request: Some(rec.id),
-        to,
-        language: rec.email_language.clone(),
-        link_generation: rec.link_generation,
-        created_at: at,
-        state: MailState::Pending,
-        attempts: 0,
-        next_attempt_at: at,
-        last_error: None,
-    };
-    let id = mail.id.to_be_bytes();
-    txn.open_table(tables::OUTBOX)?
-        .insert(id, encode(&mail).as_slice())?;
-    txn.open_table(tables::IDX_OUTBOX_DUE)?
-        .insert(keys::timed(at, id), ())?;
-    let status = rec.status;
-    append_event(
-        txn,
-        rec,
-        at,
-        actor,
-        EventKind::InvitationQueued,
-        status,
-        status,
-    )?;
-    Ok(true)
 }

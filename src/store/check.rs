@@ -1,5 +1,6 @@
 //! A full consistency check: every request's index entries exist, and every index entry
-//! points at a request whose keys include it. Used by tests now, and by `beckon check` later.
+//! points at a request whose keys include it; the outbox's indexes match its rows. Used by
+//! tests now, and by `beckon check` later.
 
 use std::collections::BTreeSet;
 
@@ -7,6 +8,7 @@ use app::domain::{RequestId, SessionRequest};
 use redb::{ReadableDatabase, ReadableTable};
 
 use super::keys::{self, RequestKeys};
+use super::records::{DeliveryState, OutboxItem, OutboxMessage};
 use super::{Store, StoreError, decode, tables};
 
 impl Store {
@@ -78,7 +80,87 @@ impl Store {
                 ));
             }
         }
+        self.verify_outbox(&txn, &mut problems)?;
         Ok(problems)
+    }
+
+    /// Pending items are due (or queued behind an earlier webhook call to the same place),
+    /// failed ones are listed as failed, and no index entry points at anything else.
+    fn verify_outbox(
+        &self,
+        txn: &redb::ReadTransaction,
+        problems: &mut Vec<String>,
+    ) -> Result<(), StoreError> {
+        let mut due = BTreeSet::new();
+        for e in txn.open_table(tables::IDX_OUTBOX_DUE)?.iter()? {
+            due.insert(e?.0.value().to_vec());
+        }
+        let mut queued = BTreeSet::new();
+        let mut heads = BTreeSet::new();
+        let mut last_prefix = Vec::new();
+        for e in txn.open_table(tables::WEBHOOK_QUEUE)?.iter()? {
+            let k = e?.0.value();
+            queued.insert(k.to_vec());
+            if k[..32] != last_prefix[..] {
+                last_prefix = k[..32].to_vec();
+                heads.insert(keys::trailing(&k));
+            }
+        }
+        let mut failed = BTreeSet::new();
+        for e in txn.open_table(tables::IDX_OUTBOX_FAILED)?.iter()? {
+            failed.insert(e?.0.value());
+        }
+        let (mut want_due, mut want_queued, mut want_failed) =
+            (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        for e in txn.open_table(tables::OUTBOX)?.iter()? {
+            let (_, v) = e?;
+            let item: OutboxItem = decode(v.value())?;
+            let id = item.id.to_be_bytes();
+            match item.state {
+                DeliveryState::Pending => {
+                    let mut in_queue = false;
+                    if let (OutboxMessage::Webhook { endpoint, .. }, Some(req)) =
+                        (&item.message, item.request)
+                    {
+                        let mut k = endpoint.to_be_bytes().to_vec();
+                        k.extend(req.to_be_bytes());
+                        k.extend(id);
+                        want_queued.insert(k);
+                        in_queue = !heads.contains(&id);
+                    }
+                    if !in_queue {
+                        want_due.insert(keys::timed(item.next_attempt_at, id).to_vec());
+                    }
+                }
+                DeliveryState::Failed => {
+                    want_failed.insert(id);
+                }
+                DeliveryState::Sent | DeliveryState::Superseded => {}
+            }
+        }
+        let mut report = |what: &str, missing: usize, stray: usize| {
+            if missing + stray > 0 {
+                problems.push(format!(
+                    "outbox {what} index: {missing} entries missing, {stray} stray"
+                ));
+            }
+        };
+        report(
+            "due",
+            want_due.difference(&due).count(),
+            due.difference(&want_due).count(),
+        );
+        report(
+            "webhook queue",
+            want_queued.difference(&queued).count(),
+            queued.difference(&want_queued).count(),
+        );
+        report(
+            "failed",
+            want_failed.difference(&failed).count(),
+            failed.difference(&want_failed).count(),
+        );
+        Ok(())
     }
 }
 

@@ -55,9 +55,22 @@ pub fn event(id: RequestId, seq: u32) -> [u8; 20] {
 
 /// The request ID at the end of an index key.
 pub fn trailing_id(key: &[u8]) -> RequestId {
+    RequestId::from_be_bytes(trailing(key))
+}
+
+/// The 16 ID bytes at the end of an index key.
+pub fn trailing(key: &[u8]) -> [u8; 16] {
     let mut b = [0u8; 16];
     b.copy_from_slice(&key[key.len() - 16..]);
-    RequestId::from_be_bytes(b)
+    b
+}
+
+/// The time at the start of a `timed` key.
+pub fn leading_time(key: &[u8]) -> Timestamp {
+    let mut t = [0u8; 8];
+    t.copy_from_slice(&key[..8]);
+    Timestamp::from_millisecond((u64::from_be_bytes(t) ^ (1 << 63)) as i64)
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// Every secondary-index key a request has, so writes can remove the old set and add the new.
@@ -90,5 +103,7 @@ mod tests {
         let b = time(Timestamp::from_millisecond(3).unwrap());
         let c = time(Timestamp::from_millisecond(4_000_000_000_000).unwrap());
         assert!(a < b && b < c);
+        let t = Timestamp::from_millisecond(1_700_000_000_123).unwrap();
+        assert_eq!(leading_time(&timed(t, [7; 16])), t);
     }
 }

@@ -5,6 +5,7 @@
 mod check;
 pub mod codec;
 pub mod keys;
+mod legacy;
 pub mod records;
 pub mod tables;
 
@@ -15,7 +16,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -64,11 +65,20 @@ struct Migration {
     run: fn(&redb::WriteTransaction) -> Result<(), StoreError>,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_create_tables",
-    to_version: 1,
-    run: create_tables,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_create_tables",
+        to_version: 1,
+        run: create_tables,
+    },
+    // Records of version 1 (requests, outbox rows) are upgraded when read (`codec`), so
+    // this only adds the notifier's tables.
+    Migration {
+        name: "0002_notifier_tables",
+        to_version: 2,
+        run: create_notifier_tables,
+    },
+];
 
 /// Opening a table creates it; doing so again is a no-op, so this is idempotent.
 fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
@@ -87,6 +97,14 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(AUTH_TOKENS)?;
     txn.open_table(OUTBOX)?;
     txn.open_table(IDX_OUTBOX_DUE)?;
+    Ok(())
+}
+
+fn create_notifier_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use tables::*;
+    txn.open_table(IDX_OUTBOX_FAILED)?;
+    txn.open_table(WEBHOOK_QUEUE)?;
+    txn.open_table(WEBHOOKS)?;
     Ok(())
 }
 

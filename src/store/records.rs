@@ -1,6 +1,6 @@
 //! Stored records that belong to the server rather than to the shared domain.
 
-use app::domain::{AgentId, MailId, RequestId};
+use app::domain::{AgentId, MailId, RequestId, WebhookId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -12,35 +12,129 @@ pub struct AuthToken {
     pub expires_at: Timestamp,
 }
 
+/// What a mail is about; the text is rendered at delivery time from the request as it is then.
+/// New variants go at the end (stored encoding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MailKind {
-    /// The link to the end user.
+    /// The link to the end user (with a calendar invite when scheduled).
     Invitation,
+    /// A reminder shortly before the scheduled session.
+    Reminder { lead_minutes: u32 },
+    /// The schedule changed or was removed (with a calendar update or cancellation).
+    Rescheduled,
+    /// An agent closed the request: the end user's link no longer works.
+    Closed,
+    /// The request expired before it was finished.
+    Expired,
+    /// To an agent: a request was assigned to you (or to your client).
+    Assigned,
+    /// To an agent: the end user opened the link and is waiting.
+    EndUserWaiting,
+    /// An administrator checking the mail setup.
+    Test,
+}
+
+impl MailKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MailKind::Invitation => "invitation",
+            MailKind::Reminder { .. } => "reminder",
+            MailKind::Rescheduled => "rescheduled",
+            MailKind::Closed => "closed",
+            MailKind::Expired => "expired",
+            MailKind::Assigned => "assigned",
+            MailKind::EndUserWaiting => "end_user_waiting",
+            MailKind::Test => "test",
+        }
+    }
+
+    /// Mails to the end user that carry or refer to the link: moot once the link changed
+    /// or the request ended.
+    pub fn needs_live_link(self) -> bool {
+        matches!(
+            self,
+            MailKind::Invitation | MailKind::Reminder { .. } | MailKind::Rescheduled
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MailState {
+pub enum DeliveryState {
+    /// Still to be delivered (or retried).
     Pending,
+    /// The SMTP server (or the webhook receiver) accepted it.
     Sent,
+    /// Given up after the last attempt, or refused for good; an admin may retry it.
     Failed,
+    /// No longer worth sending (the link it carried was replaced, the request ended, the
+    /// webhook endpoint was removed).
+    Superseded,
 }
 
-/// One mail to deliver. Content is rendered at delivery time from the request, so a mail
-/// never carries a link token at rest.
+impl DeliveryState {
+    pub fn name(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Failed => "failed",
+            DeliveryState::Superseded => "superseded",
+        }
+    }
+}
+
+/// What to deliver. A mail holds no rendered text and no link token: it is rendered when it
+/// is sent, from the request as it is then (the token is derived from a key outside the
+/// database). A webhook holds its JSON body: it describes a moment, not the present.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxMail {
+pub enum OutboxMessage {
+    Mail {
+        kind: MailKind,
+        to: String,
+        language: String,
+        /// The link generation the mail was queued for (a reopen makes a new link).
+        link_generation: u32,
+    },
+    Webhook {
+        endpoint: WebhookId,
+        body: String,
+    },
+}
+
+/// One row of the durable outbox: written in the same transaction as the change that caused
+/// it, marked sent only after the receiver accepted it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
     pub id: MailId,
-    pub kind: MailKind,
     pub request: Option<RequestId>,
-    pub to: String,
-    pub language: String,
-    /// The link generation the mail was queued for; a reopened request's old mails are moot.
-    pub link_generation: u32,
+    pub message: OutboxMessage,
     pub created_at: Timestamp,
-    pub state: MailState,
+    pub state: DeliveryState,
     pub attempts: u32,
     pub next_attempt_at: Timestamp,
     pub last_error: Option<String>,
+    /// When it was sent, failed for good or was superseded.
+    pub finished_at: Option<Timestamp>,
+}
+
+impl OutboxItem {
+    /// `invitation`, `reminder`, … or `webhook`.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.message {
+            OutboxMessage::Mail { kind, .. } => kind.name(),
+            OutboxMessage::Webhook { .. } => "webhook",
+        }
+    }
+}
+
+/// An HTTPS endpoint that receives every status change, signed with its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookEndpoint {
+    pub id: WebhookId,
+    pub url: String,
+    /// The HMAC-SHA256 key receivers verify signatures with (shown to the admin once).
+    pub secret: String,
+    pub created_by: AgentId,
+    pub created_at: Timestamp,
 }
 
 /// Settings an administrator changed in the portal; each one set overrides the config file's

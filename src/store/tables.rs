@@ -53,8 +53,22 @@ pub const CLIENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("clie
 /// one in.
 pub const AUTH_TOKENS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("auth_tokens_v1");
 
-/// Mail ID (16) → `OutboxMail`. Written in the same transaction as the change that caused it.
+/// Outbox item ID (16) → `OutboxItem` (a mail or a webhook call). Written in the same
+/// transaction as the change that caused it; kept after delivery as the mail log.
 pub const OUTBOX: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("outbox_v1");
 
-/// Next attempt time (8) ‖ mail ID (16) → (). Only mails still to be delivered.
+/// Next attempt time (8) ‖ item ID (16) → (). Pending items the worker may try now or later:
+/// every pending mail, and the head of each webhook queue (its followers wait in
+/// `WEBHOOK_QUEUE` until it is done, so a receiver sees a request's events in order).
 pub const IDX_OUTBOX_DUE: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_outbox_due_v1");
+
+/// Item ID (16) → (). Items that failed for good, for the operators' queue view.
+pub const IDX_OUTBOX_FAILED: TableDefinition<[u8; 16], ()> =
+    TableDefinition::new("idx_outbox_failed_v1");
+
+/// Endpoint ID (16) ‖ request ID (16) ‖ item ID (16) → (). Pending webhook calls per endpoint
+/// and request, oldest first; only the first of each prefix is in `IDX_OUTBOX_DUE`.
+pub const WEBHOOK_QUEUE: TableDefinition<[u8; 48], ()> = TableDefinition::new("webhook_queue_v1");
+
+/// Endpoint ID (16) → `WebhookEndpoint`.
+pub const WEBHOOKS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("webhooks_v1");

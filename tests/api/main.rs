@@ -7,8 +7,11 @@ mod expiry;
 mod harness;
 mod lifecycle;
 mod live;
+mod notify;
 mod permissions;
 mod portal;
 mod restart;
 mod settings;
+#[path = "../support/smtp_sink.rs"]
+mod smtp_sink;
 mod tls;

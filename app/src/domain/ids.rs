@@ -23,11 +23,14 @@ pub enum AgentKind {}
 pub enum ClientKind {}
 #[derive(Debug)]
 pub enum MailKind {}
+#[derive(Debug)]
+pub enum WebhookKind {}
 
 pub type RequestId = Id<RequestKind>;
 pub type AgentId = Id<AgentKind>;
 pub type ClientId = Id<ClientKind>;
 pub type MailId = Id<MailKind>;
+pub type WebhookId = Id<WebhookKind>;
 
 impl<K> Id<K> {
     pub const fn from_u128(raw: u128) -> Self {

@@ -11,7 +11,7 @@ mod request;
 mod status;
 
 pub use agent::{Agent, Client, Permissions, Role};
-pub use ids::{AgentId, ClientId, Id, IdError, MailId, RequestId};
+pub use ids::{AgentId, ClientId, Id, IdError, MailId, RequestId, WebhookId};
 pub use machine::{Action, DomainError, Transition, agent_actions, apply};
 pub use request::{
     Actor, Assignee, EndUserClient, EventKind, Prompt, SessionRequest, TimelineEvent,

@@ -82,6 +82,17 @@ pub enum EventKind {
     Reopened,
     Expired,
     InvitationQueued,
+    /// A mail about this request could not be delivered (the outbox gave up on it).
+    MailFailed {
+        /// The mail's kind (`invitation`, `reminder`, …).
+        mail: String,
+    },
+    /// A reminder of the scheduled session was queued.
+    ReminderQueued {
+        lead_minutes: u32,
+    },
+    /// The schedule changed and the end user was told (with a calendar update).
+    RescheduleQueued,
 }
 
 impl EventKind {
@@ -100,6 +111,9 @@ impl EventKind {
             EventKind::Reopened => "reopened",
             EventKind::Expired => "expired",
             EventKind::InvitationQueued => "invitation_queued",
+            EventKind::MailFailed { .. } => "mail_failed",
+            EventKind::ReminderQueued { .. } => "reminder_queued",
+            EventKind::RescheduleQueued => "reschedule_queued",
         }
     }
 }
@@ -124,6 +138,8 @@ pub struct SessionRequest {
     pub send_email: bool,
     pub email_language: String,
     pub comment: String,
+    /// Whether the end user sees the comment (invitation mail, landing page) or only agents.
+    pub share_comment: bool,
     pub scheduled_at: Option<Timestamp>,
     /// IANA zone the schedule was entered in, for showing it back to people.
     pub time_zone: Option<String>,
@@ -144,6 +160,12 @@ pub struct SessionRequest {
     pub session_total_ms: u64,
     /// Number of timeline events stored; the next event's sequence number.
     pub event_count: u32,
+    /// The calendar invite's SEQUENCE: bumped whenever the schedule changes or is cancelled,
+    /// so calendar clients replace the older invite.
+    pub schedule_seq: u32,
+    /// Lead times (minutes before the schedule) whose reminder was already queued for the
+    /// current schedule; cleared when the schedule changes, so a reschedule re-arms them.
+    pub reminders_sent: Vec<u32>,
 }
 
 impl SessionRequest {
@@ -176,6 +198,7 @@ mod tests {
             send_email: false,
             email_language: "en".into(),
             comment: String::new(),
+            share_comment: false,
             scheduled_at: None,
             time_zone: None,
             expires_at,
@@ -192,6 +215,8 @@ mod tests {
             session_ended_at: None,
             session_total_ms: 0,
             event_count: 0,
+            schedule_seq: 0,
+            reminders_sent: Vec::new(),
         }
     }
 

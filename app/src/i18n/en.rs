@@ -103,6 +103,10 @@ pub const EN: Texts = Texts {
     ev_reopened: "Reopened with a new link",
     ev_expired: "Expired",
     ev_invitation_queued: "Invitation email queued",
+    share_comment: "Show the comment to the recipient",
+    ev_mail_failed: "An email could not be delivered",
+    ev_reminder_queued: "Reminder email queued",
+    ev_reschedule_queued: "New time sent to the end user",
 
     agents_title: "Agents",
     add_agent: "Add agent",

@@ -103,6 +103,10 @@ pub const KO: Texts = Texts {
     ev_reopened: "새 링크로 다시 열림",
     ev_expired: "만료됨",
     ev_invitation_queued: "초대 이메일 대기열에 추가됨",
+    share_comment: "받는 사람에게도 메모 표시",
+    ev_mail_failed: "이메일을 전달하지 못함",
+    ev_reminder_queued: "알림 이메일 대기열에 추가됨",
+    ev_reschedule_queued: "변경된 일정을 최종 사용자에게 보냄",
 
     agents_title: "상담원",
     add_agent: "상담원 추가",

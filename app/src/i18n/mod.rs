@@ -167,6 +167,10 @@ pub struct Texts {
     pub ev_reopened: &'static str,
     pub ev_expired: &'static str,
     pub ev_invitation_queued: &'static str,
+    pub ev_mail_failed: &'static str,
+    pub share_comment: &'static str,
+    pub ev_reminder_queued: &'static str,
+    pub ev_reschedule_queued: &'static str,
 
     pub agents_title: &'static str,
     pub add_agent: &'static str,
@@ -279,6 +283,9 @@ impl Texts {
             EventKind::Reopened => self.ev_reopened,
             EventKind::Expired => self.ev_expired,
             EventKind::InvitationQueued => self.ev_invitation_queued,
+            EventKind::MailFailed { .. } => self.ev_mail_failed,
+            EventKind::ReminderQueued { .. } => self.ev_reminder_queued,
+            EventKind::RescheduleQueued => self.ev_reschedule_queued,
         }
     }
 

@@ -452,6 +452,10 @@ pub fn RequestFields(
             <label for="f-comment">{t.comment}</label>
             <textarea id="f-comment" name="form[comment]" maxlength="4000" rows="3" aria-describedby=described("comment")>{form.comment.clone()}</textarea>
             {field_error(res, "comment")}
+            <label class="check">
+                <input id="f-share_comment" type="checkbox" name="form[share_comment]" value="true" checked=form.share_comment/>
+                " " {t.share_comment}
+            </label>
 
             <label for="f-scheduled_at">{t.schedule}</label>
             <input id="f-scheduled_at" name="form[scheduled_at]" type="datetime-local" value=form.scheduled_at.clone() aria-describedby="tz-note"/>

@@ -261,6 +261,7 @@ pub struct RequestDetail {
     pub row: RequestRow,
     pub email_language: String,
     pub comment: String,
+    pub share_comment: bool,
     pub created_by: String,
     pub created_at: Instant,
     pub updated_at: Instant,
@@ -293,6 +294,8 @@ pub struct RequestForm {
     pub send_email: bool,
     pub email_language: String,
     pub comment: String,
+    /// Show the comment to the end user too.
+    pub share_comment: bool,
     /// `YYYY-MM-DDTHH:MM` in `time_zone`, or empty.
     pub scheduled_at: String,
     /// IANA name of the agent's zone.

@@ -1,0 +1,247 @@
+//! The mails' languages: one Fluent file per language under `locales/`, embedded in the
+//! binary. English is the reference; a language missing a message falls back to English for
+//! that message (a test keeps every shipped language complete). Dates are put together from
+//! each language's own pattern and names, in the recipient's time zone.
+
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use unic_langid::LanguageIdentifier;
+
+/// Every language mails are written in: its code (as stored on requests) and its messages.
+pub const LANGUAGES: [(&str, &str); 11] = [
+    ("en", include_str!("locales/en.ftl")),
+    ("de", include_str!("locales/de.ftl")),
+    ("fr", include_str!("locales/fr.ftl")),
+    ("es", include_str!("locales/es.ftl")),
+    ("it", include_str!("locales/it.ftl")),
+    ("pt", include_str!("locales/pt.ftl")),
+    ("nl", include_str!("locales/nl.ftl")),
+    ("pl", include_str!("locales/pl.ftl")),
+    ("ja", include_str!("locales/ja.ftl")),
+    ("ko", include_str!("locales/ko.ftl")),
+    ("zh-Hans", include_str!("locales/zh-Hans.ftl")),
+];
+
+const FALLBACK: &str = "en";
+
+type Bundle = FluentBundle<FluentResource>;
+
+/// All languages, parsed once at start-up.
+pub struct Catalog {
+    bundles: HashMap<&'static str, Bundle>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog").finish_non_exhaustive()
+    }
+}
+
+/// A language to write in, with English behind it for anything it lacks.
+pub struct Lang<'a> {
+    pub code: &'static str,
+    bundle: &'a Bundle,
+    fallback: &'a Bundle,
+}
+
+impl Catalog {
+    /// Parses the embedded files; an error names the file and what is wrong with it.
+    pub fn new() -> Result<Catalog, String> {
+        let mut bundles = HashMap::new();
+        for (code, source) in LANGUAGES {
+            let resource = FluentResource::try_new(source.to_owned())
+                .map_err(|(_, errors)| format!("locales/{code}.ftl: {errors:?}"))?;
+            let id: LanguageIdentifier = code
+                .parse()
+                .map_err(|e| format!("locales/{code}.ftl: bad language code: {e}"))?;
+            let mut bundle = Bundle::new_concurrent(vec![id]);
+            // Unicode isolation marks around names would show up in plain-text mails and
+            // subjects; names are escaped for HTML separately.
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(resource)
+                .map_err(|e| format!("locales/{code}.ftl: {e:?}"))?;
+            bundles.insert(code, bundle);
+        }
+        Ok(Catalog { bundles })
+    }
+
+    /// The language for a stored tag: the exact one, else its primary language (`pt-BR` →
+    /// `pt`, any Chinese → `zh-Hans`); anything else is English.
+    pub fn lang(&self, tag: &str) -> Lang<'_> {
+        let fallback = &self.bundles[FALLBACK];
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        let found = LANGUAGES
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(tag))
+            .or_else(|| {
+                LANGUAGES.iter().find(|(c, _)| {
+                    c.split('-')
+                        .next()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(primary))
+                })
+            });
+        match found {
+            Some((c, _)) => Lang {
+                code: c,
+                bundle: &self.bundles[c],
+                fallback,
+            },
+            None => Lang {
+                code: FALLBACK,
+                bundle: fallback,
+                fallback,
+            },
+        }
+    }
+
+    /// Message IDs a language lacks compared to English (empty when complete).
+    pub fn missing(&self, code: &str) -> Vec<String> {
+        let Some(bundle) = self.bundles.get(code) else {
+            return vec!["<the whole language>".into()];
+        };
+        message_ids(LANGUAGES[0].1)
+            .into_iter()
+            .filter(|id| !bundle.has_message(id))
+            .collect()
+    }
+}
+
+/// The message IDs of a Fluent source.
+fn message_ids(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+        .collect()
+}
+
+impl Lang<'_> {
+    /// The message `id` with its `{ $name }` placeables filled from `args`.
+    pub fn text(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let mut fargs = FluentArgs::new();
+        for (k, v) in args {
+            fargs.set(*k, *v);
+        }
+        for bundle in [self.bundle, self.fallback] {
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let out = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
+                if errors.is_empty() {
+                    return out.into_owned();
+                }
+                tracing::warn!(lang = self.code, id, ?errors, "a mail text did not format");
+            }
+        }
+        id.to_owned()
+    }
+
+    /// A date and time as people of this language write it, in `zone` (an IANA name; UTC
+    /// when unknown), followed by the zone's name.
+    pub fn date_time(&self, t: Timestamp, zone: Option<&str>) -> String {
+        let (tz, name) = match zone.and_then(|z| TimeZone::get(z).ok().map(|tz| (tz, z))) {
+            Some((tz, z)) => (tz, z.to_owned()),
+            None => (TimeZone::UTC, "UTC".to_owned()),
+        };
+        let z = t.to_zoned(tz);
+        let (h, m) = (z.hour(), z.minute());
+        let time = if self.text("clock", &[]) == "12" {
+            let (h12, half) = match h {
+                0 => (12, "AM"),
+                1..=11 => (h, "AM"),
+                12 => (12, "PM"),
+                _ => (h - 12, "PM"),
+            };
+            format!("{h12}:{m:02} {half}")
+        } else {
+            format!("{h:02}:{m:02}")
+        };
+        let weekday = self.text(
+            &format!("weekday-{}", z.weekday().to_monday_one_offset()),
+            &[],
+        );
+        let month = self.text(&format!("month-{}", z.month()), &[]);
+        let when = self.text(
+            "date-time",
+            &[
+                ("weekday", &weekday),
+                ("day", &z.day().to_string()),
+                ("month", &month),
+                ("monthnum", &z.month().to_string()),
+                ("year", &z.year().to_string()),
+                ("time", &time),
+            ],
+        );
+        format!("{when} ({name})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_parses_and_has_every_message() {
+        let catalog = Catalog::new().unwrap();
+        let reference = message_ids(LANGUAGES[0].1);
+        assert!(reference.len() > 50, "{}", reference.len());
+        for (code, _) in LANGUAGES {
+            assert_eq!(catalog.missing(code), Vec::<String>::new(), "{code}");
+        }
+    }
+
+    #[test]
+    fn texts_are_translated_and_unknown_languages_are_english() {
+        let c = Catalog::new().unwrap();
+        let args = [("org", "Acme"), ("agent", "Ada")];
+        assert_eq!(
+            c.lang("de").text("invitation-intro", &args),
+            "Ada von Acme möchte Ihnen in einer Fernwartungssitzung helfen."
+        );
+        assert!(
+            c.lang("ko")
+                .text("invitation-intro", &args)
+                .contains("원격 지원")
+        );
+        assert_eq!(c.lang("xx").code, "en");
+        assert_eq!(c.lang("pt-BR").code, "pt");
+        assert_eq!(c.lang("zh-CN").code, "zh-Hans");
+        assert_eq!(c.lang("DE").code, "de");
+        assert_eq!(
+            c.lang("xx").text("closed-more", &[("org", "Acme")]),
+            "If you still need help, contact Acme again."
+        );
+    }
+
+    #[test]
+    fn dates_follow_the_language_and_the_zone() {
+        let c = Catalog::new().unwrap();
+        // 2026-11-26T13:30:00Z is a Thursday; 14:30 in Berlin, 22:30 in Seoul.
+        let t: Timestamp = "2026-11-26T13:30:00Z".parse().unwrap();
+        assert_eq!(
+            c.lang("en").date_time(t, Some("Europe/Berlin")),
+            "Thursday, 26 November 2026, 14:30 (Europe/Berlin)"
+        );
+        assert_eq!(
+            c.lang("de").date_time(t, Some("Europe/Berlin")),
+            "Donnerstag, 26. November 2026, 14:30 Uhr (Europe/Berlin)"
+        );
+        assert_eq!(
+            c.lang("ko").date_time(t, Some("Asia/Seoul")),
+            "2026년 11월 26일 (목) 22:30 (Asia/Seoul)"
+        );
+        assert_eq!(
+            c.lang("ja").date_time(t, None),
+            "2026年11月26日（木） 13:30 (UTC)"
+        );
+        assert!(
+            c.lang("fr")
+                .date_time(t, Some("Nowhere/Land"))
+                .ends_with("(UTC)")
+        );
+    }
+}

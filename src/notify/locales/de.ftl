@@ -1,0 +1,68 @@
+# Beckon-Mails, Deutsch.
+
+date-time = { $weekday }, { $day }. { $month } { $year }, { $time } Uhr
+clock = 24
+weekday-1 = Montag
+weekday-2 = Dienstag
+weekday-3 = Mittwoch
+weekday-4 = Donnerstag
+weekday-5 = Freitag
+weekday-6 = Samstag
+weekday-7 = Sonntag
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+
+greeting = Hallo { $name },
+signature = { $agent }, { $org }
+footer = Diese Nachricht wurde von { $org } mit Beckon versendet, einem selbst betriebenen Fernwartungsdienst.
+link-fallback = Falls die Schaltfläche nicht funktioniert, kopieren Sie diese Adresse in Ihren Browser:
+label-when = Geplant für
+label-expires = Link gültig bis
+label-agent = Ihr Ansprechpartner
+label-comment = Nachricht von { $agent }
+safety = Fahren Sie nur fort, wenn Sie { $org } um Hilfe gebeten haben. Niemand von { $org } wird Sie jemals nach einer Zahlung oder nach Ihren Passwörtern fragen.
+consent-note = Niemand kann Ihren Bildschirm sehen, bevor Sie es auf der Sitzungsseite erlauben, und Sie können die Sitzung jederzeit beenden.
+calendar-summary = Fernwartungssitzung mit { $org }
+
+invitation-subject = { $agent } von { $org } lädt Sie zu einer Fernwartungssitzung ein
+invitation-intro = { $agent } von { $org } möchte Ihnen in einer Fernwartungssitzung helfen.
+invitation-scheduled = Die Sitzung ist für { $when } geplant.
+invitation-action = Sitzungsseite öffnen
+
+reminder-subject = Erinnerung: Ihre Support-Sitzung mit { $org } beginnt bald
+reminder-intro = Ihre Fernwartungssitzung mit { $agent } von { $org } beginnt am { $when }.
+reminder-action = Sitzungsseite öffnen
+
+rescheduled-subject = Neuer Termin für Ihre Support-Sitzung mit { $org }
+rescheduled-intro = { $agent } von { $org } hat Ihre Fernwartungssitzung auf { $when } verschoben.
+unscheduled-subject = Ihre Support-Sitzung mit { $org } hat keinen festen Termin mehr
+unscheduled-intro = { $agent } von { $org } hat den geplanten Termin Ihrer Fernwartungssitzung entfernt. Ihr Link bleibt gültig: Öffnen Sie ihn, wann es Ihnen passt, vor dem { $expires }.
+rescheduled-action = Sitzungsseite öffnen
+
+closed-subject = Ihre Support-Anfrage bei { $org } ist abgeschlossen
+closed-intro = { $agent } von { $org } hat Ihre Fernwartungsanfrage abgeschlossen. Der erhaltene Link funktioniert nicht mehr.
+closed-more = Wenn Sie weiterhin Hilfe brauchen, wenden Sie sich bitte erneut an { $org }.
+
+expired-subject = Ihr Support-Link von { $org } ist abgelaufen
+expired-intro = Der Fernwartungslink, den { $agent } von { $org } Ihnen geschickt hat, ist abgelaufen.
+expired-more = Wenn Sie weiterhin Hilfe brauchen, bitten Sie { $org } um einen neuen Link.
+
+agent-greeting = Hallo { $name },
+assigned-subject = Ihnen zugewiesen: { $recipient }
+assigned-intro = Die Sitzungsanfrage für { $recipient } ist jetzt Ihnen zugewiesen.
+waiting-subject = { $recipient } wartet auf Sie
+waiting-intro = { $recipient } hat den Support-Link geöffnet und wartet darauf, dass Sie sich verbinden.
+agent-action = Anfrage öffnen
+
+test-subject = Beckon-Testmail
+test-intro = Dies ist eine Testmail von Beckon für { $org }. Wenn Sie sie lesen, funktioniert der Mailversand.

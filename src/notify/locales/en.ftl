@@ -1,0 +1,80 @@
+# Beckon mails, English: the reference every other language must match message for message.
+# Placeables: $org (organisation), $agent (agent's name), $name / $recipient (end user's
+# name), $when (a date and time with its zone), $expires (likewise).
+
+## Dates: built from these parts by the mailer. $weekday and $month are the names below,
+## $monthnum the month's number, $time the clock time in this language's style.
+date-time = { $weekday }, { $day } { $month } { $year }, { $time }
+clock = 24
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Shared parts
+greeting = Hello { $name },
+signature = { $agent }, { $org }
+footer = This message was sent by { $org } with Beckon, a self-hosted remote support service.
+link-fallback = If the button does not work, copy this address into your browser:
+label-when = Planned for
+label-expires = Link valid until
+label-agent = Your contact
+label-comment = Message from { $agent }
+safety = Only continue if you asked { $org } for help. Nobody from { $org } will ever ask you for payment or for your passwords.
+consent-note = Nobody can see your screen until you allow it on the session page, and you can end the session at any time.
+calendar-summary = Remote support session with { $org }
+
+## Invitation (to the end user)
+invitation-subject = { $agent } from { $org } invites you to a remote support session
+invitation-intro = { $agent } from { $org } would like to help you through a remote support session.
+invitation-scheduled = The session is planned for { $when }.
+invitation-action = Open the session page
+
+## Reminder (to the end user)
+reminder-subject = Reminder: your support session with { $org } starts soon
+reminder-intro = Your remote support session with { $agent } from { $org } starts at { $when }.
+reminder-action = Open the session page
+
+## Rescheduled (to the end user)
+rescheduled-subject = New time for your support session with { $org }
+rescheduled-intro = { $agent } from { $org } moved your remote support session to { $when }.
+unscheduled-subject = Your support session with { $org } no longer has a set time
+unscheduled-intro = { $agent } from { $org } removed the planned time of your remote support session. Your link still works: open it whenever it suits you before { $expires }.
+rescheduled-action = Open the session page
+
+## Closed (to the end user)
+closed-subject = Your support request with { $org } is closed
+closed-intro = { $agent } from { $org } closed your remote support request. The link you received no longer works.
+closed-more = If you still need help, contact { $org } again.
+
+## Expired (to the end user)
+expired-subject = Your support link from { $org } has expired
+expired-intro = The remote support link that { $agent } from { $org } sent you has expired.
+expired-more = If you still need help, ask { $org } for a new link.
+
+## To agents
+agent-greeting = Hello { $name },
+assigned-subject = Assigned to you: { $recipient }
+assigned-intro = The session request for { $recipient } is now assigned to you.
+waiting-subject = { $recipient } is waiting for you
+waiting-intro = { $recipient } opened the support link and is waiting for you to connect.
+agent-action = Open the request
+
+## Test mail (to an administrator)
+test-subject = Beckon test mail
+test-intro = This is a test mail from Beckon for { $org }. If you read this, mail delivery works.

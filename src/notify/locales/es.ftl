@@ -1,0 +1,68 @@
+# Correos de Beckon, español.
+
+date-time = { $weekday }, { $day } de { $month } de { $year }, { $time }
+clock = 24
+weekday-1 = lunes
+weekday-2 = martes
+weekday-3 = miércoles
+weekday-4 = jueves
+weekday-5 = viernes
+weekday-6 = sábado
+weekday-7 = domingo
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+
+greeting = Hola, { $name }:
+signature = { $agent }, { $org }
+footer = Este mensaje lo ha enviado { $org } con Beckon, un servicio de asistencia remota autoalojado.
+link-fallback = Si el botón no funciona, copie esta dirección en su navegador:
+label-when = Prevista para
+label-expires = Enlace válido hasta
+label-agent = Su contacto
+label-comment = Mensaje de { $agent }
+safety = Continúe solo si ha pedido ayuda a { $org }. Nadie de { $org } le pedirá nunca un pago ni sus contraseñas.
+consent-note = Nadie puede ver su pantalla hasta que usted lo permita en la página de la sesión, y puede terminarla en cualquier momento.
+calendar-summary = Sesión de asistencia remota con { $org }
+
+invitation-subject = { $agent } de { $org } le invita a una sesión de asistencia remota
+invitation-intro = { $agent } de { $org } quiere ayudarle mediante una sesión de asistencia remota.
+invitation-scheduled = La sesión está prevista para el { $when }.
+invitation-action = Abrir la página de la sesión
+
+reminder-subject = Recordatorio: su sesión de asistencia con { $org } empieza pronto
+reminder-intro = Su sesión de asistencia remota con { $agent } de { $org } empieza el { $when }.
+reminder-action = Abrir la página de la sesión
+
+rescheduled-subject = Nueva hora para su sesión de asistencia con { $org }
+rescheduled-intro = { $agent } de { $org } ha cambiado su sesión de asistencia remota al { $when }.
+unscheduled-subject = Su sesión de asistencia con { $org } ya no tiene hora fijada
+unscheduled-intro = { $agent } de { $org } ha quitado la hora prevista de su sesión de asistencia remota. Su enlace sigue siendo válido: ábralo cuando le convenga antes del { $expires }.
+rescheduled-action = Abrir la página de la sesión
+
+closed-subject = Su solicitud de asistencia con { $org } está cerrada
+closed-intro = { $agent } de { $org } ha cerrado su solicitud de asistencia remota. El enlace que recibió ya no funciona.
+closed-more = Si aún necesita ayuda, vuelva a ponerse en contacto con { $org }.
+
+expired-subject = Su enlace de asistencia de { $org } ha caducado
+expired-intro = El enlace de asistencia remota que { $agent } de { $org } le envió ha caducado.
+expired-more = Si aún necesita ayuda, pida a { $org } un enlace nuevo.
+
+agent-greeting = Hola, { $name }:
+assigned-subject = Asignada a usted: { $recipient }
+assigned-intro = La solicitud de sesión de { $recipient } ahora está asignada a usted.
+waiting-subject = { $recipient } le está esperando
+waiting-intro = { $recipient } ha abierto el enlace de asistencia y espera a que usted se conecte.
+agent-action = Abrir la solicitud
+
+test-subject = Correo de prueba de Beckon
+test-intro = Este es un correo de prueba de Beckon para { $org }. Si lo está leyendo, el envío de correo funciona.

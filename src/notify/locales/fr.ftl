@@ -1,0 +1,68 @@
+# Courriels Beckon, français.
+
+date-time = { $weekday } { $day } { $month } { $year } à { $time }
+clock = 24
+weekday-1 = lundi
+weekday-2 = mardi
+weekday-3 = mercredi
+weekday-4 = jeudi
+weekday-5 = vendredi
+weekday-6 = samedi
+weekday-7 = dimanche
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+greeting = Bonjour { $name },
+signature = { $agent }, { $org }
+footer = Ce message a été envoyé par { $org } avec Beckon, un service d’assistance à distance auto-hébergé.
+link-fallback = Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :
+label-when = Prévue le
+label-expires = Lien valable jusqu’au
+label-agent = Votre contact
+label-comment = Message de { $agent }
+safety = Ne continuez que si vous avez demandé de l’aide à { $org }. Personne de { $org } ne vous demandera jamais de paiement ni vos mots de passe.
+consent-note = Personne ne peut voir votre écran tant que vous ne l’avez pas autorisé sur la page de la session, et vous pouvez y mettre fin à tout moment.
+calendar-summary = Session d’assistance à distance avec { $org }
+
+invitation-subject = { $agent } de { $org } vous invite à une session d’assistance à distance
+invitation-intro = { $agent } de { $org } souhaite vous aider au cours d’une session d’assistance à distance.
+invitation-scheduled = La session est prévue le { $when }.
+invitation-action = Ouvrir la page de la session
+
+reminder-subject = Rappel : votre session d’assistance avec { $org } commence bientôt
+reminder-intro = Votre session d’assistance à distance avec { $agent } de { $org } commence le { $when }.
+reminder-action = Ouvrir la page de la session
+
+rescheduled-subject = Nouvel horaire pour votre session d’assistance avec { $org }
+rescheduled-intro = { $agent } de { $org } a déplacé votre session d’assistance à distance au { $when }.
+unscheduled-subject = Votre session d’assistance avec { $org } n’a plus d’horaire fixe
+unscheduled-intro = { $agent } de { $org } a retiré l’horaire prévu de votre session d’assistance à distance. Votre lien reste valable : ouvrez-le quand vous le souhaitez avant le { $expires }.
+rescheduled-action = Ouvrir la page de la session
+
+closed-subject = Votre demande d’assistance auprès de { $org } est close
+closed-intro = { $agent } de { $org } a clos votre demande d’assistance à distance. Le lien que vous avez reçu ne fonctionne plus.
+closed-more = Si vous avez encore besoin d’aide, contactez de nouveau { $org }.
+
+expired-subject = Votre lien d’assistance de { $org } a expiré
+expired-intro = Le lien d’assistance à distance que { $agent } de { $org } vous a envoyé a expiré.
+expired-more = Si vous avez encore besoin d’aide, demandez un nouveau lien à { $org }.
+
+agent-greeting = Bonjour { $name },
+assigned-subject = Vous a été attribuée : { $recipient }
+assigned-intro = La demande de session de { $recipient } vous est maintenant attribuée.
+waiting-subject = { $recipient } vous attend
+waiting-intro = { $recipient } a ouvert le lien d’assistance et attend que vous vous connectiez.
+agent-action = Ouvrir la demande
+
+test-subject = Courriel de test Beckon
+test-intro = Ceci est un courriel de test de Beckon pour { $org }. Si vous le lisez, l’envoi des courriels fonctionne.

@@ -1,0 +1,68 @@
+# Beckon のメール、日本語。
+
+date-time = { $year }年{ $monthnum }月{ $day }日（{ $weekday }） { $time }
+clock = 24
+weekday-1 = 月
+weekday-2 = 火
+weekday-3 = 水
+weekday-4 = 木
+weekday-5 = 金
+weekday-6 = 土
+weekday-7 = 日
+month-1 = 1月
+month-2 = 2月
+month-3 = 3月
+month-4 = 4月
+month-5 = 5月
+month-6 = 6月
+month-7 = 7月
+month-8 = 8月
+month-9 = 9月
+month-10 = 10月
+month-11 = 11月
+month-12 = 12月
+
+greeting = { $name } 様
+signature = { $org } { $agent }
+footer = このメッセージは、セルフホスト型リモートサポートサービス Beckon を使って { $org } から送信されました。
+link-fallback = ボタンが機能しない場合は、次のアドレスをブラウザーにコピーしてください：
+label-when = 予定日時
+label-expires = リンクの有効期限
+label-agent = 担当者
+label-comment = { $agent } からのメッセージ
+safety = { $org } にサポートを依頼した場合にのみ続行してください。{ $org } の担当者が支払いやパスワードを求めることは決してありません。
+consent-note = セッションページであなたが許可するまで、誰もあなたの画面を見ることはできません。セッションはいつでも終了できます。
+calendar-summary = { $org } とのリモートサポートセッション
+
+invitation-subject = { $org } の { $agent } からリモートサポートセッションへのご案内
+invitation-intro = { $org } の { $agent } が、リモートサポートセッションであなたをお手伝いします。
+invitation-scheduled = セッションは { $when } に予定されています。
+invitation-action = セッションページを開く
+
+reminder-subject = リマインダー：{ $org } とのサポートセッションがまもなく始まります
+reminder-intro = { $org } の { $agent } とのリモートサポートセッションは { $when } に始まります。
+reminder-action = セッションページを開く
+
+rescheduled-subject = { $org } とのサポートセッションの日時が変更されました
+rescheduled-intro = { $org } の { $agent } が、リモートサポートセッションの日時を { $when } に変更しました。
+unscheduled-subject = { $org } とのサポートセッションの予定日時が取り消されました
+unscheduled-intro = { $org } の { $agent } が、リモートサポートセッションの予定日時を取り消しました。リンクは引き続き有効です。{ $expires } までのご都合のよいときに開いてください。
+rescheduled-action = セッションページを開く
+
+closed-subject = { $org } へのサポートリクエストは終了しました
+closed-intro = { $org } の { $agent } が、リモートサポートのリクエストを終了しました。受け取ったリンクは使用できなくなりました。
+closed-more = 引き続きサポートが必要な場合は、もう一度 { $org } にお問い合わせください。
+
+expired-subject = { $org } からのサポートリンクの有効期限が切れました
+expired-intro = { $org } の { $agent } から送られたリモートサポートのリンクは有効期限が切れました。
+expired-more = 引き続きサポートが必要な場合は、{ $org } に新しいリンクを依頼してください。
+
+agent-greeting = { $name } さん
+assigned-subject = あなたに割り当てられました：{ $recipient }
+assigned-intro = { $recipient } のセッションリクエストがあなたに割り当てられました。
+waiting-subject = { $recipient } さんがお待ちです
+waiting-intro = { $recipient } さんがサポートリンクを開き、あなたの接続を待っています。
+agent-action = リクエストを開く
+
+test-subject = Beckon テストメール
+test-intro = これは { $org } 用の Beckon からのテストメールです。このメールが読めれば、メール送信は機能しています。

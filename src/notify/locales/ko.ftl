@@ -1,0 +1,68 @@
+# Beckon 메일, 한국어.
+
+date-time = { $year }년 { $monthnum }월 { $day }일 ({ $weekday }) { $time }
+clock = 24
+weekday-1 = 월
+weekday-2 = 화
+weekday-3 = 수
+weekday-4 = 목
+weekday-5 = 금
+weekday-6 = 토
+weekday-7 = 일
+month-1 = 1월
+month-2 = 2월
+month-3 = 3월
+month-4 = 4월
+month-5 = 5월
+month-6 = 6월
+month-7 = 7월
+month-8 = 8월
+month-9 = 9월
+month-10 = 10월
+month-11 = 11월
+month-12 = 12월
+
+greeting = { $name }님, 안녕하세요.
+signature = { $org } { $agent }
+footer = 이 메시지는 { $org }에서 자체 호스팅 원격 지원 서비스인 Beckon을 통해 보냈습니다.
+link-fallback = 버튼이 작동하지 않으면 이 주소를 브라우저에 복사해 붙여 넣으세요:
+label-when = 예정 일시
+label-expires = 링크 유효 기간
+label-agent = 담당자
+label-comment = { $agent }님의 메시지
+safety = { $org }에 도움을 요청한 경우에만 계속하세요. { $org }에서는 절대로 결제나 비밀번호를 요구하지 않습니다.
+consent-note = 세션 페이지에서 직접 허용하기 전에는 누구도 화면을 볼 수 없으며, 언제든지 세션을 끝낼 수 있습니다.
+calendar-summary = { $org } 원격 지원 세션
+
+invitation-subject = { $org }의 { $agent }님이 원격 지원 세션에 초대했습니다
+invitation-intro = { $org }의 { $agent }님이 원격 지원 세션으로 도와드리려고 합니다.
+invitation-scheduled = 세션은 { $when }에 예정되어 있습니다.
+invitation-action = 세션 페이지 열기
+
+reminder-subject = 알림: { $org } 지원 세션이 곧 시작됩니다
+reminder-intro = { $org }의 { $agent }님과의 원격 지원 세션이 { $when }에 시작됩니다.
+reminder-action = 세션 페이지 열기
+
+rescheduled-subject = { $org } 지원 세션의 일정이 변경되었습니다
+rescheduled-intro = { $org }의 { $agent }님이 원격 지원 세션 일정을 변경했습니다. 새 일정은 { $when }입니다.
+unscheduled-subject = { $org } 지원 세션의 예정 일시가 취소되었습니다
+unscheduled-intro = { $org }의 { $agent }님이 원격 지원 세션의 예정 일시를 취소했습니다. 링크는 계속 유효하니 { $expires } 전에 편한 때에 여세요.
+rescheduled-action = 세션 페이지 열기
+
+closed-subject = { $org } 지원 요청이 종료되었습니다
+closed-intro = { $org }의 { $agent }님이 원격 지원 요청을 종료했습니다. 받으신 링크는 더 이상 작동하지 않습니다.
+closed-more = 계속 도움이 필요하시면 { $org }에 다시 연락하세요.
+
+expired-subject = { $org }의 지원 링크가 만료되었습니다
+expired-intro = { $org }의 { $agent }님이 보낸 원격 지원 링크가 만료되었습니다.
+expired-more = 계속 도움이 필요하시면 { $org }에 새 링크를 요청하세요.
+
+agent-greeting = { $name }님, 안녕하세요.
+assigned-subject = 나에게 배정됨: { $recipient }
+assigned-intro = { $recipient }님의 세션 요청이 나에게 배정되었습니다.
+waiting-subject = { $recipient }님이 기다리고 있습니다
+waiting-intro = { $recipient }님이 지원 링크를 열고 연결을 기다리고 있습니다.
+agent-action = 요청 열기
+
+test-subject = Beckon 테스트 메일
+test-intro = { $org }의 Beckon 테스트 메일입니다. 이 메일이 보이면 메일 발송이 정상적으로 작동하는 것입니다.

@@ -1,0 +1,68 @@
+# Beckon-mails, Nederlands.
+
+date-time = { $weekday } { $day } { $month } { $year }, { $time }
+clock = 24
+weekday-1 = maandag
+weekday-2 = dinsdag
+weekday-3 = woensdag
+weekday-4 = donderdag
+weekday-5 = vrijdag
+weekday-6 = zaterdag
+weekday-7 = zondag
+month-1 = januari
+month-2 = februari
+month-3 = maart
+month-4 = april
+month-5 = mei
+month-6 = juni
+month-7 = juli
+month-8 = augustus
+month-9 = september
+month-10 = oktober
+month-11 = november
+month-12 = december
+
+greeting = Hallo { $name },
+signature = { $agent }, { $org }
+footer = Dit bericht is verstuurd door { $org } met Beckon, een zelf gehoste dienst voor ondersteuning op afstand.
+link-fallback = Werkt de knop niet? Kopieer dan dit adres naar uw browser:
+label-when = Gepland op
+label-expires = Link geldig tot
+label-agent = Uw contactpersoon
+label-comment = Bericht van { $agent }
+safety = Ga alleen verder als u { $org } om hulp hebt gevraagd. Niemand van { $org } zal u ooit om een betaling of om uw wachtwoorden vragen.
+consent-note = Niemand kan uw scherm zien totdat u dat op de sessiepagina toestaat, en u kunt de sessie op elk moment beëindigen.
+calendar-summary = Ondersteuningssessie op afstand met { $org }
+
+invitation-subject = { $agent } van { $org } nodigt u uit voor een ondersteuningssessie op afstand
+invitation-intro = { $agent } van { $org } wil u graag helpen via een ondersteuningssessie op afstand.
+invitation-scheduled = De sessie is gepland op { $when }.
+invitation-action = Sessiepagina openen
+
+reminder-subject = Herinnering: uw ondersteuningssessie met { $org } begint binnenkort
+reminder-intro = Uw ondersteuningssessie op afstand met { $agent } van { $org } begint op { $when }.
+reminder-action = Sessiepagina openen
+
+rescheduled-subject = Nieuw tijdstip voor uw ondersteuningssessie met { $org }
+rescheduled-intro = { $agent } van { $org } heeft uw ondersteuningssessie op afstand verplaatst naar { $when }.
+unscheduled-subject = Uw ondersteuningssessie met { $org } heeft geen vast tijdstip meer
+unscheduled-intro = { $agent } van { $org } heeft het geplande tijdstip van uw ondersteuningssessie op afstand verwijderd. Uw link blijft geldig: open hem wanneer het u uitkomt, vóór { $expires }.
+rescheduled-action = Sessiepagina openen
+
+closed-subject = Uw ondersteuningsverzoek bij { $org } is gesloten
+closed-intro = { $agent } van { $org } heeft uw verzoek om ondersteuning op afstand gesloten. De link die u hebt ontvangen, werkt niet meer.
+closed-more = Hebt u nog hulp nodig? Neem dan opnieuw contact op met { $org }.
+
+expired-subject = Uw ondersteuningslink van { $org } is verlopen
+expired-intro = De link voor ondersteuning op afstand die { $agent } van { $org } u stuurde, is verlopen.
+expired-more = Hebt u nog hulp nodig? Vraag { $org } dan om een nieuwe link.
+
+agent-greeting = Hallo { $name },
+assigned-subject = Aan u toegewezen: { $recipient }
+assigned-intro = Het sessieverzoek voor { $recipient } is nu aan u toegewezen.
+waiting-subject = { $recipient } wacht op u
+waiting-intro = { $recipient } heeft de ondersteuningslink geopend en wacht tot u verbinding maakt.
+agent-action = Verzoek openen
+
+test-subject = Beckon-testmail
+test-intro = Dit is een testmail van Beckon voor { $org }. Als u dit leest, werkt het versturen van mail.

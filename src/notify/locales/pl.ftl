@@ -1,0 +1,68 @@
+# Wiadomości Beckon, polski.
+
+date-time = { $weekday }, { $day } { $month } { $year }, { $time }
+clock = 24
+weekday-1 = poniedziałek
+weekday-2 = wtorek
+weekday-3 = środa
+weekday-4 = czwartek
+weekday-5 = piątek
+weekday-6 = sobota
+weekday-7 = niedziela
+month-1 = stycznia
+month-2 = lutego
+month-3 = marca
+month-4 = kwietnia
+month-5 = maja
+month-6 = czerwca
+month-7 = lipca
+month-8 = sierpnia
+month-9 = września
+month-10 = października
+month-11 = listopada
+month-12 = grudnia
+
+greeting = Dzień dobry { $name },
+signature = { $agent }, { $org }
+footer = Tę wiadomość wysłała organizacja { $org } za pomocą Beckon, samodzielnie hostowanej usługi zdalnej pomocy.
+link-fallback = Jeśli przycisk nie działa, skopiuj ten adres do przeglądarki:
+label-when = Zaplanowano na
+label-expires = Link ważny do
+label-agent = Twoja osoba kontaktowa
+label-comment = Wiadomość od: { $agent }
+safety = Kontynuuj tylko wtedy, gdy prosiłeś { $org } o pomoc. Nikt z { $org } nigdy nie poprosi Cię o płatność ani o hasła.
+consent-note = Nikt nie zobaczy Twojego ekranu, dopóki nie zezwolisz na to na stronie sesji, a sesję możesz zakończyć w każdej chwili.
+calendar-summary = Sesja zdalnej pomocy z { $org }
+
+invitation-subject = { $agent } z { $org } zaprasza Cię na sesję zdalnej pomocy
+invitation-intro = { $agent } z { $org } chce Ci pomóc podczas sesji zdalnej pomocy.
+invitation-scheduled = Sesja jest zaplanowana na { $when }.
+invitation-action = Otwórz stronę sesji
+
+reminder-subject = Przypomnienie: Twoja sesja pomocy z { $org } wkrótce się zacznie
+reminder-intro = Twoja sesja zdalnej pomocy ({ $agent }, { $org }) zaczyna się { $when }.
+reminder-action = Otwórz stronę sesji
+
+rescheduled-subject = Nowy termin Twojej sesji pomocy z { $org }
+rescheduled-intro = { $agent } z { $org } przeniósł(-osła) Twoją sesję zdalnej pomocy na { $when }.
+unscheduled-subject = Twoja sesja pomocy z { $org } nie ma już ustalonego terminu
+unscheduled-intro = { $agent } z { $org } usunął(-ęła) zaplanowany termin Twojej sesji zdalnej pomocy. Twój link nadal działa: otwórz go, kiedy Ci odpowiada, przed { $expires }.
+rescheduled-action = Otwórz stronę sesji
+
+closed-subject = Twoje zgłoszenie pomocy w { $org } zostało zamknięte
+closed-intro = { $agent } z { $org } zamknął(-ęła) Twoje zgłoszenie zdalnej pomocy. Otrzymany link już nie działa.
+closed-more = Jeśli nadal potrzebujesz pomocy, skontaktuj się ponownie z { $org }.
+
+expired-subject = Twój link pomocy od { $org } wygasł
+expired-intro = Link do zdalnej pomocy, który wysłał(-a) Ci { $agent } z { $org }, wygasł.
+expired-more = Jeśli nadal potrzebujesz pomocy, poproś { $org } o nowy link.
+
+agent-greeting = Cześć { $name },
+assigned-subject = Przypisano do Ciebie: { $recipient }
+assigned-intro = Prośba o sesję dla { $recipient } jest teraz przypisana do Ciebie.
+waiting-subject = { $recipient } czeka na Ciebie
+waiting-intro = { $recipient } otworzył(-a) link pomocy i czeka, aż się połączysz.
+agent-action = Otwórz prośbę
+
+test-subject = Wiadomość testowa Beckon
+test-intro = To jest wiadomość testowa Beckon dla { $org }. Jeśli ją czytasz, wysyłanie poczty działa.

@@ -1,0 +1,68 @@
+# E-mails do Beckon, português.
+
+date-time = { $weekday }, { $day } de { $month } de { $year }, { $time }
+clock = 24
+weekday-1 = segunda-feira
+weekday-2 = terça-feira
+weekday-3 = quarta-feira
+weekday-4 = quinta-feira
+weekday-5 = sexta-feira
+weekday-6 = sábado
+weekday-7 = domingo
+month-1 = janeiro
+month-2 = fevereiro
+month-3 = março
+month-4 = abril
+month-5 = maio
+month-6 = junho
+month-7 = julho
+month-8 = agosto
+month-9 = setembro
+month-10 = outubro
+month-11 = novembro
+month-12 = dezembro
+
+greeting = Olá, { $name },
+signature = { $agent }, { $org }
+footer = Esta mensagem foi enviada por { $org } com o Beckon, um serviço de suporte remoto auto-hospedado.
+link-fallback = Se o botão não funcionar, copie este endereço para o seu navegador:
+label-when = Prevista para
+label-expires = Link válido até
+label-agent = O seu contacto
+label-comment = Mensagem de { $agent }
+safety = Continue apenas se pediu ajuda a { $org }. Ninguém de { $org } lhe pedirá alguma vez um pagamento ou as suas palavras-passe.
+consent-note = Ninguém pode ver o seu ecrã até que o permita na página da sessão, e pode terminar a sessão a qualquer momento.
+calendar-summary = Sessão de suporte remoto com { $org }
+
+invitation-subject = { $agent } de { $org } convida-o para uma sessão de suporte remoto
+invitation-intro = { $agent } de { $org } gostaria de o ajudar através de uma sessão de suporte remoto.
+invitation-scheduled = A sessão está prevista para { $when }.
+invitation-action = Abrir a página da sessão
+
+reminder-subject = Lembrete: a sua sessão de suporte com { $org } começa em breve
+reminder-intro = A sua sessão de suporte remoto com { $agent } de { $org } começa { $when }.
+reminder-action = Abrir a página da sessão
+
+rescheduled-subject = Novo horário para a sua sessão de suporte com { $org }
+rescheduled-intro = { $agent } de { $org } mudou a sua sessão de suporte remoto para { $when }.
+unscheduled-subject = A sua sessão de suporte com { $org } já não tem horário marcado
+unscheduled-intro = { $agent } de { $org } retirou o horário previsto da sua sessão de suporte remoto. O seu link continua válido: abra-o quando lhe for conveniente antes de { $expires }.
+rescheduled-action = Abrir a página da sessão
+
+closed-subject = O seu pedido de suporte a { $org } foi encerrado
+closed-intro = { $agent } de { $org } encerrou o seu pedido de suporte remoto. O link que recebeu já não funciona.
+closed-more = Se ainda precisar de ajuda, contacte novamente { $org }.
+
+expired-subject = O seu link de suporte de { $org } expirou
+expired-intro = O link de suporte remoto que { $agent } de { $org } lhe enviou expirou.
+expired-more = Se ainda precisar de ajuda, peça um novo link a { $org }.
+
+agent-greeting = Olá, { $name },
+assigned-subject = Atribuído a si: { $recipient }
+assigned-intro = O pedido de sessão de { $recipient } está agora atribuído a si.
+waiting-subject = { $recipient } está à sua espera
+waiting-intro = { $recipient } abriu o link de suporte e aguarda que se ligue.
+agent-action = Abrir o pedido
+
+test-subject = E-mail de teste do Beckon
+test-intro = Este é um e-mail de teste do Beckon para { $org }. Se o está a ler, o envio de e-mail funciona.

@@ -1,0 +1,68 @@
+# Beckon 邮件，简体中文。
+
+date-time = { $year }年{ $monthnum }月{ $day }日（{ $weekday }）{ $time }
+clock = 24
+weekday-1 = 星期一
+weekday-2 = 星期二
+weekday-3 = 星期三
+weekday-4 = 星期四
+weekday-5 = 星期五
+weekday-6 = 星期六
+weekday-7 = 星期日
+month-1 = 一月
+month-2 = 二月
+month-3 = 三月
+month-4 = 四月
+month-5 = 五月
+month-6 = 六月
+month-7 = 七月
+month-8 = 八月
+month-9 = 九月
+month-10 = 十月
+month-11 = 十一月
+month-12 = 十二月
+
+greeting = { $name }，您好：
+signature = { $org } { $agent }
+footer = 此邮件由 { $org } 通过 Beckon（一款自托管的远程支持服务）发送。
+link-fallback = 如果按钮无法使用，请将以下地址复制到浏览器中：
+label-when = 计划时间
+label-expires = 链接有效期至
+label-agent = 您的联系人
+label-comment = { $agent } 的留言
+safety = 仅当您向 { $org } 请求过帮助时才继续。{ $org } 的任何人都绝不会向您索要付款或密码。
+consent-note = 在您于会话页面上允许之前，任何人都无法看到您的屏幕；您也可以随时结束会话。
+calendar-summary = 与 { $org } 的远程支持会话
+
+invitation-subject = { $org } 的 { $agent } 邀请您参加远程支持会话
+invitation-intro = { $org } 的 { $agent } 希望通过远程支持会话为您提供帮助。
+invitation-scheduled = 会话计划于 { $when } 进行。
+invitation-action = 打开会话页面
+
+reminder-subject = 提醒：您与 { $org } 的支持会话即将开始
+reminder-intro = 您与 { $org } 的 { $agent } 的远程支持会话将于 { $when } 开始。
+reminder-action = 打开会话页面
+
+rescheduled-subject = 您与 { $org } 的支持会话时间已更改
+rescheduled-intro = { $org } 的 { $agent } 已将您的远程支持会话改到 { $when }。
+unscheduled-subject = 您与 { $org } 的支持会话已不再有固定时间
+unscheduled-intro = { $org } 的 { $agent } 取消了您的远程支持会话的计划时间。您的链接仍然有效：请在 { $expires } 之前任选方便的时间打开。
+rescheduled-action = 打开会话页面
+
+closed-subject = 您向 { $org } 提交的支持请求已关闭
+closed-intro = { $org } 的 { $agent } 已关闭您的远程支持请求。您收到的链接已失效。
+closed-more = 如果您仍需要帮助，请再次联系 { $org }。
+
+expired-subject = 来自 { $org } 的支持链接已过期
+expired-intro = { $org } 的 { $agent } 发送给您的远程支持链接已过期。
+expired-more = 如果您仍需要帮助，请向 { $org } 索取新的链接。
+
+agent-greeting = { $name }，您好：
+assigned-subject = 已分配给您：{ $recipient }
+assigned-intro = { $recipient } 的会话请求现已分配给您。
+waiting-subject = { $recipient } 正在等待您
+waiting-intro = { $recipient } 已打开支持链接，正在等待您连接。
+agent-action = 打开请求
+
+test-subject = Beckon 测试邮件
+test-intro = 这是 Beckon 为 { $org } 发送的测试邮件。如果您能看到它，说明邮件发送正常。

@@ -1,0 +1,660 @@
+//! The notifier against a real SMTP server over TCP (`support/smtp_sink.rs`: the `mailin`
+//! protocol machine on tokio sockets) and a real HTTP webhook receiver: what the mails say,
+//! in which language, with which calendar part; outages, restarts, refusals; signed webhooks
+//! in order.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use beckon::config::{Config, SmtpConfig, SmtpTls};
+use mail_parser::{MessageParser, MimeHeaders};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::TestServer;
+use crate::smtp_sink::{Received, SmtpSink};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Points the server at `addr` without TLS, with quick retries.
+fn smtp_to(addr: std::net::SocketAddr) -> impl FnOnce(&mut Config) {
+    move |c| {
+        c.smtp = Some(SmtpConfig {
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            tls: SmtpTls::None,
+            user: None,
+            password: None,
+        });
+        c.mail_retry_delay = Duration::from_millis(100);
+        c.mail_max_attempts = 100;
+        c.organisation = "Acme Support".into();
+    }
+}
+
+struct Mail {
+    raw: String,
+    subject: String,
+    message_id: String,
+    to: String,
+    text: String,
+    html: String,
+    calendar: Option<String>,
+    attachments: Vec<String>,
+}
+
+fn parse(r: &Received) -> Mail {
+    let m = MessageParser::default()
+        .parse(&r.data)
+        .expect("a MIME message");
+    let calendar = m.parts.iter().find_map(|p| {
+        let ct = p.content_type()?;
+        (ct.ctype() == "text" && ct.subtype() == Some("calendar"))
+            .then(|| String::from_utf8_lossy(p.contents()).into_owned())
+    });
+    Mail {
+        raw: r.text(),
+        subject: m.subject().unwrap_or_default().to_owned(),
+        message_id: m.message_id().unwrap_or_default().to_owned(),
+        to: r.to.join(","),
+        text: m.body_text(0).unwrap_or_default().into_owned(),
+        html: m.body_html(0).unwrap_or_default().into_owned(),
+        calendar,
+        attachments: m
+            .attachments()
+            .filter_map(|a| a.attachment_name().map(str::to_owned))
+            .collect(),
+    }
+}
+
+/// The outbox as an admin sees it, by state.
+async fn outbox(t: &TestServer, admin: &str, state: &str) -> Vec<Value> {
+    let r = t
+        .get(&format!("/api/v1/outbox?state={state}&limit=200"), admin)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["items"].as_array().unwrap().clone()
+}
+
+async fn wait_outbox(t: &TestServer, admin: &str, state: &str, n: usize) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let items = outbox(t, admin, state).await;
+        if items.len() == n {
+            return items;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "expected {n} {state} items, found {}: {items:?}",
+            items.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn in_hours(h: i64) -> String {
+    (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(h))
+        .round(jiff::Unit::Minute)
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_invitation_reaches_the_smtp_server_with_link_comment_and_calendar() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    let req = t
+        .create(
+            &admin,
+            json!({"comment": "Printer <b>driver</b> & co", "share_comment": true,
+                   "scheduled_at": in_hours(20), "time_zone": "Europe/Berlin"}),
+        )
+        .await;
+    let link = req["link"].as_str().unwrap();
+    let mails = sink.wait_for(1, WAIT).await;
+    let m = parse(&mails[0]);
+    assert_eq!(m.to, "ada@example.com");
+    assert_eq!(
+        m.subject,
+        "Ada Admin from Acme Support invites you to a remote support session"
+    );
+    assert!(
+        m.text.contains(link),
+        "the link in the text part:\n{}",
+        m.text
+    );
+    let html_text = html_escape::decode_html_entities(&m.html);
+    assert!(
+        html_text.contains(&format!("href=\"{link}\"")),
+        "the link as a button"
+    );
+    assert!(
+        m.text.contains("Printer <b>driver</b> & co"),
+        "the shared comment"
+    );
+    assert!(!m.html.contains("<b>driver"), "the comment escaped in HTML");
+    assert!(html_text.contains("Printer <b>driver</b> & co"));
+    assert!(
+        m.text.contains("(Europe/Berlin)"),
+        "times in the request's zone"
+    );
+    assert!(
+        m.text
+            .contains("Nobody from Acme Support will ever ask you for payment")
+    );
+    let id = req["id"].as_str().unwrap();
+    let cal = m.calendar.expect("an inline text/calendar part");
+    for line in ["METHOD:REQUEST", "SEQUENCE:0", "STATUS:CONFIRMED"] {
+        assert!(cal.contains(line), "{line} in\n{cal}");
+    }
+    assert!(cal.contains(&format!("UID:{id}@127.0.0.1")), "{cal}");
+    assert_eq!(m.attachments, vec!["invite.ics".to_owned()]);
+    let sent = wait_outbox(&t, &admin, "sent", 1).await;
+    assert_eq!(sent[0]["kind"], "invitation");
+    assert_eq!(sent[0]["request_id"], id);
+    assert_eq!(
+        m.message_id,
+        format!("{}.invitation@127.0.0.1", sent[0]["id"].as_str().unwrap()),
+        "the Message-ID is derived from the outbox row"
+    );
+    assert!(m.raw.contains("Reply-To: "), "end users answer the agent");
+    t.assert_consistent();
+}
+
+#[tokio::test]
+async fn a_korean_request_gets_a_korean_mail_and_an_unknown_language_english() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    t.create(
+        &admin,
+        json!({"email_language": "ko", "recipient_name": "김민수"}),
+    )
+    .await;
+    let m = parse(&sink.wait_for(1, WAIT).await[0]);
+    assert_eq!(
+        m.subject,
+        "Acme Support의 Ada Admin님이 원격 지원 세션에 초대했습니다"
+    );
+    assert!(m.text.starts_with("김민수님, 안녕하세요."), "{}", m.text);
+    assert!(m.html.contains("lang=\"ko\""));
+    assert!(m.text.contains("세션 페이지 열기"));
+    // A language mails are not written in gets English; a regional tag its language.
+    t.create(&admin, json!({"email_language": "tlh"})).await;
+    t.create(&admin, json!({"email_language": "pt-BR"})).await;
+    let mails = sink.wait_for(3, WAIT).await;
+    let subjects: Vec<String> = mails[1..].iter().map(|m| parse(m).subject).collect();
+    assert!(
+        subjects.contains(
+            &"Ada Admin from Acme Support invites you to a remote support session".to_owned()
+        ),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.contains(
+            &"Ada Admin de Acme Support convida-o para uma sessão de suporte remoto".to_owned()
+        ),
+        "{subjects:?}"
+    );
+}
+
+#[tokio::test]
+async fn smtp_down_queues_mail_and_after_a_restart_and_recovery_all_arrive_exactly_once() {
+    let port = SmtpSink::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestServer::start_in(dir.path(), smtp_to(port)).await;
+    let admin = t.admin().await;
+    for i in 0..12 {
+        t.create(
+            &admin,
+            json!({"recipient_name": format!("User {i}"),
+                                "recipient_email": format!("user{i}@example.com")}),
+        )
+        .await;
+    }
+    // Every create answered 201 although the relay is down; the mails wait with an error.
+    let start = Instant::now();
+    loop {
+        let pending = outbox(&t, &admin, "pending").await;
+        assert_eq!(pending.len(), 12);
+        if pending.iter().all(|p| p["attempts"].as_u64() >= Some(1)) {
+            assert!(
+                pending[0]["last_error"].as_str().is_some(),
+                "{:?}",
+                pending[0]
+            );
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "no delivery attempts: {pending:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Restart in the middle of the outage; more requests on the new process.
+    let (dir_path, _) = t.stop().await;
+    let t = TestServer::start_in(&dir_path, smtp_to(port)).await;
+    let admin = t.login("admin@example.com", "correct horse").await;
+    for i in 12..16 {
+        t.create(
+            &admin,
+            json!({"recipient_name": format!("User {i}"),
+                                "recipient_email": format!("user{i}@example.com")}),
+        )
+        .await;
+    }
+    // The relay comes back.
+    let sink = SmtpSink::start_on(port).await;
+    let mails = sink.wait_for(16, Duration::from_secs(30)).await;
+    wait_outbox(&t, &admin, "sent", 16).await;
+    // Nothing more trickles in: each mail exactly once.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mails_after = sink.mails();
+    assert_eq!(mails_after.len(), 16, "{} mails", mails_after.len());
+    let ids: HashSet<String> = mails.iter().map(|m| parse(m).message_id).collect();
+    let recipients: HashSet<String> = mails_after.iter().map(|m| m.to.join(",")).collect();
+    assert_eq!(ids.len(), 16);
+    assert_eq!(recipients.len(), 16);
+    assert!(outbox(&t, &admin, "pending").await.is_empty());
+    t.assert_consistent();
+}
+
+#[tokio::test]
+async fn names_and_comments_cannot_inject_headers_or_markup() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    // A line break in a name is refused outright.
+    let r = t
+        .post(
+            "/api/v1/session-requests",
+            &admin,
+            json!({"recipient_name": "Eve\r\nBcc: victim@example.com", "recipient_email": "eve@example.com", "send_email": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("recipient_name")
+    );
+    // Markup in a name and header-looking lines in a comment stay text.
+    t.create(
+        &admin,
+        json!({"recipient_name": "<img src=x onerror=alert(1)> \"Eve\"", "share_comment": true,
+               "comment": "line one\r\nBcc: victim@example.com\r\n\r\n<script>alert(1)</script>"}),
+    )
+    .await;
+    let mail = &sink.wait_for(1, WAIT).await[0];
+    assert_eq!(
+        mail.to,
+        vec!["ada@example.com".to_owned()],
+        "one recipient only"
+    );
+    let m = parse(mail);
+    let headers = m.raw.split("\r\n\r\n").next().unwrap();
+    assert!(!headers.to_ascii_lowercase().contains("bcc:"), "{headers}");
+    assert!(!m.html.contains("<img src=x"), "{}", m.html);
+    assert!(!m.html.contains("<script>"));
+    let html_text = html_escape::decode_html_entities(&m.html);
+    assert!(
+        html_text.contains("<img src=x onerror=alert(1)>"),
+        "the name, as text"
+    );
+    assert!(
+        html_text.contains("<script>alert(1)</script>"),
+        "the comment, as text"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_mail_fails_at_once_shows_on_the_timeline_and_can_be_retried() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    let req = t
+        .create(&admin, json!({"recipient_email": "bounce@example.com"}))
+        .await;
+    let failed = wait_outbox(&t, &admin, "failed", 1).await;
+    assert_eq!(failed[0]["attempts"], 1, "a 5xx is not retried");
+    assert!(
+        failed[0]["last_error"].as_str().unwrap().contains("550"),
+        "{:?}",
+        failed[0]
+    );
+    let id = req["id"].as_str().unwrap();
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await;
+    let kinds: Vec<&str> = detail.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"mail_failed"), "{kinds:?}");
+    // An admin retries: it is tried again (and refused again).
+    let item = failed[0]["id"].as_str().unwrap();
+    let r = t
+        .post(&format!("/api/v1/outbox/{item}/retry"), &admin, json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!(r.body["state"], "pending");
+    let start = Instant::now();
+    loop {
+        let f = outbox(&t, &admin, "failed").await;
+        if f.len() == 1 && f[0]["finished_at"] != failed[0]["finished_at"] {
+            break;
+        }
+        assert!(start.elapsed() < WAIT);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Retrying something sent is refused.
+    let sent = t.create(&admin, json!({})).await;
+    let _ = sent;
+    let done = wait_outbox(&t, &admin, "sent", 1).await;
+    let r = t
+        .post(
+            &format!("/api/v1/outbox/{}/retry", done[0]["id"].as_str().unwrap()),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    t.assert_consistent();
+}
+
+#[tokio::test]
+async fn agents_hear_of_assignments_and_of_end_users_waiting() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    let (bob, _) = t.agent(&admin, "bob@example.com", true, true).await;
+    let req = t
+        .create(
+            &admin,
+            json!({"send_email": false, "recipient_name": "Grace", "assignee": {"type": "agent", "id": bob}}),
+        )
+        .await;
+    let m = parse(&sink.wait_for(1, WAIT).await[0]);
+    assert_eq!(m.to, "bob@example.com");
+    assert_eq!(m.subject, "Assigned to you: Grace");
+    let id = req["id"].as_str().unwrap();
+    assert!(
+        m.text.contains(&format!("/requests/{id}")),
+        "a link to the request"
+    );
+    t.checkin(req["link"].as_str().unwrap()).await;
+    let mails = sink.wait_for(2, WAIT).await;
+    let m = parse(&mails[1]);
+    assert_eq!(
+        (m.to.as_str(), m.subject.as_str()),
+        ("bob@example.com", "Grace is waiting for you")
+    );
+    // Assigning to yourself tells nobody.
+    t.create(
+        &admin,
+        json!({"send_email": false, "assignee": {"type": "me"}}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.count(), 2);
+}
+
+#[tokio::test]
+async fn a_reschedule_updates_the_calendar_entry_and_closing_cancels_it() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    let req = t
+        .create(
+            &admin,
+            json!({"scheduled_at": in_hours(5), "email_language": "de"}),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap();
+    sink.wait_for(1, WAIT).await;
+    let r = t
+        .patch(
+            &format!("/api/v1/session-requests/{id}"),
+            &admin,
+            json!({"scheduled_at": in_hours(9)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let m = parse(&sink.wait_for(2, WAIT).await[1]);
+    assert_eq!(
+        m.subject,
+        "Neuer Termin für Ihre Support-Sitzung mit Acme Support"
+    );
+    let cal = m.calendar.unwrap();
+    assert!(
+        cal.contains("METHOD:REQUEST") && cal.contains("SEQUENCE:1"),
+        "{cal}"
+    );
+    assert!(cal.contains(&format!("UID:{id}@127.0.0.1")));
+    t.post(
+        &format!("/api/v1/session-requests/{id}/close"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    let m = parse(&sink.wait_for(3, WAIT).await[2]);
+    assert_eq!(
+        m.subject,
+        "Ihre Support-Anfrage bei Acme Support ist abgeschlossen"
+    );
+    let cal = m.calendar.unwrap();
+    assert!(
+        cal.contains("METHOD:CANCEL") && cal.contains("SEQUENCE:2"),
+        "{cal}"
+    );
+    assert!(
+        !m.text.contains("/s/"),
+        "a closed request's mail carries no link"
+    );
+}
+
+#[tokio::test]
+async fn without_smtp_mails_become_eml_files_in_the_data_directory() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let sent = wait_outbox(&t, &admin, "sent", 1).await;
+    let (dir, _guard) = t.stop().await;
+    let file = dir
+        .join("outbox")
+        .join(format!("{}.eml", sent[0]["id"].as_str().unwrap()));
+    let text = std::fs::read_to_string(&file).expect("the .eml file");
+    let m = MessageParser::default().parse(text.as_bytes()).unwrap();
+    assert!(
+        m.body_text(0)
+            .unwrap()
+            .contains(req["link"].as_str().unwrap())
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only the service's user reads it");
+    }
+}
+
+#[tokio::test]
+async fn the_admin_test_mail_and_the_queue_are_for_admins_only() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    let (_, agent) = t.agent(&admin, "eve@example.com", true, true).await;
+    for path in ["/api/v1/outbox", "/api/v1/webhooks"] {
+        assert_eq!(
+            t.get(path, &agent).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    for path in ["/api/v1/outbox/test-mail", "/api/v1/webhooks"] {
+        let r = t
+            .post(path, &agent, json!({"url": "https://x.example"}))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let r = t.post("/api/v1/outbox/test-mail", &admin, json!({})).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let m = parse(&sink.wait_for(1, WAIT).await[0]);
+    assert_eq!(
+        (m.to.as_str(), m.subject.as_str()),
+        ("admin@example.com", "Beckon test mail")
+    );
+    let r = t.get("/api/v1/outbox?state=nonsense", &admin).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+/// A webhook receiver: checks each call's signature, answers 500 to the first `fail_first`
+/// calls, and keeps the bodies it accepted.
+struct Receiver {
+    url: String,
+    accepted: Arc<Mutex<Vec<Value>>>,
+    secret: Arc<Mutex<String>>,
+}
+
+async fn receiver(fail_first: usize) -> Receiver {
+    use axum::routing::post;
+    let accepted = Arc::new(Mutex::new(Vec::new()));
+    let secret = Arc::new(Mutex::new(String::new()));
+    let calls = Arc::new(Mutex::new(0usize));
+    let (acc, sec) = (accepted.clone(), secret.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let (acc, sec, calls) = (acc.clone(), sec.clone(), calls.clone());
+            async move {
+                let sig = headers["beckon-signature"].to_str().unwrap().to_owned();
+                let t = sig.split(',').next().unwrap().trim_start_matches("t=");
+                let at = jiff::Timestamp::from_second(t.parse().unwrap()).unwrap();
+                let expected = beckon::notify::webhook::signature(&sec.lock().unwrap(), at, &body);
+                if sig != expected {
+                    return axum::http::StatusCode::UNAUTHORIZED;
+                }
+                let mut n = calls.lock().unwrap();
+                *n += 1;
+                if *n <= fail_first {
+                    return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                acc.lock()
+                    .unwrap()
+                    .push(serde_json::from_str(&body).unwrap());
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Receiver {
+        url,
+        accepted,
+        secret,
+    }
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_retried_and_delivered_in_order_per_request() {
+    let rx = receiver(3).await;
+    let t = TestServer::start_with(|c| c.mail_retry_delay = Duration::from_millis(50)).await;
+    let admin = t.admin().await;
+    let r = t
+        .post("/api/v1/webhooks", &admin, json!({"url": rx.url}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    *rx.secret.lock().unwrap() = r.body["secret"].as_str().unwrap().to_owned();
+    let listed = t.get("/api/v1/webhooks", &admin).await;
+    assert!(
+        listed.body[0].get("secret").is_none(),
+        "the secret is shown once"
+    );
+    let r = t
+        .post(
+            "/api/v1/webhooks",
+            &admin,
+            json!({"url": "http://example.com/hook"}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "plain HTTP only to this machine"
+    );
+
+    // Two requests, each through several status changes.
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let req = t.create(&admin, json!({"send_email": false})).await;
+        let id = req["id"].as_str().unwrap().to_owned();
+        t.checkin(req["link"].as_str().unwrap()).await;
+        t.connect_and_answer(&admin, &req, "allow").await;
+        t.post(
+            &format!("/api/v1/session-requests/{id}/start"),
+            &admin,
+            json!({}),
+        )
+        .await;
+        t.post(
+            &format!("/api/v1/session-requests/{id}/close"),
+            &admin,
+            json!({}),
+        )
+        .await;
+        ids.push(id);
+    }
+    let expected = [
+        ("session_request.created", "open"),
+        ("session_request.checked_in", "waiting"),
+        ("session_request.access_allowed", "ready"),
+        ("session_request.session_started", "in_session"),
+        ("session_request.closed", "closed"),
+    ];
+    let start = Instant::now();
+    while rx.accepted.lock().unwrap().len() < 10 {
+        assert!(start.elapsed() < WAIT, "{:?}", rx.accepted.lock().unwrap());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let got = rx.accepted.lock().unwrap().clone();
+    assert_eq!(got.len(), 10, "each event once: {got:?}");
+    for id in &ids {
+        let mine: Vec<(String, String)> = got
+            .iter()
+            .filter(|e| e["session_request"]["id"] == id.as_str())
+            .map(|e| {
+                (
+                    e["type"].as_str().unwrap().to_owned(),
+                    e["session_request"]["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(mine, want, "in order for {id}");
+    }
+    // The first calls were refused and retried: the queue shows them sent after >1 attempt.
+    let sent = wait_outbox(&t, &admin, "sent", 10).await;
+    assert!(sent.iter().any(|i| i["attempts"].as_u64() > Some(1)));
+    assert!(sent.iter().all(|i| i["channel"] == "webhook"));
+    // Removing the endpoint stops further calls.
+    let hook = listed.body[0]["id"].as_str().unwrap();
+    let r = t
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/webhooks/{hook}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    t.create(&admin, json!({"send_email": false})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(rx.accepted.lock().unwrap().len(), 10);
+    t.assert_consistent();
+}
