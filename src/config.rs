@@ -34,6 +34,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_SMTP_URL",
     },
     Key {
+        file: "smtp_ca_file",
+        env: "BECKON_SMTP_CA_FILE",
+    },
+    Key {
         file: "mail_from",
         env: "BECKON_MAIL_FROM",
     },
@@ -118,6 +122,8 @@ pub struct SmtpConfig {
     pub tls: SmtpTls,
     pub user: Option<String>,
     pub password: Option<Secret<String>>,
+    /// PEM certificates to trust besides the public roots (a relay with an in-house CA).
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 impl SmtpConfig {
@@ -167,6 +173,7 @@ impl SmtpConfig {
             tls,
             user,
             password,
+            ca_pem: None,
         })
     }
 }
@@ -355,11 +362,24 @@ impl Config {
             }
         };
 
-        let smtp = match get("smtp_url") {
+        let mut smtp = match get("smtp_url") {
             // Never echo the value: it may carry a password.
             Some(r) => Some(SmtpConfig::parse(&r.value).map_err(|m| bad(r, m))?),
             None => None,
         };
+        if let Some(r) = get("smtp_ca_file") {
+            use rustls::pki_types::{CertificateDer, pem::PemObject};
+            let pem = std::fs::read(r.value.trim())
+                .map_err(|e| bad(r, format!("cannot read {}: {e}", r.value.trim())))?;
+            let certs = CertificateDer::pem_slice_iter(&pem).count();
+            if certs == 0 || CertificateDer::pem_slice_iter(&pem).any(|c| c.is_err()) {
+                return Err(bad(r, "holds no PEM certificate"));
+            }
+            match smtp.as_mut() {
+                Some(s) => s.ca_pem = Some(pem),
+                None => return Err(bad(r, "needs BECKON_SMTP_URL as well")),
+            }
+        }
         let mail_from = match get("mail_from") {
             Some(r) => {
                 let v = r.value.trim();

@@ -13,6 +13,7 @@
 pub mod compose;
 pub mod i18n;
 pub mod ics;
+mod smtp;
 pub mod transport;
 pub mod webhook;
 

@@ -1,22 +1,19 @@
-//! Where mails go: an SMTP relay through lettre (rustls, pooled connections, timeouts), or —
-//! with no relay configured, the embedded default — `.eml` files in the data directory. A send
-//! returns only once the relay accepted the message (or the file is durably in place), and
-//! says whether a failure is worth retrying.
+//! Where mails go: an SMTP relay (lettre's client over our pool, see `smtp`: rustls,
+//! timeouts, reused connections), or — with no relay configured, the embedded default —
+//! `.eml` files in the data directory. A send returns only once the relay accepted the
+//! message (or the file is durably in place), and says whether a failure is worth retrying.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::Arc;
 
 use app::domain::MailId;
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
 
-use crate::config::{Config, SmtpConfig, SmtpTls};
+use super::smtp::SmtpPool;
+use crate::config::Config;
 
 /// Connections kept open to the relay; also how many mails are sent at once.
 pub const POOL_SIZE: u32 = 16;
-/// Per SMTP command and for connecting.
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -31,7 +28,7 @@ pub enum SendError {
 #[derive(Clone)]
 pub enum MailTransport {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        pool: Arc<SmtpPool>,
         /// `host:port`, for logs and the settings page (never the credentials).
         relay: String,
     },
@@ -48,31 +45,12 @@ impl MailTransport {
     /// The relay of the config, or the files fallback under the data directory.
     pub fn from_config(config: &Config) -> Result<MailTransport, String> {
         match &config.smtp {
-            Some(smtp) => Self::smtp(smtp),
+            Some(smtp) => Ok(MailTransport::Smtp {
+                pool: Arc::new(SmtpPool::new(smtp, POOL_SIZE as usize)?),
+                relay: format!("{}:{}", smtp.host, smtp.port),
+            }),
             None => Ok(MailTransport::Files(config.data_dir.join("outbox"))),
         }
-    }
-
-    pub fn smtp(smtp: &SmtpConfig) -> Result<MailTransport, String> {
-        let builder = match smtp.tls {
-            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-            SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                .map_err(|e| format!("invalid setting BECKON_SMTP_URL: {e}"))?,
-            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-                .map_err(|e| format!("invalid setting BECKON_SMTP_URL: {e}"))?,
-        };
-        let mut builder = builder
-            .port(smtp.port)
-            .timeout(Some(TIMEOUT))
-            .pool_config(PoolConfig::new().max_size(POOL_SIZE));
-        if let Some(user) = &smtp.user {
-            let password = smtp.password.as_ref().map_or("", |p| p.0.as_str());
-            builder = builder.credentials(Credentials::new(user.clone(), password.to_owned()));
-        }
-        Ok(MailTransport::Smtp {
-            transport: builder.build(),
-            relay: format!("{}:{}", smtp.host, smtp.port),
-        })
     }
 
     pub fn describe(&self) -> String {
@@ -85,11 +63,7 @@ impl MailTransport {
     /// Delivers one message; `Ok` only once the relay accepted it (or the file is synced).
     pub async fn send(&self, id: MailId, message: &Message) -> Result<(), SendError> {
         match self {
-            MailTransport::Smtp { transport, .. } => match transport.send(message.clone()).await {
-                Ok(_) => Ok(()),
-                Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
-                Err(e) => Err(SendError::Transient(e.to_string())),
-            },
+            MailTransport::Smtp { pool, .. } => pool.send(message).await,
             MailTransport::Files(dir) => {
                 let dir = dir.clone();
                 let bytes = message.formatted();

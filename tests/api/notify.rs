@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::harness::TestServer;
-use crate::smtp_sink::{Received, SmtpSink};
+use crate::smtp_sink::{Received, SinkOptions, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -26,6 +26,7 @@ fn smtp_to(addr: std::net::SocketAddr) -> impl FnOnce(&mut Config) {
             tls: SmtpTls::None,
             user: None,
             password: None,
+            ca_pem: None,
         });
         c.mail_retry_delay = Duration::from_millis(100);
         c.mail_max_attempts = 100;
@@ -657,4 +658,116 @@ async fn webhooks_are_signed_retried_and_delivered_in_order_per_request() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(rx.accepted.lock().unwrap().len(), 10);
     t.assert_consistent();
+}
+
+/// An in-house CA and a certificate for 127.0.0.1 signed by it: (CA PEM, acceptor).
+fn relay_tls() -> (Vec<u8>, tokio_rustls::TlsAcceptor) {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    params
+        .subject_alt_names
+        .push(rcgen::SanType::IpAddress("127.0.0.1".parse().unwrap()));
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![CertificateDer::from(cert.der().to_vec())],
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    )
+    .unwrap();
+    (
+        ca.pem().into_bytes(),
+        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+    )
+}
+
+#[tokio::test]
+async fn starttls_and_implicit_tls_with_an_in_house_ca_and_a_password() {
+    let (ca, acceptor) = relay_tls();
+    let creds = Some(("relay-user".to_owned(), "s3cret p@ss".to_owned()));
+    for (tls, implicit) in [(SmtpTls::StartTls, false), (SmtpTls::Tls, true)] {
+        let sink = SmtpSink::start_secure(SinkOptions {
+            tls: Some((acceptor.clone(), implicit)),
+            auth: creds.clone(),
+        })
+        .await;
+        let (addr, ca) = (sink.addr, ca.clone());
+        let t = TestServer::start_with(move |c| {
+            smtp_to(addr)(c);
+            let smtp = c.smtp.as_mut().unwrap();
+            smtp.tls = tls;
+            smtp.user = Some("relay-user".into());
+            smtp.password = Some(beckon::config::Secret("s3cret p@ss".into()));
+            smtp.ca_pem = Some(ca);
+        })
+        .await;
+        let admin = t.admin().await;
+        t.create(&admin, json!({})).await;
+        let m = parse(&sink.wait_for(1, WAIT).await[0]);
+        assert_eq!(m.to, "ada@example.com", "{tls:?}");
+        wait_outbox(&t, &admin, "sent", 1).await;
+    }
+    // A wrong password: the mail waits, and the queue says why.
+    let sink = SmtpSink::start_secure(SinkOptions {
+        tls: Some((acceptor, false)),
+        auth: creds,
+    })
+    .await;
+    let addr = sink.addr;
+    let t = TestServer::start_with(move |c| {
+        smtp_to(addr)(c);
+        let smtp = c.smtp.as_mut().unwrap();
+        smtp.tls = SmtpTls::StartTls;
+        smtp.user = Some("relay-user".into());
+        smtp.password = Some(beckon::config::Secret("wrong".into()));
+        smtp.ca_pem = Some(ca);
+    })
+    .await;
+    let admin = t.admin().await;
+    t.create(&admin, json!({})).await;
+    let start = Instant::now();
+    loop {
+        let pending = outbox(&t, &admin, "pending").await;
+        if let Some(e) = pending[0]["last_error"].as_str() {
+            assert!(e.contains("signing in"), "{e}");
+            assert!(!e.contains("wrong"), "no password in errors: {e}");
+            break;
+        }
+        assert!(start.elapsed() < WAIT);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(sink.count(), 0);
+}
+
+#[tokio::test]
+async fn a_connection_the_relay_dropped_while_idle_is_replaced_without_a_retry() {
+    let sink = SmtpSink::start().await;
+    let addr = sink.addr;
+    // A retry would wait a minute: the second mail must not need one.
+    let t = TestServer::start_with(move |c| {
+        smtp_to(addr)(c);
+        c.mail_retry_delay = Duration::from_secs(60);
+    })
+    .await;
+    let admin = t.admin().await;
+    t.create(&admin, json!({})).await;
+    sink.wait_for(1, WAIT).await;
+    // The relay restarts: the pooled connection is dead.
+    sink.stop().await;
+    let sink = SmtpSink::start_on(addr).await;
+    t.create(&admin, json!({"recipient_email": "second@example.com"}))
+        .await;
+    let m = parse(&sink.wait_for(1, WAIT).await[0]);
+    assert_eq!(m.to, "second@example.com");
+    let sent = wait_outbox(&t, &admin, "sent", 2).await;
+    assert!(sent.iter().all(|i| i["attempts"] == 1), "{sent:?}");
 }

@@ -1,7 +1,8 @@
 //! A real SMTP server for tests and benchmarks: the `mailin` crate speaks the protocol (its
-//! state machine and parser), this file gives it tokio sockets. It keeps every accepted
-//! message in memory. It can be stopped and started again on the same port (an outage), and
-//! refuses recipients at `bounce@…` with a 550 (a permanent failure).
+//! state machine and parser), this file gives it tokio sockets, and optionally TLS (STARTTLS
+//! or implicit, through tokio-rustls) and AUTH. It keeps every accepted message in memory.
+//! It can be stopped and started again on the same port (an outage), and refuses recipients
+//! at `bounce@…` with a 550 (a permanent failure).
 //!
 //! Shared by `tests/api` and the benches through `#[path]`.
 #![allow(dead_code)]
@@ -11,10 +12,19 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use mailin::{Action, Handler, Response, SessionBuilder};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use mailin::{Action, AuthMechanism, Handler, Response, Session, SessionBuilder};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
+
+/// How the sink secures and guards its connections.
+#[derive(Clone, Default)]
+pub struct SinkOptions {
+    /// TLS with this acceptor: from the first byte (`implicit`) or after STARTTLS.
+    pub tls: Option<(tokio_rustls::TlsAcceptor, bool)>,
+    /// Required AUTH credentials (user, password).
+    pub auth: Option<(String, String)>,
+}
 
 /// One accepted message.
 #[derive(Debug, Clone)]
@@ -35,6 +45,7 @@ struct Inbox(Arc<Mutex<Vec<Received>>>);
 
 struct Collect {
     inbox: Inbox,
+    auth: Option<(String, String)>,
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
@@ -65,6 +76,17 @@ impl Handler for Collect {
         Ok(())
     }
 
+    fn auth_plain(&mut self, _authz: &str, user: &str, password: &str) -> Response {
+        self.auth_login(user, password)
+    }
+
+    fn auth_login(&mut self, user: &str, password: &str) -> Response {
+        match &self.auth {
+            Some((u, p)) if u == user && p == password => mailin::response::AUTH_OK,
+            _ => mailin::response::INVALID_CREDENTIALS,
+        }
+    }
+
     fn data_end(&mut self) -> Response {
         self.inbox.0.lock().unwrap().push(Received {
             from: self.from.clone(),
@@ -92,7 +114,16 @@ impl SmtpSink {
         Self::start_with(addr, Inbox::default()).await
     }
 
+    /// Listens on a free loopback port with TLS and/or AUTH.
+    pub async fn start_secure(options: SinkOptions) -> SmtpSink {
+        Self::start_full("127.0.0.1:0".parse().unwrap(), Inbox::default(), options).await
+    }
+
     async fn start_with(addr: SocketAddr, inbox: Inbox) -> SmtpSink {
+        Self::start_full(addr, inbox, SinkOptions::default()).await
+    }
+
+    async fn start_full(addr: SocketAddr, inbox: Inbox, options: SinkOptions) -> SmtpSink {
         let listener = TcpListener::bind(addr).await.expect("bind the SMTP sink");
         let addr = listener.local_addr().unwrap();
         let mut tasks = JoinSet::new();
@@ -103,9 +134,9 @@ impl SmtpSink {
                 let Ok((stream, peer)) = listener.accept().await else {
                     continue;
                 };
-                let inbox = accept_inbox.clone();
+                let (inbox, options) = (accept_inbox.clone(), options.clone());
                 conns.spawn(async move {
-                    let _ = serve(stream, peer.ip(), inbox).await;
+                    let _ = serve(stream, peer.ip(), inbox, options).await;
                 });
                 while conns.try_join_next().is_some() {}
             }
@@ -152,33 +183,79 @@ impl SmtpSink {
     }
 }
 
-async fn serve(stream: tokio::net::TcpStream, ip: IpAddr, inbox: Inbox) -> io::Result<()> {
-    stream.set_nodelay(true)?;
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
-    let mut session = SessionBuilder::new("sink.test").build(
-        ip,
-        Collect {
-            inbox,
-            from: String::new(),
-            to: Vec::new(),
-            data: Vec::new(),
-        },
-    );
-    write.write_all(&session.greeting().buffer()?).await?;
+async fn serve(
+    tcp: tokio::net::TcpStream,
+    ip: IpAddr,
+    inbox: Inbox,
+    options: SinkOptions,
+) -> io::Result<()> {
+    tcp.set_nodelay(true)?;
+    let mut builder = SessionBuilder::new("sink.test");
+    if options.auth.is_some() {
+        builder
+            .enable_auth(AuthMechanism::Plain)
+            .enable_auth(AuthMechanism::Login);
+    }
+    let handler = Collect {
+        inbox,
+        auth: options.auth.clone(),
+        from: String::new(),
+        to: Vec::new(),
+        data: Vec::new(),
+    };
+    match options.tls {
+        None => {
+            let mut session = builder.build(ip, handler);
+            converse(tcp, &mut session, true).await?;
+        }
+        Some((acceptor, true)) => {
+            // The transport is TLS already: AUTH may be offered at once.
+            builder.insecure_enable_plaintext_auth();
+            let mut session = builder.build(ip, handler);
+            let tls = acceptor.accept(tcp).await?;
+            converse(tls, &mut session, true).await?;
+        }
+        Some((acceptor, false)) => {
+            builder.enable_start_tls();
+            let mut session = builder.build(ip, handler);
+            if let Some(tcp) = converse(tcp, &mut session, true).await? {
+                let tls = acceptor.accept(tcp).await?;
+                session.tls_active();
+                converse(tls, &mut session, false).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the dialogue on `stream`; hands the stream back when the client asked for STARTTLS.
+async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    session: &mut Session<Collect>,
+    greet: bool,
+) -> io::Result<Option<S>> {
+    let mut stream = BufReader::new(stream);
+    if greet {
+        stream.write_all(&session.greeting().buffer()?).await?;
+    }
     let mut line = Vec::with_capacity(1024);
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line).await? == 0 {
-            return Ok(());
+        if stream.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(None);
         }
         let res = session.process(&line);
         match res.action {
             Action::NoReply => {}
-            Action::Reply => write.write_all(&res.buffer()?).await?,
-            Action::Close | Action::UpgradeTls => {
-                write.write_all(&res.buffer()?).await?;
-                return Ok(());
+            Action::Reply => stream.write_all(&res.buffer()?).await?,
+            Action::Close => {
+                stream.write_all(&res.buffer()?).await?;
+                return Ok(None);
+            }
+            Action::UpgradeTls => {
+                stream.write_all(&res.buffer()?).await?;
+                stream.flush().await?;
+                return Ok(Some(stream.into_inner()));
             }
         }
     }
