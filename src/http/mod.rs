@@ -10,7 +10,7 @@ mod extract;
 mod json;
 pub mod metrics;
 mod ops;
-mod outbox;
+pub(crate) mod outbox;
 mod portal;
 mod requests;
 mod setup;

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::domain::{
-    Actor, Agent, AgentId, Assignee, ClientId, Permissions, RequestId, Role, SessionRequest, Status,
+    Actor, Agent, AgentId, Assignee, ClientId, MailId, Permissions, RequestId, Role,
+    SessionRequest, Status, WebhookId,
 };
 use app::portal::backend::{Backend, Result};
 use app::portal::*;
@@ -21,8 +22,9 @@ use super::error::ApiError;
 use super::extract::client_ip;
 use crate::service::{
     AgentPatch, AssigneeInput, CheckIn, ClientPatch, Consent, LinkState, ListQuery, NewAgent,
-    NewClient, NewRequest, RequestPatch, Service, ServiceError,
+    NewClient, NewRequest, OutboxQuery, RequestPatch, Service, ServiceError,
 };
+use crate::store::records::{DeliveryState, OutboxMessage};
 
 pub struct Portal {
     pub svc: Arc<Service>,
@@ -536,6 +538,87 @@ impl Backend for Portal {
         .map_err(app_error)?;
         self.run(move |s| s.update_settings(&caller, patch).map(drop))
             .await
+    }
+
+    async fn outbox(&self, caller: Agent, state: String, cursor: String) -> Result<OutboxPage> {
+        let state = super::outbox::parse_state(Some(&state))
+            .map_err(|e| AppError::invalid("state", e.message))?;
+        let cursor = match cursor.trim() {
+            "" => None,
+            c => Some(
+                c.parse()
+                    .map_err(|_| AppError::invalid("cursor", "is not a cursor"))?,
+            ),
+        };
+        let mail = self.mail.clone();
+        self.run(move |s| {
+            let query = OutboxQuery {
+                state,
+                limit: 50,
+                cursor,
+            };
+            let (items, next) = s.list_outbox(&caller, &query)?;
+            let webhooks = s.list_webhooks(&caller)?;
+            let url_of = |id: WebhookId| {
+                webhooks
+                    .iter()
+                    .find(|w| w.id == id)
+                    .map_or_else(|| id.to_string(), |w| w.url.clone())
+            };
+            let counts = s.outbox_counts()?;
+            Ok(OutboxPage {
+                mail,
+                pending: counts.pending,
+                failed: counts.failed,
+                rows: items
+                    .iter()
+                    .map(|i| OutboxRow {
+                        id: i.id.to_string(),
+                        kind: i.kind_name().to_owned(),
+                        to: match &i.message {
+                            OutboxMessage::Mail { to, .. } => to.clone(),
+                            OutboxMessage::Webhook { endpoint, .. } => url_of(*endpoint),
+                        },
+                        request: i.request,
+                        state: i.state.name().to_owned(),
+                        attempts: i.attempts,
+                        next_attempt_at: (i.state == DeliveryState::Pending)
+                            .then(|| i.next_attempt_at.into()),
+                        last_error: i.last_error.clone(),
+                        created_at: i.created_at.into(),
+                    })
+                    .collect(),
+                next_cursor: next.map(|c| c.to_string()),
+                webhooks: webhooks
+                    .iter()
+                    .map(|w| WebhookView {
+                        id: w.id.to_string(),
+                        url: w.url.clone(),
+                        created_at: w.created_at.into(),
+                    })
+                    .collect(),
+            })
+        })
+        .await
+    }
+
+    async fn retry_delivery(&self, caller: Agent, id: MailId) -> Result<()> {
+        self.run(move |s| s.retry_delivery(&caller, id).map(drop))
+            .await
+    }
+
+    async fn test_mail(&self, caller: Agent) -> Result<()> {
+        self.run(move |s| s.queue_test_mail(&caller).map(drop))
+            .await
+    }
+
+    async fn add_webhook(&self, caller: Agent, url: String) -> Result<String> {
+        self.run(move |s| s.add_webhook(&caller, &url).map(|w| w.secret))
+            .await
+    }
+
+    async fn remove_webhook(&self, caller: Agent, id: WebhookId) -> Result<()> {
+        self.run(move |s| s.remove_webhook(&caller, id)).await
     }
 
     async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView> {

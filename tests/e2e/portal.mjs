@@ -226,6 +226,28 @@ try {
   await agent.waitForSelector('#settings-saved');
   expect(await agent.inputValue('#s-organisation') === 'Acme Support', 'the new organisation is kept');
 
+  // --- Mail: the invitation in the log (no relay here: written as a file, so sent), a test
+  // mail, and a webhook endpoint whose secret is shown once.
+  log('admin mail page');
+  await agent.goto(`${BASE}/admin/mail`);
+  await agent.waitForSelector('#outbox');
+  await hydrated(agent);
+  expect(await agent.locator('#outbox tr[data-kind="invitation"][data-state="sent"]').count() >= 1, 'the invitation in the mail log, sent');
+  expect((await agent.textContent('#mail-status')).includes('.eml'), 'where mail goes');
+  await agent.click('#send-test-mail');
+  await agent.waitForSelector('#test-mail-queued');
+  await agent.locator('#outbox tr[data-kind="test"]').waitFor();
+  await agent.click('#mail-tab-failed');
+  await agent.waitForSelector('#no-mail');
+  await agent.fill('#w-url', 'http://example.com/hook');
+  await agent.click('#add-webhook-form button[type=submit]');
+  await agent.waitForSelector('#err-url');
+  await agent.fill('#w-url', 'https://hooks.example.com/beckon');
+  await agent.click('#add-webhook-form button[type=submit]');
+  await agent.waitForSelector('#webhook-secret');
+  expect((await agent.textContent('#webhook-secret')).includes('whsec_'), 'the new secret, shown once');
+  expect((await agent.textContent('#webhooks')).includes('https://hooks.example.com/beckon'), 'the endpoint listed');
+
   // --- Sign out: the portal sends us back to sign in.
   log('sign out');
   await agent.click('#sign-out');

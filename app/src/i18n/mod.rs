@@ -168,6 +168,42 @@ pub struct Texts {
     pub ev_expired: &'static str,
     pub ev_invitation_queued: &'static str,
     pub ev_mail_failed: &'static str,
+    pub nav_mail: &'static str,
+    pub mail_title: &'static str,
+    pub mail_all: &'static str,
+    pub mail_pending: &'static str,
+    pub mail_failed: &'static str,
+    pub mail_counts: &'static str,
+    pub older: &'static str,
+    pub send_test_mail: &'static str,
+    pub test_mail_queued: &'static str,
+    pub no_mail: &'static str,
+    pub mail_kind: &'static str,
+    pub mail_to: &'static str,
+    pub mail_state: &'static str,
+    pub mail_attempts: &'static str,
+    pub mail_detail: &'static str,
+    pub actions: &'static str,
+    pub retry: &'static str,
+    pub webhooks: &'static str,
+    pub remove: &'static str,
+    pub webhook_url: &'static str,
+    pub add_webhook: &'static str,
+    pub webhook_secret: &'static str,
+    pub webhook_hint: &'static str,
+    pub kind_invitation: &'static str,
+    pub kind_reminder: &'static str,
+    pub kind_rescheduled: &'static str,
+    pub kind_closed: &'static str,
+    pub kind_expired: &'static str,
+    pub kind_assigned: &'static str,
+    pub kind_waiting: &'static str,
+    pub kind_test: &'static str,
+    pub kind_webhook: &'static str,
+    pub state_pending: &'static str,
+    pub state_sent: &'static str,
+    pub state_failed: &'static str,
+    pub state_superseded: &'static str,
     pub share_comment: &'static str,
     pub ev_reminder_queued: &'static str,
     pub ev_reschedule_queued: &'static str,
@@ -286,6 +322,30 @@ impl Texts {
             EventKind::MailFailed { .. } => self.ev_mail_failed,
             EventKind::ReminderQueued { .. } => self.ev_reminder_queued,
             EventKind::RescheduleQueued => self.ev_reschedule_queued,
+        }
+    }
+
+    /// A mail or webhook kind as the mail page shows it.
+    pub fn mail_kind_name(&self, kind: &str) -> &'static str {
+        match kind {
+            "invitation" => self.kind_invitation,
+            "reminder" => self.kind_reminder,
+            "rescheduled" => self.kind_rescheduled,
+            "closed" => self.kind_closed,
+            "expired" => self.kind_expired,
+            "assigned" => self.kind_assigned,
+            "end_user_waiting" => self.kind_waiting,
+            "test" => self.kind_test,
+            _ => self.kind_webhook,
+        }
+    }
+
+    pub fn mail_state_name(&self, state: &str) -> &'static str {
+        match state {
+            "pending" => self.state_pending,
+            "sent" => self.state_sent,
+            "failed" => self.state_failed,
+            _ => self.state_superseded,
         }
     }
 

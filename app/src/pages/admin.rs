@@ -1,16 +1,17 @@
 //! Administration: agents (create, role, permissions, disable, password), clients (name and
-//! members) and the settings in force. The server refuses non-admins whatever the page shows.
+//! members), the settings in force, and mail (the outbox, webhooks). The server refuses non-admins whatever the page shows.
 
 use leptos::either::*;
 use leptos::prelude::*;
 
 use super::texts;
-use super::widgets::{ErrorNote, field_error};
+use super::widgets::{ErrorNote, Time, field_error};
 use crate::domain::Role;
 use crate::portal::api::{
-    ChangeAgent, CreateAgent, SaveClient, SaveSettings, get_settings, list_agents, list_clients,
+    AddWebhook, ChangeAgent, CreateAgent, RemoveWebhook, RetryDelivery, SaveClient, SaveSettings,
+    SendTestMail, get_settings, list_agents, list_clients, list_outbox,
 };
-use crate::portal::{AgentView, ClientView, MailStatus};
+use crate::portal::{AgentView, ClientView, MailStatus, OutboxPage, OutboxRow};
 
 /// Admin pages for admins only (the server refuses the changes anyway; this spares the form).
 fn admins_only() -> Option<impl IntoView> {
@@ -237,5 +238,192 @@ pub fn Settings() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Mail and webhooks: where mail goes, the outbox with last errors and retry, a test mail, and
+/// the webhook endpoints (the secret of a new one is shown once).
+#[component]
+pub fn Mail() -> impl IntoView {
+    if let Some(no) = admins_only() {
+        return Either::Left(no);
+    }
+    let t = texts();
+    let query = leptos_router::hooks::use_query_map();
+    let state = Memo::new(move |_| query.with(|q| q.get("state").unwrap_or_default()));
+    let cursor = Memo::new(move |_| query.with(|q| q.get("cursor").unwrap_or_default()));
+    let retry = ServerAction::<RetryDelivery>::new();
+    let test = ServerAction::<SendTestMail>::new();
+    let add = ServerAction::<AddWebhook>::new();
+    let remove = ServerAction::<RemoveWebhook>::new();
+    let page = Resource::new(
+        move || {
+            (
+                state.get(),
+                cursor.get(),
+                retry.version().get(),
+                test.version().get(),
+                add.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(s, c, ..)| list_outbox(s, c),
+    );
+    let tab = move |value: &'static str, label: &'static str| {
+        let href = if value.is_empty() {
+            "/admin/mail".to_owned()
+        } else {
+            format!("/admin/mail?state={value}")
+        };
+        let selected = move || state.get() == value;
+        view! {
+            <a href=href id=format!("mail-tab-{}", if value.is_empty() { "all" } else { value })
+               aria-current=move || if selected() { "page" } else { "false" }
+               class=move || if selected() { "tab selected" } else { "tab" }>{label}</a>
+        }
+    };
+    let errors = move || {
+        [
+            retry.value().get(),
+            test.value().get(),
+            remove.value().get(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|r| r.err())
+    };
+    Either::Right(view! {
+        <h1>{t.mail_title}</h1>
+        <nav class="tabs" aria-label=t.mail_title>
+            {tab("", t.mail_all)}
+            {tab("pending", t.mail_pending)}
+            {tab("failed", t.mail_failed)}
+        </nav>
+        {move || errors().map(|e| view! { <ErrorNote error=e/> })}
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => Either::Left(view! { <OutboxView p=p state=state.get_untracked() retry=retry test=test add=add remove=remove/> }),
+                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
+                }
+            })}
+        </Transition>
+    })
+}
+
+#[component]
+fn OutboxView(
+    p: OutboxPage,
+    state: String,
+    retry: ServerAction<RetryDelivery>,
+    test: ServerAction<SendTestMail>,
+    add: ServerAction<AddWebhook>,
+    remove: ServerAction<RemoveWebhook>,
+) -> impl IntoView {
+    let t = texts();
+    let mail = match &p.mail {
+        MailStatus::Smtp { host } => crate::i18n::fill(t.mail_smtp, &[("host", host.as_str())]),
+        MailStatus::Files { dir } => crate::i18n::fill(t.mail_files, &[("dir", dir.as_str())]),
+    };
+    let counts = crate::i18n::fill(
+        t.mail_counts,
+        &[
+            ("pending", &p.pending.to_string()),
+            ("failed", &p.failed.to_string()),
+        ],
+    );
+    let older = p.next_cursor.clone().map(|c| {
+        let state = if state.is_empty() { String::new() } else { format!("state={state}&") };
+        view! { <a class="button secondary" id="mail-older" href=format!("/admin/mail?{state}cursor={c}")>{t.older}</a> }
+    });
+    let rows = p.rows.clone();
+    view! {
+        <section class="card" id="mail-status">
+            <p>{mail}</p>
+            <p id="mail-counts">{counts}</p>
+            <ActionForm action=test attr:class="inline">
+                <button type="submit" class="secondary" id="send-test-mail">{t.send_test_mail}</button>
+            </ActionForm>
+            {move || test.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="test-mail-queued">{t.test_mail_queued}</span> })}
+        </section>
+        {if rows.is_empty() {
+            Either::Left(view! { <p class="empty" id="no-mail">{t.no_mail}</p> })
+        } else {
+            Either::Right(view! {
+                <div class="table-wrap">
+                    <table id="outbox">
+                        <thead><tr>
+                            <th scope="col">{t.created_at}</th>
+                            <th scope="col">{t.mail_kind}</th>
+                            <th scope="col">{t.mail_to}</th>
+                            <th scope="col">{t.mail_state}</th>
+                            <th scope="col">{t.mail_attempts}</th>
+                            <th scope="col">{t.mail_detail}</th>
+                            <th scope="col"><span class="sr-only">{t.actions}</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! { <OutboxLine r=r retry=retry/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })
+        }}
+        {older}
+        <section class="card" aria-labelledby="webhooks-title">
+            <h2 id="webhooks-title">{t.webhooks}</h2>
+            <ul id="webhooks">
+                {p.webhooks.into_iter().map(|w| view! {
+                    <li>
+                        <code>{w.url.clone()}</code>
+                        <ActionForm action=remove attr:class="inline">
+                            <input type="hidden" name="id" value=w.id.clone()/>
+                            <button type="submit" class="secondary">{t.remove}</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=add attr:class="grid-form" attr:id="add-webhook-form">
+                <label for="w-url">{t.webhook_url}</label>
+                <input id="w-url" name="url" type="url" required placeholder="https://"/>
+                {field_error(move || add.value().get().and_then(|r| r.err()), "url")}
+                <button type="submit" class="primary">{t.add_webhook}</button>
+            </ActionForm>
+            {move || add.value().get().and_then(|r| r.ok()).map(|secret| view! {
+                <p role="status" id="webhook-secret">{t.webhook_secret} " " <code>{secret}</code></p>
+            })}
+            <p class="hint">{t.webhook_hint}</p>
+        </section>
+    }
+}
+
+#[component]
+fn OutboxLine(r: OutboxRow, retry: ServerAction<RetryDelivery>) -> impl IntoView {
+    let t = texts();
+    let can_retry = r.state == "failed" || r.state == "pending";
+    let detail = match (&r.last_error, r.next_attempt_at) {
+        (Some(e), _) => Either::Left(view! { <span class="error-text">{e.clone()}</span> }),
+        (None, Some(at)) => Either::Right(Either::Left(view! { <Time at=at/> })),
+        (None, None) => Either::Right(Either::Right("—")),
+    };
+    view! {
+        <tr data-state=r.state.clone() data-kind=r.kind.clone()>
+            <td data-label=t.created_at><Time at=r.created_at/></td>
+            <td data-label=t.mail_kind>
+                {t.mail_kind_name(&r.kind)}
+                {r.request.map(|id| view! { " " <a href=format!("/requests/{id}") class="muted">"↗"</a> })}
+            </td>
+            <td data-label=t.mail_to class="wrap">{r.to.clone()}</td>
+            <td data-label=t.mail_state>{t.mail_state_name(&r.state)}</td>
+            <td data-label=t.mail_attempts>{r.attempts}</td>
+            <td data-label=t.mail_detail class="wrap">{detail}</td>
+            <td>
+                {can_retry.then(|| view! {
+                    <ActionForm action=retry attr:class="inline">
+                        <input type="hidden" name="id" value=r.id.clone()/>
+                        <button type="submit" class="secondary" data-action="retry">{t.retry}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
     }
 }

@@ -84,6 +84,7 @@ fn Frame(me: Me, version: RwSignal<u64>) -> impl IntoView {
                     <A href="/admin/agents">{t.nav_agents}</A>
                     <A href="/admin/clients">{t.nav_clients}</A>
                     <A href="/admin/settings">{t.nav_settings}</A>
+                    <A href="/admin/mail">{t.nav_mail}</A>
                 })}
             </nav>
             <div class="me">

@@ -161,6 +161,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/agents") view=admin::Agents ssr=SsrMode::Async/>
                     <Route path=path!("admin/clients") view=admin::Clients ssr=SsrMode::Async/>
                     <Route path=path!("admin/settings") view=admin::Settings ssr=SsrMode::Async/>
+                    <Route path=path!("admin/mail") view=admin::Mail ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -336,6 +336,51 @@ pub async fn save_settings(
     .await
 }
 
+#[server(prefix = "/portal/api", endpoint = "mail/list")]
+pub async fn list_outbox(state: String, cursor: String) -> Result<OutboxPage, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.outbox(agent, state, cursor).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "mail/retry")]
+pub async fn retry_delivery(id: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.retry_delivery(agent, ctx::parse_id("id", &id)?).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "mail/test")]
+pub async fn send_test_mail() -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.test_mail(agent).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "webhooks/add")]
+pub async fn add_webhook(url: String) -> Result<String, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.add_webhook(agent, url).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "webhooks/remove")]
+pub async fn remove_webhook(id: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.remove_webhook(agent, ctx::parse_id("id", &id)?).await
+    })
+    .await
+}
+
 // The end user's link page. The token is the credential, so it travels in the body, never in
 // a URL the server logs.
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use http::request::Parts;
 
 use super::types::*;
-use crate::domain::{Agent, AgentId, ClientId, RequestId};
+use crate::domain::{Agent, AgentId, ClientId, MailId, RequestId, WebhookId};
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
@@ -56,6 +56,15 @@ pub trait Backend: Send + Sync + 'static {
         default_expiry: String,
         max_expiry: String,
     ) -> Result<()>;
+
+    /// A page of the outbox (`state`: empty for all, or `pending` / `failed` / `sent`).
+    async fn outbox(&self, caller: Agent, state: String, cursor: String) -> Result<OutboxPage>;
+    async fn retry_delivery(&self, caller: Agent, id: MailId) -> Result<()>;
+    /// Queues a test mail to the calling admin.
+    async fn test_mail(&self, caller: Agent) -> Result<()>;
+    /// Adds a webhook endpoint; returns its signing secret (shown this once).
+    async fn add_webhook(&self, caller: Agent, url: String) -> Result<String>;
+    async fn remove_webhook(&self, caller: Agent, id: WebhookId) -> Result<()>;
 
     /// The end user's side: the token is the credential; look-ups are rate-limited per IP.
     async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView>;

@@ -370,6 +370,41 @@ pub enum MailStatus {
     Files { dir: String },
 }
 
+/// The mail page: where mail goes, the outbox (a page of it), and the webhook endpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxPage {
+    pub mail: MailStatus,
+    pub pending: u64,
+    pub failed: u64,
+    pub rows: Vec<OutboxRow>,
+    pub next_cursor: Option<String>,
+    pub webhooks: Vec<WebhookView>,
+}
+
+/// One mail or webhook call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub id: String,
+    /// `invitation`, `reminder`, …, `webhook`.
+    pub kind: String,
+    /// The address, or the webhook's URL.
+    pub to: String,
+    pub request: Option<RequestId>,
+    /// `pending`, `sent`, `failed`, `superseded`.
+    pub state: String,
+    pub attempts: u32,
+    pub next_attempt_at: Option<Instant>,
+    pub last_error: Option<String>,
+    pub created_at: Instant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookView {
+    pub id: String,
+    pub url: String,
+    pub created_at: Instant,
+}
+
 /// What the end user's link page shows, decided by the server from the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkView {
