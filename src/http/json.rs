@@ -127,7 +127,8 @@ pub struct EventJson {
     pub actor: ActorJson,
     pub from: &'static str,
     pub to: &'static str,
-    /// Kind-specific details (prompt ID, edited fields, client, duration).
+    /// Kind-specific details (prompt ID, edited fields, client, duration, failed mail,
+    /// reminder lead time).
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
 }
@@ -147,6 +148,10 @@ impl From<&TimelineEvent> for EventJson {
             }
             EventKind::SessionEnded { duration_ms } => {
                 serde_json::json!({ "duration_ms": duration_ms })
+            }
+            EventKind::MailFailed { mail } => serde_json::json!({ "mail": mail }),
+            EventKind::ReminderQueued { lead_minutes } => {
+                serde_json::json!({ "lead_minutes": lead_minutes })
             }
             _ => serde_json::json!({}),
         };

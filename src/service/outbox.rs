@@ -196,6 +196,39 @@ pub(super) fn queue_invitation(
     Ok(true)
 }
 
+/// Queues the reminder `lead_minutes` before the current schedule, once per schedule: a
+/// reschedule clears `reminders_sent`, so the reminder is owed again. Returns whether one was
+/// queued. The caller stores the record (its `reminders_sent` and timeline changed).
+pub(super) fn queue_reminder(
+    txn: &WriteTransaction,
+    rec: &mut SessionRequest,
+    at: Timestamp,
+    lead_minutes: u32,
+) -> Result<bool> {
+    if rec.scheduled_at.is_none()
+        || rec.reminders_sent.contains(&lead_minutes)
+        || rec.status_at(at).is_terminal()
+    {
+        return Ok(false);
+    }
+    rec.reminders_sent.push(lead_minutes);
+    if !queue_end_user_mail(txn, rec, at, MailKind::Reminder { lead_minutes })? {
+        // Nothing to send, but the reminder is done: do not ask again.
+        return Ok(false);
+    }
+    let status = rec.status;
+    append_event(
+        txn,
+        rec,
+        at,
+        Actor::System,
+        EventKind::ReminderQueued { lead_minutes },
+        status,
+        status,
+    )?;
+    Ok(true)
+}
+
 /// Queues a mail of `kind` to every agent the request is assigned to (the agent, or the
 /// members of the client), except `actor`, who knows already. Disabled agents get nothing.
 pub(super) fn queue_agent_mails(
@@ -610,6 +643,23 @@ impl Service {
         txn.commit()?;
         self.wake_outbox();
         Ok(item)
+    }
+
+    /// The reminder of request `id` for `lead_minutes` before its schedule, unless it was
+    /// sent for this schedule already (the sweeper's call; safe to repeat). One transaction.
+    pub fn remind(&self, id: RequestId, lead_minutes: u32, now: Timestamp) -> Result<bool> {
+        let txn = self.store.begin_write()?;
+        let Some(mut rec) = txn::load_request(&txn, id)? else {
+            return Ok(false);
+        };
+        let old = rec.clone();
+        if !queue_reminder(&txn, &mut rec, now, lead_minutes)? && rec == old {
+            return Ok(false);
+        }
+        put_request(&txn, Some(&old), &rec)?;
+        txn.commit()?;
+        self.wake_outbox();
+        Ok(rec.event_count != old.event_count)
     }
 
     /// Queues a test mail to the calling admin (the portal's "send a test mail").

@@ -237,3 +237,53 @@ fn a_database_from_a_newer_beckon_is_refused_clearly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("newer than this build"), "{err}");
 }
+
+/// `beckon send-test-mail`: through the relay when one is set (the sink receives it), to an
+/// `.eml` file otherwise; a relay that is down is a clear failure, not a hang.
+#[tokio::test]
+async fn send_test_mail_checks_the_mail_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let path = dir.path().to_path_buf();
+    let run = move |url: Option<String>| {
+        let mut cmd = beckon(&path);
+        cmd.args(["send-test-mail", "--to", "ops@example.com"])
+            .env("BECKON_DATA_DIR", path.join("data"));
+        if let Some(u) = url {
+            cmd.env("BECKON_SMTP_URL", u);
+        }
+        cmd.output().unwrap()
+    };
+    let url = format!("smtp://127.0.0.1:{}?tls=none", sink.addr.port());
+    let out = tokio::task::spawn_blocking({
+        let run = run.clone();
+        move || run(Some(url))
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("accepted by SMTP relay 127.0.0.1"));
+    let mails = sink.wait_for(1, Duration::from_secs(5)).await;
+    assert_eq!(mails[0].to, vec!["ops@example.com".to_owned()]);
+
+    let out = run(None);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(".eml files in"));
+    let files = std::fs::read_dir(dir.path().join("data/outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1);
+
+    let down = crate::smtp_sink::SmtpSink::free_port();
+    let out = run(Some(format!("smtp://{down}?tls=none")));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did not take the mail") && err.contains("cannot connect"),
+        "{err}"
+    );
+}

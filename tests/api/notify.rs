@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use app::domain::Status;
 use beckon::config::{Config, SmtpConfig, SmtpTls};
 use mail_parser::{MessageParser, MimeHeaders};
 use reqwest::StatusCode;
@@ -590,22 +591,13 @@ async fn webhooks_are_signed_retried_and_delivered_in_order_per_request() {
     // Two requests, each through several status changes.
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let req = t.create(&admin, json!({"send_email": false})).await;
+        let req = t.request_in(&admin, Status::InSession).await;
         let id = req["id"].as_str().unwrap().to_owned();
-        t.checkin(req["link"].as_str().unwrap()).await;
-        t.connect_and_answer(&admin, &req, "allow").await;
-        t.post(
-            &format!("/api/v1/session-requests/{id}/start"),
-            &admin,
-            json!({}),
-        )
-        .await;
-        t.post(
-            &format!("/api/v1/session-requests/{id}/close"),
-            &admin,
-            json!({}),
-        )
-        .await;
+        let close = format!("/api/v1/session-requests/{id}/close");
+        assert_eq!(
+            t.post(&close, &admin, json!({})).await.status,
+            StatusCode::OK
+        );
         ids.push(id);
     }
     let expected = [
@@ -640,9 +632,13 @@ async fn webhooks_are_signed_retried_and_delivered_in_order_per_request() {
         assert_eq!(mine, want, "in order for {id}");
     }
     // The first calls were refused and retried: the queue shows them sent after >1 attempt.
-    let sent = wait_outbox(&t, &admin, "sent", 10).await;
+    let sent: Vec<Value> = wait_outbox(&t, &admin, "sent", 14)
+        .await
+        .into_iter()
+        .filter(|i| i["channel"] == "webhook")
+        .collect();
+    assert_eq!(sent.len(), 10, "{sent:?}");
     assert!(sent.iter().any(|i| i["attempts"].as_u64() > Some(1)));
-    assert!(sent.iter().all(|i| i["channel"] == "webhook"));
     // Removing the endpoint stops further calls.
     let hook = listed.body[0]["id"].as_str().unwrap();
     let r = t
@@ -770,4 +766,52 @@ async fn a_connection_the_relay_dropped_while_idle_is_replaced_without_a_retry()
     assert_eq!(m.to, "second@example.com");
     let sent = wait_outbox(&t, &admin, "sent", 2).await;
     assert!(sent.iter().all(|i| i["attempts"] == 1), "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_reminder_goes_once_per_schedule_and_again_after_a_reschedule() {
+    let sink = SmtpSink::start().await;
+    let t = TestServer::start_with(smtp_to(sink.addr)).await;
+    let admin = t.admin().await;
+    let req = t
+        .create(
+            &admin,
+            json!({"scheduled_at": in_hours(2), "time_zone": "Asia/Tokyo", "email_language": "ja"}),
+        )
+        .await;
+    sink.wait_for(1, WAIT).await;
+    let id: app::domain::RequestId = req["id"].as_str().unwrap().parse().unwrap();
+    let svc = t.server().service().clone();
+    let now = jiff::Timestamp::now();
+    assert!(
+        svc.remind(id, 15, now).unwrap(),
+        "the first reminder is queued"
+    );
+    assert!(
+        !svc.remind(id, 15, now).unwrap(),
+        "never twice for one schedule"
+    );
+    let m = parse(&sink.wait_for(2, WAIT).await[1]);
+    assert_eq!(
+        m.subject,
+        "リマインダー：Acme Support とのサポートセッションがまもなく始まります"
+    );
+    assert!(m.text.contains("(Asia/Tokyo)"), "{}", m.text);
+    assert!(m.text.contains(req["link"].as_str().unwrap()));
+    // A new time re-arms it.
+    let path = format!("/api/v1/session-requests/{id}");
+    t.patch(&path, &admin, json!({"scheduled_at": in_hours(3)}))
+        .await;
+    sink.wait_for(3, WAIT).await;
+    assert!(svc.remind(id, 15, jiff::Timestamp::now()).unwrap());
+    sink.wait_for(4, WAIT).await;
+    let events = t.get(&path, &admin).await.body["events"].clone();
+    let reminders = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "reminder_queued")
+        .count();
+    assert_eq!(reminders, 2);
+    t.assert_consistent();
 }
