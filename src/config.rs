@@ -85,6 +85,26 @@ const KEYS: &[Key] = &[
         file: "mail_retry_delay",
         env: "BECKON_MAIL_RETRY_DELAY",
     },
+    Key {
+        file: "expiry_schedule",
+        env: "BECKON_EXPIRY_SCHEDULE",
+    },
+    Key {
+        file: "reminder_schedule",
+        env: "BECKON_REMINDER_SCHEDULE",
+    },
+    Key {
+        file: "retention_schedule",
+        env: "BECKON_RETENTION_SCHEDULE",
+    },
+    Key {
+        file: "reminders",
+        env: "BECKON_REMINDERS",
+    },
+    Key {
+        file: "retention",
+        env: "BECKON_RETENTION",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +228,54 @@ pub struct Config {
     /// Delay before the first retry; each further retry waits twice as long (capped at an
     /// hour), with jitter.
     pub mail_retry_delay: Duration,
+    /// The sweeper's jobs: when each runs, and what reminders and retention mean.
+    pub sweeper: SweeperConfig,
+}
+
+/// A cron expression with seconds (`sec min hour day-of-month month day-of-week`), checked at
+/// start-up with the same parser the scheduler uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CronSpec(pub String);
+
+impl CronSpec {
+    fn parse(value: &str) -> Result<CronSpec, String> {
+        let v = value.trim();
+        croner::parser::CronParser::builder()
+            .seconds(croner::parser::Seconds::Required)
+            .dom_and_dow(true)
+            .build()
+            .parse(v)
+            .map_err(|e| {
+                format!("`{v}` is not a cron expression with seconds, like `*/15 * * * * *` ({e})")
+            })?;
+        Ok(CronSpec(v.to_owned()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweeperConfig {
+    /// Moves overdue requests to `expired` (default every 15 s).
+    pub expiry: CronSpec,
+    /// Queues reminder mails (default every minute).
+    pub reminder: CronSpec,
+    /// Deletes finished requests past retention (default nightly, 03:30 UTC).
+    pub retention: CronSpec,
+    /// How long before a scheduled session each reminder goes out, longest first.
+    pub reminder_leads: Vec<Duration>,
+    /// How long finished requests are kept; `None`: forever.
+    pub retention_period: Option<Duration>,
+}
+
+impl Default for SweeperConfig {
+    fn default() -> Self {
+        SweeperConfig {
+            expiry: CronSpec("*/15 * * * * *".into()),
+            reminder: CronSpec("0 * * * * *".into()),
+            retention: CronSpec("0 30 3 * * *".into()),
+            reminder_leads: vec![Duration::from_secs(15 * 60)],
+            retention_period: Some(Duration::from_secs(365 * 86_400)),
+        }
+    }
 }
 
 /// A setting that cannot be used; its `Display` is the one line start-up prints.
@@ -466,6 +534,7 @@ impl Config {
                 },
             },
             mail_retry_delay,
+            sweeper: sweeper(&get)?,
         })
     }
 
@@ -476,6 +545,58 @@ impl Config {
         config.data_dir = data_dir.into();
         config
     }
+}
+
+/// The sweeper's settings, each checked and named on error.
+fn sweeper<'a>(get: &impl Fn(&str) -> Option<&'a Raw>) -> Result<SweeperConfig, ConfigError> {
+    let bad = |r: &Raw, message: String| ConfigError {
+        setting: r.source.clone(),
+        message,
+    };
+    let mut s = SweeperConfig::default();
+    for (key, slot) in [
+        ("expiry_schedule", &mut s.expiry),
+        ("reminder_schedule", &mut s.reminder),
+        ("retention_schedule", &mut s.retention),
+    ] {
+        if let Some(r) = get(key) {
+            *slot = CronSpec::parse(&r.value).map_err(|m| bad(r, m))?;
+        }
+    }
+    if let Some(r) = get("reminders") {
+        let mut leads = Vec::new();
+        for part in r.value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match humantime::parse_duration(part) {
+                Ok(d) if d >= Duration::from_secs(60) && d <= Duration::from_secs(30 * 86_400) => {
+                    leads.push(Duration::from_secs(d.as_secs() / 60 * 60));
+                }
+                _ => {
+                    return Err(bad(
+                        r,
+                        format!("`{part}` is not a lead time from 1m to 30d (a list like 24h,15m)"),
+                    ));
+                }
+            }
+        }
+        leads.sort_unstable_by(|a, b| b.cmp(a));
+        leads.dedup();
+        s.reminder_leads = leads;
+    }
+    if let Some(r) = get("retention") {
+        s.retention_period = match r.value.trim() {
+            "0" => None,
+            v => match humantime::parse_duration(v) {
+                Ok(d) if d >= Duration::from_secs(86_400) => Some(d),
+                _ => {
+                    return Err(bad(
+                        r,
+                        format!("`{v}` is not a period of at least 1d like 365d (0 keeps forever)"),
+                    ));
+                }
+            },
+        };
+    }
+    Ok(s)
 }
 
 #[cfg(test)]
@@ -515,6 +636,33 @@ mod tests {
         let e = load_env(&[("BECKON_SMTP_URL", "smtp://u:hunter2@x?tls=maybe")]).unwrap_err();
         assert_eq!(e.setting, "BECKON_SMTP_URL");
         assert!(!e.to_string().contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn sweeper_settings_are_checked_and_name_the_setting() {
+        let c = load_env(&[]).unwrap();
+        assert_eq!(c.sweeper, SweeperConfig::default());
+        let c = load_env(&[
+            ("BECKON_EXPIRY_SCHEDULE", "* * * * * *"),
+            ("BECKON_REMINDERS", "15m, 24h"),
+            ("BECKON_RETENTION", "0"),
+        ])
+        .unwrap();
+        assert_eq!(c.sweeper.expiry.0, "* * * * * *");
+        assert_eq!(
+            c.sweeper.reminder_leads,
+            vec![Duration::from_secs(86_400), Duration::from_secs(900)]
+        );
+        assert_eq!(c.sweeper.retention_period, None);
+        for (k, v) in [
+            ("BECKON_EXPIRY_SCHEDULE", "every minute"),
+            ("BECKON_RETENTION_SCHEDULE", "0 30 3 * *"),
+            ("BECKON_REMINDERS", "15m,soon"),
+            ("BECKON_RETENTION", "5s"),
+        ] {
+            let e = load_env(&[(k, v)]).unwrap_err();
+            assert_eq!(e.setting, k, "{e}");
+        }
     }
 
     #[test]

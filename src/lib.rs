@@ -2,7 +2,8 @@
 //!
 //! Layers, from the edge in: `cli` (commands) → `server` (start-up, shutdown) → `http`
 //! (routes, auth, errors) → `service` (use cases, permissions, transactions) → `store` (redb).
-//! `notify` delivers what the service queued in the outbox (mail, webhooks).
+//! `notify` delivers what the service queued in the outbox (mail, webhooks); `sweep` runs the
+//! timed jobs (expiry, reminders, retention).
 //! The domain rules live in the `app` crate, shared with the portal.
 #![forbid(unsafe_code)]
 
@@ -14,3 +15,4 @@ pub mod notify;
 pub mod server;
 pub mod service;
 pub mod store;
+pub mod sweep;

@@ -25,6 +25,8 @@ pub struct Server {
     task: JoinHandle<anyhow::Result<()>>,
     /// The outbox's delivery worker.
     notifier: JoinHandle<()>,
+    /// The sweeper's scheduled jobs.
+    sweeper: crate::sweep::Running,
     state: AppState,
 }
 
@@ -107,12 +109,16 @@ impl Server {
             }
         };
         let notifier = notifier.spawn(shutdown.clone());
+        let sweeper = crate::sweep::Sweeper::start(&svc, config.sweeper.clone())
+            .await
+            .context("starting the sweeper")?;
         tracing::info!(%addr, tls = config.tls.is_some(), "beckon is serving");
         Ok(Server {
             addr,
             shutdown,
             task,
             notifier,
+            sweeper,
             state,
         })
     }
@@ -135,6 +141,7 @@ impl Server {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.shutdown.cancel();
         let result = self.task.await.context("server task")?;
+        self.sweeper.stop().await;
         self.notifier.await.context("mail delivery task")?;
         drop(self.state);
         result

@@ -1,5 +1,7 @@
 //! What the benchmarks share: the real server with a signed-in admin, and the baseline every
-//! HTTP figure is compared with (a bare axum handler in the same process).
+//! HTTP figure is compared with (a bare axum handler in the same process), and a generator of
+//! realistic stored requests. Each bench uses a part of it.
+#![allow(dead_code)]
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -22,10 +24,16 @@ pub struct BenchServer {
 
 /// Starts the real server on a loopback port with its data in `data`, and signs an admin in.
 pub async fn start(data: &Path) -> BenchServer {
+    start_with(data, |_| {}).await
+}
+
+/// `start`, with the config adjusted first.
+pub async fn start_with(data: &Path, tweak: impl FnOnce(&mut Config)) -> BenchServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut config = Config::with_data_dir(data);
     config.public_url = format!("http://{addr}").parse().unwrap();
+    tweak(&mut config);
     let server = Server::start(config, listener).await.unwrap();
     let svc: Arc<Service> = server.service().clone();
     svc.create_admin_unchecked("bench@example.com", "Bench", "bench password")
@@ -93,4 +101,51 @@ pub async fn load(url: &str, headers: &[(&str, &str)], conns: usize, total: usiz
         t.await.unwrap();
     }
     (per * conns) as f64 / start.elapsed().as_secs_f64()
+}
+
+/// A realistic stored request number `i` (fields as `create_request` would set them), open,
+/// expiring at `expires_at`, a third of them scheduled.
+pub fn sample_request(
+    i: u64,
+    created_by: app::domain::AgentId,
+    now: jiff::Timestamp,
+    expires_at: jiff::Timestamp,
+) -> app::domain::SessionRequest {
+    use app::domain::{Assignee, RequestId, SessionRequest, Status};
+    let ms = now.as_millisecond().max(0) as u128;
+    let scheduled = i.is_multiple_of(3).then(|| expires_at - jiff::SignedDuration::from_hours(1));
+    SessionRequest {
+        // Time-ordered, unique: the creation millisecond, then the number.
+        id: RequestId::from_u128((ms << 80) | u128::from(i)),
+        status: Status::Open,
+        recipient_name: format!("Person {i}"),
+        recipient_email: Some(format!("person{i}@example.com")),
+        send_email: false,
+        email_language: ["en", "de", "ko", "ja"][(i % 4) as usize].into(),
+        comment: "printer driver will not install".into(),
+        share_comment: false,
+        scheduled_at: scheduled,
+        time_zone: Some("Europe/Berlin".into()),
+        expires_at,
+        assignee: if i.is_multiple_of(2) {
+            Assignee::Agent(created_by)
+        } else {
+            Assignee::Unassigned
+        },
+        created_by,
+        created_at: now,
+        updated_at: now,
+        link_generation: 0,
+        prompt: None,
+        prompt_seq: 0,
+        end_user_client: None,
+        end_user_platform: None,
+        session_started_at: None,
+        session_ended_at: None,
+        session_total_ms: 0,
+        event_count: 0,
+        schedule_seq: 0,
+        reminders_sent: Vec::new(),
+        schedule_set_at: scheduled.map(|_| now),
+    }
 }

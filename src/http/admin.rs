@@ -229,3 +229,31 @@ pub async fn update_settings(
         .await?;
     Ok(Json(SettingsJson::from(&*s)))
 }
+
+/// One retention run (`GET /api/v1/purges`).
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct PurgeJson {
+    at: String,
+    /// Requests that finished before this were deleted.
+    cutoff: String,
+    requests: u64,
+    events: u64,
+    outbox_items: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/purges", tag = "admin",
+    responses((status = 200, body = [PurgeJson], description = "the retention runs, newest first"), (status = 403)))]
+pub async fn purges(State(st): State<AppState>, auth: Authed) -> ApiResult<Json<Vec<PurgeJson>>> {
+    let log = st.svc.run(move |s| s.purge_log(&auth.agent, 100)).await?;
+    Ok(Json(
+        log.into_iter()
+            .map(|p| PurgeJson {
+                at: p.at.to_string(),
+                cutoff: p.cutoff.to_string(),
+                requests: p.requests,
+                events: p.events,
+                outbox_items: p.outbox_items,
+            })
+            .collect(),
+    ))
+}

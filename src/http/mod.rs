@@ -75,7 +75,7 @@ pub struct ErrorJson {
         admin::login, admin::logout, admin::me,
         admin::list_agents, admin::create_agent, admin::update_agent,
         admin::list_clients, admin::create_client, admin::update_client,
-        admin::get_settings, admin::update_settings,
+        admin::get_settings, admin::update_settings, admin::purges,
         outbox::list, outbox::retry, outbox::test_mail,
         outbox::list_webhooks, outbox::add_webhook, outbox::remove_webhook,
         requests::create, requests::list, requests::get, requests::edit,
@@ -168,6 +168,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/settings",
             get(admin::get_settings).patch(admin::update_settings),
         )
+        .route("/api/v1/purges", get(admin::purges))
         .route("/api/v1/outbox", get(outbox::list))
         .route("/api/v1/outbox/test-mail", post(outbox::test_mail))
         .route("/api/v1/outbox/{id}/retry", post(outbox::retry))

@@ -117,7 +117,7 @@ impl MailEnv {
         let lang = self.catalog.lang(language);
         let (body, calendar, to_name) = match kind {
             MailKind::Test => (self.test_body(&lang, organisation), None, None),
-            MailKind::Assigned | MailKind::EndUserWaiting => {
+            k if k.to_agent() => {
                 let r = due.request.as_ref().ok_or(ComposeError::NoRequest)?;
                 let name = due.agent.as_ref().map(|a| a.name.clone());
                 (
@@ -226,6 +226,7 @@ impl MailEnv {
         let recipient = [("recipient", r.recipient_name.as_str())];
         let (subject, intro) = match kind {
             MailKind::Assigned => ("assigned-subject", "assigned-intro"),
+            MailKind::AgentExpired => ("agent-expired-subject", "agent-expired-intro"),
             _ => ("waiting-subject", "waiting-intro"),
         };
         let mut b = self.base(lang, org);
@@ -325,7 +326,10 @@ impl MailEnv {
                     cal_method = Some(Method::Cancel);
                 }
             }
-            MailKind::Assigned | MailKind::EndUserWaiting | MailKind::Test => {}
+            MailKind::Assigned
+            | MailKind::EndUserWaiting
+            | MailKind::AgentExpired
+            | MailKind::Test => {}
         }
         b.preheader = b.paragraphs.first().cloned().unwrap_or_default();
         if wants_link {

@@ -15,7 +15,9 @@ mod outbox;
 mod presence;
 mod ratelimit;
 mod requests;
+mod seed;
 mod settings;
+mod sweep;
 mod txn;
 mod webhooks;
 
@@ -39,6 +41,7 @@ pub use presence::Presence;
 pub use ratelimit::RateLimits;
 pub use requests::{AssigneeInput, NewRequest, RequestPatch};
 pub use settings::SettingsPatch;
+pub use sweep::{Batch, Purged, cutoff};
 
 /// A committed change to a request, pushed to live views (SSE, the end user's socket).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -424,7 +424,7 @@ impl Service {
         let (agent, link, endpoint) = match &item.message {
             OutboxMessage::Mail { kind, to, .. } => {
                 let agent = match (&request, kind) {
-                    (_, MailKind::Assigned | MailKind::EndUserWaiting | MailKind::Test) => {
+                    (_, k) if k.to_agent() || *k == MailKind::Test => {
                         let id = txn
                             .open_table(tables::AGENT_EMAILS)?
                             .get(to.to_lowercase().as_str())?

@@ -205,6 +205,7 @@ impl Service {
             event_count: 0,
             schedule_seq: 0,
             reminders_sent: Vec::new(),
+            schedule_set_at: input.scheduled_at.map(|_| now),
         };
         let actor = Actor::Agent(caller.id);
         append_event(
@@ -328,6 +329,7 @@ impl Service {
                     // are owed again for the new time.
                     rec.schedule_seq += 1;
                     rec.reminders_sent.clear();
+                    rec.schedule_set_at = rec.scheduled_at.map(|_| now);
                     // A fresh invitation carries the new time itself.
                     if !invite && queue_end_user_mail(txn, rec, now, MailKind::Rescheduled)? {
                         let status = rec.status;
@@ -443,6 +445,12 @@ impl Service {
                 rec.expires_at = self.expiry_or_default(expires_at, now)?;
                 if rec.scheduled_at.is_some_and(|s| s > rec.expires_at) {
                     rec.scheduled_at = None;
+                }
+                // A new link: the invitation and its reminders start over.
+                rec.reminders_sent.clear();
+                rec.schedule_set_at = rec.scheduled_at.map(|_| now);
+                if rec.scheduled_at.is_some() {
+                    rec.schedule_seq += 1;
                 }
                 let mut links = txn.open_table(tables::LINK_TOKENS)?;
                 links.remove(token_hash(&self.links.token(rec.id, rec.link_generation)))?;

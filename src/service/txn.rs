@@ -48,6 +48,7 @@ pub fn put_request(
     let mut assignee = txn.open_table(tables::IDX_ASSIGNEE)?;
     let mut schedule = txn.open_table(tables::IDX_SCHEDULE)?;
     let mut expiry = txn.open_table(tables::IDX_EXPIRY)?;
+    let mut finished = txn.open_table(tables::IDX_FINISHED)?;
     if let Some(old) = old {
         let k = RequestKeys::of(old);
         status.remove(k.status)?;
@@ -58,6 +59,9 @@ pub fn put_request(
         if let Some(e) = k.expiry {
             expiry.remove(e)?;
         }
+        if let Some(f) = k.finished {
+            finished.remove(f)?;
+        }
     }
     let k = RequestKeys::of(new);
     status.insert(k.status, ())?;
@@ -67,6 +71,9 @@ pub fn put_request(
     }
     if let Some(e) = k.expiry {
         expiry.insert(e, ())?;
+    }
+    if let Some(f) = k.finished {
+        finished.insert(f, ())?;
     }
     Ok(())
 }

@@ -79,6 +79,7 @@ pub struct RequestKeys {
     pub assignee: [u8; 33],
     pub schedule: Option<[u8; 24]>,
     pub expiry: Option<[u8; 24]>,
+    pub finished: Option<[u8; 24]>,
 }
 
 impl RequestKeys {
@@ -89,6 +90,7 @@ impl RequestKeys {
             assignee: assignee(r.assignee, r.id),
             schedule: r.scheduled_at.map(|t| timed(t, id)),
             expiry: r.status.can_expire().then(|| timed(r.expires_at, id)),
+            finished: r.finished_at().map(|t| timed(t, id)),
         }
     }
 }

@@ -69,6 +69,7 @@ impl From<SessionRequestV1> for SessionRequest {
             event_count: v.event_count,
             schedule_seq: 0,
             reminders_sent: Vec::new(),
+            schedule_set_at: None,
         }
     }
 }

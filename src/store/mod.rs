@@ -72,11 +72,11 @@ const MIGRATIONS: &[Migration] = &[
         run: create_tables,
     },
     // Records of version 1 (requests, outbox rows) are upgraded when read (`codec`), so
-    // this only adds the notifier's tables.
+    // this adds the notifier's and the sweeper's tables, and fills the finished index.
     Migration {
-        name: "0002_notifier_tables",
+        name: "0002_notifier_and_sweeper_tables",
         to_version: 2,
-        run: create_notifier_tables,
+        run: create_notifier_and_sweeper_tables,
     },
 ];
 
@@ -100,11 +100,23 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn create_notifier_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+fn create_notifier_and_sweeper_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
     use tables::*;
     txn.open_table(IDX_OUTBOX_FAILED)?;
     txn.open_table(WEBHOOK_QUEUE)?;
     txn.open_table(WEBHOOKS)?;
+    txn.open_table(PURGE_LOG)?;
+    // Inserting a key again is a no-op: idempotent.
+    let requests = txn.open_table(REQUESTS)?;
+    let mut finished = txn.open_table(IDX_FINISHED)?;
+    for entry in requests.iter()? {
+        let (_, v) = entry?;
+        let rec: app::domain::SessionRequest = decode(v.value())?;
+        if let Some(k) = keys::RequestKeys::of(&rec).finished {
+            finished.insert(k, ())?;
+        }
+    }
     Ok(())
 }
 

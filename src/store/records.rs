@@ -32,6 +32,8 @@ pub enum MailKind {
     EndUserWaiting,
     /// An administrator checking the mail setup.
     Test,
+    /// To an agent: a request assigned to you expired before a session took place.
+    AgentExpired,
 }
 
 impl MailKind {
@@ -45,7 +47,16 @@ impl MailKind {
             MailKind::Assigned => "assigned",
             MailKind::EndUserWaiting => "end_user_waiting",
             MailKind::Test => "test",
+            MailKind::AgentExpired => "request_expired",
         }
+    }
+
+    /// Mails to agents (about a request), not to its end user.
+    pub fn to_agent(self) -> bool {
+        matches!(
+            self,
+            MailKind::Assigned | MailKind::EndUserWaiting | MailKind::AgentExpired
+        )
     }
 
     /// Mails to the end user that carry or refer to the link: moot once the link changed
@@ -145,4 +156,15 @@ pub struct SettingsRecord {
     pub default_expiry_secs: Option<u64>,
     pub max_expiry_secs: Option<u64>,
     pub updated_at: Option<Timestamp>,
+}
+
+/// What one retention run deleted (kept for the audit; never deleted itself).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeRecord {
+    pub at: Timestamp,
+    /// Requests finished before this were deleted.
+    pub cutoff: Timestamp,
+    pub requests: u64,
+    pub events: u64,
+    pub outbox_items: u64,
 }

@@ -35,6 +35,11 @@ pub const IDX_SCHEDULE: TableDefinition<[u8; 24], ()> = TableDefinition::new("id
 /// one not yet due.
 pub const IDX_EXPIRY: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_expiry_v1");
 
+/// Finished time (8) ‖ request ID (16) → (). Only closed (closing time) and expired (expiry
+/// time) requests: retention reads it from the oldest entry and stops at the first that is
+/// not old enough.
+pub const IDX_FINISHED: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_finished_v1");
+
 /// SHA-256 of a live link token (32) → request ID (16). The token itself is never stored
 /// (it is derived from a key kept outside the database, see `links`), so a copy of the
 /// database alone reveals no live link.
@@ -72,3 +77,6 @@ pub const WEBHOOK_QUEUE: TableDefinition<[u8; 48], ()> = TableDefinition::new("w
 
 /// Endpoint ID (16) → `WebhookEndpoint`.
 pub const WEBHOOKS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("webhooks_v1");
+
+/// Purge time (8) → `PurgeRecord`. Append-only: what each retention run deleted, and when.
+pub const PURGE_LOG: TableDefinition<[u8; 8], &[u8]> = TableDefinition::new("purge_log_v1");

@@ -203,6 +203,8 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         ("BECKON_SMTP_URL", "nonsense"),
         ("BECKON_TLS_CERT", "/does/not/exist.pem"),
         ("BECKON_DEFAULT_EXPIRY", "forever"),
+        ("BECKON_EXPIRY_SCHEDULE", "every minute"),
+        ("BECKON_REMINDERS", "15m,whenever"),
     ] {
         let out = beckon(dir.path())
             .arg("serve")
@@ -285,5 +287,75 @@ async fn send_test_mail_checks_the_mail_setup() {
     assert!(
         err.contains("did not take the mail") && err.contains("cannot connect"),
         "{err}"
+    );
+}
+
+/// `beckon serve` with a one-second expiry job: a request with a two-second expiry turns
+/// `expired` in the store itself (not only when read), and the event stream says so.
+#[test]
+fn the_real_server_expires_a_request_on_its_own_and_announces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(admin_create(dir.path()).status.success());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = beckon(dir.path())
+        .arg("serve")
+        .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        .env("BECKON_EXPIRY_SCHEDULE", "* * * * * *")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_healthy(&base);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = rt.block_on(async {
+        let http = ::reqwest::Client::new();
+        let login: Value = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"email": "ops@example.com", "password": "correct horse battery"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = login["token"].as_str().unwrap().to_owned();
+        let mut events = http
+            .get(format!("{base}/api/v1/events"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+        let req: Value = http
+            .post(format!("{base}/api/v1/session-requests"))
+            .bearer_auth(&token)
+            .json(&json!({"recipient_name": "Ada", "expires_at": expires.to_string()}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = req["id"].as_str().unwrap().to_owned();
+        let mut buf = String::new();
+        let ev =
+            crate::live::next_event_within(&mut events, &mut buf, Duration::from_secs(8), |v| {
+                v["id"] == id.as_str() && v["status"] == "expired"
+            })
+            .await;
+        assert_eq!(ev["event"], "expired", "{ev}");
+        id
+    });
+    sigterm(&server);
+    assert!(server.wait().unwrap().success());
+    // The stored record, read with the server stopped.
+    let store = beckon::store::Store::open(&dir.path().join("beckon-data")).unwrap();
+    let links = beckon::links::LinkKey::load_or_create(&dir.path().join("beckon-data")).unwrap();
+    let config = beckon::config::Config::with_data_dir(dir.path().join("beckon-data"));
+    let svc = beckon::service::Service::new(store, links, &config).unwrap();
+    assert_eq!(
+        svc.stored_status(id.parse().unwrap()).unwrap(),
+        Some(app::domain::Status::Expired)
     );
 }

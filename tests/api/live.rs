@@ -16,7 +16,17 @@ async fn next_event(
     buf: &mut String,
     want: impl Fn(&Value) -> bool,
 ) -> Value {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    next_event_within(res, buf, Duration::from_secs(5), want).await
+}
+
+/// `next_event` with its own timeout.
+pub async fn next_event_within(
+    res: &mut reqwest::Response,
+    buf: &mut String,
+    within: Duration,
+    want: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + within;
     loop {
         while let Some(pos) = buf.find('\n') {
             let line: String = buf.drain(..=pos).collect();

@@ -14,4 +14,5 @@ mod restart;
 mod settings;
 #[path = "../support/smtp_sink.rs"]
 mod smtp_sink;
+mod sweep;
 mod tls;

@@ -166,6 +166,36 @@ pub struct SessionRequest {
     /// Lead times (minutes before the schedule) whose reminder was already queued for the
     /// current schedule; cleared when the schedule changes, so a reschedule re-arms them.
     pub reminders_sent: Vec<u32>,
+    /// When the current schedule was set: a reminder is owed only for lead times that were
+    /// still ahead then (a session planned 5 minutes ahead gets no "in 15 minutes" mail).
+    pub schedule_set_at: Option<Timestamp>,
+}
+
+impl SessionRequest {
+    /// When the request finished, for retention: closing time, or the expiry.
+    pub fn finished_at(&self) -> Option<Timestamp> {
+        match self.status {
+            Status::Closed => Some(self.updated_at),
+            Status::Expired => Some(self.expires_at),
+            _ => None,
+        }
+    }
+
+    /// Whether the reminder `lead` before the schedule is due at `now`: its moment has come,
+    /// the session has not started yet, it was not sent for this schedule, and the schedule
+    /// was set before that moment.
+    pub fn reminder_due(&self, lead_minutes: u32, now: Timestamp) -> bool {
+        let Some(at) = self.scheduled_at else {
+            return false;
+        };
+        let lead = jiff::SignedDuration::from_mins(i64::from(lead_minutes));
+        let moment = at.saturating_sub(lead).unwrap_or(at);
+        moment <= now
+            && now < at
+            && !self.reminders_sent.contains(&lead_minutes)
+            && self.schedule_set_at.is_none_or(|set| set <= moment)
+            && !self.status_at(now).is_terminal()
+    }
 }
 
 impl SessionRequest {
@@ -217,6 +247,7 @@ mod tests {
             event_count: 0,
             schedule_seq: 0,
             reminders_sent: Vec::new(),
+            schedule_set_at: None,
         }
     }
 
@@ -233,6 +264,30 @@ mod tests {
             assert!(r.check(Action::CheckIn, after).is_err());
             assert_eq!(r.check(Action::Reopen, after).unwrap().to, Status::Open);
         }
+    }
+
+    #[test]
+    fn a_reminder_is_due_once_in_its_window_if_the_schedule_was_set_before_it() {
+        let at = Timestamp::from_second(100_000).unwrap();
+        let min = |m: i64| at - jiff::SignedDuration::from_mins(m);
+        let mut r = request(Status::Open, at + jiff::SignedDuration::from_hours(1));
+        r.scheduled_at = Some(at);
+        r.schedule_set_at = Some(min(60 * 48));
+        assert!(!r.reminder_due(15, min(16)), "too early");
+        assert!(r.reminder_due(15, min(15)));
+        assert!(
+            r.reminder_due(15, min(1)),
+            "late (after downtime) but before the session"
+        );
+        assert!(!r.reminder_due(15, at), "the session time has come");
+        r.reminders_sent.push(15);
+        assert!(!r.reminder_due(15, min(10)), "once");
+        r.reminders_sent.clear();
+        r.schedule_set_at = Some(min(5));
+        assert!(!r.reminder_due(15, min(4)), "planned inside the lead time");
+        r.status = Status::Closed;
+        r.schedule_set_at = None;
+        assert!(!r.reminder_due(15, min(10)), "finished");
     }
 
     #[test]

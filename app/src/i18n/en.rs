@@ -135,6 +135,7 @@ pub const EN: Texts = Texts {
     kind_assigned: "Assigned to agent",
     kind_waiting: "End user waiting",
     kind_test: "Test mail",
+    kind_request_expired: "Expired (to agent)",
     kind_webhook: "Webhook call",
     state_pending: "Waiting",
     state_sent: "Sent",

@@ -135,6 +135,7 @@ pub const KO: Texts = Texts {
     kind_assigned: "상담원 배정",
     kind_waiting: "최종 사용자 대기",
     kind_test: "테스트 메일",
+    kind_request_expired: "만료 안내(상담원)",
     kind_webhook: "웹훅 호출",
     state_pending: "대기 중",
     state_sent: "보냄",

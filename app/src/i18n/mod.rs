@@ -199,6 +199,7 @@ pub struct Texts {
     pub kind_assigned: &'static str,
     pub kind_waiting: &'static str,
     pub kind_test: &'static str,
+    pub kind_request_expired: &'static str,
     pub kind_webhook: &'static str,
     pub state_pending: &'static str,
     pub state_sent: &'static str,
@@ -336,6 +337,7 @@ impl Texts {
             "assigned" => self.kind_assigned,
             "end_user_waiting" => self.kind_waiting,
             "test" => self.kind_test,
+            "request_expired" => self.kind_request_expired,
             _ => self.kind_webhook,
         }
     }

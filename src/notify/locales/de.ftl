@@ -63,6 +63,8 @@ assigned-intro = Die Sitzungsanfrage für { $recipient } ist jetzt Ihnen zugewie
 waiting-subject = { $recipient } wartet auf Sie
 waiting-intro = { $recipient } hat den Support-Link geöffnet und wartet darauf, dass Sie sich verbinden.
 agent-action = Anfrage öffnen
+agent-expired-subject = Abgelaufen ohne Sitzung: { $recipient }
+agent-expired-intro = Die Sitzungsanfrage für { $recipient } ist abgelaufen, ohne dass eine Sitzung stattfand. Öffnen Sie sie erneut, falls weiterhin Hilfe nötig ist.
 
 test-subject = Beckon-Testmail
 test-intro = Dies ist eine Testmail von Beckon für { $org }. Wenn Sie sie lesen, funktioniert der Mailversand.

@@ -74,6 +74,8 @@ assigned-intro = The session request for { $recipient } is now assigned to you.
 waiting-subject = { $recipient } is waiting for you
 waiting-intro = { $recipient } opened the support link and is waiting for you to connect.
 agent-action = Open the request
+agent-expired-subject = Expired without a session: { $recipient }
+agent-expired-intro = The session request for { $recipient } expired before a session took place. Reopen it if the end user still needs help.
 
 ## Test mail (to an administrator)
 test-subject = Beckon test mail

@@ -63,6 +63,8 @@ assigned-intro = La solicitud de sesión de { $recipient } ahora está asignada 
 waiting-subject = { $recipient } le está esperando
 waiting-intro = { $recipient } ha abierto el enlace de asistencia y espera a que usted se conecte.
 agent-action = Abrir la solicitud
+agent-expired-subject = Caducada sin sesión: { $recipient }
+agent-expired-intro = La solicitud de sesión de { $recipient } ha caducado sin que se celebrara ninguna sesión. Vuelva a abrirla si el usuario todavía necesita ayuda.
 
 test-subject = Correo de prueba de Beckon
 test-intro = Este es un correo de prueba de Beckon para { $org }. Si lo está leyendo, el envío de correo funciona.

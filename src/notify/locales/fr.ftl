@@ -63,6 +63,8 @@ assigned-intro = La demande de session de { $recipient } vous est maintenant att
 waiting-subject = { $recipient } vous attend
 waiting-intro = { $recipient } a ouvert le lien d’assistance et attend que vous vous connectiez.
 agent-action = Ouvrir la demande
+agent-expired-subject = Expirée sans session : { $recipient }
+agent-expired-intro = La demande de session de { $recipient } a expiré avant qu’une session ait eu lieu. Rouvrez-la si l’utilisateur a encore besoin d’aide.
 
 test-subject = Courriel de test Beckon
 test-intro = Ceci est un courriel de test de Beckon pour { $org }. Si vous le lisez, l’envoi des courriels fonctionne.

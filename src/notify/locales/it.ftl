@@ -63,6 +63,8 @@ assigned-intro = La richiesta di sessione per { $recipient } ora è assegnata a 
 waiting-subject = { $recipient } ti sta aspettando
 waiting-intro = { $recipient } ha aperto il link di assistenza e aspetta che tu ti colleghi.
 agent-action = Apri la richiesta
+agent-expired-subject = Scaduta senza sessione: { $recipient }
+agent-expired-intro = La richiesta di sessione per { $recipient } è scaduta prima che si svolgesse una sessione. Riaprila se l’utente ha ancora bisogno di aiuto.
 
 test-subject = Email di prova di Beckon
 test-intro = Questa è un’email di prova di Beckon per { $org }. Se la stai leggendo, l’invio delle email funziona.

@@ -63,6 +63,8 @@ assigned-intro = { $recipient } のセッションリクエストがあなたに
 waiting-subject = { $recipient } さんがお待ちです
 waiting-intro = { $recipient } さんがサポートリンクを開き、あなたの接続を待っています。
 agent-action = リクエストを開く
+agent-expired-subject = セッションなしで期限切れ：{ $recipient }
+agent-expired-intro = { $recipient } さんのセッションリクエストは、セッションが行われないまま期限切れになりました。まだサポートが必要な場合は、もう一度開いてください。
 
 test-subject = Beckon テストメール
 test-intro = これは { $org } 用の Beckon からのテストメールです。このメールが読めれば、メール送信は機能しています。

@@ -63,6 +63,8 @@ assigned-intro = { $recipient }님의 세션 요청이 나에게 배정되었습
 waiting-subject = { $recipient }님이 기다리고 있습니다
 waiting-intro = { $recipient }님이 지원 링크를 열고 연결을 기다리고 있습니다.
 agent-action = 요청 열기
+agent-expired-subject = 세션 없이 만료됨: { $recipient }
+agent-expired-intro = { $recipient }님의 세션 요청이 세션 없이 만료되었습니다. 계속 도움이 필요하면 요청을 다시 여세요.
 
 test-subject = Beckon 테스트 메일
 test-intro = { $org }의 Beckon 테스트 메일입니다. 이 메일이 보이면 메일 발송이 정상적으로 작동하는 것입니다.

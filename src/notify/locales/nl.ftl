@@ -63,6 +63,8 @@ assigned-intro = Het sessieverzoek voor { $recipient } is nu aan u toegewezen.
 waiting-subject = { $recipient } wacht op u
 waiting-intro = { $recipient } heeft de ondersteuningslink geopend en wacht tot u verbinding maakt.
 agent-action = Verzoek openen
+agent-expired-subject = Verlopen zonder sessie: { $recipient }
+agent-expired-intro = Het sessieverzoek voor { $recipient } is verlopen voordat er een sessie plaatsvond. Open het opnieuw als de gebruiker nog hulp nodig heeft.
 
 test-subject = Beckon-testmail
 test-intro = Dit is een testmail van Beckon voor { $org }. Als u dit leest, werkt het versturen van mail.

@@ -63,6 +63,8 @@ assigned-intro = Prośba o sesję dla { $recipient } jest teraz przypisana do Ci
 waiting-subject = { $recipient } czeka na Ciebie
 waiting-intro = { $recipient } otworzył(-a) link pomocy i czeka, aż się połączysz.
 agent-action = Otwórz prośbę
+agent-expired-subject = Wygasło bez sesji: { $recipient }
+agent-expired-intro = Prośba o sesję dla { $recipient } wygasła, zanim odbyła się sesja. Otwórz ją ponownie, jeśli użytkownik nadal potrzebuje pomocy.
 
 test-subject = Wiadomość testowa Beckon
 test-intro = To jest wiadomość testowa Beckon dla { $org }. Jeśli ją czytasz, wysyłanie poczty działa.

@@ -63,6 +63,8 @@ assigned-intro = O pedido de sessão de { $recipient } está agora atribuído a 
 waiting-subject = { $recipient } está à sua espera
 waiting-intro = { $recipient } abriu o link de suporte e aguarda que se ligue.
 agent-action = Abrir o pedido
+agent-expired-subject = Expirou sem sessão: { $recipient }
+agent-expired-intro = O pedido de sessão de { $recipient } expirou sem que tenha havido uma sessão. Reabra-o se o utilizador ainda precisar de ajuda.
 
 test-subject = E-mail de teste do Beckon
 test-intro = Este é um e-mail de teste do Beckon para { $org }. Se o está a ler, o envio de e-mail funciona.

@@ -63,6 +63,8 @@ assigned-intro = { $recipient } 的会话请求现已分配给您。
 waiting-subject = { $recipient } 正在等待您
 waiting-intro = { $recipient } 已打开支持链接，正在等待您连接。
 agent-action = 打开请求
+agent-expired-subject = 未进行会话即已过期：{ $recipient }
+agent-expired-intro = { $recipient } 的会话请求在未进行任何会话的情况下已过期。如果该用户仍需要帮助，请重新打开它。
 
 test-subject = Beckon 测试邮件
 test-intro = 这是 Beckon 为 { $org } 发送的测试邮件。如果您能看到它，说明邮件发送正常。
