@@ -113,7 +113,9 @@ pub fn sample_request(
 ) -> app::domain::SessionRequest {
     use app::domain::{Assignee, RequestId, SessionRequest, Status};
     let ms = now.as_millisecond().max(0) as u128;
-    let scheduled = i.is_multiple_of(3).then(|| expires_at - jiff::SignedDuration::from_hours(1));
+    let scheduled = i
+        .is_multiple_of(3)
+        .then(|| expires_at - jiff::SignedDuration::from_hours(1));
     SessionRequest {
         // Time-ordered, unique: the creation millisecond, then the number.
         id: RequestId::from_u128((ms << 80) | u128::from(i)),

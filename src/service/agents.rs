@@ -233,7 +233,8 @@ impl Service {
     pub fn update_agent(&self, caller: &Agent, id: AgentId, patch: AgentPatch) -> Result<Agent> {
         require_admin(caller)?;
         let txn = self.store.begin_write()?;
-        let mut agent = txn::load_agent(&txn, id)?.ok_or(ServiceError::NotFound("agent"))?;
+        let mut agent = txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id.to_be_bytes())?
+            .ok_or(ServiceError::NotFound("agent"))?;
         let was_active_admin = agent.is_admin() && !agent.disabled;
         if let Some(email) = &patch.email {
             let email = input::email("email", email)?;
@@ -318,7 +319,8 @@ impl Service {
     ) -> Result<Client> {
         require_admin(caller)?;
         let txn = self.store.begin_write()?;
-        let mut client = txn::load_client(&txn, id)?.ok_or(ServiceError::NotFound("client"))?;
+        let mut client = txn::get::<Client>(&txn.open_table(tables::CLIENTS)?, id.to_be_bytes())?
+            .ok_or(ServiceError::NotFound("client"))?;
         if let Some(name) = &patch.name {
             client.name = input::line("name", name, 200)?;
         }
@@ -352,8 +354,9 @@ fn checked_members(
 ) -> Result<Vec<AgentId>> {
     members.sort();
     members.dedup();
+    let agents = txn.open_table(tables::AGENTS)?;
     for m in &members {
-        if txn::load_agent(txn, *m)?.is_none() {
+        if agents.get(m.to_be_bytes())?.is_none() {
             return Err(ServiceError::invalid("members", format!("no agent {m}")));
         }
     }

@@ -118,10 +118,10 @@ impl Service {
         if rec.status_at(now) != Status::Open && same_client {
             return Ok(rec);
         }
-        self.transition(rec.id, Actor::EndUser, Action::CheckIn, |txn, rec, now| {
+        self.transition(rec.id, Actor::EndUser, Action::CheckIn, |tx, rec, now| {
             if rec.status_at(now) == Status::Open {
                 // The first sign of the end user: whoever the request is assigned to hears.
-                queue_agent_mails(txn, rec, now, MailKind::EndUserWaiting, Actor::EndUser)?;
+                queue_agent_mails(tx, rec, now, MailKind::EndUserWaiting, Actor::EndUser)?;
             }
             rec.end_user_client = Some(client);
             rec.end_user_platform = Some(platform.clone());

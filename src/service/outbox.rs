@@ -8,11 +8,11 @@ use app::domain::{
     TimelineEvent, WebhookId,
 };
 use jiff::Timestamp;
-use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+use redb::{ReadTransaction, ReadableTable};
 use serde_json::json;
 
 use super::error::{Result, ServiceError};
-use super::txn::{self, append_event, put_request};
+use super::txn::{self, Tx, append_event, put_request};
 use super::{Change, Service, new_id, require_admin};
 use crate::store::keys;
 use crate::store::records::{DeliveryState, MailKind, OutboxItem, OutboxMessage, WebhookEndpoint};
@@ -109,25 +109,24 @@ pub struct OutboxCounts {
 
 /// Stores a new pending item and makes it due at its `next_attempt_at`. A webhook call waits
 /// behind earlier calls to the same endpoint about the same request.
-pub(super) fn enqueue(txn: &WriteTransaction, item: &OutboxItem) -> Result<()> {
+pub(super) fn enqueue(tx: &mut Tx<'_>, item: &OutboxItem) -> Result<()> {
     let id = item.id.to_be_bytes();
-    txn.open_table(tables::OUTBOX)?
-        .insert(id, encode(item).as_slice())?;
+    tx.outbox.insert(id, encode(item).as_slice())?;
     let head = match (&item.message, item.request) {
         (OutboxMessage::Webhook { endpoint, .. }, Some(request)) => {
-            let mut queue = txn.open_table(tables::WEBHOOK_QUEUE)?;
             let prefix = queue_prefix(*endpoint, request);
-            let empty = queue
+            let empty = tx
+                .webhook_queue
                 .range(queue_key(prefix, [0; 16])..=queue_key(prefix, [0xff; 16]))?
                 .next()
                 .is_none();
-            queue.insert(queue_key(prefix, id), ())?;
+            tx.webhook_queue.insert(queue_key(prefix, id), ())?;
             empty
         }
         _ => true,
     };
     if head {
-        txn.open_table(tables::IDX_OUTBOX_DUE)?
+        tx.outbox_due
             .insert(keys::timed(item.next_attempt_at, id), ())?;
     }
     Ok(())
@@ -154,7 +153,7 @@ fn pending(
 
 /// Queues a mail of `kind` to the end user, when the request sends mail to an address.
 pub(super) fn queue_end_user_mail(
-    txn: &WriteTransaction,
+    tx: &mut Tx<'_>,
     rec: &SessionRequest,
     at: Timestamp,
     kind: MailKind,
@@ -168,24 +167,24 @@ pub(super) fn queue_end_user_mail(
         language: rec.email_language.clone(),
         link_generation: rec.link_generation,
     };
-    enqueue(txn, &pending(new_id(at), Some(rec.id), message, at))?;
+    enqueue(tx, &pending(new_id(at), Some(rec.id), message, at))?;
     Ok(true)
 }
 
 /// Queues the invitation for the request's current link, with its timeline event. Does
 /// nothing when the request sends no mail.
 pub(super) fn queue_invitation(
-    txn: &WriteTransaction,
+    tx: &mut Tx<'_>,
     rec: &mut SessionRequest,
     at: Timestamp,
     actor: Actor,
 ) -> Result<bool> {
-    if !queue_end_user_mail(txn, rec, at, MailKind::Invitation)? {
+    if !queue_end_user_mail(tx, rec, at, MailKind::Invitation)? {
         return Ok(false);
     }
     let status = rec.status;
     append_event(
-        txn,
+        tx,
         rec,
         at,
         actor,
@@ -200,7 +199,7 @@ pub(super) fn queue_invitation(
 /// reschedule clears `reminders_sent`, so the reminder is owed again. Returns whether one was
 /// queued. The caller stores the record (its `reminders_sent` and timeline changed).
 pub(super) fn queue_reminder(
-    txn: &WriteTransaction,
+    tx: &mut Tx<'_>,
     rec: &mut SessionRequest,
     at: Timestamp,
     lead_minutes: u32,
@@ -212,13 +211,13 @@ pub(super) fn queue_reminder(
         return Ok(false);
     }
     rec.reminders_sent.push(lead_minutes);
-    if !queue_end_user_mail(txn, rec, at, MailKind::Reminder { lead_minutes })? {
+    if !queue_end_user_mail(tx, rec, at, MailKind::Reminder { lead_minutes })? {
         // Nothing to send, but the reminder is done: do not ask again.
         return Ok(false);
     }
     let status = rec.status;
     append_event(
-        txn,
+        tx,
         rec,
         at,
         Actor::System,
@@ -232,7 +231,7 @@ pub(super) fn queue_reminder(
 /// Queues a mail of `kind` to every agent the request is assigned to (the agent, or the
 /// members of the client), except `actor`, who knows already. Disabled agents get nothing.
 pub(super) fn queue_agent_mails(
-    txn: &WriteTransaction,
+    tx: &mut Tx<'_>,
     rec: &SessionRequest,
     at: Timestamp,
     kind: MailKind,
@@ -241,7 +240,7 @@ pub(super) fn queue_agent_mails(
     let ids: Vec<AgentId> = match rec.assignee {
         Assignee::Unassigned => Vec::new(),
         Assignee::Agent(id) => vec![id],
-        Assignee::Client(id) => txn::load_client(txn, id)?
+        Assignee::Client(id) => txn::load_client(tx, id)?
             .map(|c: Client| c.members)
             .unwrap_or_default(),
     };
@@ -250,7 +249,7 @@ pub(super) fn queue_agent_mails(
         if actor == Actor::Agent(id) {
             continue;
         }
-        let Some(agent) = txn::load_agent(txn, id)?.filter(|a| !a.disabled) else {
+        let Some(agent) = txn::load_agent(tx, id)?.filter(|a| !a.disabled) else {
             continue;
         };
         let message = OutboxMessage::Mail {
@@ -261,7 +260,7 @@ pub(super) fn queue_agent_mails(
             language: "en".into(),
             link_generation: rec.link_generation,
         };
-        enqueue(txn, &pending(new_id(at), Some(rec.id), message, at))?;
+        enqueue(tx, &pending(new_id(at), Some(rec.id), message, at))?;
         queued += 1;
     }
     Ok(queued)
@@ -270,30 +269,26 @@ pub(super) fn queue_agent_mails(
 /// Queues a signed JSON call to every webhook endpoint for a timeline event that changed the
 /// request's status (or created it). `seq` is the event's number on the timeline.
 pub(super) fn queue_webhooks(
-    txn: &WriteTransaction,
+    tx: &mut Tx<'_>,
     rec: &SessionRequest,
     event: &TimelineEvent,
     seq: u32,
 ) -> Result<()> {
-    let endpoints = txn.open_table(tables::WEBHOOKS)?;
-    let mut iter = endpoints.iter()?.peekable();
-    if iter.peek().is_none() {
+    let mut ids = Vec::new();
+    for entry in tx.webhooks.iter()? {
+        ids.push(WebhookId::from_be_bytes(entry?.0.value()));
+    }
+    if ids.is_empty() {
         return Ok(());
     }
     let body = webhook_body(rec, event, seq);
-    let mut ids = Vec::new();
-    for entry in iter {
-        let (k, _) = entry?;
-        ids.push(WebhookId::from_be_bytes(k.value()));
-    }
-    drop(endpoints);
     for endpoint in ids {
         let message = OutboxMessage::Webhook {
             endpoint,
             body: body.clone(),
         };
         enqueue(
-            txn,
+            tx,
             &pending(new_id(event.at), Some(rec.id), message, event.at),
         )?;
     }
@@ -346,40 +341,38 @@ fn queue_key(prefix: [u8; 32], item: [u8; 16]) -> [u8; 48] {
     k
 }
 
-fn load_item(txn: &WriteTransaction, id: MailId) -> Result<Option<OutboxItem>> {
-    txn::get(&txn.open_table(tables::OUTBOX)?, id.to_be_bytes())
+fn load_item(tx: &Tx<'_>, id: MailId) -> Result<Option<OutboxItem>> {
+    txn::get(&tx.outbox, id.to_be_bytes())
 }
 
-fn store_item(txn: &WriteTransaction, item: &OutboxItem) -> Result<()> {
-    txn.open_table(tables::OUTBOX)?
+fn store_item(tx: &mut Tx<'_>, item: &OutboxItem) -> Result<()> {
+    tx.outbox
         .insert(item.id.to_be_bytes(), encode(item).as_slice())?;
     Ok(())
 }
 
 /// A webhook call is done (sent or superseded): the next one about the same request becomes
 /// due now.
-fn advance_webhook_queue(txn: &WriteTransaction, item: &OutboxItem, now: Timestamp) -> Result<()> {
+fn advance_webhook_queue(tx: &mut Tx<'_>, item: &OutboxItem, now: Timestamp) -> Result<()> {
     let (OutboxMessage::Webhook { endpoint, .. }, Some(request)) = (&item.message, item.request)
     else {
         return Ok(());
     };
     let prefix = queue_prefix(*endpoint, request);
-    let mut queue = txn.open_table(tables::WEBHOOK_QUEUE)?;
-    queue.remove(queue_key(prefix, item.id.to_be_bytes()))?;
-    let next = queue
+    tx.webhook_queue
+        .remove(queue_key(prefix, item.id.to_be_bytes()))?;
+    let next = tx
+        .webhook_queue
         .range(queue_key(prefix, [0; 16])..=queue_key(prefix, [0xff; 16]))?
         .next()
         .transpose()?
         .map(|(k, _)| keys::trailing(&k.value()));
-    drop(queue);
-    if let Some(next) = next {
-        let id = MailId::from_be_bytes(next);
-        if let Some(mut follower) = load_item(txn, id)? {
-            follower.next_attempt_at = now;
-            store_item(txn, &follower)?;
-            txn.open_table(tables::IDX_OUTBOX_DUE)?
-                .insert(keys::timed(now, next), ())?;
-        }
+    if let Some(next) = next
+        && let Some(mut follower) = load_item(tx, MailId::from_be_bytes(next))?
+    {
+        follower.next_attempt_at = now;
+        store_item(tx, &follower)?;
+        tx.outbox_due.insert(keys::timed(now, next), ())?;
     }
     Ok(())
 }
@@ -473,48 +466,50 @@ impl Service {
     pub fn record_deliveries(&self, results: Vec<(MailId, Outcome)>, now: Timestamp) -> Result<()> {
         let txn = self.store.begin_write()?;
         let mut changes = Vec::new();
-        for (id, outcome) in results {
-            let Some(mut item) = load_item(&txn, id)? else {
-                continue;
-            };
-            if item.state != DeliveryState::Pending {
-                continue;
-            }
-            txn.open_table(tables::IDX_OUTBOX_DUE)?
-                .remove(keys::timed(item.next_attempt_at, id.to_be_bytes()))?;
-            match outcome {
-                Outcome::Sent => {
-                    item.attempts += 1;
-                    item.state = DeliveryState::Sent;
-                    item.finished_at = Some(now);
-                    advance_webhook_queue(&txn, &item, now)?;
+        {
+            let mut tx = Tx::open(&txn)?;
+            for (id, outcome) in results {
+                let Some(mut item) = load_item(&tx, id)? else {
+                    continue;
+                };
+                if item.state != DeliveryState::Pending {
+                    continue;
                 }
-                Outcome::Retry { at, error } => {
-                    item.attempts += 1;
-                    item.next_attempt_at = at;
-                    item.last_error = Some(error);
-                    txn.open_table(tables::IDX_OUTBOX_DUE)?
-                        .insert(keys::timed(at, id.to_be_bytes()), ())?;
-                }
-                Outcome::Failed { error } => {
-                    item.attempts += 1;
-                    item.state = DeliveryState::Failed;
-                    item.finished_at = Some(now);
-                    item.last_error = Some(error);
-                    txn.open_table(tables::IDX_OUTBOX_FAILED)?
-                        .insert(id.to_be_bytes(), ())?;
-                    if let Some(change) = note_mail_failed(&txn, &item, now)? {
-                        changes.push(change);
+                tx.outbox_due
+                    .remove(keys::timed(item.next_attempt_at, id.to_be_bytes()))?;
+                match outcome {
+                    Outcome::Sent => {
+                        item.attempts += 1;
+                        item.state = DeliveryState::Sent;
+                        item.finished_at = Some(now);
+                        advance_webhook_queue(&mut tx, &item, now)?;
+                    }
+                    Outcome::Retry { at, error } => {
+                        item.attempts += 1;
+                        item.next_attempt_at = at;
+                        item.last_error = Some(error);
+                        tx.outbox_due
+                            .insert(keys::timed(at, id.to_be_bytes()), ())?;
+                    }
+                    Outcome::Failed { error } => {
+                        item.attempts += 1;
+                        item.state = DeliveryState::Failed;
+                        item.finished_at = Some(now);
+                        item.last_error = Some(error);
+                        tx.outbox_failed.insert(id.to_be_bytes(), ())?;
+                        if let Some(change) = note_mail_failed(&mut tx, &item, now)? {
+                            changes.push(change);
+                        }
+                    }
+                    Outcome::Superseded { why } => {
+                        item.state = DeliveryState::Superseded;
+                        item.finished_at = Some(now);
+                        item.last_error = Some(why);
+                        advance_webhook_queue(&mut tx, &item, now)?;
                     }
                 }
-                Outcome::Superseded { why } => {
-                    item.state = DeliveryState::Superseded;
-                    item.finished_at = Some(now);
-                    item.last_error = Some(why);
-                    advance_webhook_queue(&txn, &item, now)?;
-                }
+                store_item(&mut tx, &item)?;
             }
-            store_item(&txn, &item)?;
         }
         txn.commit()?;
         self.publish(changes);
@@ -607,39 +602,43 @@ impl Service {
         require_admin(caller)?;
         let now = Self::now();
         let txn = self.store.begin_write()?;
-        let mut item = load_item(&txn, id)?.ok_or(ServiceError::NotFound("outbox item"))?;
-        match item.state {
-            DeliveryState::Failed => {
-                txn.open_table(tables::IDX_OUTBOX_FAILED)?
-                    .remove(id.to_be_bytes())?;
-                item.attempts = 0;
-            }
-            DeliveryState::Pending => {
-                let removed = txn
-                    .open_table(tables::IDX_OUTBOX_DUE)?
-                    .remove(keys::timed(item.next_attempt_at, id.to_be_bytes()))?
-                    .is_some();
-                if !removed {
+        let item = {
+            let mut tx = Tx::open(&txn)?;
+            let mut item = load_item(&tx, id)?.ok_or(ServiceError::NotFound("outbox item"))?;
+            match item.state {
+                DeliveryState::Failed => {
+                    tx.outbox_failed.remove(id.to_be_bytes())?;
+                    item.attempts = 0;
+                }
+                DeliveryState::Pending => {
+                    let removed = tx
+                        .outbox_due
+                        .remove(keys::timed(item.next_attempt_at, id.to_be_bytes()))?
+                        .is_some();
+                    if !removed {
+                        return Err(ServiceError::Conflict {
+                            code: "invalid_transition",
+                            message:
+                                "this webhook call waits for an earlier one to the same endpoint"
+                                    .into(),
+                        });
+                    }
+                }
+                DeliveryState::Sent | DeliveryState::Superseded => {
                     return Err(ServiceError::Conflict {
                         code: "invalid_transition",
-                        message: "this webhook call waits for an earlier one to the same endpoint"
-                            .into(),
+                        message: format!("this item was {} already", item.state.name()),
                     });
                 }
             }
-            DeliveryState::Sent | DeliveryState::Superseded => {
-                return Err(ServiceError::Conflict {
-                    code: "invalid_transition",
-                    message: format!("this item was {} already", item.state.name()),
-                });
-            }
-        }
-        item.state = DeliveryState::Pending;
-        item.next_attempt_at = now;
-        item.finished_at = None;
-        store_item(&txn, &item)?;
-        txn.open_table(tables::IDX_OUTBOX_DUE)?
-            .insert(keys::timed(now, id.to_be_bytes()), ())?;
+            item.state = DeliveryState::Pending;
+            item.next_attempt_at = now;
+            item.finished_at = None;
+            store_item(&mut tx, &item)?;
+            tx.outbox_due
+                .insert(keys::timed(now, id.to_be_bytes()), ())?;
+            item
+        };
         txn.commit()?;
         self.wake_outbox();
         Ok(item)
@@ -649,14 +648,18 @@ impl Service {
     /// sent for this schedule already (the sweeper's call; safe to repeat). One transaction.
     pub fn remind(&self, id: RequestId, lead_minutes: u32, now: Timestamp) -> Result<bool> {
         let txn = self.store.begin_write()?;
-        let Some(mut rec) = txn::load_request(&txn, id)? else {
-            return Ok(false);
+        let (rec, old) = {
+            let mut tx = Tx::open(&txn)?;
+            let Some(mut rec) = txn::load_request(&tx, id)? else {
+                return Ok(false);
+            };
+            let old = rec.clone();
+            if !queue_reminder(&mut tx, &mut rec, now, lead_minutes)? && rec == old {
+                return Ok(false);
+            }
+            put_request(&mut tx, Some(&old), &rec)?;
+            (rec, old)
         };
-        let old = rec.clone();
-        if !queue_reminder(&txn, &mut rec, now, lead_minutes)? && rec == old {
-            return Ok(false);
-        }
-        put_request(&txn, Some(&old), &rec)?;
         txn.commit()?;
         self.wake_outbox();
         Ok(rec.event_count != old.event_count)
@@ -678,7 +681,7 @@ impl Service {
             },
             now,
         );
-        enqueue(&txn, &item)?;
+        enqueue(&mut Tx::open(&txn)?, &item)?;
         txn.commit()?;
         self.wake_outbox();
         Ok(item)
@@ -702,21 +705,17 @@ fn count_queue_heads(txn: &ReadTransaction) -> Result<u64> {
 }
 
 /// A mail about a request failed for good: the agents see it on the timeline.
-fn note_mail_failed(
-    txn: &WriteTransaction,
-    item: &OutboxItem,
-    now: Timestamp,
-) -> Result<Option<Change>> {
+fn note_mail_failed(tx: &mut Tx<'_>, item: &OutboxItem, now: Timestamp) -> Result<Option<Change>> {
     let (OutboxMessage::Mail { kind, .. }, Some(id)) = (&item.message, item.request) else {
         return Ok(None);
     };
-    let Some(mut rec) = txn::load_request(txn, id)? else {
+    let Some(mut rec) = txn::load_request(tx, id)? else {
         return Ok(None);
     };
     let old = rec.clone();
     let status: Status = rec.status;
     append_event(
-        txn,
+        tx,
         &mut rec,
         now,
         Actor::System,
@@ -726,7 +725,7 @@ fn note_mail_failed(
         status,
         status,
     )?;
-    put_request(txn, Some(&old), &rec)?;
+    put_request(tx, Some(&old), &rec)?;
     Ok(Some(Change {
         id: rec.id,
         status: rec.status,

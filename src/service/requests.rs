@@ -5,13 +5,12 @@ use app::domain::{
     SessionRequest, Status, TimelineEvent,
 };
 use jiff::{SignedDuration, Timestamp};
-use redb::WriteTransaction;
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
 use super::outbox::{queue_agent_mails, queue_end_user_mail, queue_invitation};
-use super::txn::{self, append_event, load_request, put_request};
+use super::txn::{self, Tx, append_event, load_request, put_request};
 use super::{Change, Service, input, new_id, require_edit, require_view};
 use crate::links::token_hash;
 use crate::store::records::MailKind;
@@ -117,21 +116,16 @@ impl From<EventKind> for Outcome {
 
 impl Service {
     /// Resolves and checks an assignee inside the transaction that will store it.
-    fn resolve_assignee(
-        &self,
-        txn: &WriteTransaction,
-        caller: &Agent,
-        a: AssigneeInput,
-    ) -> Result<Assignee> {
+    fn resolve_assignee(&self, tx: &Tx<'_>, caller: &Agent, a: AssigneeInput) -> Result<Assignee> {
         Ok(match a {
             AssigneeInput::Unassigned => Assignee::Unassigned,
             AssigneeInput::Me => Assignee::Agent(caller.id),
-            AssigneeInput::Agent { id } => match txn::load_agent(txn, id)? {
+            AssigneeInput::Agent { id } => match txn::load_agent(tx, id)? {
                 Some(agent) if !agent.disabled => Assignee::Agent(id),
                 Some(_) => return Err(ServiceError::invalid("assignee", "that agent is disabled")),
                 None => return Err(ServiceError::invalid("assignee", "no such agent")),
             },
-            AssigneeInput::Client { id } => match txn::load_client(txn, id)? {
+            AssigneeInput::Client { id } => match txn::load_client(tx, id)? {
                 Some(_) => Assignee::Client(id),
                 None => return Err(ServiceError::invalid("assignee", "no such client")),
             },
@@ -173,8 +167,9 @@ impl Service {
         check_schedule(input.scheduled_at, expires_at)?;
 
         let txn = self.store.begin_write()?;
+        let mut tx = Tx::open(&txn)?;
         let assignee = self.resolve_assignee(
-            &txn,
+            &tx,
             caller,
             input.assignee.unwrap_or(AssigneeInput::Unassigned),
         )?;
@@ -209,7 +204,7 @@ impl Service {
         };
         let actor = Actor::Agent(caller.id);
         append_event(
-            &txn,
+            &mut tx,
             &mut rec,
             now,
             actor,
@@ -217,12 +212,12 @@ impl Service {
             Status::Open,
             Status::Open,
         )?;
-        queue_invitation(&txn, &mut rec, now, actor)?;
-        queue_agent_mails(&txn, &rec, now, MailKind::Assigned, actor)?;
-        put_request(&txn, None, &rec)?;
+        queue_invitation(&mut tx, &mut rec, now, actor)?;
+        queue_agent_mails(&mut tx, &rec, now, MailKind::Assigned, actor)?;
+        put_request(&mut tx, None, &rec)?;
         let token = self.links.token(rec.id, rec.link_generation);
-        txn.open_table(tables::LINK_TOKENS)?
-            .insert(token_hash(&token), rec.id.to_be_bytes())?;
+        tx.links.insert(token_hash(&token), rec.id.to_be_bytes())?;
+        drop(tx);
         txn.commit()?;
         self.publish(vec![change(&rec, "created")]);
         self.wake_outbox();
@@ -249,107 +244,102 @@ impl Service {
         patch: RequestPatch,
     ) -> Result<SessionRequest> {
         require_edit(caller)?;
-        self.transition(
-            id,
-            Actor::Agent(caller.id),
-            Action::Edit,
-            |txn, rec, now| {
-                let mut fields = Vec::new();
-                let mut set = |name: &str, changed: bool| {
-                    if changed {
-                        fields.push(name.to_owned());
-                    }
-                };
-                if let Some(v) = &patch.recipient_name {
-                    let v = input::line("recipient_name", v, NAME_MAX)?;
-                    set("recipient_name", v != rec.recipient_name);
-                    rec.recipient_name = v;
+        self.transition(id, Actor::Agent(caller.id), Action::Edit, |tx, rec, now| {
+            let mut fields = Vec::new();
+            let mut set = |name: &str, changed: bool| {
+                if changed {
+                    fields.push(name.to_owned());
                 }
-                let old_email = rec.recipient_email.clone();
-                let old_send = rec.send_email;
-                if let Some(v) = &patch.recipient_email {
-                    let v = input::optional_email("recipient_email", v.as_deref())?;
-                    set("recipient_email", v != rec.recipient_email);
-                    rec.recipient_email = v;
+            };
+            if let Some(v) = &patch.recipient_name {
+                let v = input::line("recipient_name", v, NAME_MAX)?;
+                set("recipient_name", v != rec.recipient_name);
+                rec.recipient_name = v;
+            }
+            let old_email = rec.recipient_email.clone();
+            let old_send = rec.send_email;
+            if let Some(v) = &patch.recipient_email {
+                let v = input::optional_email("recipient_email", v.as_deref())?;
+                set("recipient_email", v != rec.recipient_email);
+                rec.recipient_email = v;
+            }
+            if let Some(v) = patch.send_email {
+                set("send_email", v != rec.send_email);
+                rec.send_email = v;
+            }
+            input::mail_address(rec.send_email, rec.recipient_email.as_deref())?;
+            if let Some(v) = &patch.email_language {
+                let v = input::language("email_language", v)?;
+                set("email_language", v != rec.email_language);
+                rec.email_language = v;
+            }
+            if let Some(v) = &patch.comment {
+                let v = input::text("comment", v, COMMENT_MAX)?;
+                set("comment", v != rec.comment);
+                rec.comment = v;
+            }
+            if let Some(v) = patch.share_comment {
+                set("share_comment", v != rec.share_comment);
+                rec.share_comment = v;
+            }
+            let old_schedule = rec.scheduled_at;
+            if let Some(v) = patch.scheduled_at {
+                set("scheduled_at", v != rec.scheduled_at);
+                rec.scheduled_at = v;
+            }
+            if let Some(v) = &patch.time_zone {
+                let v = v
+                    .as_deref()
+                    .map(|z| input::time_zone("time_zone", z))
+                    .transpose()?;
+                set("time_zone", v != rec.time_zone);
+                rec.time_zone = v;
+            }
+            if let Some(v) = patch.expires_at {
+                let v = input::expiry("expires_at", v, now, self.settings().max_expiry)?;
+                set("expires_at", v != rec.expires_at);
+                rec.expires_at = v;
+            }
+            let mut reassigned = false;
+            if let Some(a) = patch.assignee {
+                let a = self.resolve_assignee(tx, caller, a)?;
+                reassigned = a != rec.assignee;
+                set("assignee", reassigned);
+                rec.assignee = a;
+            }
+            if patch.scheduled_at.is_some() || patch.expires_at.is_some() {
+                check_schedule(rec.scheduled_at, rec.expires_at)?;
+            }
+            if reassigned {
+                queue_agent_mails(tx, rec, now, MailKind::Assigned, Actor::Agent(caller.id))?;
+            }
+            // Turning mail on, or changing the address, sends the invitation to it.
+            let invite = rec.send_email && (!old_send || old_email != rec.recipient_email);
+            if rec.scheduled_at != old_schedule {
+                // Calendar clients replace an invite with a higher SEQUENCE; reminders
+                // are owed again for the new time.
+                rec.schedule_seq += 1;
+                rec.reminders_sent.clear();
+                rec.schedule_set_at = rec.scheduled_at.map(|_| now);
+                // A fresh invitation carries the new time itself.
+                if !invite && queue_end_user_mail(tx, rec, now, MailKind::Rescheduled)? {
+                    let status = rec.status;
+                    append_event(
+                        tx,
+                        rec,
+                        now,
+                        Actor::Agent(caller.id),
+                        EventKind::RescheduleQueued,
+                        status,
+                        status,
+                    )?;
                 }
-                if let Some(v) = patch.send_email {
-                    set("send_email", v != rec.send_email);
-                    rec.send_email = v;
-                }
-                input::mail_address(rec.send_email, rec.recipient_email.as_deref())?;
-                if let Some(v) = &patch.email_language {
-                    let v = input::language("email_language", v)?;
-                    set("email_language", v != rec.email_language);
-                    rec.email_language = v;
-                }
-                if let Some(v) = &patch.comment {
-                    let v = input::text("comment", v, COMMENT_MAX)?;
-                    set("comment", v != rec.comment);
-                    rec.comment = v;
-                }
-                if let Some(v) = patch.share_comment {
-                    set("share_comment", v != rec.share_comment);
-                    rec.share_comment = v;
-                }
-                let old_schedule = rec.scheduled_at;
-                if let Some(v) = patch.scheduled_at {
-                    set("scheduled_at", v != rec.scheduled_at);
-                    rec.scheduled_at = v;
-                }
-                if let Some(v) = &patch.time_zone {
-                    let v = v
-                        .as_deref()
-                        .map(|z| input::time_zone("time_zone", z))
-                        .transpose()?;
-                    set("time_zone", v != rec.time_zone);
-                    rec.time_zone = v;
-                }
-                if let Some(v) = patch.expires_at {
-                    let v = input::expiry("expires_at", v, now, self.settings().max_expiry)?;
-                    set("expires_at", v != rec.expires_at);
-                    rec.expires_at = v;
-                }
-                let mut reassigned = false;
-                if let Some(a) = patch.assignee {
-                    let a = self.resolve_assignee(txn, caller, a)?;
-                    reassigned = a != rec.assignee;
-                    set("assignee", reassigned);
-                    rec.assignee = a;
-                }
-                if patch.scheduled_at.is_some() || patch.expires_at.is_some() {
-                    check_schedule(rec.scheduled_at, rec.expires_at)?;
-                }
-                if reassigned {
-                    queue_agent_mails(txn, rec, now, MailKind::Assigned, Actor::Agent(caller.id))?;
-                }
-                // Turning mail on, or changing the address, sends the invitation to it.
-                let invite = rec.send_email && (!old_send || old_email != rec.recipient_email);
-                if rec.scheduled_at != old_schedule {
-                    // Calendar clients replace an invite with a higher SEQUENCE; reminders
-                    // are owed again for the new time.
-                    rec.schedule_seq += 1;
-                    rec.reminders_sent.clear();
-                    rec.schedule_set_at = rec.scheduled_at.map(|_| now);
-                    // A fresh invitation carries the new time itself.
-                    if !invite && queue_end_user_mail(txn, rec, now, MailKind::Rescheduled)? {
-                        let status = rec.status;
-                        append_event(
-                            txn,
-                            rec,
-                            now,
-                            Actor::Agent(caller.id),
-                            EventKind::RescheduleQueued,
-                            status,
-                            status,
-                        )?;
-                    }
-                }
-                Ok(Outcome {
-                    kind: Some(EventKind::Edited { fields }),
-                    invite,
-                })
-            },
-        )
+            }
+            Ok(Outcome {
+                kind: Some(EventKind::Edited { fields }),
+                invite,
+            })
+        })
     }
 
     /// The agent asks the waiting end user for access.
@@ -410,7 +400,7 @@ impl Service {
             id,
             Actor::Agent(caller.id),
             Action::Close,
-            |txn, rec, now| {
+            |tx, rec, now| {
                 if rec.status_at(now) == Status::InSession {
                     finish_session(rec, now);
                 }
@@ -420,7 +410,7 @@ impl Service {
                     rec.schedule_seq += 1;
                 }
                 // The end user was invited by mail: tell them the link no longer works.
-                queue_end_user_mail(txn, rec, now, MailKind::Closed)?;
+                queue_end_user_mail(tx, rec, now, MailKind::Closed)?;
                 Ok(EventKind::Closed.into())
             },
         )?;
@@ -441,7 +431,7 @@ impl Service {
             id,
             Actor::Agent(caller.id),
             Action::Reopen,
-            |txn, rec, now| {
+            |tx, rec, now| {
                 rec.expires_at = self.expiry_or_default(expires_at, now)?;
                 if rec.scheduled_at.is_some_and(|s| s > rec.expires_at) {
                     rec.scheduled_at = None;
@@ -452,10 +442,10 @@ impl Service {
                 if rec.scheduled_at.is_some() {
                     rec.schedule_seq += 1;
                 }
-                let mut links = txn.open_table(tables::LINK_TOKENS)?;
-                links.remove(token_hash(&self.links.token(rec.id, rec.link_generation)))?;
+                tx.links
+                    .remove(token_hash(&self.links.token(rec.id, rec.link_generation)))?;
                 rec.link_generation += 1;
-                links.insert(
+                tx.links.insert(
                     token_hash(&self.links.token(rec.id, rec.link_generation)),
                     rec.id.to_be_bytes(),
                 )?;
@@ -502,18 +492,19 @@ impl Service {
         step: F,
     ) -> Result<SessionRequest>
     where
-        F: FnOnce(&WriteTransaction, &mut SessionRequest, Timestamp) -> Result<Outcome>,
+        F: FnOnce(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome>,
     {
         let now = Self::now();
         let txn = self.store.begin_write()?;
-        let mut rec = load_request(&txn, id)?.ok_or(ServiceError::NotFound("session request"))?;
+        let mut tx = Tx::open(&txn)?;
+        let mut rec = load_request(&tx, id)?.ok_or(ServiceError::NotFound("session request"))?;
         let old = rec.clone();
         let t = rec.check(action, now)?;
         if rec.status != t.from {
             // Overdue but not yet swept: write the expiry down first, as the sweeper would.
             let (stored, expired_at) = (rec.status, rec.expires_at);
             append_event(
-                &txn,
+                &mut tx,
                 &mut rec,
                 expired_at,
                 Actor::System,
@@ -522,7 +513,7 @@ impl Service {
                 Status::Expired,
             )?;
         }
-        let outcome = step(&txn, &mut rec, now)?;
+        let outcome = step(&mut tx, &mut rec, now)?;
         let name = outcome
             .kind
             .as_ref()
@@ -530,12 +521,13 @@ impl Service {
         rec.status = t.to;
         rec.updated_at = now;
         if let Some(kind) = outcome.kind {
-            append_event(&txn, &mut rec, now, actor, kind, t.from, t.to)?;
+            append_event(&mut tx, &mut rec, now, actor, kind, t.from, t.to)?;
         }
         if outcome.invite {
-            queue_invitation(&txn, &mut rec, now, actor)?;
+            queue_invitation(&mut tx, &mut rec, now, actor)?;
         }
-        put_request(&txn, Some(&old), &rec)?;
+        put_request(&mut tx, Some(&old), &rec)?;
+        drop(tx);
         txn.commit()?;
         self.publish(vec![change(&rec, name)]);
         self.wake_outbox();

@@ -6,31 +6,31 @@ use app::domain::{Actor, EventKind, SessionRequest};
 
 use super::Service;
 use super::error::Result;
-use super::txn::{append_event, put_request};
+use super::txn::{Tx, append_event, put_request};
 use crate::links::token_hash;
-use crate::store::tables;
 
 impl Service {
     /// Stores `requests` (fresh records: `event_count` 0) in one transaction.
     pub fn seed(&self, requests: Vec<SessionRequest>) -> Result<()> {
         let txn = self.store.begin_write()?;
+        let mut tx = Tx::open(&txn)?;
         for mut rec in requests {
             let (at, by, status) = (rec.created_at, rec.created_by, rec.status);
+            let created = EventKind::Created;
             append_event(
-                &txn,
+                &mut tx,
                 &mut rec,
                 at,
                 Actor::Agent(by),
-                EventKind::Created,
+                created,
                 status,
                 status,
             )?;
-            put_request(&txn, None, &rec)?;
-            txn.open_table(tables::LINK_TOKENS)?.insert(
-                token_hash(&self.links.token(rec.id, rec.link_generation)),
-                rec.id.to_be_bytes(),
-            )?;
+            put_request(&mut tx, None, &rec)?;
+            let link = token_hash(&self.links.token(rec.id, rec.link_generation));
+            tx.links.insert(link, rec.id.to_be_bytes())?;
         }
+        drop(tx);
         txn.commit()?;
         Ok(())
     }

@@ -9,14 +9,14 @@ use std::time::Duration;
 
 use app::domain::{Action, Actor, EventKind, RequestId, Status, apply};
 use jiff::{SignedDuration, Timestamp};
-use redb::{ReadableTable, ReadableTableMetadata};
+use redb::ReadableTable;
 
 use super::error::Result;
 use super::outbox::{queue_agent_mails, queue_end_user_mail, queue_reminder};
-use super::txn::{self, append_event, put_request};
+use super::txn::{self, Tx, append_event, put_request};
 use super::{Change, Service, require_admin};
 use crate::links::token_hash;
-use crate::store::keys::{self, RequestKeys};
+use crate::store::keys;
 use crate::store::records::{DeliveryState, MailKind, OutboxItem, PurgeRecord};
 use crate::store::{decode, encode, tables};
 
@@ -68,12 +68,13 @@ impl Service {
             }
         }
         let txn = self.store.begin_write()?;
-        let mut ids = due_ids(&txn.open_table(tables::IDX_EXPIRY)?, now, limit)?;
+        let mut tx = Tx::open(&txn)?;
+        let mut ids = due_ids(&tx.idx_expiry, now, limit)?;
         let more = ids.len() > limit;
         ids.truncate(limit);
         let mut changes = Vec::with_capacity(ids.len());
         for id in ids {
-            let Some(mut rec) = txn::load_request(&txn, RequestId::from_be_bytes(id))? else {
+            let Some(mut rec) = txn::load_request(&tx, RequestId::from_be_bytes(id))? else {
                 continue;
             };
             let Ok(t) = apply(rec.status, Action::Expire) else {
@@ -85,7 +86,7 @@ impl Service {
             let old = rec.clone();
             let at = rec.expires_at;
             append_event(
-                &txn,
+                &mut tx,
                 &mut rec,
                 at,
                 Actor::System,
@@ -96,9 +97,9 @@ impl Service {
             rec.status = t.to;
             rec.prompt = None;
             rec.updated_at = now;
-            queue_end_user_mail(&txn, &rec, now, MailKind::Expired)?;
-            queue_agent_mails(&txn, &rec, now, MailKind::AgentExpired, Actor::System)?;
-            put_request(&txn, Some(&old), &rec)?;
+            queue_end_user_mail(&mut tx, &rec, now, MailKind::Expired)?;
+            queue_agent_mails(&mut tx, &rec, now, MailKind::AgentExpired, Actor::System)?;
+            put_request(&mut tx, Some(&old), &rec)?;
             changes.push(Change {
                 id: rec.id,
                 status: rec.status,
@@ -107,6 +108,7 @@ impl Service {
                 event: EventKind::Expired.name(),
             });
         }
+        drop(tx);
         txn.commit()?;
         let done = changes.len();
         for c in &changes {
@@ -155,9 +157,10 @@ impl Service {
         }
         let more = due.len() > limit;
         let txn = self.store.begin_write()?;
+        let mut tx = Tx::open(&txn)?;
         let mut done = 0;
         for id in due.into_iter().take(limit) {
-            let Some(mut rec) = txn::load_request(&txn, id)? else {
+            let Some(mut rec) = txn::load_request(&tx, id)? else {
                 continue;
             };
             let mut owed: Vec<u32> = leads
@@ -172,11 +175,12 @@ impl Service {
             let old = rec.clone();
             // The longer lead times' moments have passed: they are done, unsent.
             rec.reminders_sent.extend_from_slice(passed);
-            if queue_reminder(&txn, &mut rec, now, nearest)? {
+            if queue_reminder(&mut tx, &mut rec, now, nearest)? {
                 done += 1;
             }
-            put_request(&txn, Some(&old), &rec)?;
+            put_request(&mut tx, Some(&old), &rec)?;
         }
+        drop(tx);
         txn.commit()?;
         if done > 0 {
             self.wake_outbox();
@@ -188,17 +192,14 @@ impl Service {
     /// with their indexes, timeline and link.
     pub fn purge_finished(&self, cutoff: Timestamp, limit: usize) -> Result<Purged> {
         let txn = self.store.begin_write()?;
-        let mut ids: Vec<[u8; 16]> = {
-            let finished = txn.open_table(tables::IDX_FINISHED)?;
-            let mut out = Vec::new();
-            for e in finished.range(..keys::timed(cutoff, [0; 16]))? {
-                out.push(keys::trailing(&e?.0.value()));
-                if out.len() > limit {
-                    break;
-                }
+        let mut tx = Tx::open(&txn)?;
+        let mut ids: Vec<[u8; 16]> = Vec::new();
+        for e in tx.idx_finished.range(..keys::timed(cutoff, [0; 16]))? {
+            ids.push(keys::trailing(&e?.0.value()));
+            if ids.len() > limit {
+                break;
             }
-            out
-        };
+        }
         let more = ids.len() > limit;
         ids.truncate(limit);
         let mut purged = Purged {
@@ -207,33 +208,14 @@ impl Service {
         };
         for id in ids {
             let rid = RequestId::from_be_bytes(id);
-            let Some(rec) = txn::load_request(&txn, rid)? else {
+            let Some(rec) = txn::load_request(&tx, rid)? else {
                 continue;
             };
-            let k = RequestKeys::of(&rec);
-            txn.open_table(tables::IDX_STATUS)?.remove(k.status)?;
-            txn.open_table(tables::IDX_ASSIGNEE)?.remove(k.assignee)?;
-            if let Some(s) = k.schedule {
-                txn.open_table(tables::IDX_SCHEDULE)?.remove(s)?;
-            }
-            if let Some(e) = k.expiry {
-                txn.open_table(tables::IDX_EXPIRY)?.remove(e)?;
-            }
-            if let Some(f) = k.finished {
-                txn.open_table(tables::IDX_FINISHED)?.remove(f)?;
-            }
-            txn.open_table(tables::LINK_TOKENS)?
-                .remove(token_hash(&self.links.token(rid, rec.link_generation)))?;
-            let mut events = txn.open_table(tables::REQUEST_EVENTS)?;
-            let before = events.len()?;
-            events.retain_in(keys::event(rid, 0)..=keys::event(rid, u32::MAX), |_, _| {
-                false
-            })?;
-            purged.events += before - events.len()?;
-            drop(events);
-            txn.open_table(tables::REQUESTS)?.remove(id)?;
+            let link = token_hash(&self.links.token(rid, rec.link_generation));
+            purged.events += txn::delete_request(&mut tx, &rec, link)?;
             purged.requests += 1;
         }
+        drop(tx);
         txn.commit()?;
         Ok(purged)
     }
@@ -242,35 +224,32 @@ impl Service {
     /// `cutoff` (the mail log's retention). Pending items stay, however old.
     pub fn purge_outbox(&self, cutoff: Timestamp, limit: usize) -> Result<Purged> {
         let txn = self.store.begin_write()?;
+        let mut tx = Tx::open(&txn)?;
         // IDs are ULIDs: key order is creation order, so the old ones come first.
         let bound = (cutoff.as_millisecond().max(0) as u128) << 80;
-        let old: Vec<OutboxItem> = {
-            let outbox = txn.open_table(tables::OUTBOX)?;
-            let mut v = Vec::new();
-            for e in outbox.range(..bound.to_be_bytes())? {
-                let item: OutboxItem = decode(e?.1.value())?;
-                if item.state != DeliveryState::Pending {
-                    v.push(item);
-                }
-                if v.len() > limit {
-                    break;
-                }
+        let mut old: Vec<OutboxItem> = Vec::new();
+        for e in tx.outbox.range(..bound.to_be_bytes())? {
+            let item: OutboxItem = decode(e?.1.value())?;
+            if item.state != DeliveryState::Pending {
+                old.push(item);
             }
-            v
-        };
-        let more = old.len() > limit;
+            if old.len() > limit {
+                break;
+            }
+        }
         let mut purged = Purged {
-            more,
+            more: old.len() > limit,
             ..Purged::default()
         };
         for item in old.into_iter().take(limit) {
             let id = item.id.to_be_bytes();
-            txn.open_table(tables::OUTBOX)?.remove(id)?;
+            tx.outbox.remove(id)?;
             if item.state == DeliveryState::Failed {
-                txn.open_table(tables::IDX_OUTBOX_FAILED)?.remove(id)?;
+                tx.outbox_failed.remove(id)?;
             }
             purged.outbox_items += 1;
         }
+        drop(tx);
         txn.commit()?;
         Ok(purged)
     }

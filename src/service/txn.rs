@@ -1,17 +1,63 @@
 //! Reading and writing records inside one transaction. Every write of a request goes through
 //! `put_request`, which keeps all its secondary indexes in step with it, so no use case can
 //! forget one.
+//!
+//! A write use case opens its tables once, as a `Tx`, and passes that around: opening a redb
+//! table costs more than a write to it (it looks the table up and checks its type names), and
+//! a sweep or a seed touches a dozen tables a request, thousands of times a transaction.
 
 use app::domain::{
     Actor, Agent, AgentId, Client, ClientId, EventKind, RequestId, SessionRequest, Status,
     TimelineEvent,
 };
 use jiff::Timestamp;
-use redb::{ReadableTable, WriteTransaction};
+use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::error::Result;
 use crate::store::keys::{self, RequestKeys};
 use crate::store::{decode, encode, tables};
+
+/// The tables a request's use case writes, open for one write transaction. Drop it before
+/// committing.
+pub struct Tx<'t> {
+    pub requests: Table<'t, [u8; 16], &'static [u8]>,
+    pub events: Table<'t, [u8; 20], &'static [u8]>,
+    pub idx_status: Table<'t, [u8; 17], ()>,
+    pub idx_assignee: Table<'t, [u8; 33], ()>,
+    pub idx_schedule: Table<'t, [u8; 24], ()>,
+    pub idx_expiry: Table<'t, [u8; 24], ()>,
+    pub idx_finished: Table<'t, [u8; 24], ()>,
+    pub links: Table<'t, [u8; 32], [u8; 16]>,
+    pub agents: Table<'t, [u8; 16], &'static [u8]>,
+    pub clients: Table<'t, [u8; 16], &'static [u8]>,
+    pub outbox: Table<'t, [u8; 16], &'static [u8]>,
+    pub outbox_due: Table<'t, [u8; 24], ()>,
+    pub outbox_failed: Table<'t, [u8; 16], ()>,
+    pub webhook_queue: Table<'t, [u8; 48], ()>,
+    pub webhooks: Table<'t, [u8; 16], &'static [u8]>,
+}
+
+impl<'t> Tx<'t> {
+    pub fn open(txn: &'t WriteTransaction) -> Result<Tx<'t>> {
+        Ok(Tx {
+            requests: txn.open_table(tables::REQUESTS)?,
+            events: txn.open_table(tables::REQUEST_EVENTS)?,
+            idx_status: txn.open_table(tables::IDX_STATUS)?,
+            idx_assignee: txn.open_table(tables::IDX_ASSIGNEE)?,
+            idx_schedule: txn.open_table(tables::IDX_SCHEDULE)?,
+            idx_expiry: txn.open_table(tables::IDX_EXPIRY)?,
+            idx_finished: txn.open_table(tables::IDX_FINISHED)?,
+            links: txn.open_table(tables::LINK_TOKENS)?,
+            agents: txn.open_table(tables::AGENTS)?,
+            clients: txn.open_table(tables::CLIENTS)?,
+            outbox: txn.open_table(tables::OUTBOX)?,
+            outbox_due: txn.open_table(tables::IDX_OUTBOX_DUE)?,
+            outbox_failed: txn.open_table(tables::IDX_OUTBOX_FAILED)?,
+            webhook_queue: txn.open_table(tables::WEBHOOK_QUEUE)?,
+            webhooks: txn.open_table(tables::WEBHOOKS)?,
+        })
+    }
+}
 
 /// Reads a codec record by its 16-byte key from any readable table.
 pub fn get<T: crate::store::Record>(
@@ -24,65 +70,93 @@ pub fn get<T: crate::store::Record>(
     }
 }
 
-pub fn load_request(txn: &WriteTransaction, id: RequestId) -> Result<Option<SessionRequest>> {
-    get(&txn.open_table(tables::REQUESTS)?, id.to_be_bytes())
+pub fn load_request(tx: &Tx<'_>, id: RequestId) -> Result<Option<SessionRequest>> {
+    get(&tx.requests, id.to_be_bytes())
 }
 
-pub fn load_agent(txn: &WriteTransaction, id: AgentId) -> Result<Option<Agent>> {
-    get(&txn.open_table(tables::AGENTS)?, id.to_be_bytes())
+pub fn load_agent(tx: &Tx<'_>, id: AgentId) -> Result<Option<Agent>> {
+    get(&tx.agents, id.to_be_bytes())
 }
 
-pub fn load_client(txn: &WriteTransaction, id: ClientId) -> Result<Option<Client>> {
-    get(&txn.open_table(tables::CLIENTS)?, id.to_be_bytes())
+pub fn load_client(tx: &Tx<'_>, id: ClientId) -> Result<Option<Client>> {
+    get(&tx.clients, id.to_be_bytes())
 }
 
 /// Writes a request and moves its index entries from `old`'s keys to its own.
 pub fn put_request(
-    txn: &WriteTransaction,
+    tx: &mut Tx<'_>,
     old: Option<&SessionRequest>,
     new: &SessionRequest,
 ) -> Result<()> {
-    txn.open_table(tables::REQUESTS)?
+    tx.requests
         .insert(new.id.to_be_bytes(), encode(new).as_slice())?;
-    let mut status = txn.open_table(tables::IDX_STATUS)?;
-    let mut assignee = txn.open_table(tables::IDX_ASSIGNEE)?;
-    let mut schedule = txn.open_table(tables::IDX_SCHEDULE)?;
-    let mut expiry = txn.open_table(tables::IDX_EXPIRY)?;
-    let mut finished = txn.open_table(tables::IDX_FINISHED)?;
+    let k = RequestKeys::of(new);
     if let Some(old) = old {
-        let k = RequestKeys::of(old);
-        status.remove(k.status)?;
-        assignee.remove(k.assignee)?;
-        if let Some(s) = k.schedule {
-            schedule.remove(s)?;
+        let o = RequestKeys::of(old);
+        // Unchanged keys stay as they are: most changes move one or two indexes.
+        if o.status != k.status {
+            tx.idx_status.remove(o.status)?;
         }
-        if let Some(e) = k.expiry {
-            expiry.remove(e)?;
+        if o.assignee != k.assignee {
+            tx.idx_assignee.remove(o.assignee)?;
         }
-        if let Some(f) = k.finished {
-            finished.remove(f)?;
+        if let Some(s) = o.schedule.filter(|s| Some(*s) != k.schedule) {
+            tx.idx_schedule.remove(s)?;
+        }
+        if let Some(e) = o.expiry.filter(|e| Some(*e) != k.expiry) {
+            tx.idx_expiry.remove(e)?;
+        }
+        if let Some(f) = o.finished.filter(|f| Some(*f) != k.finished) {
+            tx.idx_finished.remove(f)?;
         }
     }
-    let k = RequestKeys::of(new);
-    status.insert(k.status, ())?;
-    assignee.insert(k.assignee, ())?;
+    tx.idx_status.insert(k.status, ())?;
+    tx.idx_assignee.insert(k.assignee, ())?;
     if let Some(s) = k.schedule {
-        schedule.insert(s, ())?;
+        tx.idx_schedule.insert(s, ())?;
     }
     if let Some(e) = k.expiry {
-        expiry.insert(e, ())?;
+        tx.idx_expiry.insert(e, ())?;
     }
     if let Some(f) = k.finished {
-        finished.insert(f, ())?;
+        tx.idx_finished.insert(f, ())?;
     }
     Ok(())
+}
+
+/// Removes a request with every index entry, its timeline and its link hash (retention).
+/// Returns how many timeline events went with it.
+pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]) -> Result<u64> {
+    let k = RequestKeys::of(rec);
+    tx.idx_status.remove(k.status)?;
+    tx.idx_assignee.remove(k.assignee)?;
+    if let Some(s) = k.schedule {
+        tx.idx_schedule.remove(s)?;
+    }
+    if let Some(e) = k.expiry {
+        tx.idx_expiry.remove(e)?;
+    }
+    if let Some(f) = k.finished {
+        tx.idx_finished.remove(f)?;
+    }
+    tx.links.remove(link_hash)?;
+    let mut events = 0;
+    tx.events.retain_in(
+        keys::event(rec.id, 0)..=keys::event(rec.id, u32::MAX),
+        |_, _| {
+            events += 1;
+            false
+        },
+    )?;
+    tx.requests.remove(rec.id.to_be_bytes())?;
+    Ok(events)
 }
 
 /// Appends a timeline event (never rewritten) and counts it on the record; an event that
 /// changes the status (or creates the request) also queues its webhook calls. The caller
 /// writes the record afterwards with `put_request`, in the same transaction.
 pub fn append_event(
-    txn: &WriteTransaction,
+    tx: &mut Tx<'_>,
     rec: &mut SessionRequest,
     at: Timestamp,
     actor: Actor,
@@ -98,11 +172,11 @@ pub fn append_event(
         to,
     };
     let seq = rec.event_count;
-    txn.open_table(tables::REQUEST_EVENTS)?
+    tx.events
         .insert(keys::event(rec.id, seq), encode(&event).as_slice())?;
     rec.event_count += 1;
     if event.from != event.to || event.kind == EventKind::Created {
-        super::outbox::queue_webhooks(txn, rec, &event, seq)?;
+        super::outbox::queue_webhooks(tx, rec, &event, seq)?;
     }
     Ok(())
 }
