@@ -111,43 +111,30 @@ pub fn sample_request(
     now: jiff::Timestamp,
     expires_at: jiff::Timestamp,
 ) -> app::domain::SessionRequest {
-    use app::domain::{Assignee, RequestId, SessionRequest, Status};
+    use app::domain::{Assignee, RequestId, SessionRequest};
     let ms = now.as_millisecond().max(0) as u128;
     let scheduled = i
         .is_multiple_of(3)
         .then(|| expires_at - jiff::SignedDuration::from_hours(1));
     SessionRequest {
-        // Time-ordered, unique: the creation millisecond, then the number.
-        id: RequestId::from_u128((ms << 80) | u128::from(i)),
-        status: Status::Open,
-        recipient_name: format!("Person {i}"),
         recipient_email: Some(format!("person{i}@example.com")),
-        send_email: false,
         email_language: ["en", "de", "ko", "ja"][(i % 4) as usize].into(),
         comment: "printer driver will not install".into(),
-        share_comment: false,
         scheduled_at: scheduled,
         time_zone: Some("Europe/Berlin".into()),
-        expires_at,
         assignee: if i.is_multiple_of(2) {
             Assignee::Agent(created_by)
         } else {
             Assignee::Unassigned
         },
-        created_by,
-        created_at: now,
-        updated_at: now,
-        link_generation: 0,
-        prompt: None,
-        prompt_seq: 0,
-        end_user_client: None,
-        end_user_platform: None,
-        session_started_at: None,
-        session_ended_at: None,
-        session_total_ms: 0,
-        event_count: 0,
-        schedule_seq: 0,
-        reminders_sent: Vec::new(),
         schedule_set_at: scheduled.map(|_| now),
+        // Time-ordered and unique: the creation millisecond, then the number.
+        ..SessionRequest::new(
+            RequestId::from_u128((ms << 80) | u128::from(i)),
+            format!("Person {i}"),
+            created_by,
+            now,
+            expires_at,
+        )
     }
 }

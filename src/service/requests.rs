@@ -174,9 +174,6 @@ impl Service {
             input.assignee.unwrap_or(AssigneeInput::Unassigned),
         )?;
         let mut rec = SessionRequest {
-            id: new_id(now),
-            status: Status::Open,
-            recipient_name,
             recipient_email,
             send_email: input.send_email,
             email_language,
@@ -184,23 +181,9 @@ impl Service {
             share_comment: input.share_comment,
             scheduled_at: input.scheduled_at,
             time_zone,
-            expires_at,
             assignee,
-            created_by: caller.id,
-            created_at: now,
-            updated_at: now,
-            link_generation: 0,
-            prompt: None,
-            prompt_seq: 0,
-            end_user_client: None,
-            end_user_platform: None,
-            session_started_at: None,
-            session_ended_at: None,
-            session_total_ms: 0,
-            event_count: 0,
-            schedule_seq: 0,
-            reminders_sent: Vec::new(),
             schedule_set_at: input.scheduled_at.map(|_| now),
+            ..SessionRequest::new(new_id(now), recipient_name, caller.id, now, expires_at)
         };
         let actor = Actor::Agent(caller.id);
         append_event(

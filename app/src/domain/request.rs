@@ -172,6 +172,46 @@ pub struct SessionRequest {
 }
 
 impl SessionRequest {
+    /// A new open request with its essentials; everything else empty (callers set the rest
+    /// with struct update syntax).
+    pub fn new(
+        id: RequestId,
+        recipient_name: String,
+        created_by: AgentId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> SessionRequest {
+        SessionRequest {
+            id,
+            status: Status::Open,
+            recipient_name,
+            recipient_email: None,
+            send_email: false,
+            email_language: "en".into(),
+            comment: String::new(),
+            share_comment: false,
+            scheduled_at: None,
+            time_zone: None,
+            expires_at,
+            assignee: Assignee::Unassigned,
+            created_by,
+            created_at: now,
+            updated_at: now,
+            link_generation: 0,
+            prompt: None,
+            prompt_seq: 0,
+            end_user_client: None,
+            end_user_platform: None,
+            session_started_at: None,
+            session_ended_at: None,
+            session_total_ms: 0,
+            event_count: 0,
+            schedule_seq: 0,
+            reminders_sent: Vec::new(),
+            schedule_set_at: None,
+        }
+    }
+
     /// When the request finished, for retention: closing time, or the expiry.
     pub fn finished_at(&self) -> Option<Timestamp> {
         match self.status {
@@ -221,33 +261,14 @@ mod tests {
 
     fn request(status: Status, expires_at: Timestamp) -> SessionRequest {
         SessionRequest {
-            id: RequestId::from_u128(1),
             status,
-            recipient_name: "Ada".into(),
-            recipient_email: None,
-            send_email: false,
-            email_language: "en".into(),
-            comment: String::new(),
-            share_comment: false,
-            scheduled_at: None,
-            time_zone: None,
-            expires_at,
-            assignee: Assignee::Unassigned,
-            created_by: AgentId::from_u128(2),
-            created_at: Timestamp::UNIX_EPOCH,
-            updated_at: Timestamp::UNIX_EPOCH,
-            link_generation: 0,
-            prompt: None,
-            prompt_seq: 0,
-            end_user_client: None,
-            end_user_platform: None,
-            session_started_at: None,
-            session_ended_at: None,
-            session_total_ms: 0,
-            event_count: 0,
-            schedule_seq: 0,
-            reminders_sent: Vec::new(),
-            schedule_set_at: None,
+            ..SessionRequest::new(
+                RequestId::from_u128(1),
+                "Ada".into(),
+                AgentId::from_u128(2),
+                Timestamp::UNIX_EPOCH,
+                expires_at,
+            )
         }
     }
 
