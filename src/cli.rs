@@ -72,8 +72,9 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 }
 
 fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("BECKON_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BECKON_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,tower_http=warn,tokio_cron_scheduler=warn")
+    });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
