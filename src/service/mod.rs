@@ -157,9 +157,12 @@ impl Service {
         self.outbox_wake.clone()
     }
 
-    fn wake_outbox(&self) {
-        // Stores a permit when the worker is busy, so a wake-up is never lost.
-        self.outbox_wake.notify_one();
+    /// After a commit that queued `queued` outbox items: wakes the delivery worker if any.
+    fn queued(&self, queued: usize) {
+        if queued > 0 {
+            // Stores a permit when the worker is busy, so a wake-up is never lost.
+            self.outbox_wake.notify_one();
+        }
     }
 
     pub fn presence(&self) -> &Presence {

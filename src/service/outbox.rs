@@ -110,6 +110,7 @@ pub struct OutboxCounts {
 /// Stores a new pending item and makes it due at its `next_attempt_at`. A webhook call waits
 /// behind earlier calls to the same endpoint about the same request.
 pub(super) fn enqueue(tx: &mut Tx<'_>, item: &OutboxItem) -> Result<()> {
+    tx.queued += 1;
     let id = item.id.to_be_bytes();
     tx.outbox.insert(id, encode(item).as_slice())?;
     let head = match (&item.message, item.request) {
@@ -171,61 +172,48 @@ pub(super) fn queue_end_user_mail(
     Ok(true)
 }
 
-/// Queues the invitation for the request's current link, with its timeline event. Does
-/// nothing when the request sends no mail.
+/// Queues `mail` to the end user and records `event` on the timeline (the status stays as
+/// it is), when the request sends mail to an address. Returns whether it did.
+pub(super) fn notify_end_user(
+    tx: &mut Tx<'_>,
+    rec: &mut SessionRequest,
+    at: Timestamp,
+    actor: Actor,
+    mail: MailKind,
+    event: EventKind,
+) -> Result<bool> {
+    if !queue_end_user_mail(tx, rec, at, mail)? {
+        return Ok(false);
+    }
+    let status = rec.status;
+    append_event(tx, rec, at, actor, event, status, status)?;
+    Ok(true)
+}
+
+/// Queues the invitation for the request's current link, with its timeline event.
 pub(super) fn queue_invitation(
     tx: &mut Tx<'_>,
     rec: &mut SessionRequest,
     at: Timestamp,
     actor: Actor,
 ) -> Result<bool> {
-    if !queue_end_user_mail(tx, rec, at, MailKind::Invitation)? {
-        return Ok(false);
-    }
-    let status = rec.status;
-    append_event(
-        tx,
-        rec,
-        at,
-        actor,
-        EventKind::InvitationQueued,
-        status,
-        status,
-    )?;
-    Ok(true)
+    let (mail, event) = (MailKind::Invitation, EventKind::InvitationQueued);
+    notify_end_user(tx, rec, at, actor, mail, event)
 }
 
-/// Queues the reminder `lead_minutes` before the current schedule, once per schedule: a
-/// reschedule clears `reminders_sent`, so the reminder is owed again. Returns whether one was
-/// queued. The caller stores the record (its `reminders_sent` and timeline changed).
+/// Marks the reminder `lead_minutes` before the current schedule as done and queues it (when
+/// the request sends mail). The caller checked `SessionRequest::reminder_due` and stores the
+/// record afterwards.
 pub(super) fn queue_reminder(
     tx: &mut Tx<'_>,
     rec: &mut SessionRequest,
     at: Timestamp,
     lead_minutes: u32,
 ) -> Result<bool> {
-    if rec.scheduled_at.is_none()
-        || rec.reminders_sent.contains(&lead_minutes)
-        || rec.status_at(at).is_terminal()
-    {
-        return Ok(false);
-    }
     rec.reminders_sent.push(lead_minutes);
-    if !queue_end_user_mail(tx, rec, at, MailKind::Reminder { lead_minutes })? {
-        // Nothing to send, but the reminder is done: do not ask again.
-        return Ok(false);
-    }
-    let status = rec.status;
-    append_event(
-        tx,
-        rec,
-        at,
-        Actor::System,
-        EventKind::ReminderQueued { lead_minutes },
-        status,
-        status,
-    )?;
-    Ok(true)
+    let mail = MailKind::Reminder { lead_minutes };
+    let event = EventKind::ReminderQueued { lead_minutes };
+    notify_end_user(tx, rec, at, Actor::System, mail, event)
 }
 
 /// Queues a mail of `kind` to every agent the request is assigned to (the agent, or the
@@ -640,29 +628,9 @@ impl Service {
             item
         };
         txn.commit()?;
-        self.wake_outbox();
+        // Due again (not queued anew): the worker must look now.
+        self.queued(1);
         Ok(item)
-    }
-
-    /// The reminder of request `id` for `lead_minutes` before its schedule, unless it was
-    /// sent for this schedule already (the sweeper's call; safe to repeat). One transaction.
-    pub fn remind(&self, id: RequestId, lead_minutes: u32, now: Timestamp) -> Result<bool> {
-        let txn = self.store.begin_write()?;
-        let (rec, old) = {
-            let mut tx = Tx::open(&txn)?;
-            let Some(mut rec) = txn::load_request(&tx, id)? else {
-                return Ok(false);
-            };
-            let old = rec.clone();
-            if !queue_reminder(&mut tx, &mut rec, now, lead_minutes)? && rec == old {
-                return Ok(false);
-            }
-            put_request(&mut tx, Some(&old), &rec)?;
-            (rec, old)
-        };
-        txn.commit()?;
-        self.wake_outbox();
-        Ok(rec.event_count != old.event_count)
     }
 
     /// Queues a test mail to the calling admin (the portal's "send a test mail").
@@ -681,9 +649,11 @@ impl Service {
             },
             now,
         );
-        enqueue(&mut Tx::open(&txn)?, &item)?;
+        let mut tx = Tx::open(&txn)?;
+        enqueue(&mut tx, &item)?;
+        let queued = tx.close();
         txn.commit()?;
-        self.wake_outbox();
+        self.queued(queued);
         Ok(item)
     }
 }

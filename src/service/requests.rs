@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
-use super::outbox::{queue_agent_mails, queue_end_user_mail, queue_invitation};
+use super::outbox::{notify_end_user, queue_agent_mails, queue_end_user_mail, queue_invitation};
 use super::txn::{self, Tx, append_event, load_request, put_request};
 use super::{Change, Service, input, new_id, require_edit, require_view};
 use crate::links::token_hash;
@@ -200,10 +200,10 @@ impl Service {
         put_request(&mut tx, None, &rec)?;
         let token = self.links.token(rec.id, rec.link_generation);
         tx.links.insert(token_hash(&token), rec.id.to_be_bytes())?;
-        drop(tx);
+        let queued = tx.close();
         txn.commit()?;
         self.publish(vec![change(&rec, "created")]);
-        self.wake_outbox();
+        self.queued(queued);
         Ok(rec)
     }
 
@@ -305,17 +305,9 @@ impl Service {
                 rec.reminders_sent.clear();
                 rec.schedule_set_at = rec.scheduled_at.map(|_| now);
                 // A fresh invitation carries the new time itself.
-                if !invite && queue_end_user_mail(tx, rec, now, MailKind::Rescheduled)? {
-                    let status = rec.status;
-                    append_event(
-                        tx,
-                        rec,
-                        now,
-                        Actor::Agent(caller.id),
-                        EventKind::RescheduleQueued,
-                        status,
-                        status,
-                    )?;
+                if !invite {
+                    let (mail, event) = (MailKind::Rescheduled, EventKind::RescheduleQueued);
+                    notify_end_user(tx, rec, now, Actor::Agent(caller.id), mail, event)?;
                 }
             }
             Ok(Outcome {
@@ -510,10 +502,10 @@ impl Service {
             queue_invitation(&mut tx, &mut rec, now, actor)?;
         }
         put_request(&mut tx, Some(&old), &rec)?;
-        drop(tx);
+        let queued = tx.close();
         txn.commit()?;
         self.publish(vec![change(&rec, name)]);
-        self.wake_outbox();
+        self.queued(queued);
         Ok(rec)
     }
 }

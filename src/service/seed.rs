@@ -30,7 +30,7 @@ impl Service {
             let link = token_hash(&self.links.token(rec.id, rec.link_generation));
             tx.links.insert(link, rec.id.to_be_bytes())?;
         }
-        drop(tx);
+        tx.close();
         txn.commit()?;
         Ok(())
     }

@@ -108,16 +108,14 @@ impl Service {
                 event: EventKind::Expired.name(),
             });
         }
-        drop(tx);
+        let queued = tx.close();
         txn.commit()?;
         let done = changes.len();
         for c in &changes {
             self.presence.forget(c.id);
         }
         self.publish(changes);
-        if done > 0 {
-            self.wake_outbox();
-        }
+        self.queued(queued);
         Ok(Batch { done, more })
     }
 
@@ -180,11 +178,9 @@ impl Service {
             }
             put_request(&mut tx, Some(&old), &rec)?;
         }
-        drop(tx);
+        let queued = tx.close();
         txn.commit()?;
-        if done > 0 {
-            self.wake_outbox();
-        }
+        self.queued(queued);
         Ok(Batch { done, more })
     }
 
@@ -215,7 +211,7 @@ impl Service {
             purged.events += txn::delete_request(&mut tx, &rec, link)?;
             purged.requests += 1;
         }
-        drop(tx);
+        tx.close();
         txn.commit()?;
         Ok(purged)
     }
@@ -249,7 +245,7 @@ impl Service {
             }
             purged.outbox_items += 1;
         }
-        drop(tx);
+        tx.close();
         txn.commit()?;
         Ok(purged)
     }

@@ -17,9 +17,12 @@ use super::error::Result;
 use crate::store::keys::{self, RequestKeys};
 use crate::store::{decode, encode, tables};
 
-/// The tables a request's use case writes, open for one write transaction. Drop it before
-/// committing.
+/// The tables a request's use case writes, open for one write transaction. `close` it before
+/// committing; it says how many outbox items the transaction queued, so the delivery worker
+/// is woken only when there is something for it.
 pub struct Tx<'t> {
+    /// Outbox items queued so far (counted by `outbox::enqueue`).
+    pub queued: usize,
     pub requests: Table<'t, [u8; 16], &'static [u8]>,
     pub events: Table<'t, [u8; 20], &'static [u8]>,
     pub idx_status: Table<'t, [u8; 17], ()>,
@@ -40,6 +43,7 @@ pub struct Tx<'t> {
 impl<'t> Tx<'t> {
     pub fn open(txn: &'t WriteTransaction) -> Result<Tx<'t>> {
         Ok(Tx {
+            queued: 0,
             requests: txn.open_table(tables::REQUESTS)?,
             events: txn.open_table(tables::REQUEST_EVENTS)?,
             idx_status: txn.open_table(tables::IDX_STATUS)?,
@@ -56,6 +60,13 @@ impl<'t> Tx<'t> {
             webhook_queue: txn.open_table(tables::WEBHOOK_QUEUE)?,
             webhooks: txn.open_table(tables::WEBHOOKS)?,
         })
+    }
+}
+
+impl Tx<'_> {
+    /// Releases the tables (the transaction can commit); returns the number queued.
+    pub fn close(self) -> usize {
+        self.queued
     }
 }
 

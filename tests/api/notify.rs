@@ -768,6 +768,21 @@ async fn a_connection_the_relay_dropped_while_idle_is_replaced_without_a_retry()
     assert!(sent.iter().all(|i| i["attempts"] == 1), "{sent:?}");
 }
 
+/// Makes the pending reminder due now (an admin's retry), so a reminder queued at a sweep's
+/// future "now" is delivered while the test runs.
+async fn send_pending_reminder(t: &TestServer, admin: &str) {
+    let pending = outbox(t, admin, "pending").await;
+    let item = pending
+        .iter()
+        .find(|i| i["kind"] == "reminder")
+        .expect("a queued reminder");
+    let path = format!("/api/v1/outbox/{}/retry", item["id"].as_str().unwrap());
+    assert_eq!(
+        t.post(&path, admin, json!({})).await.status,
+        StatusCode::ACCEPTED
+    );
+}
+
 #[tokio::test]
 async fn a_reminder_goes_once_per_schedule_and_again_after_a_reschedule() {
     let sink = SmtpSink::start().await;
@@ -780,17 +795,23 @@ async fn a_reminder_goes_once_per_schedule_and_again_after_a_reschedule() {
         )
         .await;
     sink.wait_for(1, WAIT).await;
-    let id: app::domain::RequestId = req["id"].as_str().unwrap().parse().unwrap();
-    let svc = t.server().service().clone();
-    let now = jiff::Timestamp::now();
-    assert!(
-        svc.remind(id, 15, now).unwrap(),
+    let at: jiff::Timestamp = req["scheduled_at"].as_str().unwrap().parse().unwrap();
+    let quarter = jiff::SignedDuration::from_mins(15);
+    let sweeper = beckon::sweep::Sweeper::new(
+        t.server().service().clone(),
+        beckon::config::SweeperConfig::default(),
+    );
+    assert_eq!(
+        sweeper.remind(at - quarter).await.unwrap(),
+        1,
         "the first reminder is queued"
     );
-    assert!(
-        !svc.remind(id, 15, now).unwrap(),
+    assert_eq!(
+        sweeper.remind(at - quarter).await.unwrap(),
+        0,
         "never twice for one schedule"
     );
+    send_pending_reminder(&t, &admin).await;
     let m = parse(&sink.wait_for(2, WAIT).await[1]);
     assert_eq!(
         m.subject,
@@ -799,11 +820,15 @@ async fn a_reminder_goes_once_per_schedule_and_again_after_a_reschedule() {
     assert!(m.text.contains("(Asia/Tokyo)"), "{}", m.text);
     assert!(m.text.contains(req["link"].as_str().unwrap()));
     // A new time re-arms it.
+    let id = req["id"].as_str().unwrap();
     let path = format!("/api/v1/session-requests/{id}");
-    t.patch(&path, &admin, json!({"scheduled_at": in_hours(3)}))
+    let new_at = in_hours(3);
+    t.patch(&path, &admin, json!({"scheduled_at": new_at}))
         .await;
     sink.wait_for(3, WAIT).await;
-    assert!(svc.remind(id, 15, jiff::Timestamp::now()).unwrap());
+    let new_at: jiff::Timestamp = new_at.parse().unwrap();
+    assert_eq!(sweeper.remind(new_at - quarter).await.unwrap(), 1);
+    send_pending_reminder(&t, &admin).await;
     sink.wait_for(4, WAIT).await;
     let events = t.get(&path, &admin).await.body["events"].clone();
     let reminders = events
@@ -813,5 +838,6 @@ async fn a_reminder_goes_once_per_schedule_and_again_after_a_reschedule() {
         .filter(|e| e["kind"] == "reminder_queued")
         .count();
     assert_eq!(reminders, 2);
+    drop(sweeper);
     t.assert_consistent();
 }
