@@ -64,7 +64,7 @@ impl Server {
             portal: Arc::new(http::Portal {
                 svc: svc.clone(),
                 secure_cookies: config.tls.is_some(),
-                mail: mail_status(&config),
+                mail: notifier.mail_status(),
             }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),
@@ -178,16 +178,4 @@ pub async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-/// Where mail goes, for the settings page (never the relay's credentials).
-fn mail_status(config: &Config) -> app::portal::MailStatus {
-    match &config.smtp {
-        Some(smtp) => app::portal::MailStatus::Smtp {
-            host: smtp.host.clone(),
-        },
-        None => app::portal::MailStatus::Files {
-            dir: config.data_dir.join("outbox").display().to_string(),
-        },
-    }
 }

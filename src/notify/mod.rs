@@ -107,8 +107,16 @@ impl Notifier {
         })
     }
 
-    pub fn mail_transport(&self) -> &MailTransport {
-        &self.mail
+    /// Where mail goes, for the settings pages (never the relay's credentials).
+    pub fn mail_status(&self) -> app::portal::MailStatus {
+        match &self.mail {
+            MailTransport::Smtp { relay, .. } => app::portal::MailStatus::Smtp {
+                host: relay.clone(),
+            },
+            MailTransport::Files(dir) => app::portal::MailStatus::Files {
+                dir: dir.display().to_string(),
+            },
+        }
     }
 
     /// Runs the worker until `shutdown`; a batch under way is finished first.
@@ -240,9 +248,7 @@ pub async fn send_test_mail(config: &Config, to: &str) -> Result<String, String>
     .map_err(|e| e.to_string())?;
     let transport = MailTransport::from_config(config)?;
     let now = Timestamp::now();
-    let id = app::domain::MailId::from_u128(
-        ulid::Ulid::from_parts(now.as_millisecond().max(0) as u64, rand::random()).0,
-    );
+    let id = crate::service::new_id(now);
     let due = Due {
         item: OutboxItem {
             id,

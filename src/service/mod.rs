@@ -221,7 +221,7 @@ fn require_admin(caller: &Agent) -> Result<()> {
 }
 
 /// A new time-ordered ID.
-fn new_id<K>(now: Timestamp) -> app::domain::Id<K> {
+pub fn new_id<K>(now: Timestamp) -> app::domain::Id<K> {
     let ulid = ulid::Ulid::from_parts(now.as_millisecond().max(0) as u64, rand::random());
     app::domain::Id::from_u128(ulid.0)
 }

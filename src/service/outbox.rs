@@ -8,7 +8,7 @@ use app::domain::{
     TimelineEvent, WebhookId,
 };
 use jiff::Timestamp;
-use redb::{ReadTransaction, ReadableTable};
+use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 use serde_json::json;
 
 use super::error::{Result, ServiceError};
@@ -373,30 +373,34 @@ impl Service {
         let txn = self.store.begin_read()?;
         let due_idx = txn.open_table(tables::IDX_OUTBOX_DUE)?;
         let outbox = txn.open_table(tables::OUTBOX)?;
+        let ctx = DueTables {
+            requests: txn.open_table(tables::REQUESTS)?,
+            agents: txn.open_table(tables::AGENTS)?,
+            agent_emails: txn.open_table(tables::AGENT_EMAILS)?,
+            webhooks: txn.open_table(tables::WEBHOOKS)?,
+        };
         let mut out = Vec::new();
         for entry in due_idx.range(..=keys::timed(now, [0xff; 16]))? {
             if out.len() >= limit {
                 break;
             }
             let (k, _) = entry?;
-            let id = MailId::from_be_bytes(keys::trailing(&k.value()));
-            let Some(item) = txn::get::<OutboxItem>(&outbox, id.to_be_bytes())? else {
+            let Some(item) = txn::get::<OutboxItem>(&outbox, keys::trailing(&k.value()))? else {
                 continue;
             };
-            out.push(self.due_context(&txn, item)?);
+            out.push(self.due_context(&ctx, item)?);
         }
         Ok(out)
     }
 
-    fn due_context(&self, txn: &ReadTransaction, item: OutboxItem) -> Result<Due> {
+    fn due_context(&self, t: &DueTables, item: OutboxItem) -> Result<Due> {
         let request: Option<SessionRequest> = match item.request {
-            Some(id) => txn::get(&txn.open_table(tables::REQUESTS)?, id.to_be_bytes())?,
+            Some(id) => txn::get(&t.requests, id.to_be_bytes())?,
             None => None,
         };
-        let agents = txn.open_table(tables::AGENTS)?;
         let agent_ref = |id: AgentId| -> Result<Option<AgentRef>> {
             Ok(
-                txn::get::<Agent>(&agents, id.to_be_bytes())?.map(|a| AgentRef {
+                txn::get::<Agent>(&t.agents, id.to_be_bytes())?.map(|a| AgentRef {
                     name: a.name,
                     email: a.email,
                 }),
@@ -406,8 +410,8 @@ impl Service {
             OutboxMessage::Mail { kind, to, .. } => {
                 let agent = match (&request, kind) {
                     (_, k) if k.to_agent() || *k == MailKind::Test => {
-                        let id = txn
-                            .open_table(tables::AGENT_EMAILS)?
+                        let id = t
+                            .agent_emails
                             .get(to.to_lowercase().as_str())?
                             .map(|v| AgentId::from_be_bytes(v.value()));
                         id.map(agent_ref).transpose()?.flatten()
@@ -426,10 +430,7 @@ impl Service {
                 (agent, link, None)
             }
             OutboxMessage::Webhook { endpoint, .. } => {
-                let ep = txn::get::<WebhookEndpoint>(
-                    &txn.open_table(tables::WEBHOOKS)?,
-                    endpoint.to_be_bytes(),
-                )?;
+                let ep = txn::get::<WebhookEndpoint>(&t.webhooks, endpoint.to_be_bytes())?;
                 (None, None, ep)
             }
         };
@@ -656,6 +657,14 @@ impl Service {
         self.queued(queued);
         Ok(item)
     }
+}
+
+/// What a due item's context is read from, opened once per batch.
+struct DueTables {
+    requests: ReadOnlyTable<[u8; 16], &'static [u8]>,
+    agents: ReadOnlyTable<[u8; 16], &'static [u8]>,
+    agent_emails: ReadOnlyTable<&'static str, [u8; 16]>,
+    webhooks: ReadOnlyTable<[u8; 16], &'static [u8]>,
 }
 
 /// Webhook queues with a head in the due index: each is counted in both tables.

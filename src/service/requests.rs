@@ -477,16 +477,7 @@ impl Service {
         let t = rec.check(action, now)?;
         if rec.status != t.from {
             // Overdue but not yet swept: write the expiry down first, as the sweeper would.
-            let (stored, expired_at) = (rec.status, rec.expires_at);
-            append_event(
-                &mut tx,
-                &mut rec,
-                expired_at,
-                Actor::System,
-                EventKind::Expired,
-                stored,
-                Status::Expired,
-            )?;
+            txn::record_expiry(&mut tx, &mut rec)?;
         }
         let outcome = step(&mut tx, &mut rec, now)?;
         let name = outcome

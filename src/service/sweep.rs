@@ -13,7 +13,7 @@ use redb::ReadableTable;
 
 use super::error::Result;
 use super::outbox::{queue_agent_mails, queue_end_user_mail, queue_reminder};
-use super::txn::{self, Tx, append_event, put_request};
+use super::txn::{self, Tx, put_request};
 use super::{Change, Service, require_admin};
 use crate::links::token_hash;
 use crate::store::keys;
@@ -77,25 +77,11 @@ impl Service {
             let Some(mut rec) = txn::load_request(&tx, RequestId::from_be_bytes(id))? else {
                 continue;
             };
-            let Ok(t) = apply(rec.status, Action::Expire) else {
-                continue;
-            };
-            if rec.expires_at > now {
+            if apply(rec.status, Action::Expire).is_err() || rec.expires_at > now {
                 continue;
             }
             let old = rec.clone();
-            let at = rec.expires_at;
-            append_event(
-                &mut tx,
-                &mut rec,
-                at,
-                Actor::System,
-                EventKind::Expired,
-                t.from,
-                t.to,
-            )?;
-            rec.status = t.to;
-            rec.prompt = None;
+            txn::record_expiry(&mut tx, &mut rec)?;
             rec.updated_at = now;
             queue_end_user_mail(&mut tx, &rec, now, MailKind::Expired)?;
             queue_agent_mails(&mut tx, &rec, now, MailKind::AgentExpired, Actor::System)?;

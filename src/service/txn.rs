@@ -192,6 +192,26 @@ pub fn append_event(
     Ok(())
 }
 
+/// Writes down that `rec` expired: the system did it, at the expiry time, and the stored
+/// status becomes `expired`. The sweeper does this; an action that finds a request overdue
+/// before the sweeper came does it first, so both leave the same trail.
+pub fn record_expiry(tx: &mut Tx<'_>, rec: &mut SessionRequest) -> Result<()> {
+    let (from, at) = (rec.status, rec.expires_at);
+    let expired = Status::Expired;
+    append_event(
+        tx,
+        rec,
+        at,
+        Actor::System,
+        EventKind::Expired,
+        from,
+        expired,
+    )?;
+    rec.status = expired;
+    rec.prompt = None;
+    Ok(())
+}
+
 /// All timeline events of a request, oldest first.
 pub fn events(
     table: &impl ReadableTable<[u8; 20], &'static [u8]>,

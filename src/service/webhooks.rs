@@ -7,7 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use redb::ReadableTable;
 
 use super::error::{Result, ServiceError};
-use super::{Service, new_id, require_admin, txn};
+use super::txn::{self, Tx};
+use super::{Service, new_id, require_admin};
 use crate::store::keys;
 use crate::store::records::{DeliveryState, OutboxItem, WebhookEndpoint};
 use crate::store::{decode, encode, tables};
@@ -94,42 +95,31 @@ impl Service {
         require_admin(caller)?;
         let now = Self::now();
         let txn = self.store.begin_write()?;
-        if txn
-            .open_table(tables::WEBHOOKS)?
-            .remove(id.to_be_bytes())?
-            .is_none()
-        {
+        let mut tx = Tx::open(&txn)?;
+        if tx.webhooks.remove(id.to_be_bytes())?.is_none() {
             return Err(ServiceError::NotFound("webhook endpoint"));
         }
         let mut lo = [0u8; 48];
         lo[..16].copy_from_slice(&id.to_be_bytes());
         let mut hi = [0xffu8; 48];
         hi[..16].copy_from_slice(&id.to_be_bytes());
-        let waiting: Vec<[u8; 16]> = {
-            let queue = txn.open_table(tables::WEBHOOK_QUEUE)?;
-            let mut v = Vec::new();
-            for e in queue.range(lo..=hi)? {
-                v.push(keys::trailing(&e?.0.value()));
-            }
-            v
-        };
-        let mut queue = txn.open_table(tables::WEBHOOK_QUEUE)?;
-        queue.retain_in(lo..=hi, |_, _| false)?;
-        drop(queue);
+        let mut waiting = Vec::new();
+        tx.webhook_queue.retain_in(lo..=hi, |k, _| {
+            waiting.push(keys::trailing(&k));
+            false
+        })?;
         for item_id in waiting {
-            let outbox = txn.open_table(tables::OUTBOX)?;
-            let Some(mut item) = txn::get::<OutboxItem>(&outbox, item_id)? else {
+            let Some(mut item) = txn::get::<OutboxItem>(&tx.outbox, item_id)? else {
                 continue;
             };
-            drop(outbox);
-            txn.open_table(tables::IDX_OUTBOX_DUE)?
+            tx.outbox_due
                 .remove(keys::timed(item.next_attempt_at, item_id))?;
             item.state = DeliveryState::Superseded;
             item.finished_at = Some(now);
             item.last_error = Some("the webhook endpoint was removed".into());
-            txn.open_table(tables::OUTBOX)?
-                .insert(item_id, encode(&item).as_slice())?;
+            tx.outbox.insert(item_id, encode(&item).as_slice())?;
         }
+        tx.close();
         txn.commit()?;
         Ok(())
     }
