@@ -5,7 +5,7 @@ use leptos::either::*;
 use leptos::prelude::*;
 
 use super::texts;
-use super::widgets::{ErrorNote, Time, field_error};
+use super::widgets::{ErrorNote, Tab, Time, field_error};
 use crate::domain::Role;
 use crate::portal::api::{
     AddWebhook, ChangeAgent, CreateAgent, RemoveWebhook, RetryDelivery, SaveClient, SaveSettings,
@@ -270,17 +270,12 @@ pub fn Mail() -> impl IntoView {
         |(s, c, ..)| list_outbox(s, c),
     );
     let tab = move |value: &'static str, label: &'static str| {
-        let href = if value.is_empty() {
-            "/admin/mail".to_owned()
-        } else {
-            format!("/admin/mail?state={value}")
+        let (href, id) = match value {
+            "" => ("/admin/mail".to_owned(), "mail-tab-all".to_owned()),
+            v => (format!("/admin/mail?state={v}"), format!("mail-tab-{v}")),
         };
-        let selected = move || state.get() == value;
-        view! {
-            <a href=href id=format!("mail-tab-{}", if value.is_empty() { "all" } else { value })
-               aria-current=move || if selected() { "page" } else { "false" }
-               class=move || if selected() { "tab selected" } else { "tab" }>{label}</a>
-        }
+        let selected = Signal::derive(move || state.get() == value);
+        view! { <Tab href=href id=id label=label selected=selected/> }
     };
     let errors = move || {
         [
@@ -296,8 +291,8 @@ pub fn Mail() -> impl IntoView {
         <h1>{t.mail_title}</h1>
         <nav class="tabs" aria-label=t.mail_title>
             {tab("", t.mail_all)}
-            {tab("pending", t.mail_pending)}
-            {tab("failed", t.mail_failed)}
+            {tab("pending", t.state_pending)}
+            {tab("failed", t.state_failed)}
         </nav>
         {move || errors().map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -359,7 +354,7 @@ fn OutboxView(
                             <th scope="col">{t.mail_state}</th>
                             <th scope="col">{t.mail_attempts}</th>
                             <th scope="col">{t.mail_detail}</th>
-                            <th scope="col"><span class="sr-only">{t.actions}</span></th>
+                            <th scope="col"><span class="sr-only">{t.col_actions}</span></th>
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| view! { <OutboxLine r=r retry=retry/> }).collect_view()}

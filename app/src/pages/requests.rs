@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::layout::caller;
 use super::texts;
 use super::widgets::{
-    CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Time, field_error, live_version,
+    CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Tab, Time, field_error, live_version,
 };
 use crate::live;
 use crate::portal::api::{CreateRequest, RequestAction, create_choices, list_requests};
@@ -72,13 +72,8 @@ pub fn Requests() -> impl IntoView {
     let choices = Resource::new(|| (), |_| create_choices());
 
     let tab = move |name: &'static str, label: &'static str| {
-        let selected = move || filter.read().view == name;
-        view! {
-            <a href=format!("/?view={name}") aria-current=move || if selected() { "page" } else { "false" }
-               class=move || if selected() { "tab selected" } else { "tab" } id=format!("tab-{name}")>
-                {label}
-            </a>
-        }
+        let selected = Signal::derive(move || filter.read().view == name);
+        view! { <Tab href=format!("/?view={name}") id=format!("tab-{name}") label=label selected=selected/> }
     };
     view! {
         <div class="page-head">

@@ -60,6 +60,22 @@ pub fn Time(at: Instant) -> impl IntoView {
     }
 }
 
+/// One tab of a tab bar: a link that says whether it is the current view.
+#[component]
+pub fn Tab(
+    href: String,
+    id: String,
+    label: &'static str,
+    #[prop(into)] selected: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <a href=href id=id aria-current=move || if selected.get() { "page" } else { "false" }
+           class=move || if selected.get() { "tab selected" } else { "tab" }>
+            {label}
+        </a>
+    }
+}
+
 /// "in 3 h" / "5 min ago", against the server's `now` of the same response.
 #[component]
 pub fn Relative(at: Instant, now: Instant) -> impl IntoView {
