@@ -62,6 +62,20 @@ mod reqwest {
     }
 }
 
+/// POSTs JSON (as `token`, if any) to the running binary and returns the JSON answer.
+async fn post_json(
+    http: &::reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: Value,
+) -> Value {
+    let mut req = http.post(url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
 /// `beckon admin create … --password-stdin`, with the password piped in.
 fn admin_create(dir: &std::path::Path) -> std::process::Output {
     let mut cli = beckon(dir)
@@ -139,26 +153,11 @@ fn serve_on_defaults_then_admin_cli_then_sigterm_exits_cleanly() {
             .send()
             .await
             .unwrap();
-        let login: Value = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"email": "a@example.com", "password": "password123"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let login = json!({"email": "a@example.com", "password": "password123"});
+        let login = post_json(&http, format!("{base}/api/v1/auth/login"), None, login).await;
         let token = login["token"].as_str().unwrap();
-        let req: Value = http
-            .post(format!("{base}/api/v1/session-requests"))
-            .bearer_auth(token)
-            .json(&json!({"recipient_name": "Ada"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let url = format!("{base}/api/v1/session-requests");
+        let req = post_json(&http, url, Some(token), json!({"recipient_name": "Ada"})).await;
         let link = req["link"].as_str().unwrap().to_owned();
         assert_eq!(http.get(&link).send().await.unwrap().status(), 200);
         assert_eq!(
@@ -310,15 +309,8 @@ fn the_real_server_expires_a_request_on_its_own_and_announces_it() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let id = rt.block_on(async {
         let http = ::reqwest::Client::new();
-        let login: Value = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"email": "ops@example.com", "password": "correct horse battery"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let login = json!({"email": "ops@example.com", "password": "correct horse battery"});
+        let login = post_json(&http, format!("{base}/api/v1/auth/login"), None, login).await;
         let token = login["token"].as_str().unwrap().to_owned();
         let mut events = http
             .get(format!("{base}/api/v1/events"))
@@ -327,16 +319,9 @@ fn the_real_server_expires_a_request_on_its_own_and_announces_it() {
             .await
             .unwrap();
         let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
-        let req: Value = http
-            .post(format!("{base}/api/v1/session-requests"))
-            .bearer_auth(&token)
-            .json(&json!({"recipient_name": "Ada", "expires_at": expires.to_string()}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = json!({"recipient_name": "Ada", "expires_at": expires.to_string()});
+        let url = format!("{base}/api/v1/session-requests");
+        let req = post_json(&http, url, Some(&token), body).await;
         let id = req["id"].as_str().unwrap().to_owned();
         let mut buf = String::new();
         let ev =

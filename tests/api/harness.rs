@@ -112,6 +112,16 @@ impl TestServer {
             .await
     }
 
+    /// Opens the agents' event stream (`/api/v1/events`) as `token`.
+    pub async fn events(&self, token: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}/api/v1/events", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Creates the first admin through the one-time setup link and signs in.
     pub async fn admin(&self) -> String {
         let setup = self

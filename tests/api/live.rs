@@ -50,13 +50,7 @@ pub async fn next_event_within(
 async fn agents_see_status_changes_pushed_as_they_happen() {
     let t = TestServer::start().await;
     let admin = t.admin().await;
-    let mut res = t
-        .http
-        .get(format!("{}/api/v1/events", t.base))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+    let mut res = t.events(&admin).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/event-stream");
     let mut buf = String::new();
@@ -324,13 +318,7 @@ async fn graceful_stop_ends_live_streams_instead_of_waiting_on_them() {
     let t = TestServer::start().await;
     let admin = t.admin().await;
     let req = t.create(&admin, json!({})).await;
-    let mut sse = t
-        .http
-        .get(format!("{}/api/v1/events", t.base))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+    let mut sse = t.events(&admin).await;
     let ws_url = format!(
         "{}/api/v1/assist/{}/ws",
         t.base.replace("http://", "ws://"),

@@ -33,13 +33,7 @@ async fn due_requests_expire_in_the_store_and_others_never_do() {
     let t = TestServer::start().await;
     let admin = t.admin().await;
     let (bob, _) = t.agent(&admin, "bob@example.com", true, true).await;
-    let mut events = t
-        .http
-        .get(format!("{}/api/v1/events", t.base))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+    let mut events = t.events(&admin).await;
     let soon = t
         .create(
             &admin,
