@@ -40,6 +40,16 @@ pub enum Command {
         #[arg(long)]
         to: String,
     },
+    /// The end user's assist client: check in with a session link, answer the agent's
+    /// request for access, and follow the session (and chat) in this terminal.
+    Assist {
+        /// The link from the invitation (`https://…/s/…`).
+        link: String,
+        /// A PEM file of a CA to trust besides the public ones (a server with its own
+        /// certificate).
+        #[arg(long)]
+        ca: Option<std::path::PathBuf>,
+    },
     /// Exit 0 when the running server answers /healthz (for container health checks).
     Healthcheck {
         /// Base URL to check (default: derived from the listen address).
@@ -136,6 +146,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Assist { link, ca } => crate::assist::run(link, ca.as_deref()).await,
         Command::Healthcheck { url } => {
             let config = load_config(&cli)?;
             let base = url.clone().unwrap_or_else(|| {

@@ -98,6 +98,18 @@ const KEYS: &[Key] = &[
         env: "BECKON_RETENTION_SCHEDULE",
     },
     Key {
+        file: "prompt_schedule",
+        env: "BECKON_PROMPT_SCHEDULE",
+    },
+    Key {
+        file: "consent_timeout",
+        env: "BECKON_CONSENT_TIMEOUT",
+    },
+    Key {
+        file: "ice_servers",
+        env: "BECKON_ICE_SERVERS",
+    },
+    Key {
         file: "reminders",
         env: "BECKON_REMINDERS",
     },
@@ -230,6 +242,8 @@ pub struct Config {
     pub mail_retry_delay: Duration,
     /// The sweeper's jobs: when each runs, and what reminders and retention mean.
     pub sweeper: SweeperConfig,
+    /// STUN/TURN servers for in-browser sessions (none needed on one network).
+    pub ice_servers: Vec<app::portal::IceServer>,
 }
 
 /// A cron expression with seconds (`sec min hour day-of-month month day-of-week`), checked at
@@ -264,6 +278,10 @@ pub struct SweeperConfig {
     pub reminder_leads: Vec<Duration>,
     /// How long finished requests are kept; `None`: forever.
     pub retention_period: Option<Duration>,
+    /// Denies connect prompts nobody answered in time (default every 5 s).
+    pub prompts: CronSpec,
+    /// How long the end user has to answer a connect prompt; silence is a deny.
+    pub consent_timeout: Duration,
 }
 
 impl Default for SweeperConfig {
@@ -274,6 +292,8 @@ impl Default for SweeperConfig {
             retention: CronSpec("0 30 3 * * *".into()),
             reminder_leads: vec![Duration::from_secs(15 * 60)],
             retention_period: Some(Duration::from_secs(365 * 86_400)),
+            prompts: CronSpec("*/5 * * * * *".into()),
+            consent_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -535,6 +555,10 @@ impl Config {
             },
             mail_retry_delay,
             sweeper: sweeper(&get)?,
+            ice_servers: match get("ice_servers") {
+                None => Vec::new(),
+                Some(r) => ice_servers(&r.value).map_err(|m| bad(r, m))?,
+            },
         })
     }
 
@@ -545,6 +569,43 @@ impl Config {
         config.data_dir = data_dir.into();
         config
     }
+}
+
+/// `stun:HOST:PORT` or `turn:USER:PASSWORD@HOST:PORT` (also `turns:`), comma-separated.
+fn ice_servers(value: &str) -> Result<Vec<app::portal::IceServer>, String> {
+    let mut out = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (scheme, rest) = part
+            .split_once(':')
+            .filter(|(s, _)| matches!(*s, "stun" | "stuns" | "turn" | "turns"))
+            .ok_or_else(|| format!("`{part}` is not a stun:, turn: or turns: address"))?;
+        let server = match rest.rsplit_once('@') {
+            Some((auth, host)) if scheme.starts_with("turn") => {
+                let (user, pass) = auth.split_once(':').ok_or_else(|| {
+                    "a TURN server needs USER:PASSWORD@ before its host".to_owned()
+                })?;
+                app::portal::IceServer {
+                    urls: format!("{scheme}:{host}"),
+                    username: Some(user.to_owned()),
+                    credential: Some(pass.to_owned()),
+                }
+            }
+            Some(_) => return Err(format!("`{scheme}:` servers take no credentials")),
+            None if scheme.starts_with("turn") => {
+                return Err("a TURN server needs USER:PASSWORD@ before its host".to_owned());
+            }
+            None => app::portal::IceServer {
+                urls: part.to_owned(),
+                username: None,
+                credential: None,
+            },
+        };
+        if server.urls.len() <= scheme.len() + 1 {
+            return Err(format!("`{part}` names no host"));
+        }
+        out.push(server);
+    }
+    Ok(out)
 }
 
 /// The sweeper's settings, each checked and named on error.
@@ -558,10 +619,22 @@ fn sweeper<'a>(get: &impl Fn(&str) -> Option<&'a Raw>) -> Result<SweeperConfig, 
         ("expiry_schedule", &mut s.expiry),
         ("reminder_schedule", &mut s.reminder),
         ("retention_schedule", &mut s.retention),
+        ("prompt_schedule", &mut s.prompts),
     ] {
         if let Some(r) = get(key) {
             *slot = CronSpec::parse(&r.value).map_err(|m| bad(r, m))?;
         }
+    }
+    if let Some(r) = get("consent_timeout") {
+        s.consent_timeout = match humantime::parse_duration(r.value.trim()) {
+            Ok(d) if d >= Duration::from_secs(10) && d <= Duration::from_secs(600) => d,
+            _ => {
+                return Err(bad(
+                    r,
+                    "must be a duration from 10s to 10m, like 60s".into(),
+                ));
+            }
+        };
     }
     if let Some(r) = get("reminders") {
         let mut leads = Vec::new();

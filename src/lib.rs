@@ -4,12 +4,15 @@
 //! (routes, auth, errors) → `service` (use cases, permissions, transactions) → `store` (redb).
 //! `notify` delivers what the service queued in the outbox (mail, webhooks); `sweep` runs the
 //! timed jobs (expiry, reminders, retention).
+//! `assist` is the end user's native client (`beckon assist LINK`), speaking the same API.
 //! The domain rules live in the `app` crate, shared with the portal.
 #![forbid(unsafe_code)]
 
+pub mod assist;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod i18n;
 pub mod links;
 pub mod notify;
 pub mod server;

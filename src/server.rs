@@ -50,6 +50,9 @@ impl Server {
             Some(token)
         };
 
+        // The link page shows the assist app's checksum: hash the binary once, off the way.
+        tokio::task::spawn_blocking(http::download::info);
+
         let shutdown = CancellationToken::new();
         let state = AppState {
             svc: svc.clone(),
@@ -65,6 +68,7 @@ impl Server {
                 svc: svc.clone(),
                 secure_cookies: config.tls.is_some(),
                 mail: notifier.mail_status(),
+                catalog: Arc::new(crate::i18n::Catalog::new().map_err(|e| anyhow::anyhow!(e))?),
             }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),

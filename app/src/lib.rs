@@ -10,6 +10,8 @@ pub mod i18n;
 pub mod live;
 pub mod pages;
 pub mod portal;
+#[cfg(feature = "hydrate")]
+pub mod rtc;
 
 /// Entry point of the WASM bundle: Leptos' hydration script calls this after loading it.
 #[cfg(feature = "hydrate")]

@@ -1,5 +1,6 @@
 //! The browser's side of things the server cannot render: local time, the clipboard, server
-//! push (SSE for the portal, the assist WebSocket for the link page), and alerts. On the
+//! push (SSE for the portal, the session sockets for the link page and the session view),
+//! and alerts. On the
 //! server every function is an inert stand-in, so pages call them without `cfg` noise.
 
 use crate::portal::Instant;
@@ -11,19 +12,66 @@ pub struct ChangePush {
     pub status: String,
 }
 
-/// What the assist socket pushes to the link page.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct LinkPush {
-    pub status: String,
-    #[serde(default)]
-    pub prompt: Option<PromptPush>,
+/// What a session socket pushes: the end user's (`/api/v1/assist/TOKEN/ws`) or an agent's
+/// (`/api/v1/session-requests/ID/ws`). See the server's `http::signal` for who sends what.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Push {
+    /// The request's status now (`released`: the link went to another device).
+    Status {
+        status: String,
+        #[serde(default)]
+        prompt: Option<PromptPush>,
+        /// Agents only: whether the end user is here.
+        #[serde(default)]
+        online: Option<bool>,
+    },
+    Offer {
+        sdp: String,
+    },
+    Answer {
+        sdp: String,
+    },
+    Ice {
+        candidate: IceCandidate,
+    },
+    /// An agent (re)joined and wants a fresh offer.
+    Hello,
+    Chat {
+        from: String,
+        /// `agent` or `end_user`.
+        side: String,
+        text: String,
+    },
+    Pong,
+    Error {
+        message: String,
+    },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct PromptPush {
     /// A number, sent as a string (the REST API's prompt shape).
     pub id: String,
     pub agent_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IceCandidate {
+    pub candidate: String,
+    #[serde(default)]
+    pub sdp_mid: Option<String>,
+    #[serde(default)]
+    pub sdp_m_line_index: Option<u16>,
+}
+
+/// A chat line as the pages keep it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatLine {
+    pub from: String,
+    pub mine: bool,
+    pub text: String,
 }
 
 #[cfg(feature = "hydrate")]
@@ -90,60 +138,110 @@ mod browser {
         Some(source)
     }
 
-    /// Listens on the end user's socket; reconnects (backing off to 30 s) after a drop, until
-    /// the request has ended.
-    pub fn watch_link(token: &str, on_push: impl Fn(LinkPush) + 'static) {
-        use std::rc::Rc;
-        let Some(loc) = web_sys::window().map(|w| w.location()) else {
-            return;
-        };
-        let scheme = if loc.protocol().ok().as_deref() == Some("https:") {
-            "wss"
-        } else {
-            "ws"
-        };
-        let Ok(host) = loc.host() else { return };
-        let url = Rc::new(format!("{scheme}://{host}/api/v1/assist/{token}/ws"));
-        connect(url, Rc::new(on_push), 1_000);
+    /// A session socket that reconnects (backing off to 30 s) after a drop, until the
+    /// request has ended; `send` goes to whichever connection is current.
+    #[derive(Clone)]
+    pub struct Socket {
+        current: std::rc::Rc<std::cell::RefCell<Option<web_sys::WebSocket>>>,
+        /// Closed on purpose (the view went away): no reconnecting.
+        closed: std::rc::Rc<std::cell::Cell<bool>>,
     }
 
-    fn connect(url: std::rc::Rc<String>, on_push: std::rc::Rc<dyn Fn(LinkPush)>, delay_ms: i32) {
-        use std::cell::Cell;
-        use std::rc::Rc;
-        let Ok(ws) = web_sys::WebSocket::new(&url) else {
-            return;
-        };
-        let ended = Rc::new(Cell::new(false));
-        let (push, ended_in) = (on_push.clone(), ended.clone());
-        let on_message =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                if let Some(p) = ev
-                    .data()
-                    .as_string()
-                    .and_then(|s| serde_json::from_str::<LinkPush>(&s).ok())
-                {
-                    ended_in.set(matches!(p.status.as_str(), "closed" | "expired"));
-                    push(p);
+    impl Socket {
+        /// Opens `path` on this site. `on_open` runs after every (re)connect.
+        pub fn open(
+            path: &str,
+            on_push: impl Fn(Push) + 'static,
+            on_open: impl Fn(&Socket) + 'static,
+        ) -> Option<Socket> {
+            use std::rc::Rc;
+            let loc = web_sys::window()?.location();
+            let scheme = if loc.protocol().ok().as_deref() == Some("https:") {
+                "wss"
+            } else {
+                "ws"
+            };
+            let url = Rc::new(format!("{scheme}://{}{path}", loc.host().ok()?));
+            let socket = Socket {
+                current: Rc::default(),
+                closed: Rc::default(),
+            };
+            socket.connect(url, Rc::new(on_push), Rc::new(on_open), 1_000);
+            Some(socket)
+        }
+
+        /// Sends a message now (dropped while reconnecting: signalling starts over then).
+        pub fn send(&self, message: &str) {
+            if let Some(ws) = self.current.borrow().as_ref()
+                && ws.ready_state() == web_sys::WebSocket::OPEN
+            {
+                let _ = ws.send_with_str(message);
+            }
+        }
+
+        /// Hangs up for good.
+        pub fn close(&self) {
+            self.closed.set(true);
+            if let Some(ws) = self.current.borrow_mut().take() {
+                let _ = ws.close();
+            }
+        }
+
+        fn connect(
+            &self,
+            url: std::rc::Rc<String>,
+            on_push: std::rc::Rc<dyn Fn(Push)>,
+            on_open: std::rc::Rc<dyn Fn(&Socket)>,
+            delay_ms: i32,
+        ) {
+            use std::cell::Cell;
+            use std::rc::Rc;
+            let Ok(ws) = web_sys::WebSocket::new(&url) else {
+                return;
+            };
+            let ended = Rc::new(Cell::new(false));
+            let (push, ended_in) = (on_push.clone(), ended.clone());
+            let on_message =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                    if let Some(p) = ev
+                        .data()
+                        .as_string()
+                        .and_then(|s| serde_json::from_str::<Push>(&s).ok())
+                    {
+                        if let Push::Status { status, .. } = &p {
+                            ended_in
+                                .set(matches!(status.as_str(), "closed" | "expired" | "released"));
+                        }
+                        push(p);
+                    }
+                });
+            ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+            let (me, opened) = (self.clone(), on_open.clone());
+            let on_open_cb = Closure::<dyn Fn()>::new(move || opened(&me));
+            ws.set_onopen(Some(on_open_cb.as_ref().unchecked_ref()));
+            on_open_cb.forget();
+            let me = self.clone();
+            let on_close = Closure::<dyn Fn()>::new(move || {
+                if ended.get() || me.closed.get() {
+                    return;
+                }
+                let (me, url, on_push, on_open) =
+                    (me.clone(), url.clone(), on_push.clone(), on_open.clone());
+                let retry = Closure::once_into_js(move || {
+                    me.connect(url, on_push, on_open, (delay_ms * 2).min(30_000))
+                });
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                        retry.unchecked_ref(),
+                        delay_ms,
+                    );
                 }
             });
-        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        let on_close = Closure::<dyn Fn()>::new(move || {
-            if ended.get() {
-                return;
-            }
-            let (url, on_push) = (url.clone(), on_push.clone());
-            let retry =
-                Closure::once_into_js(move || connect(url, on_push, (delay_ms * 2).min(30_000)));
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    retry.unchecked_ref(),
-                    delay_ms,
-                );
-            }
-        });
-        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        on_close.forget();
+            ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+            on_close.forget();
+            *self.current.borrow_mut() = Some(ws);
+        }
     }
 
     fn storage() -> Option<web_sys::Storage> {

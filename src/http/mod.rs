@@ -4,6 +4,8 @@
 pub(crate) mod admin;
 mod assist;
 mod auth;
+mod device;
+pub mod download;
 mod error;
 mod events;
 mod extract;
@@ -14,6 +16,8 @@ pub(crate) mod outbox;
 mod portal;
 mod requests;
 mod setup;
+mod signal;
+mod socket;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,6 +36,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::{OpenApi, ToSchema};
 
+pub use device::HEADER as DEVICE_HEADER;
 pub use error::ApiError;
 pub use portal::Portal;
 
@@ -80,6 +85,7 @@ pub struct ErrorJson {
         outbox::list_webhooks, outbox::add_webhook, outbox::remove_webhook,
         requests::create, requests::list, requests::get, requests::edit,
         requests::connect, requests::start, requests::end, requests::close, requests::reopen, requests::resend,
+        requests::release, requests::socket,
         events::stream,
         assist::checkin, assist::prompt, assist::consent, assist::decline, assist::socket,
         ops::healthz, ops::metrics,
@@ -188,6 +194,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/session-requests/{id}/close", post(r::close))
         .route("/api/v1/session-requests/{id}/reopen", post(r::reopen))
         .route("/api/v1/session-requests/{id}/resend", post(r::resend))
+        .route("/api/v1/session-requests/{id}/release", post(r::release))
+        .route("/api/v1/session-requests/{id}/ws", get(r::socket))
         .route("/api/v1/events", get(events::stream))
         .route("/api/v1/assist/{token}/checkin", post(assist::checkin))
         .route("/api/v1/assist/{token}/prompt", get(assist::prompt))
@@ -211,6 +219,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pkg/link_bg.wasm", get(ops::link_wasm))
         .route("/assets/beckon.css", get(ops::styles))
         .route("/assets/icon.svg", get(ops::icon))
+        .route("/download/beckon", get(download::binary))
         .leptos_routes_with_context(
             &state,
             pages,
@@ -222,6 +231,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            device::ensure_cookie,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,

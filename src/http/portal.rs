@@ -18,11 +18,13 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
 use super::auth::{cleared_cookie, cross_site, session_cookie, token_of};
+use super::device::device_of;
 use super::error::ApiError;
 use super::extract::client_ip;
+use crate::i18n::Catalog;
 use crate::service::{
-    AgentPatch, AssigneeInput, CheckIn, ClientPatch, Consent, LinkState, ListQuery, NewAgent,
-    NewClient, NewRequest, OutboxQuery, RequestPatch, Service, ServiceError,
+    AgentPatch, AssigneeInput, CheckIn, ClientPatch, Consent, Device, LinkState, ListQuery,
+    NewAgent, NewClient, NewRequest, OutboxQuery, RequestPatch, Service, ServiceError,
 };
 use crate::store::records::{DeliveryState, OutboxMessage};
 
@@ -30,6 +32,8 @@ pub struct Portal {
     pub svc: Arc<Service>,
     pub secure_cookies: bool,
     pub mail: MailStatus,
+    /// The end user's languages (the link page speaks the request's, like its mails).
+    pub catalog: Arc<Catalog>,
 }
 
 /// The service's error as the pages see it: the REST API's code, and the field on its own.
@@ -355,6 +359,8 @@ impl Backend for Portal {
                     .collect(),
                 now: now.into(),
                 form,
+                link_bound: !r.status.is_terminal() && s.link_bound(&r)?,
+                ice_servers: s.settings().ice_servers.clone(),
             })
         })
         .await
@@ -411,6 +417,7 @@ impl Backend for Portal {
                 RowAction::Close => s.close(&caller, id),
                 RowAction::Reopen => s.reopen(&caller, id, None),
                 RowAction::Resend => s.resend(&caller, id),
+                RowAction::Release => s.release(&caller, id),
             }
             .map(drop)
         })
@@ -623,23 +630,29 @@ impl Backend for Portal {
 
     async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView> {
         self.link_rate(parts)?;
-        let organisation = self.svc.settings().organisation.clone();
-        let state = self.run(move |s| s.link_state(&token)).await?;
+        let device = end_user_device(parts)?;
+        let state = self.run(move |s| s.link_state(&token, &device)).await?;
+        let settings = self.svc.settings();
+        let org = settings.organisation.as_str();
         Ok(match state {
             LinkState::Unknown => LinkView::Unknown,
             LinkState::Finished => LinkView::Finished,
+            LinkState::InUse { request } => {
+                let lang = self.catalog.lang(&request.email_language);
+                LinkView::InUse {
+                    language: lang.code.to_owned(),
+                    title: lang.text("page-in-use-title", &[]),
+                    body: lang.text("page-in-use-body", &[("org", org)]),
+                }
+            }
             LinkState::Live {
                 request,
                 agent_name,
             } => {
                 let status = request.status_at(Timestamp::now());
-                LinkView::Active(LinkInfo {
-                    language: request.email_language.clone(),
-                    organisation,
-                    agent_name,
-                    recipient_name: request.recipient_name.clone(),
-                    scheduled_at: request.scheduled_at.map(Into::into),
-                    time_zone: request.time_zone.clone(),
+                let lang = self.catalog.lang(&request.email_language);
+                LinkView::Active(Box::new(LinkInfo {
+                    language: lang.code.to_owned(),
                     status,
                     prompt: request
                         .prompt
@@ -649,18 +662,35 @@ impl Backend for Portal {
                             id: p.id,
                             agent_name: p.agent_name.clone(),
                         }),
-                })
+                    comment: (request.share_comment && !request.comment.is_empty())
+                        .then(|| request.comment.clone()),
+                    download: super::download::ready().map(|d| DownloadView {
+                        platform: d.platform.clone(),
+                        sha256: d.sha256.clone(),
+                        size_mb: format!("{:.1}", d.size as f64 / 1_048_576.0),
+                    }),
+                    ice_servers: settings.ice_servers.clone(),
+                    texts: link_texts(
+                        &lang,
+                        &request,
+                        agent_name.as_deref(),
+                        org,
+                        settings.consent_timeout,
+                    ),
+                }))
             }
         })
     }
 
     async fn link_checkin(&self, parts: &Parts, token: String) -> Result<()> {
         self.link_rate(parts)?;
+        let device = end_user_device(parts)?;
         let input = CheckIn {
             client: "web".into(),
             platform: platform(parts),
         };
-        self.run(move |s| s.checkin(&token, input).map(drop)).await
+        self.run(move |s| s.checkin(&token, &device, input).map(drop))
+            .await
     }
 
     async fn link_consent(
@@ -671,16 +701,89 @@ impl Backend for Portal {
         allow: bool,
     ) -> Result<()> {
         self.link_rate(parts)?;
+        let device = end_user_device(parts)?;
         let input = Consent {
             prompt_id: prompt_id.to_string(),
             decision: if allow { "allow" } else { "deny" }.into(),
         };
-        self.run(move |s| s.consent(&token, input).map(drop)).await
+        self.run(move |s| s.consent(&token, &device, input).map(drop))
+            .await
     }
 
     async fn link_decline(&self, parts: &Parts, token: String) -> Result<()> {
         self.link_rate(parts)?;
-        self.run(move |s| s.decline(&token).map(drop)).await
+        let device = end_user_device(parts)?;
+        self.run(move |s| s.decline(&token, &device).map(drop))
+            .await
+    }
+
+    async fn link_end(&self, parts: &Parts, token: String) -> Result<()> {
+        self.link_rate(parts)?;
+        let device = end_user_device(parts)?;
+        self.run(move |s| s.end_by_end_user(&token, &device).map(drop))
+            .await
+    }
+}
+
+/// The browser's device (the cookie `device::ensure_cookie` gave it).
+fn end_user_device(parts: &Parts) -> Result<Device> {
+    device_of(&parts.headers)
+        .ok_or_else(|| AppError::new("invalid_input", "this page needs cookies to be enabled"))
+}
+
+/// The link page's words in the request's language.
+fn link_texts(
+    lang: &crate::i18n::Lang<'_>,
+    r: &SessionRequest,
+    agent: Option<&str>,
+    org: &str,
+    consent_timeout: std::time::Duration,
+) -> LinkTexts {
+    let t = |id: &str| lang.text(id, &[]);
+    let with_org = |id: &str| lang.text(id, &[("org", org)]);
+    LinkTexts {
+        title: t("page-title"),
+        greeting: lang.text("greeting", &[("name", &r.recipient_name)]),
+        asks: match agent {
+            Some(a) => lang.text("page-asks", &[("agent", a), ("org", org)]),
+            None => with_org("page-asks-org"),
+        },
+        planned: r.scheduled_at.map(|at| {
+            let when = lang.date_time(at, r.time_zone.as_deref());
+            lang.text("page-planned", &[("when", &when)])
+        }),
+        reason: t("page-reason"),
+        safety: with_org("safety"),
+        choose: t("page-choose"),
+        start_browser: t("page-start-browser"),
+        download: t("page-download"),
+        download_note: lang.text(
+            "page-download-note",
+            &[("platform", &super::download::platform())],
+        ),
+        waiting: t("page-waiting"),
+        ready: t("page-ready"),
+        in_session: t("page-in-session"),
+        share: t("page-share"),
+        sharing: t("page-sharing"),
+        stop: t("page-stop"),
+        chat: t("page-chat"),
+        chat_placeholder: t("page-chat-placeholder"),
+        send: t("page-send"),
+        you: t("page-you"),
+        support: t("page-support"),
+        prompt_title: lang.text("page-prompt-title", &[("agent", "{agent}"), ("org", org)]),
+        prompt_body: t("page-prompt-body"),
+        prompt_timeout: lang.text(
+            "page-prompt-timeout",
+            &[("seconds", &consent_timeout.as_secs().to_string())],
+        ),
+        allow: t("page-allow"),
+        deny: t("page-deny"),
+        decline: t("page-decline"),
+        declined: with_org("page-declined"),
+        ended: t("page-ended"),
+        released: t("page-released"),
     }
 }
 

@@ -165,6 +165,13 @@ action!(
     close
 );
 action!(
+    release,
+    "/api/v1/session-requests/{id}/release",
+    StatusCode::OK,
+    200,
+    release
+);
+action!(
     resend,
     "/api/v1/session-requests/{id}/resend",
     StatusCode::ACCEPTED,
@@ -186,4 +193,62 @@ pub async fn reopen(
         .run(move |s| s.reopen(&auth.agent, id, body.expires_at))
         .await?;
     Ok(Json(RequestJson::new(&st.svc, &rec)))
+}
+
+/// An agent's live view of a session: status and the end user's presence as they change, the
+/// end user's screen (WebRTC signalling) and chat. Needs the right to connect.
+#[utoipa::path(get, path = "/api/v1/session-requests/{id}/ws", tag = "session-requests",
+    responses((status = 101, description = "WebSocket"), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
+pub async fn socket(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    ws: axum::extract::ws::WebSocketUpgrade,
+) -> ApiResult<axum::response::Response> {
+    use super::socket::{Peer, upgrade};
+    // Browsers send cookies with cross-site socket upgrades too: only our own pages may
+    // open one (tools without an Origin header authenticate with a bearer token).
+    if !same_origin(&headers) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "a session socket must come from this site",
+        ));
+    }
+    let id: RequestId = path_id(&id)?;
+    let agent = auth.agent;
+    let name = agent.name.clone();
+    let rec = st.svc.run(move |s| s.session_peer(&agent, id)).await?;
+    let seat = st
+        .svc
+        .relay()
+        .join(rec.id, crate::service::Side::Agent)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "too_many_connections",
+                "too many agents are watching this session",
+            )
+        })?;
+    Ok(upgrade(ws, st, Peer::agent(&rec, seat, name)))
+}
+
+/// No `Origin` (not a browser), or one naming the host the request was sent to.
+fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(axum::http::header::ORIGIN) else {
+        return true;
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| url::Url::parse(o).ok())
+        .map(|u| match u.port() {
+            Some(p) => format!("{}:{p}", u.host_str().unwrap_or("")),
+            None => u.host_str().unwrap_or("").to_owned(),
+        });
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }

@@ -12,8 +12,8 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use minijinja::Environment;
 use serde::Serialize;
 
-use super::i18n::{Catalog, Lang};
 use super::ics::{self, Method};
+use crate::i18n::{Catalog, Lang};
 use crate::service::Due;
 use crate::store::records::{MailKind, OutboxMessage};
 
@@ -153,7 +153,7 @@ impl MailEnv {
         // End users answer the agent, not a no-reply box.
         if !matches!(
             kind,
-            MailKind::Test | MailKind::Assigned | MailKind::EndUserWaiting
+            MailKind::Test | MailKind::Assigned | MailKind::EndUserWaiting | MailKind::Declined
         ) && let Some(agent) = &due.agent
             && let Ok(addr) = agent.email.parse()
         {
@@ -227,6 +227,7 @@ impl MailEnv {
         let (subject, intro) = match kind {
             MailKind::Assigned => ("assigned-subject", "assigned-intro"),
             MailKind::AgentExpired => ("agent-expired-subject", "agent-expired-intro"),
+            MailKind::Declined => ("declined-subject", "declined-intro"),
             _ => ("waiting-subject", "waiting-intro"),
         };
         let mut b = self.base(lang, org);
@@ -329,6 +330,7 @@ impl MailEnv {
             MailKind::Assigned
             | MailKind::EndUserWaiting
             | MailKind::AgentExpired
+            | MailKind::Declined
             | MailKind::Test => {}
         }
         b.preheader = b.paragraphs.first().cloned().unwrap_or_default();

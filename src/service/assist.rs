@@ -5,17 +5,65 @@
 use app::domain::{
     Action, Actor, Agent, Assignee, EndUserClient, EventKind, Prompt, SessionRequest, Status,
 };
-use redb::ReadTransaction;
+use redb::{ReadTransaction, ReadableTable};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
-use super::outbox::queue_agent_mails;
+use super::outbox::{queue_agent_mails, queue_decline_alerts};
 use super::requests::{Outcome, finish_session};
-use super::{Service, txn};
+use super::{Service, require_edit, txn};
 use crate::links::{token_hash, well_formed};
 use crate::store::records::MailKind;
 use crate::store::tables;
+
+/// The end user's device: a browser's `beckon_device` cookie or the native client's
+/// `beckon-device` header. A link belongs to the first device that checks in with it; only
+/// a hash of the device's ID is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Device(String);
+
+impl Device {
+    /// 16 to 128 characters of `A-Z a-z 0-9 - _`; anything else is no device at all.
+    pub fn parse(s: &str) -> Option<Device> {
+        let ok = (16..=128).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| Device(s.to_owned()))
+    }
+
+    /// A new random device ID (for a browser without one yet).
+    pub fn random() -> Device {
+        Device(crate::links::random_token())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn hash(&self) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::new()
+            .chain_update(b"beckon-device:")
+            .chain_update(self.0.as_bytes())
+            .finalize()
+            .into()
+    }
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A device ID is a bearer secret for its link, like the link itself.
+        f.write_str("Device(<redacted>)")
+    }
+}
+
+fn link_in_use() -> ServiceError {
+    ServiceError::Conflict {
+        code: "link_in_use",
+        message: "this link is already in use on another device".into(),
+    }
+}
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct CheckIn {
@@ -37,6 +85,10 @@ pub struct Consent {
 pub enum LinkState {
     Unknown,
     Finished,
+    /// Another device checked in with this link first.
+    InUse {
+        request: Box<SessionRequest>,
+    },
     Live {
         request: Box<SessionRequest>,
         agent_name: Option<String>,
@@ -44,12 +96,8 @@ pub enum LinkState {
 }
 
 impl Service {
-    /// The request behind a live or finished link; `NotFound` for anything else.
-    fn resolve(&self, token: &str) -> Result<SessionRequest> {
-        self.resolve_in(&self.store.begin_read()?, token)
-    }
-
-    /// `resolve` inside a read transaction the caller goes on using.
+    /// The request behind a live or finished link (`NotFound` for anything else), read
+    /// inside a transaction the caller goes on using.
     fn resolve_in(&self, txn: &ReadTransaction, token: &str) -> Result<SessionRequest> {
         const UNKNOWN: ServiceError = ServiceError::NotFound("link");
         if !well_formed(token) {
@@ -71,16 +119,21 @@ impl Service {
         Ok(rec)
     }
 
-    /// Like `resolve`, but a closed or expired request's link is `LinkGone`.
-    fn resolve_live(&self, token: &str) -> Result<SessionRequest> {
-        let rec = self.resolve(token)?;
+    /// Like `resolve`, but a closed or expired request's link is `LinkGone`, and a link bound
+    /// to another device is `link_in_use`.
+    fn resolve_live(&self, token: &str, device: &Device) -> Result<SessionRequest> {
+        let txn = self.store.begin_read()?;
+        let rec = self.resolve_in(&txn, token)?;
         if rec.status_at(Self::now()).is_terminal() {
             return Err(ServiceError::LinkGone);
+        }
+        if !bound_to(&txn, token, device)? {
+            return Err(link_in_use());
         }
         Ok(rec)
     }
 
-    pub fn link_state(&self, token: &str) -> Result<LinkState> {
+    pub fn link_state(&self, token: &str, device: &Device) -> Result<LinkState> {
         let txn = self.store.begin_read()?;
         let rec = match self.resolve_in(&txn, token) {
             Ok(r) => r,
@@ -89,6 +142,11 @@ impl Service {
         };
         if rec.status_at(Self::now()).is_terminal() {
             return Ok(LinkState::Finished);
+        }
+        if !bound_to(&txn, token, device)? {
+            return Ok(LinkState::InUse {
+                request: Box::new(rec),
+            });
         }
         let agent_name = match rec.assignee {
             Assignee::Agent(id) => {
@@ -103,22 +161,34 @@ impl Service {
         })
     }
 
-    /// The end user is here. The first check-in (or a switch of client) is written to the
-    /// timeline; repeats only keep presence, without a disk write.
-    pub fn checkin(&self, token: &str, input: CheckIn) -> Result<SessionRequest> {
+    /// The end user is here. The first check-in binds the link to this device; it (or a
+    /// switch of client) is written to the timeline. Repeats only keep presence, without a
+    /// disk write.
+    pub fn checkin(&self, token: &str, device: &Device, input: CheckIn) -> Result<SessionRequest> {
         let client = EndUserClient::parse(&input.client)
             .ok_or_else(|| ServiceError::invalid("client", "must be `web` or `native`"))?;
         let platform =
             super::input::optional_line("platform", input.platform.as_deref().unwrap_or(""), 100)?;
-        let rec = self.resolve_live(token)?;
+        let rec = self.resolve_live(token, device)?;
         self.presence.touch(rec.id);
         let now = Self::now();
         let same_client = rec.end_user_client == Some(client)
             && rec.end_user_platform.as_deref() == Some(&platform);
-        if rec.status_at(now) != Status::Open && same_client {
+        let link = token_hash(token);
+        if rec.status_at(now) != Status::Open && same_client && self.is_bound(link)? {
             return Ok(rec);
         }
+        let device = device.hash();
         self.transition(rec.id, Actor::EndUser, Action::CheckIn, |tx, rec, now| {
+            // Checked again inside the write: two devices racing for a fresh link.
+            let bound = tx.devices.get(link)?.map(|v| v.value());
+            match bound {
+                Some(d) if d != device => return Err(link_in_use()),
+                Some(_) => {}
+                None => {
+                    tx.devices.insert(link, device)?;
+                }
+            }
             if rec.status_at(now) == Status::Open {
                 // The first sign of the end user: whoever the request is assigned to hears.
                 queue_agent_mails(tx, rec, now, MailKind::EndUserWaiting, Actor::EndUser)?;
@@ -129,15 +199,20 @@ impl Service {
         })
     }
 
+    fn is_bound(&self, link: [u8; 32]) -> Result<bool> {
+        let txn = self.store.begin_read()?;
+        Ok(txn.open_table(tables::LINK_DEVICES)?.get(link)?.is_some())
+    }
+
     /// The agent's pending question, if any (polling keeps presence too).
-    pub fn prompt(&self, token: &str) -> Result<Option<Prompt>> {
-        let rec = self.resolve_live(token)?;
+    pub fn prompt(&self, token: &str, device: &Device) -> Result<Option<Prompt>> {
+        let rec = self.resolve_live(token, device)?;
         self.presence.touch(rec.id);
         let waiting = rec.status_at(Self::now()) == Status::Waiting;
         Ok(rec.prompt.filter(|_| waiting))
     }
 
-    pub fn consent(&self, token: &str, input: Consent) -> Result<SessionRequest> {
+    pub fn consent(&self, token: &str, device: &Device, input: Consent) -> Result<SessionRequest> {
         let action = match input.decision.as_str() {
             "allow" => Action::Allow,
             "deny" => Action::Deny,
@@ -148,7 +223,7 @@ impl Service {
                 ));
             }
         };
-        let rec = self.resolve_live(token)?;
+        let rec = self.resolve_live(token, device)?;
         self.presence.touch(rec.id);
         self.transition(rec.id, Actor::EndUser, action, |_, rec, _| {
             let prompt_id = match &rec.prompt {
@@ -168,22 +243,78 @@ impl Service {
         })
     }
 
-    /// The end user declines: the request closes.
-    pub fn decline(&self, token: &str) -> Result<SessionRequest> {
-        let rec = self.resolve_live(token)?;
-        let rec = self.transition(rec.id, Actor::EndUser, Action::Decline, |_, rec, now| {
+    /// The end user declines ("this wasn't me"): the request closes, and its assignee and
+    /// the administrators are alerted.
+    pub fn decline(&self, token: &str, device: &Device) -> Result<SessionRequest> {
+        let rec = self.resolve_live(token, device)?;
+        let rec = self.transition(rec.id, Actor::EndUser, Action::Decline, |tx, rec, now| {
             if rec.status_at(now) == Status::InSession {
                 finish_session(rec, now);
             }
             rec.prompt = None;
+            queue_decline_alerts(tx, rec, now)?;
             Ok(EventKind::Declined.into())
         })?;
         self.presence.forget(rec.id);
         Ok(rec)
     }
 
-    /// For the end user's socket: the live request behind a token, marking presence.
-    pub fn assist_request(&self, token: &str) -> Result<SessionRequest> {
-        self.resolve_live(token)
+    /// The end user stops sharing: the session ends, and (still here) they wait again.
+    pub fn end_by_end_user(&self, token: &str, device: &Device) -> Result<SessionRequest> {
+        let rec = self.resolve_live(token, device)?;
+        self.transition(
+            rec.id,
+            Actor::EndUser,
+            Action::End {
+                end_user_present: true,
+            },
+            |_, rec, now| {
+                Ok(EventKind::SessionEnded {
+                    duration_ms: finish_session(rec, now),
+                }
+                .into())
+            },
+        )
     }
+
+    /// For the end user's socket: the live request behind a token, on its bound device.
+    pub fn assist_request(&self, token: &str, device: &Device) -> Result<SessionRequest> {
+        self.resolve_live(token, device)
+    }
+
+    /// An agent frees the link from its device (the end user changed computers); the next
+    /// device to check in gets it. The old device's page is told and hangs up.
+    pub fn release(&self, caller: &Agent, id: app::domain::RequestId) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        let rec = self.transition(
+            id,
+            Actor::Agent(caller.id),
+            Action::Release,
+            |tx, rec, _| {
+                let link = token_hash(&self.links.token(rec.id, rec.link_generation));
+                if tx.devices.remove(link)?.is_none() {
+                    return Err(ServiceError::Conflict {
+                        code: "not_bound",
+                        message: "the link is not bound to a device".into(),
+                    });
+                }
+                Ok(EventKind::LinkReleased.into())
+            },
+        )?;
+        self.presence.forget(id);
+        Ok(rec)
+    }
+
+    /// Whether the request's current link is bound to a device (for the portal's Release).
+    pub fn link_bound(&self, rec: &SessionRequest) -> Result<bool> {
+        self.is_bound(token_hash(&self.links.token(rec.id, rec.link_generation)))
+    }
+}
+
+/// Whether `device` may use the link: it is unbound or bound to this device.
+fn bound_to(txn: &ReadTransaction, token: &str, device: &Device) -> Result<bool> {
+    Ok(txn
+        .open_table(tables::LINK_DEVICES)?
+        .get(token_hash(token))?
+        .is_none_or(|d| d.value() == device.hash()))
 }

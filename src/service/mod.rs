@@ -14,6 +14,7 @@ mod list;
 mod outbox;
 mod presence;
 mod ratelimit;
+mod relay;
 mod requests;
 mod seed;
 mod settings;
@@ -33,12 +34,13 @@ use crate::links::LinkKey;
 use crate::store::Store;
 
 pub use agents::{AgentPatch, ClientPatch, NewAgent, NewClient};
-pub use assist::{CheckIn, Consent, LinkState};
+pub use assist::{CheckIn, Consent, Device, LinkState};
 pub use error::{Result, ServiceError};
 pub use list::{ListQuery, Page, View};
 pub use outbox::{AgentRef, Due, OutboxCounts, OutboxQuery, Outcome};
 pub use presence::Presence;
 pub use ratelimit::RateLimits;
+pub use relay::{AGENT_SEATS, END_USER_SEATS, Relay, Seat, Side};
 pub use requests::{AssigneeInput, NewRequest, RequestPatch};
 pub use settings::SettingsPatch;
 pub use sweep::{Batch, Purged, cutoff};
@@ -62,6 +64,9 @@ pub struct Settings {
     pub organisation: String,
     pub default_expiry: std::time::Duration,
     pub max_expiry: std::time::Duration,
+    /// How long the end user has to answer a connect prompt.
+    pub consent_timeout: std::time::Duration,
+    pub ice_servers: Vec<app::portal::IceServer>,
 }
 
 impl Settings {
@@ -71,6 +76,8 @@ impl Settings {
             organisation: c.organisation.clone(),
             default_expiry: c.default_expiry,
             max_expiry: c.max_expiry,
+            consent_timeout: c.sweeper.consent_timeout,
+            ice_servers: c.ice_servers.clone(),
         }
     }
 }
@@ -82,6 +89,7 @@ pub struct Service {
     base_settings: Settings,
     settings: std::sync::RwLock<Arc<Settings>>,
     presence: Presence,
+    relay: Relay,
     limits: RateLimits,
     changes: broadcast::Sender<Change>,
     /// Rung after a commit that may have queued mail: the delivery worker wakes up.
@@ -107,6 +115,7 @@ impl Service {
             settings: std::sync::RwLock::new(Arc::new(base.clone())),
             base_settings: base,
             presence: Presence::new(config.presence_timeout),
+            relay: Relay::default(),
             limits: RateLimits::new(
                 config.login_attempts_per_minute,
                 config.link_lookups_per_minute,
@@ -167,6 +176,22 @@ impl Service {
 
     pub fn presence(&self) -> &Presence {
         &self.presence
+    }
+
+    pub fn relay(&self) -> &Relay {
+        &self.relay
+    }
+
+    /// Tells live views that something not stored changed (the end user came or went), so
+    /// the portal's "online" mark follows without a reload.
+    pub fn announce(&self, rec: &app::domain::SessionRequest, event: &'static str) {
+        self.publish(vec![Change {
+            id: rec.id,
+            status: rec.status,
+            assignee: rec.assignee,
+            updated_at: rec.updated_at,
+            event,
+        }]);
     }
 
     /// The end user's link for a request.

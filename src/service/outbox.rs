@@ -225,13 +225,46 @@ pub(super) fn queue_agent_mails(
     kind: MailKind,
     actor: Actor,
 ) -> Result<usize> {
-    let ids: Vec<AgentId> = match rec.assignee {
+    let ids = assigned_agents(tx, rec)?;
+    queue_mails_to(tx, rec, at, kind, actor, ids)
+}
+
+/// The end user declined ("this wasn't me"): whoever the request is assigned to and every
+/// administrator hear of it, since it may mean a link reached the wrong person.
+pub(super) fn queue_decline_alerts(
+    tx: &mut Tx<'_>,
+    rec: &SessionRequest,
+    at: Timestamp,
+) -> Result<usize> {
+    let mut ids = assigned_agents(tx, rec)?;
+    for entry in tx.agents.iter()? {
+        let agent: Agent = decode(entry?.1.value())?;
+        if agent.is_admin() && !ids.contains(&agent.id) {
+            ids.push(agent.id);
+        }
+    }
+    queue_mails_to(tx, rec, at, MailKind::Declined, Actor::EndUser, ids)
+}
+
+fn assigned_agents(tx: &Tx<'_>, rec: &SessionRequest) -> Result<Vec<AgentId>> {
+    Ok(match rec.assignee {
         Assignee::Unassigned => Vec::new(),
         Assignee::Agent(id) => vec![id],
         Assignee::Client(id) => txn::load_client(tx, id)?
             .map(|c: Client| c.members)
             .unwrap_or_default(),
-    };
+    })
+}
+
+/// One mail of `kind` to each of `ids` that is enabled, except the agent who acted.
+fn queue_mails_to(
+    tx: &mut Tx<'_>,
+    rec: &SessionRequest,
+    at: Timestamp,
+    kind: MailKind,
+    actor: Actor,
+    ids: Vec<AgentId>,
+) -> Result<usize> {
     let mut queued = 0;
     for id in ids {
         if actor == Actor::Agent(id) {

@@ -42,7 +42,8 @@ impl Presence {
         }
     }
 
-    pub fn socket_opened(&self, id: RequestId) {
+    /// Counts an open socket; true when it is the end user's first (they just arrived).
+    pub fn socket_opened(&self, id: RequestId) -> bool {
         let mut map = self.inner.lock().expect("presence lock");
         let seen = map.entry(id).or_insert(Seen {
             last: Instant::now(),
@@ -50,14 +51,22 @@ impl Presence {
         });
         seen.sockets += 1;
         seen.last = Instant::now();
+        seen.sockets == 1
     }
 
-    pub fn socket_closed(&self, id: RequestId) {
+    /// Counts a closed socket; true when it was the last one. A page that closed its socket
+    /// has left: the end user is absent at once, not after the check-in window.
+    pub fn socket_closed(&self, id: RequestId) -> bool {
         let mut map = self.inner.lock().expect("presence lock");
-        if let Some(seen) = map.get_mut(&id) {
-            seen.sockets = seen.sockets.saturating_sub(1);
-            seen.last = Instant::now();
+        let Some(seen) = map.get_mut(&id) else {
+            return false;
+        };
+        seen.sockets = seen.sockets.saturating_sub(1);
+        if seen.sockets == 0 {
+            map.remove(&id);
+            return true;
         }
+        false
     }
 
     pub fn is_present(&self, id: RequestId) -> bool {

@@ -220,6 +220,27 @@ impl Service {
         Ok((rec, events))
     }
 
+    /// A request as stored, for live views that already checked who may see it.
+    pub fn session_request(&self, id: RequestId) -> Result<SessionRequest> {
+        let txn = self.store.begin_read()?;
+        txn::get(&txn.open_table(tables::REQUESTS)?, id.to_be_bytes())?
+            .ok_or(ServiceError::NotFound("session request"))
+    }
+
+    /// An agent joining a request's session view: only agents who may connect may watch
+    /// the screen and talk to the end user.
+    pub fn session_peer(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+        require_edit(caller)?;
+        let rec = self.session_request(id)?;
+        if rec.status_at(Self::now()).is_terminal() {
+            return Err(ServiceError::Conflict {
+                code: "invalid_transition",
+                message: "the request has ended".into(),
+            });
+        }
+        Ok(rec)
+    }
+
     pub fn edit_request(
         &self,
         caller: &Agent,
@@ -417,8 +438,9 @@ impl Service {
                 if rec.scheduled_at.is_some() {
                     rec.schedule_seq += 1;
                 }
-                tx.links
-                    .remove(token_hash(&self.links.token(rec.id, rec.link_generation)))?;
+                let old_link = token_hash(&self.links.token(rec.id, rec.link_generation));
+                tx.links.remove(old_link)?;
+                tx.devices.remove(old_link)?;
                 rec.link_generation += 1;
                 tx.links.insert(
                     token_hash(&self.links.token(rec.id, rec.link_generation)),

@@ -258,6 +258,55 @@ impl Service {
 
     /// The stored status of a request, as written (not as of now): for tests and checks that
     /// the sweeper made an expiry durable.
+    /// Connect prompts nobody answered within `timeout` count as denied (by the system), so
+    /// the agent is not left waiting on a page nobody is looking at. Only waiting requests
+    /// can hold a prompt, and those are few: this reads their slice of the status index.
+    pub fn deny_stale_prompts(&self, now: Timestamp, timeout: Duration) -> Result<usize> {
+        let timeout = SignedDuration::try_from(timeout).unwrap_or(SignedDuration::MAX);
+        let mut stale = Vec::new();
+        {
+            let read = self.store.begin_read()?;
+            let idx = read.open_table(tables::IDX_STATUS)?;
+            let requests = read.open_table(tables::REQUESTS)?;
+            let from = keys::status(Status::Waiting, RequestId::from_be_bytes([0; 16]));
+            let to = keys::status(Status::Waiting, RequestId::from_be_bytes([0xff; 16]));
+            for entry in idx.range(from..=to)? {
+                let key = entry?.0.value();
+                let mut id = [0; 16];
+                id.copy_from_slice(&key[1..]);
+                let Some(rec) = txn::get::<app::domain::SessionRequest>(&requests, id)? else {
+                    continue;
+                };
+                if let Some(p) = rec
+                    .prompt
+                    .filter(|p| p.asked_at.checked_add(timeout).is_ok_and(|t| t <= now))
+                {
+                    stale.push((rec.id, p.id));
+                }
+            }
+        }
+        let mut denied = 0;
+        for (id, prompt_id) in stale {
+            let r = self.transition(id, Actor::System, Action::Deny, |_, rec, _| {
+                // Answered (or asked again) since the read: nothing to do.
+                if rec.prompt.as_ref().is_none_or(|p| p.id != prompt_id) {
+                    return Err(super::ServiceError::Conflict {
+                        code: "invalid_transition",
+                        message: "answered meanwhile".into(),
+                    });
+                }
+                rec.prompt = None;
+                Ok(EventKind::AccessDenied { prompt_id }.into())
+            });
+            match r {
+                Ok(_) => denied += 1,
+                Err(super::ServiceError::Conflict { .. } | super::ServiceError::Transition(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(denied)
+    }
+
     pub fn stored_status(&self, id: RequestId) -> Result<Option<Status>> {
         let txn = self.store.begin_read()?;
         Ok(txn::get::<app::domain::SessionRequest>(

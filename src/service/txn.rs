@@ -31,6 +31,7 @@ pub struct Tx<'t> {
     pub idx_expiry: Table<'t, [u8; 24], ()>,
     pub idx_finished: Table<'t, [u8; 24], ()>,
     pub links: Table<'t, [u8; 32], [u8; 16]>,
+    pub devices: Table<'t, [u8; 32], [u8; 32]>,
     pub agents: Table<'t, [u8; 16], &'static [u8]>,
     pub clients: Table<'t, [u8; 16], &'static [u8]>,
     pub outbox: Table<'t, [u8; 16], &'static [u8]>,
@@ -52,6 +53,7 @@ impl<'t> Tx<'t> {
             idx_expiry: txn.open_table(tables::IDX_EXPIRY)?,
             idx_finished: txn.open_table(tables::IDX_FINISHED)?,
             links: txn.open_table(tables::LINK_TOKENS)?,
+            devices: txn.open_table(tables::LINK_DEVICES)?,
             agents: txn.open_table(tables::AGENTS)?,
             clients: txn.open_table(tables::CLIENTS)?,
             outbox: txn.open_table(tables::OUTBOX)?,
@@ -151,6 +153,7 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]
         tx.idx_finished.remove(f)?;
     }
     tx.links.remove(link_hash)?;
+    tx.devices.remove(link_hash)?;
     let mut events = 0;
     tx.events.retain_in(
         keys::event(rec.id, 0)..=keys::event(rec.id, u32::MAX),

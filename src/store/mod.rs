@@ -16,7 +16,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -77,6 +77,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "0002_notifier_and_sweeper_tables",
         to_version: 2,
         run: create_notifier_and_sweeper_tables,
+    },
+    Migration {
+        name: "0003_link_devices",
+        to_version: 3,
+        run: |txn| {
+            txn.open_table(tables::LINK_DEVICES)?;
+            Ok(())
+        },
     },
 ];
 

@@ -34,6 +34,8 @@ pub enum MailKind {
     Test,
     /// To an agent: a request assigned to you expired before a session took place.
     AgentExpired,
+    /// To the assignee and every administrator: the end user said "this wasn't me".
+    Declined,
 }
 
 impl MailKind {
@@ -48,6 +50,7 @@ impl MailKind {
             MailKind::EndUserWaiting => "end_user_waiting",
             MailKind::Test => "test",
             MailKind::AgentExpired => "request_expired",
+            MailKind::Declined => "declined",
         }
     }
 
@@ -55,7 +58,10 @@ impl MailKind {
     pub fn to_agent(self) -> bool {
         matches!(
             self,
-            MailKind::Assigned | MailKind::EndUserWaiting | MailKind::AgentExpired
+            MailKind::Assigned
+                | MailKind::EndUserWaiting
+                | MailKind::AgentExpired
+                | MailKind::Declined
         )
     }
 

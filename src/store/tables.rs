@@ -45,6 +45,11 @@ pub const IDX_FINISHED: TableDefinition<[u8; 24], ()> = TableDefinition::new("id
 /// database alone reveals no live link.
 pub const LINK_TOKENS: TableDefinition<[u8; 32], [u8; 16]> = TableDefinition::new("link_tokens_v1");
 
+/// SHA-256 of a live link token (32) → SHA-256 of the device it is bound to (32). The first
+/// device that checks in with a link owns it until an agent releases it; keyed by the link
+/// (not the request) so a reopened request's new link starts unbound.
+pub const LINK_DEVICES: TableDefinition<[u8; 32], [u8; 32]> =
+    TableDefinition::new("link_devices_v1");
 /// Agent ID (16) → `Agent`.
 pub const AGENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("agents_v1");
 

@@ -2,6 +2,7 @@
 //!
 //! - **expiry** moves overdue requests to `expired`, tells people, pushes the change;
 //! - **reminders** queues reminder mails at the configured lead times before a schedule;
+//! - **prompts** denies connect prompts the end user left unanswered (consent timeout);
 //! - **retention** deletes finished requests (and old mail-log rows) past the retention
 //!   period, and records what it did.
 //!
@@ -86,6 +87,15 @@ impl Sweeper {
         }
     }
 
+    /// Denies the connect prompts unanswered for longer than the consent timeout.
+    pub async fn deny_stale_prompts(&self, now: Timestamp) -> Result<usize, SweepError> {
+        let timeout = self.config.consent_timeout;
+        Ok(self
+            .svc
+            .run(move |s| s.deny_stale_prompts(now, timeout))
+            .await?)
+    }
+
     /// Deletes what finished before `now - retention` (nothing when kept forever) and records
     /// the run, even an empty one.
     pub async fn retain(&self, now: Timestamp) -> Result<Option<PurgeRecord>, SweepError> {
@@ -130,18 +140,25 @@ impl Sweeper {
         Ok(Some(record))
     }
 
-    /// Starts the three jobs on their schedules. The jobs hold the service weakly, so a
+    /// Starts the jobs on their schedules. The jobs hold the service weakly, so a
     /// stopped server releases its store even if the scheduler keeps a job around.
     pub async fn start(svc: &Arc<Service>, config: SweeperConfig) -> Result<Running, SweepError> {
         let sched = JobScheduler::new().await?;
         let gate = Arc::new(RwLock::new(()));
         let weak = Arc::downgrade(svc);
-        let jobs: [(&str, &'static str, Run); 3] = [
+        let jobs: [(&str, &'static str, Run); 4] = [
             (&config.expiry.0, "expiry", |s| {
                 Box::pin(async move { s.expire(Timestamp::now()).await.map(|n| n as u64) })
             }),
             (&config.reminder.0, "reminders", |s| {
                 Box::pin(async move { s.remind(Timestamp::now()).await.map(|n| n as u64) })
+            }),
+            (&config.prompts.0, "prompts", |s| {
+                Box::pin(async move {
+                    s.deny_stale_prompts(Timestamp::now())
+                        .await
+                        .map(|n| n as u64)
+                })
             }),
             (&config.retention.0, "retention", |s| {
                 Box::pin(async move {

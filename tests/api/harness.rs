@@ -9,6 +9,37 @@ use beckon::server::Server;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+/// The end user's device in these tests (the native client's header; a browser's cookie).
+pub const DEVICE: &str = "harness-device-0001";
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next JSON text message on a socket (pings skipped), within five seconds.
+pub async fn next_json(ws: &mut Socket) -> Value {
+    use futures_util::StreamExt;
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a message in time")
+            .expect("the socket is open")
+            .expect("a good frame");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+/// Sends one JSON message on a socket.
+pub async fn send_json(ws: &mut Socket, v: Value) {
+    use futures_util::SinkExt;
+    ws.send(tokio_tungstenite::tungstenite::Message::Text(
+        v.to_string().into(),
+    ))
+    .await
+    .unwrap();
+}
+
 pub struct TestServer {
     server: Option<Server>,
     pub base: String,
@@ -85,6 +116,9 @@ impl TestServer {
         body: Option<Value>,
     ) -> Reply {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if path.starts_with("/api/v1/assist/") {
+            req = req.header("beckon-device", DEVICE);
+        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -219,6 +253,39 @@ impl TestServer {
         .await
     }
 
+    /// The end user's session socket on `link`, from `device`.
+    pub async fn end_user_socket(&self, link: &str, device: &str) -> Socket {
+        let url = format!(
+            "{}/api/v1/assist/{}/ws",
+            self.base.replace("http://", "ws://"),
+            token_of(link)
+        );
+        let mut req =
+            tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url)
+                .unwrap();
+        req.headers_mut()
+            .insert("beckon-device", device.parse().unwrap());
+        tokio_tungstenite::connect_async(req).await.unwrap().0
+    }
+
+    /// An agent's session socket on a request (bearer token).
+    pub async fn agent_socket(
+        &self,
+        id: &str,
+        token: &str,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+        let url = format!(
+            "{}/api/v1/session-requests/{id}/ws",
+            self.base.replace("http://", "ws://")
+        );
+        let mut req =
+            tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url)
+                .unwrap();
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        tokio_tungstenite::connect_async(req).await.map(|s| s.0)
+    }
+
     /// Agent connects, end user answers; returns the consent reply.
     pub async fn connect_and_answer(&self, token: &str, req: &Value, decision: &str) -> Reply {
         let id = req["id"].as_str().unwrap();
@@ -288,8 +355,16 @@ impl TestServer {
         r.body["status"].as_str().unwrap().to_owned()
     }
 
+    /// The link page's status code, seen from the end user's device.
     pub async fn page_status(&self, link: &str) -> u16 {
-        self.http.get(link).send().await.unwrap().status().as_u16()
+        self.http
+            .get(link)
+            .header("beckon-device", DEVICE)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
     }
 }
 

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::harness::{TestServer, token_of};
+use crate::harness::{DEVICE, TestServer, next_json};
 
 /// Reads SSE data lines until one satisfies `want`, or fails after a timeout.
 async fn next_event(
@@ -75,26 +75,8 @@ async fn the_end_users_socket_pushes_the_connect_prompt_and_keeps_presence() {
     let id = req["id"].as_str().unwrap();
     let link = req["link"].as_str().unwrap();
     t.checkin(link).await;
-    let ws_url = format!(
-        "{}/api/v1/assist/{}/ws",
-        t.base.replace("http://", "ws://"),
-        token_of(link)
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url).await.unwrap();
-
-    let mut next = async || -> Value {
-        loop {
-            let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
-                .await
-                .expect("message in time")
-                .unwrap()
-                .unwrap();
-            if let Message::Text(text) = msg {
-                return serde_json::from_str(&text).unwrap();
-            }
-        }
-    };
-    let first = next().await;
+    let mut ws = t.end_user_socket(link, DEVICE).await;
+    let first = next_json(&mut ws).await;
     assert_eq!(
         (first["type"].as_str(), first["status"].as_str()),
         (Some("status"), Some("waiting"))
@@ -105,7 +87,7 @@ async fn the_end_users_socket_pushes_the_connect_prompt_and_keeps_presence() {
         json!({}),
     )
     .await;
-    let prompted = next().await;
+    let prompted = next_json(&mut ws).await;
     assert_eq!(prompted["prompt"]["agent_name"], "Ada Admin");
     let detail = t
         .get(&format!("/api/v1/session-requests/{id}"), &admin)
@@ -156,6 +138,8 @@ async fn openapi_document_describes_every_route() {
         ("/api/v1/session-requests/{id}/close", "post"),
         ("/api/v1/session-requests/{id}/reopen", "post"),
         ("/api/v1/session-requests/{id}/resend", "post"),
+        ("/api/v1/session-requests/{id}/release", "post"),
+        ("/api/v1/session-requests/{id}/ws", "get"),
         ("/api/v1/events", "get"),
         ("/api/v1/assist/{token}/checkin", "post"),
         ("/api/v1/assist/{token}/prompt", "get"),
@@ -319,12 +303,9 @@ async fn graceful_stop_ends_live_streams_instead_of_waiting_on_them() {
     let admin = t.admin().await;
     let req = t.create(&admin, json!({})).await;
     let mut sse = t.events(&admin).await;
-    let ws_url = format!(
-        "{}/api/v1/assist/{}/ws",
-        t.base.replace("http://", "ws://"),
-        token_of(req["link"].as_str().unwrap())
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url).await.unwrap();
+    let mut ws = t
+        .end_user_socket(req["link"].as_str().unwrap(), DEVICE)
+        .await;
     let stopped = tokio::time::timeout(Duration::from_secs(5), t.stop()).await;
     assert!(stopped.is_ok(), "stop waited on open streams");
     // Both streams were ended by the server.

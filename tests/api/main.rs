@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a loopback port with a temporary data directory,
 //! driven over real HTTP. One test binary; modules by area.
 
+mod assist;
 mod bad_input;
 mod binary;
 mod expiry;

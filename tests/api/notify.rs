@@ -19,7 +19,7 @@ use crate::smtp_sink::{Received, SinkOptions, SmtpSink};
 const WAIT: Duration = Duration::from_secs(15);
 
 /// Points the server at `addr` without TLS, with quick retries.
-fn smtp_to(addr: std::net::SocketAddr) -> impl FnOnce(&mut Config) {
+pub(crate) fn smtp_to(addr: std::net::SocketAddr) -> impl FnOnce(&mut Config) {
     move |c| {
         c.smtp = Some(SmtpConfig {
             host: addr.ip().to_string(),
@@ -35,18 +35,18 @@ fn smtp_to(addr: std::net::SocketAddr) -> impl FnOnce(&mut Config) {
     }
 }
 
-struct Mail {
-    raw: String,
-    subject: String,
+pub(crate) struct Mail {
+    pub raw: String,
+    pub subject: String,
     message_id: String,
-    to: String,
-    text: String,
+    pub to: String,
+    pub text: String,
     html: String,
     calendar: Option<String>,
     attachments: Vec<String>,
 }
 
-fn parse(r: &Received) -> Mail {
+pub(crate) fn parse(r: &Received) -> Mail {
     let m = MessageParser::default()
         .parse(&r.data)
         .expect("a MIME message");

@@ -35,11 +35,13 @@ pub enum Action {
     Edit,
     /// The agent queues the invitation again.
     Resend,
+    /// An agent frees the link from the device it is bound to, so another may check in.
+    Release,
 }
 
 impl Action {
     /// Every action, with both `End` variants, for exhaustive tests and button lists.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::CheckIn,
         Action::Connect,
         Action::Allow,
@@ -57,6 +59,7 @@ impl Action {
         Action::Expire,
         Action::Edit,
         Action::Resend,
+        Action::Release,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -73,6 +76,7 @@ impl Action {
             Action::Expire => "expire",
             Action::Edit => "edit",
             Action::Resend => "resend",
+            Action::Release => "release",
         }
     }
 }
@@ -136,7 +140,10 @@ pub fn apply(from: Status, action: Action) -> Result<Transition, DomainError> {
         // A running session is never cut off by expiry.
         (S::Open | S::Waiting | S::Ready, A::Expire) => S::Expired,
 
-        (s @ (S::Open | S::Waiting | S::Ready | S::InSession), A::Edit | A::Resend) => s,
+        (
+            s @ (S::Open | S::Waiting | S::Ready | S::InSession),
+            A::Edit | A::Resend | A::Release,
+        ) => s,
 
         (from, action) => {
             return Err(DomainError::InvalidTransition {
@@ -194,6 +201,7 @@ mod tests {
             (S::Open, A::Expire, Some(S::Expired)),
             (S::Open, A::Edit, Some(S::Open)),
             (S::Open, A::Resend, Some(S::Open)),
+            (S::Open, A::Release, Some(S::Open)),
             (S::Waiting, A::CheckIn, Some(S::Waiting)),
             (S::Waiting, A::Connect, Some(S::Waiting)),
             (S::Waiting, A::Allow, Some(S::Ready)),
@@ -207,6 +215,7 @@ mod tests {
             (S::Waiting, A::Expire, Some(S::Expired)),
             (S::Waiting, A::Edit, Some(S::Waiting)),
             (S::Waiting, A::Resend, Some(S::Waiting)),
+            (S::Waiting, A::Release, Some(S::Waiting)),
             (S::Ready, A::CheckIn, Some(S::Ready)),
             (S::Ready, A::Connect, None),
             (S::Ready, A::Allow, None),
@@ -220,6 +229,7 @@ mod tests {
             (S::Ready, A::Expire, Some(S::Expired)),
             (S::Ready, A::Edit, Some(S::Ready)),
             (S::Ready, A::Resend, Some(S::Ready)),
+            (S::Ready, A::Release, Some(S::Ready)),
             (S::InSession, A::CheckIn, Some(S::InSession)),
             (S::InSession, A::Connect, None),
             (S::InSession, A::Allow, None),
@@ -233,6 +243,7 @@ mod tests {
             (S::InSession, A::Expire, None),
             (S::InSession, A::Edit, Some(S::InSession)),
             (S::InSession, A::Resend, Some(S::InSession)),
+            (S::InSession, A::Release, Some(S::InSession)),
         ];
         if let Some((_, _, to)) = table.iter().find(|(f, a, _)| *f == from && *a == action) {
             return *to;

@@ -93,6 +93,8 @@ pub enum EventKind {
     },
     /// The schedule changed and the end user was told (with a calendar update).
     RescheduleQueued,
+    /// An agent freed the link from the device it was bound to.
+    LinkReleased,
 }
 
 impl EventKind {
@@ -114,6 +116,7 @@ impl EventKind {
             EventKind::MailFailed { .. } => "mail_failed",
             EventKind::ReminderQueued { .. } => "reminder_queued",
             EventKind::RescheduleQueued => "reschedule_queued",
+            EventKind::LinkReleased => "link_released",
         }
     }
 }

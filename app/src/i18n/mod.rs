@@ -123,6 +123,14 @@ pub struct Texts {
     pub act_close: &'static str,
     pub act_reopen: &'static str,
     pub act_resend: &'static str,
+    pub act_release: &'static str,
+    pub session_title: &'static str,
+    pub session_waiting_screen: &'static str,
+    pub session_receiving: &'static str,
+    pub chat: &'static str,
+    pub chat_placeholder: &'static str,
+    pub send: &'static str,
+    pub offline: &'static str,
 
     pub create_title: &'static str,
     pub recipient_name: &'static str,
@@ -205,6 +213,7 @@ pub struct Texts {
     pub share_comment: &'static str,
     pub ev_reminder_queued: &'static str,
     pub ev_reschedule_queued: &'static str,
+    pub ev_link_released: &'static str,
 
     pub agents_title: &'static str,
     pub add_agent: &'static str,
@@ -250,29 +259,6 @@ pub struct Texts {
     pub unit_minute: &'static str,
     pub just_now: &'static str,
 
-    pub link_title: &'static str,
-    /// Slot: `{name}`.
-    pub hello: &'static str,
-    /// Slot: `{who}`.
-    pub asks: &'static str,
-    /// Slots: `{agent}`, `{org}`.
-    pub agent_from: &'static str,
-    /// Slot: `{when}`.
-    pub planned: &'static str,
-    /// Slot: `{org}`.
-    pub scam_note: &'static str,
-    pub continue_btn: &'static str,
-    pub waiting_msg: &'static str,
-    /// Slot: `{who}`.
-    pub prompt_title: &'static str,
-    pub prompt_body: &'static str,
-    pub allow: &'static str,
-    pub deny: &'static str,
-    pub open_msg: &'static str,
-    pub ready_msg: &'static str,
-    pub in_session_msg: &'static str,
-    pub decline: &'static str,
-    pub declined_msg: &'static str,
     pub link_unknown_title: &'static str,
     pub link_unknown_body: &'static str,
     pub link_finished_title: &'static str,
@@ -299,6 +285,7 @@ impl Texts {
             RowAction::Close => self.act_close,
             RowAction::Reopen => self.act_reopen,
             RowAction::Resend => self.act_resend,
+            RowAction::Release => self.act_release,
         }
     }
 
@@ -320,6 +307,7 @@ impl Texts {
             EventKind::MailFailed { .. } => self.ev_mail_failed,
             EventKind::ReminderQueued { .. } => self.ev_reminder_queued,
             EventKind::RescheduleQueued => self.ev_reschedule_queued,
+            EventKind::LinkReleased => self.ev_link_released,
         }
     }
 
@@ -415,10 +403,8 @@ mod tests {
     fn every_language_fills_its_slots() {
         for (lang, _, _) in LANGS {
             let t = lang.texts();
-            assert!(t.hello.contains("{name}"), "{lang:?} hello");
             assert!(t.expiry_hint.contains("{default}") && t.expiry_hint.contains("{max}"));
             assert!(t.in_time.contains("{}") && t.time_ago.contains("{}"));
-            assert!(t.agent_from.contains("{agent}") && t.agent_from.contains("{org}"));
         }
     }
 }

@@ -8,10 +8,11 @@ use leptos_router::hooks::use_params_map;
 
 use super::layout::caller;
 use super::requests::{RequestFields, RowButtons, assignee_name};
+use super::session::SessionView;
 use super::texts;
 use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, live_version};
 use crate::portal::api::{EditRequest, RequestAction, create_choices, get_request};
-use crate::portal::{ActorView, RequestDetail, row_actions};
+use crate::portal::{ActorView, RequestDetail, RowAction, row_actions};
 
 #[component]
 pub fn Detail() -> impl IntoView {
@@ -32,6 +33,24 @@ pub fn Detail() -> impl IntoView {
         },
         |(id, _, _, _)| get_request(id),
     );
+    // The session view stays mounted while the request is live (it holds a socket and maybe
+    // a video connection); a refetch in flight keeps the last answer.
+    let can_connect = caller().is_some_and(|m| m.can_edit);
+    let live_session = Memo::new(move |prev: Option<&bool>| {
+        detail
+            .get()
+            .and_then(|r| r.ok())
+            .map(|d| can_connect && !d.row.status.is_terminal())
+            .or(prev.copied())
+            .unwrap_or(false)
+    });
+    let ice_servers = Signal::derive(move || {
+        detail
+            .get()
+            .and_then(|r| r.ok())
+            .map(|d| d.ice_servers)
+            .unwrap_or_default()
+    });
     view! {
         <p><A href="/" attr:class="back">"← " {t.back_to_list}</A></p>
         {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
@@ -43,6 +62,7 @@ pub fn Detail() -> impl IntoView {
                 }
             })}
         </Transition>
+        {move || live_session.get().then(|| view! { <SessionView id=id() ice_servers=ice_servers/> })}
     }
 }
 
@@ -61,6 +81,10 @@ fn Body(
         .map_or(0, |s| (d.now.0 - s.0).max(0) as u64);
     let session_secs = (d.session_total_ms + running_ms) / 1000;
     let editable = can_edit && !row.status.is_terminal();
+    let mut actions = row_actions(&row, can_edit);
+    if can_edit && d.link_bound {
+        actions.push(RowAction::Release);
+    }
     let choices = Resource::new(|| (), |_| create_choices());
     let form = d.form.clone();
     let edit_id = id.clone();
@@ -70,7 +94,7 @@ fn Body(
             <StatusBadge status=row.status/>
         </div>
         <div class="actions detail-actions">
-            <RowButtons id=id.clone() actions=row_actions(&row, can_edit) act=act/>
+            <RowButtons id=id.clone() actions=actions act=act/>
         </div>
         <div class="columns">
             <section aria-labelledby="fields-title" class="card">

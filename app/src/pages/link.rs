@@ -1,19 +1,18 @@
-//! The end user's link page, `/s/TOKEN`, in the request's language. Readable without
-//! JavaScript (and its buttons post); once hydrated it listens on the assist WebSocket, so the
-//! agent's Connect shows the Allow / Deny dialog at once instead of on the next poll.
+//! The end user's link page, `/s/TOKEN`, in the request's language (its words come from the
+//! server, `LinkTexts`). Readable without JavaScript, and its buttons post; once hydrated it
+//! holds the session socket: the agent's Connect shows the Allow / Deny dialog at once, the
+//! screen is shared over WebRTC (`rtc::Sharer`), and chat goes both ways.
 
 use leptos::either::*;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use super::widgets::{ErrorNote, Time};
+use super::widgets::{Chat, ErrorNote};
 use crate::domain::Status;
-use crate::i18n::{Lang, fill};
-#[cfg(feature = "hydrate")]
-use crate::live;
-use crate::portal::api::{LinkCheckin, LinkConsent, LinkDecline, get_link};
-use crate::portal::{LinkInfo, LinkView};
+use crate::live::ChatLine;
+use crate::portal::api::{LinkCheckin, LinkConsent, LinkDecline, LinkEnd, get_link};
+use crate::portal::{DownloadView, LinkInfo, LinkTexts, LinkView, PromptView};
 
 #[component]
 pub fn LinkPage() -> impl IntoView {
@@ -32,10 +31,17 @@ pub fn LinkPage() -> impl IntoView {
                     #[cfg(feature = "ssr")]
                     set_status(&v);
                     match v {
-                        Ok(LinkView::Active(info)) => EitherOf4::A(view! { <Active info=info token=token/> }),
-                        Ok(LinkView::Unknown) => EitherOf4::B(gone(false)),
-                        Ok(LinkView::Finished) => EitherOf4::C(gone(true)),
-                        Err(e) => EitherOf4::D(view! { <main class="link-page narrow"><ErrorNote error=e/></main> }),
+                        Ok(LinkView::Active(info)) => EitherOf5::A(view! { <Active info=*info token=token/> }),
+                        Ok(LinkView::Unknown) => EitherOf5::B(gone(false)),
+                        Ok(LinkView::Finished) => EitherOf5::C(gone(true)),
+                        Ok(LinkView::InUse { language, title, body }) => EitherOf5::D(view! {
+                            <Title text=title.clone()/>
+                            <main class="link-page narrow" id="content" lang=language>
+                                <h1 id="in-use">{title}</h1>
+                                <p>{body}</p>
+                            </main>
+                        }),
+                        Err(e) => EitherOf5::E(view! { <main class="link-page narrow"><ErrorNote error=e/></main> }),
                     }
                 })
             }}
@@ -43,8 +49,9 @@ pub fn LinkPage() -> impl IntoView {
     }
 }
 
-/// API.md: unknown link → 404, ended → 410 (the page is friendly either way). The page is
-/// never cached and never sends a Referer: its address is the end user's credential.
+/// API.md: unknown link → 404, ended → 410, in use elsewhere → 409 (the page is friendly
+/// either way). The page is never cached and never sends a Referer: its address is the end
+/// user's credential.
 #[cfg(feature = "ssr")]
 fn set_status(v: &Result<LinkView, crate::portal::AppError>) {
     use http::{HeaderValue, StatusCode, header};
@@ -59,6 +66,7 @@ fn set_status(v: &Result<LinkView, crate::portal::AppError>) {
     let code = match v {
         Ok(LinkView::Unknown) => StatusCode::NOT_FOUND,
         Ok(LinkView::Finished) => StatusCode::GONE,
+        Ok(LinkView::InUse { .. }) => StatusCode::CONFLICT,
         Err(e) if e.code == "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
         Ok(LinkView::Active(_)) => return,
@@ -82,15 +90,36 @@ fn gone(finished: bool) -> impl IntoView {
     }
 }
 
+/// What the page knows right now; the socket and our own actions update it.
+#[derive(Clone, Copy)]
+struct PageState {
+    status: RwSignal<Status>,
+    prompt: RwSignal<Option<PromptView>>,
+    /// An agent gave the link to another device.
+    released: RwSignal<bool>,
+    declined: RwSignal<bool>,
+    sharing: RwSignal<bool>,
+    chat: RwSignal<Vec<ChatLine>>,
+    problem: RwSignal<Option<String>>,
+    /// The end user stopped sharing (our Stop, or the browser's own control): end the
+    /// session on the server.
+    stopped: RwSignal<bool>,
+}
+
 #[component]
 fn Active(info: LinkInfo, token: String) -> impl IntoView {
-    let lang = Lang::parse(&info.language).unwrap_or_default();
-    let t = lang.texts();
-    // Dates on this page speak the request's language, not the browser's portal choice.
-    provide_context(lang);
-    let status = RwSignal::new(info.status);
-    let prompt = RwSignal::new(info.prompt.clone());
-    let declined = RwSignal::new(false);
+    let texts = StoredValue::new(info.texts);
+    let t = move |f: fn(&LinkTexts) -> &String| texts.with_value(|t| f(t).clone());
+    let st = PageState {
+        status: RwSignal::new(info.status),
+        prompt: RwSignal::new(info.prompt),
+        released: RwSignal::new(false),
+        declined: RwSignal::new(false),
+        sharing: RwSignal::new(false),
+        chat: RwSignal::new(Vec::new()),
+        problem: RwSignal::new(None),
+        stopped: RwSignal::new(false),
+    };
     // The consent prompt takes the focus when it appears, so a keyboard user answers it first.
     let allow_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -101,134 +130,284 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
     let checkin = ServerAction::<LinkCheckin>::new();
     let consent = ServerAction::<LinkConsent>::new();
     let decline = ServerAction::<LinkDecline>::new();
+    let end = ServerAction::<LinkEnd>::new();
+    let session = Session::start(&token, info.ice_servers, st);
 
-    // Live: the socket says what changed (status, a connect prompt) the moment it happens.
-    #[cfg(feature = "hydrate")]
-    {
-        let token = token.clone();
-        Effect::new(move |opened: Option<bool>| {
-            if opened.is_none() {
-                live::watch_link(&token, move |push| {
-                    if let Some(s) = Status::parse(&push.status) {
-                        status.set(s);
-                    }
-                    prompt.set(push.prompt.and_then(|p| {
-                        Some(crate::portal::PromptView {
-                            id: p.id.parse().ok()?,
-                            agent_name: p.agent_name,
-                        })
-                    }));
-                });
-            }
-            true
-        });
-    }
     // Our own actions update the page at once, without waiting for the push.
     Effect::new(move |_| {
         if checkin.value().get().is_some_and(|r| r.is_ok())
-            && status.get_untracked() == Status::Open
+            && st.status.get_untracked() == Status::Open
         {
-            status.set(Status::Waiting);
+            st.status.set(Status::Waiting);
         }
     });
     Effect::new(move |_| {
         if consent.value().get().is_some_and(|r| r.is_ok()) {
-            prompt.set(None);
+            st.prompt.set(None);
         }
     });
     Effect::new(move |_| {
         if decline.value().get().is_some_and(|r| r.is_ok()) {
-            declined.set(true);
-            status.set(Status::Closed);
+            st.declined.set(true);
+            st.status.set(Status::Closed);
         }
     });
-
-    let who = match &info.agent_name {
-        Some(agent) => fill(
-            t.agent_from,
-            &[("agent", agent), ("org", &info.organisation)],
-        ),
-        None => info.organisation.clone(),
-    };
-    let who2 = who.clone();
-    let org = info.organisation.clone();
     let error = move || {
         [
             checkin.value().get(),
             consent.value().get(),
             decline.value().get(),
+            end.value().get(),
         ]
         .into_iter()
         .flatten()
         .find_map(|r| r.err())
+        .map(|e| e.message)
+        .or_else(|| st.problem.get())
     };
-    let (tok1, tok2, tok3) = (token.clone(), token.clone(), token.clone());
+    let tok_end = token.clone();
+    Effect::new(move |_| {
+        if st.stopped.get() {
+            st.stopped.set(false);
+            session.stop_sharing(st);
+            end.dispatch(LinkEnd {
+                token: tok_end.clone(),
+            });
+        }
+    });
+    let stop = move |_| st.stopped.set(true);
+    let (tok_state, tok_prompt, tok_decline) = (token.clone(), token.clone(), token.clone());
+    let download = info.download;
     view! {
-        <Title text=t.link_title/>
-        <main class="link-page narrow" id="content" lang=lang.code()>
-            <h1>{t.link_title}</h1>
-            <p class="greeting">{fill(t.hello, &[("name", &info.recipient_name)])}</p>
-            <p class="asker">{fill(t.asks, &[("who", &who)])}</p>
-            {info.scheduled_at.map(|at| view! {
-                <p class="schedule">{t.planned.split("{when}").next().unwrap_or("").to_owned()}<Time at=at/>{t.planned.split("{when}").nth(1).unwrap_or("").to_owned()}</p>
+        <Title text=t(|t| &t.title)/>
+        <main class="link-page narrow" id="content" lang=info.language>
+            {move || st.sharing.get().then(|| view! {
+                <div class="sharing-bar" id="sharing-bar" role="status">
+                    <span>{t(|t| &t.sharing)}</span>
+                    <button type="button" class="danger" id="stop" on:click=stop>{t(|t| &t.stop)}</button>
+                </div>
             })}
-            <p class="note" role="note">{fill(t.scam_note, &[("org", &org)])}</p>
-            {move || error().map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
-            <div class="state" id="link-state" data-status=move || status.get().as_str() aria-live="polite">
+            <h1>{t(|t| &t.title)}</h1>
+            <p class="greeting">{t(|t| &t.greeting)}</p>
+            <p class="asker">{t(|t| &t.asks)}</p>
+            {texts.with_value(|t| t.planned.clone()).map(|p| view! { <p class="schedule">{p}</p> })}
+            {info.comment.map(|c| view! {
+                <p class="reason"><strong>{t(|t| &t.reason)} ": "</strong><span class="pre">{c}</span></p>
+            })}
+            <p class="note" role="note">{t(|t| &t.safety)}</p>
+            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <div class="state" id="link-state" data-status=move || if st.released.get() { "released" } else { st.status.get().as_str() } aria-live="polite">
                 {move || {
-                    let tok1 = tok1.clone();
-                    match status.get() {
-                        Status::Open => EitherOf5::A(view! {
-                            <p>{t.open_msg}</p>
-                            <ActionForm action=checkin>
-                                <input type="hidden" name="token" value=tok1/>
-                                <button type="submit" class="primary big" id="continue">{t.continue_btn}</button>
-                            </ActionForm>
+                    let tok = tok_state.clone();
+                    if st.released.get() {
+                        return EitherOf6::F(view! { <p id="released">{t(|t| &t.released)}</p> });
+                    }
+                    match st.status.get() {
+                        Status::Open => EitherOf6::A(view! {
+                            <p>{t(|t| &t.choose)}</p>
+                            <div class="ways-in">
+                                <ActionForm action=checkin>
+                                    <input type="hidden" name="token" value=tok/>
+                                    <button type="submit" class="primary big" id="continue">{t(|t| &t.start_browser)}</button>
+                                </ActionForm>
+                                {download.clone().map(|d| download_button(d, t(|t| &t.download), t(|t| &t.download_note)))}
+                            </div>
                         }),
-                        Status::Waiting => EitherOf5::B(view! { <p id="waiting">{t.waiting_msg}</p> }),
-                        Status::Ready => EitherOf5::C(view! { <p id="ready">{t.ready_msg}</p> }),
-                        Status::InSession => EitherOf5::D(view! { <p id="in-session">{t.in_session_msg}</p> }),
-                        Status::Closed | Status::Expired => EitherOf5::E(view! {
-                            <p id="ended">{if declined.get() { t.declined_msg } else { t.link_finished_title }}</p>
+                        Status::Waiting => EitherOf6::B(view! { <p id="waiting">{t(|t| &t.waiting)}</p> }),
+                        Status::Ready => EitherOf6::C(view! { <p id="ready">{t(|t| &t.ready)}</p> }),
+                        Status::InSession => EitherOf6::D(view! {
+                            <p id="in-session">{t(|t| &t.in_session)}</p>
+                            {move || (!st.sharing.get()).then(|| view! {
+                                <button type="button" class="primary big" id="share"
+                                    on:click=move |_| session.share(st)>{t(|t| &t.share)}</button>
+                            })}
+                        }),
+                        Status::Closed | Status::Expired => EitherOf6::E(view! {
+                            <p id="ended">{if st.declined.get() { t(|t| &t.declined) } else { t(|t| &t.ended) }}</p>
                         }),
                     }
                 }}
             </div>
+            {move || matches!(st.status.get(), Status::Ready | Status::InSession).then(|| view! {
+                <Chat lines=st.chat title=t(|t| &t.chat) placeholder=t(|t| &t.chat_placeholder)
+                    send=t(|t| &t.send) on_send=move |text| session.say(&text)/>
+            })}
             {move || {
-                let (tok_allow, tok_deny) = (tok2.clone(), tok2.clone());
-                let who = who2.clone();
-                prompt.get().filter(|_| status.get() == Status::Waiting).map(|p| view! {
+                let (tok_allow, tok_deny) = (tok_prompt.clone(), tok_prompt.clone());
+                st.prompt.get().filter(|_| st.status.get() == Status::Waiting).map(move |p| view! {
                     <div class="backdrop">
                         <div role="alertdialog" aria-modal="true" aria-labelledby="prompt-title" aria-describedby="prompt-body" class="dialog" id="prompt">
-                            <h2 id="prompt-title">{fill(t.prompt_title, &[("who", &fill(t.agent_from, &[("agent", &p.agent_name), ("org", &who)]))])}</h2>
-                            <p id="prompt-body">{t.prompt_body}</p>
+                            <h2 id="prompt-title">{t(|t| &t.prompt_title).replace("{agent}", &p.agent_name)}</h2>
+                            <p id="prompt-body">{t(|t| &t.prompt_body)}</p>
+                            <p class="hint">{t(|t| &t.prompt_timeout)}</p>
                             <div class="buttons">
                                 <ActionForm action=consent attr:class="inline">
                                     <input type="hidden" name="token" value=tok_allow/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="allow" value="true"/>
-                                    <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button>{t.allow}</button>
+                                    <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button>{t(|t| &t.allow)}</button>
                                 </ActionForm>
                                 <ActionForm action=consent attr:class="inline">
                                     <input type="hidden" name="token" value=tok_deny/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="allow" value="false"/>
-                                    <button type="submit" class="secondary" id="deny">{t.deny}</button>
+                                    <button type="submit" class="secondary" id="deny">{t(|t| &t.deny)}</button>
                                 </ActionForm>
                             </div>
                         </div>
                     </div>
                 })
             }}
-            {move || (!status.get().is_terminal()).then(|| {
-                let tok3 = tok3.clone();
+            {move || (!st.status.get().is_terminal() && !st.released.get()).then(|| {
+                let tok = tok_decline.clone();
                 view! {
                     <ActionForm action=decline attr:class="decline">
-                        <input type="hidden" name="token" value=tok3/>
-                        <button type="submit" class="link-button" id="decline">{t.decline}</button>
+                        <input type="hidden" name="token" value=tok/>
+                        <button type="submit" class="link-button" id="decline">{t(|t| &t.decline)}</button>
                     </ActionForm>
                 }
             })}
         </main>
+    }
+}
+
+/// The assist app: this server's own binary, with its checksum to compare.
+fn download_button(d: DownloadView, label: String, note: String) -> impl IntoView {
+    view! {
+        <div class="download">
+            <a class="button secondary big" id="download" href="/download/beckon" download>{label}</a>
+            <p class="hint">{note}</p>
+            <p class="hint">"SHA-256 "<code id="checksum">{d.sha256}</code>" · "{d.size_mb}" MB"</p>
+        </div>
+    }
+}
+
+/// The page's live half (browser only): the socket, the screen share, the chat.
+#[derive(Clone, Copy)]
+struct Session {
+    #[cfg(feature = "hydrate")]
+    inner: StoredValue<Option<(crate::live::Socket, crate::rtc::Sharer)>, LocalStorage>,
+}
+
+#[cfg(not(feature = "hydrate"))]
+impl Session {
+    fn start(_: &str, _: Vec<crate::portal::IceServer>, _: PageState) -> Session {
+        Session {}
+    }
+    fn share(self, _: PageState) {}
+    fn stop_sharing(self, _: PageState) {}
+    fn say(self, _: &str) {}
+}
+
+#[cfg(feature = "hydrate")]
+impl Session {
+    fn start(token: &str, ice: Vec<crate::portal::IceServer>, st: PageState) -> Session {
+        use crate::live::Socket;
+        let inner = StoredValue::new_local(None);
+        let session = Session { inner };
+        let path = format!("/api/v1/assist/{token}/ws");
+        let socket = Socket::open(&path, move |push| session.on_push(push, st), |_| {});
+        if let Some(socket) = socket {
+            let sharer = crate::rtc::Sharer::new(socket.clone(), ice);
+            inner.set_value(Some((socket, sharer)));
+        }
+        session
+    }
+
+    fn sharer(self) -> Option<crate::rtc::Sharer> {
+        self.inner
+            .with_value(|v| v.as_ref().map(|(_, s)| s.clone()))
+    }
+
+    fn on_push(self, push: crate::live::Push, st: PageState) {
+        use crate::live::Push;
+        let Some(sharer) = self.sharer() else { return };
+        match push {
+            Push::Status { status, prompt, .. } => {
+                if status == "released" {
+                    self.stop_sharing(st);
+                    st.released.set(true);
+                    return;
+                }
+                let Some(s) = Status::parse(&status) else {
+                    return;
+                };
+                if s != Status::InSession && st.sharing.get_untracked() {
+                    // The agent ended the session.
+                    self.stop_sharing(st);
+                }
+                st.status.set(s);
+                st.prompt.set(prompt.and_then(|p| {
+                    Some(PromptView {
+                        id: p.id.parse().ok()?,
+                        agent_name: p.agent_name,
+                    })
+                }));
+            }
+            Push::Answer { sdp } => {
+                leptos::task::spawn_local(async move {
+                    let _ = sharer.on_answer(&sdp).await;
+                });
+            }
+            Push::Ice { candidate } => {
+                leptos::task::spawn_local(async move {
+                    let _ = sharer.on_candidate(&candidate).await;
+                });
+            }
+            Push::Hello => {
+                leptos::task::spawn_local(async move {
+                    let _ = sharer.on_hello().await;
+                });
+            }
+            Push::Chat { from, side, text } => st.chat.update(|c| {
+                c.push(ChatLine {
+                    from,
+                    mine: side == "end_user",
+                    text,
+                })
+            }),
+            Push::Offer { .. } | Push::Pong | Push::Error { .. } => {}
+        }
+    }
+
+    fn share(self, st: PageState) {
+        let Some(sharer) = self.sharer() else { return };
+        leptos::task::spawn_local(async move {
+            // Stopping from the browser's own "stop sharing" control ends it like our button.
+            let on_ended = move || st.stopped.set(true);
+            match sharer.start(on_ended).await {
+                Ok(()) => {
+                    st.problem.set(None);
+                    st.sharing.set(true);
+                }
+                Err(e) => {
+                    sharer.stop();
+                    st.problem.set(Some(
+                        e.as_string()
+                            .or_else(|| {
+                                js_sys::Reflect::get(&e, &"message".into())
+                                    .ok()?
+                                    .as_string()
+                            })
+                            .unwrap_or_else(|| "screen sharing failed".into()),
+                    ));
+                }
+            }
+        });
+    }
+
+    fn stop_sharing(self, st: PageState) {
+        if let Some(sharer) = self.sharer() {
+            sharer.stop();
+        }
+        st.sharing.set(false);
+    }
+
+    fn say(self, text: &str) {
+        self.inner.with_value(|v| {
+            if let Some((socket, _)) = v {
+                socket.send(&serde_json::json!({"type": "chat", "text": text}).to_string());
+            }
+        });
     }
 }

@@ -7,6 +7,7 @@ mod detail;
 mod layout;
 mod link;
 mod requests;
+mod session;
 mod signin;
 mod widgets;
 
@@ -133,7 +134,6 @@ pub fn LinkApp() -> impl IntoView {
     provide_context(request_lang());
     let t = texts();
     view! {
-        <Title text=t.link_title/>
         <Router>
             <Routes fallback=move || view! { <main class="narrow"><p>{t.page_not_found}</p></main> }>
                 <Route path=path!("/s/:token") view=link::LinkPage ssr=SsrMode::Async/>

@@ -134,3 +134,39 @@ pub fn CopyButton(link: String) -> impl IntoView {
         }>{move || if copied.get() { t.copied } else { t.copy_link }}</button>
     }
 }
+
+/// The chat panel, the same on both sides.
+#[component]
+pub fn Chat(
+    lines: RwSignal<Vec<crate::live::ChatLine>>,
+    title: String,
+    placeholder: String,
+    send: String,
+    on_send: impl Fn(String) + Send + Sync + 'static,
+) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(el) = input.get() else { return };
+        let text = el.value();
+        if !text.trim().is_empty() {
+            on_send(text);
+            el.set_value("");
+        }
+    };
+    view! {
+        <section class="chat card" aria-labelledby="chat-title">
+            <h2 id="chat-title">{title}</h2>
+            <ol class="chat-log" id="chat-log" aria-live="polite">
+                {move || lines.get().into_iter().map(|l| view! {
+                    <li class:mine=l.mine><strong>{l.from}</strong>" "<span>{l.text}</span></li>
+                }).collect_view()}
+            </ol>
+            <form class="chat-form" on:submit=submit>
+                <input type="text" id="chat-input" maxlength="2000" autocomplete="off"
+                    aria-label=placeholder.clone() placeholder=placeholder node_ref=input/>
+                <button type="submit" class="secondary" id="chat-send">{send}</button>
+            </form>
+        </section>
+    }
+}

@@ -434,3 +434,15 @@ pub async fn link_decline(token: String) -> Result<(), AppError> {
     })
     .await
 }
+
+/// The end user stops sharing their screen: the session ends (they stay, waiting).
+#[server(prefix = "/portal/api", endpoint = "link/end")]
+pub async fn link_end(token: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, parts) = (ctx::backend()?, ctx::parts()?);
+        b.link_end(&parts, token.clone()).await?;
+        back_to_link(&parts, &token);
+        Ok(())
+    })
+    .await
+}

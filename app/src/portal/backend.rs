@@ -77,6 +77,8 @@ pub trait Backend: Send + Sync + 'static {
         allow: bool,
     ) -> Result<()>;
     async fn link_decline(&self, parts: &Parts, token: String) -> Result<()>;
+    /// The end user ends the running session (stops sharing).
+    async fn link_end(&self, parts: &Parts, token: String) -> Result<()>;
 }
 
 /// How the backend travels in Leptos context.

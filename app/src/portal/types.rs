@@ -194,16 +194,19 @@ pub enum RowAction {
     Close,
     Reopen,
     Resend,
+    /// Frees the link from the end user's device (shown on the detail page while bound).
+    Release,
 }
 
 impl RowAction {
-    pub const ALL: [RowAction; 6] = [
+    pub const ALL: [RowAction; 7] = [
         RowAction::Connect,
         RowAction::Start,
         RowAction::End,
         RowAction::Close,
         RowAction::Reopen,
         RowAction::Resend,
+        RowAction::Release,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -214,6 +217,7 @@ impl RowAction {
             RowAction::Close => "close",
             RowAction::Reopen => "reopen",
             RowAction::Resend => "resend",
+            RowAction::Release => "release",
         }
     }
 
@@ -272,6 +276,18 @@ pub struct RequestDetail {
     pub now: Instant,
     /// The edit form, filled in (times in the request's own zone).
     pub form: RequestForm,
+    /// The link is bound to the end user's device (an agent may release it).
+    pub link_bound: bool,
+    /// For the session view's WebRTC connection.
+    pub ice_servers: Vec<IceServer>,
+}
+
+/// A STUN or TURN server, as `RTCPeerConnection` takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: String,
+    pub username: Option<String>,
+    pub credential: Option<String>,
 }
 
 /// Who a request can be assigned to, and the limits the create dialog shows.
@@ -408,24 +424,76 @@ pub struct WebhookView {
 /// What the end user's link page shows, decided by the server from the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkView {
-    Active(LinkInfo),
+    Active(Box<LinkInfo>),
     /// No such link, or one replaced by a reopen.
     Unknown,
     /// Closed or expired.
     Finished,
+    /// Another device checked in with this link first.
+    InUse {
+        language: String,
+        title: String,
+        body: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkInfo {
+    /// The request's language (the page's `lang`).
     pub language: String,
-    pub organisation: String,
-    pub agent_name: Option<String>,
-    pub recipient_name: String,
-    pub scheduled_at: Option<Instant>,
-    pub time_zone: Option<String>,
     pub status: Status,
     /// An agent asks to connect and waits for the end user's answer.
     pub prompt: Option<PromptView>,
+    /// The agent's comment, when it is meant for the end user.
+    pub comment: Option<String>,
+    /// The assist app: the server's own binary.
+    pub download: Option<DownloadView>,
+    pub ice_servers: Vec<IceServer>,
+    pub texts: LinkTexts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadView {
+    pub platform: String,
+    pub sha256: String,
+    pub size_mb: String,
+}
+
+/// Every word on the link page, in the request's language, written by the server from the
+/// same catalogue as the mails (eleven languages stay out of the browser bundle). Names and
+/// times are already filled in, except `prompt_title`'s `{agent}`: prompts arrive live.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkTexts {
+    pub title: String,
+    pub greeting: String,
+    pub asks: String,
+    pub planned: Option<String>,
+    pub reason: String,
+    pub safety: String,
+    pub choose: String,
+    pub start_browser: String,
+    pub download: String,
+    pub download_note: String,
+    pub waiting: String,
+    pub ready: String,
+    pub in_session: String,
+    pub share: String,
+    pub sharing: String,
+    pub stop: String,
+    pub chat: String,
+    pub chat_placeholder: String,
+    pub send: String,
+    pub you: String,
+    pub support: String,
+    pub prompt_title: String,
+    pub prompt_body: String,
+    pub prompt_timeout: String,
+    pub allow: String,
+    pub deny: String,
+    pub decline: String,
+    pub declined: String,
+    pub ended: String,
+    pub released: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

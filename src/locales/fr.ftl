@@ -68,3 +68,40 @@ agent-expired-intro = La demande de session de { $recipient } a expiré avant qu
 
 test-subject = Courriel de test Beckon
 test-intro = Ceci est un courriel de test de Beckon pour { $org }. Si vous le lisez, l’envoi des courriels fonctionne.
+
+## To agents: the end user declined
+declined-subject = Refusée comme inattendue : { $recipient }
+declined-intro = { $recipient } a ouvert le lien d'assistance et indiqué ne pas avoir demandé cette session (« Ce n'était pas moi »). La demande est fermée. Si le lien a atteint la mauvaise personne, vérifiez l'adresse à laquelle il a été envoyé.
+
+## The end user's page (/s/TOKEN)
+page-title = Assistance à distance
+page-asks = { $agent } de { $org } souhaite vous aider lors d'une session d'assistance à distance.
+page-asks-org = { $org } souhaite vous aider lors d'une session d'assistance à distance.
+page-planned = Votre session est prévue le { $when }.
+page-reason = Motif
+page-choose = Choisissez comment participer. Personne ne voit votre écran tant que vous ne l'avez pas autorisé.
+page-start-browser = Démarrer dans ce navigateur
+page-download = Télécharger l'application d'assistance
+page-download-note = Pour { $platform }. Lancez-la avec l'adresse de cette page : beckon assist ADRESSE
+page-waiting = Vous êtes enregistré. Gardez cette page ouverte : votre technicien va se connecter sous peu.
+page-ready = Accès autorisé. La session commence dès que votre technicien la lance.
+page-in-session = Votre session d'assistance est en cours.
+page-share = Partager mon écran
+page-sharing = Vous partagez votre écran.
+page-stop = Arrêter
+page-chat = Discussion
+page-chat-placeholder = Saisissez un message
+page-send = Envoyer
+page-you = Vous
+page-support = Assistance
+page-prompt-title = { $agent } de { $org } demande à voir votre écran
+page-prompt-body = N'autorisez l'accès que si vous attendez cette session d'assistance. Vous pouvez arrêter à tout moment.
+page-prompt-timeout = Sans réponse, l'accès est refusé au bout de { $seconds } secondes.
+page-allow = Autoriser l'accès
+page-deny = Refuser
+page-decline = Ce n'était pas moi / refuser
+page-declined = Merci. La demande est fermée et { $org } a été prévenu.
+page-ended = Cette session d'assistance est terminée.
+page-in-use-title = Ce lien est déjà utilisé
+page-in-use-body = Le lien a été ouvert sur un autre appareil. Continuez sur celui-ci, ou demandez à { $org } de le libérer pour cet appareil.
+page-released = Ce lien a été libéré pour un autre appareil.

@@ -68,3 +68,40 @@ agent-expired-intro = Het sessieverzoek voor { $recipient } is verlopen voordat 
 
 test-subject = Beckon-testmail
 test-intro = Dit is een testmail van Beckon voor { $org }. Als u dit leest, werkt het versturen van mail.
+
+## To agents: the end user declined
+declined-subject = Geweigerd als onverwacht: { $recipient }
+declined-intro = { $recipient } opende de supportlink en gaf aan deze sessie niet te hebben aangevraagd ("Dit was ik niet"). Het verzoek is gesloten. Als de link bij de verkeerde persoon is terechtgekomen, controleer dan het adres waarnaar hij is verstuurd.
+
+## The end user's page (/s/TOKEN)
+page-title = Ondersteuning op afstand
+page-asks = { $agent } van { $org } wil u helpen in een sessie voor ondersteuning op afstand.
+page-asks-org = { $org } wil u helpen in een sessie voor ondersteuning op afstand.
+page-planned = Uw sessie is gepland op { $when }.
+page-reason = Reden
+page-choose = Kies hoe u deelneemt. Niemand ziet uw scherm voordat u dat toestaat.
+page-start-browser = Starten in deze browser
+page-download = Assist-app downloaden
+page-download-note = Voor { $platform }. Start hem met het adres van deze pagina: beckon assist ADRES
+page-waiting = U bent aangemeld. Houd deze pagina open: uw supportmedewerker maakt zo verbinding.
+page-ready = Toegang toegestaan. De sessie begint zodra uw supportmedewerker start.
+page-in-session = Uw supportsessie loopt.
+page-share = Mijn scherm delen
+page-sharing = U deelt uw scherm.
+page-stop = Stoppen
+page-chat = Chat
+page-chat-placeholder = Typ een bericht
+page-send = Versturen
+page-you = U
+page-support = Support
+page-prompt-title = { $agent } van { $org } vraagt uw scherm te zien
+page-prompt-body = Sta toegang alleen toe als u deze supportsessie verwacht. U kunt op elk moment stoppen.
+page-prompt-timeout = Zonder antwoord wordt de toegang na { $seconds } seconden geweigerd.
+page-allow = Toegang toestaan
+page-deny = Weigeren
+page-decline = Dit was ik niet / weigeren
+page-declined = Dank u. Het verzoek is gesloten en { $org } is op de hoogte gebracht.
+page-ended = Deze supportsessie is afgelopen.
+page-in-use-title = Deze link is al in gebruik
+page-in-use-body = De link is op een ander apparaat geopend. Ga daar verder, of vraag { $org } hem voor dit apparaat vrij te geven.
+page-released = Deze link is vrijgegeven voor een ander apparaat.

@@ -68,3 +68,40 @@ agent-expired-intro = O pedido de sessão de { $recipient } expirou sem que tenh
 
 test-subject = E-mail de teste do Beckon
 test-intro = Este é um e-mail de teste do Beckon para { $org }. Se o está a ler, o envio de e-mail funciona.
+
+## To agents: the end user declined
+declined-subject = Recusada como inesperada: { $recipient }
+declined-intro = { $recipient } abriu o link de suporte e indicou que não pediu esta sessão («Não fui eu»). O pedido está fechado. Se o link chegou à pessoa errada, verifique o endereço para onde foi enviado.
+
+## The end user's page (/s/TOKEN)
+page-title = Suporte remoto
+page-asks = { $agent } de { $org } gostaria de ajudá-lo numa sessão de suporte remoto.
+page-asks-org = { $org } gostaria de ajudá-lo numa sessão de suporte remoto.
+page-planned = A sua sessão está prevista para { $when }.
+page-reason = Motivo
+page-choose = Escolha como participar. Ninguém vê o seu ecrã até que o permita.
+page-start-browser = Começar neste navegador
+page-download = Transferir a aplicação de assistência
+page-download-note = Para { $platform }. Execute-a com o endereço desta página: beckon assist ENDEREÇO
+page-waiting = Está registado. Mantenha esta página aberta: o seu técnico vai ligar-se em breve.
+page-ready = Acesso permitido. A sessão começa assim que o seu técnico a iniciar.
+page-in-session = A sua sessão de suporte está a decorrer.
+page-share = Partilhar o meu ecrã
+page-sharing = Está a partilhar o seu ecrã.
+page-stop = Parar
+page-chat = Conversa
+page-chat-placeholder = Escreva uma mensagem
+page-send = Enviar
+page-you = Você
+page-support = Suporte
+page-prompt-title = { $agent } de { $org } pede para ver o seu ecrã
+page-prompt-body = Permita o acesso apenas se estiver à espera desta sessão de suporte. Pode parar a qualquer momento.
+page-prompt-timeout = Sem resposta, o acesso é recusado após { $seconds } segundos.
+page-allow = Permitir acesso
+page-deny = Recusar
+page-decline = Não fui eu / recusar
+page-declined = Obrigado. O pedido está fechado e { $org } foi avisada.
+page-ended = Esta sessão de suporte terminou.
+page-in-use-title = Este link já está a ser usado
+page-in-use-body = O link foi aberto noutro dispositivo. Continue lá, ou peça a { $org } para o libertar para este dispositivo.
+page-released = Este link foi libertado para outro dispositivo.

@@ -80,3 +80,40 @@ agent-expired-intro = The session request for { $recipient } expired before a se
 ## Test mail (to an administrator)
 test-subject = Beckon test mail
 test-intro = This is a test mail from Beckon for { $org }. If you read this, mail delivery works.
+
+## To agents: the end user declined
+declined-subject = Declined as unexpected: { $recipient }
+declined-intro = { $recipient } opened the support link and said they did not ask for this session ("This wasn't me"). The request is closed. If the link reached the wrong person, check the address it was sent to.
+
+## The end user's page (/s/TOKEN); the safety note above is shown there too
+page-title = Remote support
+page-asks = { $agent } from { $org } would like to help you through a remote support session.
+page-asks-org = { $org } would like to help you through a remote support session.
+page-planned = Your session is planned for { $when }.
+page-reason = Reason
+page-choose = Choose how to join. Nobody can see your screen until you allow it.
+page-start-browser = Start in this browser
+page-download = Download the assist app
+page-download-note = For { $platform }. Run it with this page's address: beckon assist ADDRESS
+page-waiting = You are checked in. Keep this page open: your support agent will connect shortly.
+page-ready = Access allowed. The session starts as soon as your support agent begins.
+page-in-session = Your support session is running.
+page-share = Share my screen
+page-sharing = You are sharing your screen.
+page-stop = Stop
+page-chat = Chat
+page-chat-placeholder = Type a message
+page-send = Send
+page-you = You
+page-support = Support
+page-prompt-title = { $agent } from { $org } asks to see your screen
+page-prompt-body = Allow access only if you are expecting this support session. You can stop at any time.
+page-prompt-timeout = Without an answer, access is denied after { $seconds } seconds.
+page-allow = Allow access
+page-deny = Deny
+page-decline = This wasn't me / decline
+page-declined = Thank you. The request is closed and { $org } has been told.
+page-ended = This support session has ended.
+page-in-use-title = This link is already in use
+page-in-use-body = The link was opened on another device. Continue there, or ask { $org } to release it for this device.
+page-released = This link was released for another device.

@@ -68,3 +68,40 @@ agent-expired-intro = Prośba o sesję dla { $recipient } wygasła, zanim odbył
 
 test-subject = Wiadomość testowa Beckon
 test-intro = To jest wiadomość testowa Beckon dla { $org }. Jeśli ją czytasz, wysyłanie poczty działa.
+
+## To agents: the end user declined
+declined-subject = Odrzucone jako nieoczekiwane: { $recipient }
+declined-intro = { $recipient } otworzył(a) link pomocy i zaznaczył(a), że nie prosił(a) o tę sesję („To nie ja”). Zgłoszenie jest zamknięte. Jeśli link trafił do niewłaściwej osoby, sprawdź adres, na który został wysłany.
+
+## The end user's page (/s/TOKEN)
+page-title = Pomoc zdalna
+page-asks = { $agent } z { $org } chce Ci pomóc podczas sesji pomocy zdalnej.
+page-asks-org = { $org } chce Ci pomóc podczas sesji pomocy zdalnej.
+page-planned = Twoja sesja jest zaplanowana na { $when }.
+page-reason = Powód
+page-choose = Wybierz sposób dołączenia. Nikt nie zobaczy Twojego ekranu, dopóki na to nie pozwolisz.
+page-start-browser = Rozpocznij w tej przeglądarce
+page-download = Pobierz aplikację pomocy
+page-download-note = Dla { $platform }. Uruchom ją z adresem tej strony: beckon assist ADRES
+page-waiting = Zgłoszono obecność. Nie zamykaj tej strony: konsultant wkrótce się połączy.
+page-ready = Dostęp przyznany. Sesja zacznie się, gdy konsultant ją rozpocznie.
+page-in-session = Twoja sesja pomocy trwa.
+page-share = Udostępnij mój ekran
+page-sharing = Udostępniasz swój ekran.
+page-stop = Zatrzymaj
+page-chat = Czat
+page-chat-placeholder = Wpisz wiadomość
+page-send = Wyślij
+page-you = Ty
+page-support = Pomoc
+page-prompt-title = { $agent } z { $org } prosi o dostęp do Twojego ekranu
+page-prompt-body = Zezwól tylko wtedy, gdy oczekujesz tej sesji pomocy. Możesz ją przerwać w każdej chwili.
+page-prompt-timeout = Bez odpowiedzi dostęp zostanie odrzucony po { $seconds } sekundach.
+page-allow = Zezwól na dostęp
+page-deny = Odmów
+page-decline = To nie ja / odrzuć
+page-declined = Dziękujemy. Zgłoszenie jest zamknięte, a { $org } zostało powiadomione.
+page-ended = Ta sesja pomocy się zakończyła.
+page-in-use-title = Ten link jest już w użyciu
+page-in-use-body = Link został otwarty na innym urządzeniu. Kontynuuj tam albo poproś { $org } o zwolnienie go dla tego urządzenia.
+page-released = Ten link został zwolniony dla innego urządzenia.

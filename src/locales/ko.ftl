@@ -68,3 +68,40 @@ agent-expired-intro = { $recipient }님의 세션 요청이 세션 없이 만료
 
 test-subject = Beckon 테스트 메일
 test-intro = { $org }의 Beckon 테스트 메일입니다. 이 메일이 보이면 메일 발송이 정상적으로 작동하는 것입니다.
+
+## To agents: the end user declined
+declined-subject = 예상치 못한 요청으로 거절됨: { $recipient }
+declined-intro = { $recipient } 님이 지원 링크를 열고 이 세션을 요청하지 않았다고 답했습니다("제가 아닙니다"). 요청은 종료되었습니다. 링크가 다른 사람에게 전달되었을 수 있으니 보낸 주소를 확인하세요.
+
+## The end user's page (/s/TOKEN)
+page-title = 원격 지원
+page-asks = { $org }의 { $agent } 님이 원격 지원 세션으로 도와드리려 합니다.
+page-asks-org = { $org }에서 원격 지원 세션으로 도와드리려 합니다.
+page-planned = 세션은 { $when }에 예정되어 있습니다.
+page-reason = 사유
+page-choose = 참여 방법을 선택하세요. 허용하기 전에는 아무도 화면을 볼 수 없습니다.
+page-start-browser = 이 브라우저에서 시작
+page-download = 지원 앱 다운로드
+page-download-note = { $platform }용. 이 페이지 주소와 함께 실행하세요: beckon assist 주소
+page-waiting = 체크인했습니다. 이 페이지를 열어 두세요. 곧 상담원이 연결합니다.
+page-ready = 접근을 허용했습니다. 상담원이 시작하면 세션이 시작됩니다.
+page-in-session = 지원 세션이 진행 중입니다.
+page-share = 내 화면 공유
+page-sharing = 화면을 공유하고 있습니다.
+page-stop = 중지
+page-chat = 채팅
+page-chat-placeholder = 메시지를 입력하세요
+page-send = 보내기
+page-you = 나
+page-support = 상담원
+page-prompt-title = { $org }의 { $agent } 님이 화면 보기를 요청합니다
+page-prompt-body = 이 지원 세션을 기다리고 있는 경우에만 허용하세요. 언제든지 중지할 수 있습니다.
+page-prompt-timeout = { $seconds }초 안에 응답하지 않으면 접근이 거부됩니다.
+page-allow = 접근 허용
+page-deny = 거부
+page-decline = 제가 아닙니다 / 거절
+page-declined = 감사합니다. 요청이 종료되었고 { $org }에 알렸습니다.
+page-ended = 이 지원 세션은 종료되었습니다.
+page-in-use-title = 이 링크는 이미 사용 중입니다
+page-in-use-body = 이 링크는 다른 기기에서 열렸습니다. 그 기기에서 계속하거나 { $org }에 이 기기용으로 해제해 달라고 요청하세요.
+page-released = 이 링크는 다른 기기용으로 해제되었습니다.

@@ -68,3 +68,40 @@ agent-expired-intro = La solicitud de sesión de { $recipient } ha caducado sin 
 
 test-subject = Correo de prueba de Beckon
 test-intro = Este es un correo de prueba de Beckon para { $org }. Si lo está leyendo, el envío de correo funciona.
+
+## To agents: the end user declined
+declined-subject = Rechazada como inesperada: { $recipient }
+declined-intro = { $recipient } abrió el enlace de soporte e indicó que no solicitó esta sesión («No fui yo»). La solicitud está cerrada. Si el enlace llegó a la persona equivocada, revise la dirección a la que se envió.
+
+## The end user's page (/s/TOKEN)
+page-title = Soporte remoto
+page-asks = { $agent } de { $org } quiere ayudarle mediante una sesión de soporte remoto.
+page-asks-org = { $org } quiere ayudarle mediante una sesión de soporte remoto.
+page-planned = Su sesión está prevista para el { $when }.
+page-reason = Motivo
+page-choose = Elija cómo unirse. Nadie puede ver su pantalla hasta que usted lo permita.
+page-start-browser = Empezar en este navegador
+page-download = Descargar la aplicación de asistencia
+page-download-note = Para { $platform }. Ejecútela con la dirección de esta página: beckon assist DIRECCIÓN
+page-waiting = Ya está registrado. Mantenga esta página abierta: su agente de soporte se conectará en breve.
+page-ready = Acceso permitido. La sesión comienza en cuanto su agente de soporte la inicie.
+page-in-session = Su sesión de soporte está en curso.
+page-share = Compartir mi pantalla
+page-sharing = Está compartiendo su pantalla.
+page-stop = Detener
+page-chat = Chat
+page-chat-placeholder = Escriba un mensaje
+page-send = Enviar
+page-you = Usted
+page-support = Soporte
+page-prompt-title = { $agent } de { $org } pide ver su pantalla
+page-prompt-body = Permita el acceso solo si espera esta sesión de soporte. Puede detenerla en cualquier momento.
+page-prompt-timeout = Sin respuesta, el acceso se deniega tras { $seconds } segundos.
+page-allow = Permitir acceso
+page-deny = Denegar
+page-decline = No fui yo / rechazar
+page-declined = Gracias. La solicitud está cerrada y se ha informado a { $org }.
+page-ended = Esta sesión de soporte ha terminado.
+page-in-use-title = Este enlace ya está en uso
+page-in-use-body = El enlace se abrió en otro dispositivo. Continúe allí o pida a { $org } que lo libere para este dispositivo.
+page-released = Este enlace se liberó para otro dispositivo.

@@ -68,3 +68,40 @@ agent-expired-intro = Die Sitzungsanfrage für { $recipient } ist abgelaufen, oh
 
 test-subject = Beckon-Testmail
 test-intro = Dies ist eine Testmail von Beckon für { $org }. Wenn Sie sie lesen, funktioniert der Mailversand.
+
+## To agents: the end user declined
+declined-subject = Als unerwartet abgelehnt: { $recipient }
+declined-intro = { $recipient } hat den Support-Link geöffnet und angegeben, diese Sitzung nicht angefordert zu haben („Das war ich nicht“). Die Anfrage ist geschlossen. Falls der Link die falsche Person erreicht hat, prüfen Sie die Adresse, an die er gesendet wurde.
+
+## The end user's page (/s/TOKEN)
+page-title = Fernsupport
+page-asks = { $agent } von { $org } möchte Ihnen in einer Fernsupport-Sitzung helfen.
+page-asks-org = { $org } möchte Ihnen in einer Fernsupport-Sitzung helfen.
+page-planned = Ihre Sitzung ist für { $when } geplant.
+page-reason = Anlass
+page-choose = Wählen Sie, wie Sie teilnehmen möchten. Niemand sieht Ihren Bildschirm, bevor Sie es erlauben.
+page-start-browser = In diesem Browser starten
+page-download = Assist-App herunterladen
+page-download-note = Für { $platform }. Starten Sie sie mit der Adresse dieser Seite: beckon assist ADRESSE
+page-waiting = Sie sind angemeldet. Lassen Sie diese Seite geöffnet: Ihr Support-Mitarbeiter verbindet sich gleich.
+page-ready = Zugriff erlaubt. Die Sitzung beginnt, sobald Ihr Support-Mitarbeiter sie startet.
+page-in-session = Ihre Support-Sitzung läuft.
+page-share = Meinen Bildschirm teilen
+page-sharing = Sie teilen Ihren Bildschirm.
+page-stop = Beenden
+page-chat = Chat
+page-chat-placeholder = Nachricht eingeben
+page-send = Senden
+page-you = Sie
+page-support = Support
+page-prompt-title = { $agent } von { $org } möchte Ihren Bildschirm sehen
+page-prompt-body = Erlauben Sie den Zugriff nur, wenn Sie diese Support-Sitzung erwarten. Sie können jederzeit beenden.
+page-prompt-timeout = Ohne Antwort wird der Zugriff nach { $seconds } Sekunden verweigert.
+page-allow = Zugriff erlauben
+page-deny = Ablehnen
+page-decline = Das war ich nicht / ablehnen
+page-declined = Danke. Die Anfrage ist geschlossen und { $org } wurde informiert.
+page-ended = Diese Support-Sitzung ist beendet.
+page-in-use-title = Dieser Link wird bereits verwendet
+page-in-use-body = Der Link wurde auf einem anderen Gerät geöffnet. Fahren Sie dort fort oder bitten Sie { $org }, ihn für dieses Gerät freizugeben.
+page-released = Dieser Link wurde für ein anderes Gerät freigegeben.

@@ -68,3 +68,40 @@ agent-expired-intro = La richiesta di sessione per { $recipient } è scaduta pri
 
 test-subject = Email di prova di Beckon
 test-intro = Questa è un’email di prova di Beckon per { $org }. Se la stai leggendo, l’invio delle email funziona.
+
+## To agents: the end user declined
+declined-subject = Rifiutata come inattesa: { $recipient }
+declined-intro = { $recipient } ha aperto il link di assistenza e ha indicato di non aver richiesto questa sessione («Non ero io»). La richiesta è chiusa. Se il link ha raggiunto la persona sbagliata, controlla l'indirizzo a cui è stato inviato.
+
+## The end user's page (/s/TOKEN)
+page-title = Assistenza remota
+page-asks = { $agent } di { $org } vorrebbe aiutarti con una sessione di assistenza remota.
+page-asks-org = { $org } vorrebbe aiutarti con una sessione di assistenza remota.
+page-planned = La tua sessione è prevista per { $when }.
+page-reason = Motivo
+page-choose = Scegli come partecipare. Nessuno può vedere il tuo schermo finché non lo consenti.
+page-start-browser = Avvia in questo browser
+page-download = Scarica l'app di assistenza
+page-download-note = Per { $platform }. Avviala con l'indirizzo di questa pagina: beckon assist INDIRIZZO
+page-waiting = Registrazione completata. Tieni aperta questa pagina: il tuo operatore si collegherà a breve.
+page-ready = Accesso consentito. La sessione inizia non appena il tuo operatore la avvia.
+page-in-session = La tua sessione di assistenza è in corso.
+page-share = Condividi il mio schermo
+page-sharing = Stai condividendo il tuo schermo.
+page-stop = Interrompi
+page-chat = Chat
+page-chat-placeholder = Scrivi un messaggio
+page-send = Invia
+page-you = Tu
+page-support = Assistenza
+page-prompt-title = { $agent } di { $org } chiede di vedere il tuo schermo
+page-prompt-body = Consenti l'accesso solo se aspetti questa sessione di assistenza. Puoi interromperla in qualsiasi momento.
+page-prompt-timeout = Senza risposta, l'accesso viene negato dopo { $seconds } secondi.
+page-allow = Consenti l'accesso
+page-deny = Nega
+page-decline = Non ero io / rifiuta
+page-declined = Grazie. La richiesta è chiusa e { $org } è stata avvisata.
+page-ended = Questa sessione di assistenza è terminata.
+page-in-use-title = Questo link è già in uso
+page-in-use-body = Il link è stato aperto su un altro dispositivo. Continua lì, oppure chiedi a { $org } di sbloccarlo per questo dispositivo.
+page-released = Questo link è stato sbloccato per un altro dispositivo.

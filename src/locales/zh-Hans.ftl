@@ -68,3 +68,40 @@ agent-expired-intro = { $recipient } 的会话请求在未进行任何会话的�
 
 test-subject = Beckon 测试邮件
 test-intro = 这是 Beckon 为 { $org } 发送的测试邮件。如果您能看到它，说明邮件发送正常。
+
+## To agents: the end user declined
+declined-subject = 被标记为意外请求并拒绝：{ $recipient }
+declined-intro = { $recipient } 打开了支持链接，并表示没有请求此会话（“这不是我”）。请求已关闭。如果链接发给了错误的人，请检查发送的地址。
+
+## The end user's page (/s/TOKEN)
+page-title = 远程支持
+page-asks = { $org } 的 { $agent } 希望通过远程支持会话为您提供帮助。
+page-asks-org = { $org } 希望通过远程支持会话为您提供帮助。
+page-planned = 您的会话计划于 { $when } 进行。
+page-reason = 事由
+page-choose = 请选择加入方式。在您允许之前，任何人都看不到您的屏幕。
+page-start-browser = 在此浏览器中开始
+page-download = 下载协助应用
+page-download-note = 适用于 { $platform }。请带上本页地址运行：beckon assist 地址
+page-waiting = 您已签到。请保持此页面打开：支持人员很快就会连接。
+page-ready = 已允许访问。支持人员开始后会话即开始。
+page-in-session = 您的支持会话正在进行。
+page-share = 共享我的屏幕
+page-sharing = 您正在共享屏幕。
+page-stop = 停止
+page-chat = 聊天
+page-chat-placeholder = 输入消息
+page-send = 发送
+page-you = 您
+page-support = 支持人员
+page-prompt-title = { $org } 的 { $agent } 请求查看您的屏幕
+page-prompt-body = 仅在您正在等待此支持会话时才允许访问。您可以随时停止。
+page-prompt-timeout = 如果 { $seconds } 秒内没有回答，访问将被拒绝。
+page-allow = 允许访问
+page-deny = 拒绝
+page-decline = 这不是我 / 拒绝
+page-declined = 谢谢。请求已关闭，并已通知 { $org }。
+page-ended = 此支持会话已结束。
+page-in-use-title = 此链接已在使用中
+page-in-use-body = 此链接已在另一台设备上打开。请在那台设备上继续，或请 { $org } 为此设备解除绑定。
+page-released = 此链接已为另一台设备解除绑定。

@@ -68,3 +68,40 @@ agent-expired-intro = { $recipient } さんのセッションリクエストは�
 
 test-subject = Beckon テストメール
 test-intro = これは { $org } 用の Beckon からのテストメールです。このメールが読めれば、メール送信は機能しています。
+
+## To agents: the end user declined
+declined-subject = 心当たりなしとして辞退: { $recipient }
+declined-intro = { $recipient } さんがサポートリンクを開き、このセッションを依頼していないと回答しました（「心当たりがない」）。リクエストはクローズされました。リンクが別の人に届いた可能性がある場合は、送信先のアドレスを確認してください。
+
+## The end user's page (/s/TOKEN)
+page-title = リモートサポート
+page-asks = { $org } の { $agent } がリモートサポートセッションでお手伝いします。
+page-asks-org = { $org } がリモートサポートセッションでお手伝いします。
+page-planned = セッションは { $when } に予定されています。
+page-reason = 内容
+page-choose = 参加方法を選んでください。許可するまで、誰もあなたの画面を見ることはできません。
+page-start-browser = このブラウザーで開始
+page-download = アシストアプリをダウンロード
+page-download-note = { $platform } 用。このページのアドレスを付けて実行してください: beckon assist アドレス
+page-waiting = チェックインしました。このページを開いたままにしてください。まもなく担当者が接続します。
+page-ready = アクセスを許可しました。担当者が開始するとセッションが始まります。
+page-in-session = サポートセッション中です。
+page-share = 画面を共有
+page-sharing = 画面を共有しています。
+page-stop = 停止
+page-chat = チャット
+page-chat-placeholder = メッセージを入力
+page-send = 送信
+page-you = あなた
+page-support = サポート
+page-prompt-title = { $org } の { $agent } が画面の表示を求めています
+page-prompt-body = このサポートセッションを予定している場合にのみ許可してください。いつでも停止できます。
+page-prompt-timeout = { $seconds } 秒以内に応答がない場合、アクセスは拒否されます。
+page-allow = アクセスを許可
+page-deny = 拒否
+page-decline = 心当たりがない / 辞退する
+page-declined = ありがとうございました。リクエストはクローズされ、{ $org } に通知されました。
+page-ended = このサポートセッションは終了しました。
+page-in-use-title = このリンクはすでに使用されています
+page-in-use-body = このリンクは別のデバイスで開かれています。そちらで続けるか、このデバイスで使えるよう { $org } に解除を依頼してください。
+page-released = このリンクは別のデバイス用に解除されました。

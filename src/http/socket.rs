@@ -1,0 +1,206 @@
+//! The session sockets, one loop for both sides: the end user's
+//! (`/api/v1/assist/{token}/ws`) and an agent's (`/api/v1/session-requests/{id}/ws`).
+//!
+//! Each pushes the request's status as it changes, relays what `signal` allows to the other
+//! side, answers `ping` with `pong` (clients measure latency with it), and keeps the end
+//! user's presence while open. Limits: 64 KiB per message, a per-socket message rate, and
+//! the relay's seats per request.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::{RequestId, SessionRequest, Status};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use governor::{Quota, RateLimiter};
+use serde_json::json;
+
+use super::AppState;
+use super::json::PromptJson;
+use super::signal::{self, Verdict};
+use crate::service::{Device, Seat, Service, Side};
+
+/// Largest message a session socket accepts (an SDP offer is a few KB).
+const MAX_MESSAGE: usize = 64 * 1024;
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// Messages per second a socket may send, with a burst for a batch of ICE candidates.
+const RATE: u32 = 20;
+const BURST: u32 = 60;
+/// WebSocket close code: the peer broke a rule (RFC 6455 §7.4.1).
+const POLICY: u16 = 1008;
+
+/// Who is on the socket.
+pub struct Peer {
+    id: RequestId,
+    side: Side,
+    /// Shown as the sender of chat messages.
+    name: String,
+    seat: Seat,
+    /// The end user's credentials, to read their view of the request again.
+    link: Option<(String, Device)>,
+    status: Status,
+}
+
+impl Peer {
+    pub fn end_user(rec: SessionRequest, seat: Seat, token: String, device: Device) -> Peer {
+        Peer {
+            id: rec.id,
+            side: Side::EndUser,
+            name: rec.recipient_name.clone(),
+            seat,
+            link: Some((token, device)),
+            status: rec.status_at(jiff::Timestamp::now()),
+        }
+    }
+
+    pub fn agent(rec: &SessionRequest, seat: Seat, name: String) -> Peer {
+        Peer {
+            id: rec.id,
+            side: Side::Agent,
+            name,
+            seat,
+            link: None,
+            status: rec.status_at(jiff::Timestamp::now()),
+        }
+    }
+
+    /// The status message for this side, or `None` when the request is gone for it.
+    fn snapshot(&mut self, svc: &Service) -> Option<String> {
+        let rec = match &self.link {
+            Some((token, device)) => svc.assist_request(token, device).ok()?,
+            None => svc.session_request(self.id).ok()?,
+        };
+        self.status = rec.status_at(jiff::Timestamp::now());
+        let msg = match self.side {
+            Side::EndUser => {
+                let prompt = rec
+                    .prompt
+                    .as_ref()
+                    .filter(|_| self.status == Status::Waiting)
+                    .map(PromptJson::from);
+                json!({ "type": "status", "status": self.status.as_str(), "prompt": prompt })
+            }
+            Side::Agent => json!({
+                "type": "status",
+                "status": self.status.as_str(),
+                "online": svc.presence().is_present(self.id),
+            }),
+        };
+        Some(msg.to_string())
+    }
+}
+
+pub fn upgrade(ws: WebSocketUpgrade, st: AppState, peer: Peer) -> Response {
+    ws.max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| run(socket, st, peer))
+}
+
+async fn run(socket: WebSocket, st: AppState, mut peer: Peer) {
+    let svc = st.svc.clone();
+    let end_user = peer.side == Side::EndUser;
+    if end_user && svc.presence().socket_opened(peer.id) {
+        announce(&svc, peer.id);
+    }
+    serve(socket, &st, &mut peer).await;
+    if end_user && svc.presence().socket_closed(peer.id) {
+        announce(&svc, peer.id);
+    }
+}
+
+/// The end user came or went: agents' views update their "online" mark.
+fn announce(svc: &Arc<Service>, id: RequestId) {
+    if let Ok(rec) = svc.session_request(id) {
+        svc.announce(&rec, "presence");
+    }
+}
+
+async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
+    let svc = &st.svc;
+    let (mut tx, mut rx) = socket.split();
+    let limiter = RateLimiter::direct(
+        Quota::per_second(NonZeroU32::new(RATE).expect("non-zero"))
+            .allow_burst(NonZeroU32::new(BURST).expect("non-zero")),
+    );
+    let mut changes = svc.subscribe();
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    match peer.snapshot(svc) {
+        Some(msg) => {
+            if tx.send(Message::Text(msg.into())).await.is_err() {
+                return;
+            }
+        }
+        None => return,
+    }
+    loop {
+        tokio::select! {
+            _ = st.shutdown.cancelled() => break,
+            _ = heartbeat.tick() => {
+                if tx.send(Message::Ping(Vec::new().into())).await.is_err() { break; }
+            }
+            change = changes.recv() => {
+                let event = match change {
+                    Ok(c) if c.id != peer.id => continue,
+                    Ok(c) => c.event,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => "",
+                    Err(_) => break,
+                };
+                if event == "link_released" && peer.side == Side::EndUser {
+                    // An agent gave the link to another device: this one is done.
+                    let _ = tx.send(Message::Text(json!({"type":"status","status":"released"}).to_string().into())).await;
+                    break;
+                }
+                let Some(msg) = peer.snapshot(svc) else {
+                    // The link ended (closed, expired, reopened): say so and hang up.
+                    let _ = tx.send(Message::Text(json!({"type":"status","status":"closed"}).to_string().into())).await;
+                    break;
+                };
+                if tx.send(Message::Text(msg.into())).await.is_err() { break; }
+            }
+            relayed = peer.seat.recv() => match relayed {
+                Some(m) => if tx.send(Message::Text(m.to_string().into())).await.is_err() { break; },
+                None => break,
+            },
+            incoming = rx.next() => {
+                let text = match incoming {
+                    Some(Ok(Message::Text(t))) => t,
+                    Some(Ok(Message::Binary(_))) => {
+                        if tx.send(Message::Text(signal::error_message("send text messages").into())).await.is_err() { break; }
+                        continue;
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    // Pings and pongs: signs of life.
+                    Some(Ok(_)) => {
+                        if peer.side == Side::EndUser { svc.presence().touch(peer.id); }
+                        continue;
+                    }
+                };
+                if limiter.check().is_err() {
+                    let _ = tx.send(Message::Close(Some(CloseFrame { code: POLICY, reason: "too many messages".into() }))).await;
+                    break;
+                }
+                if peer.side == Side::EndUser { svc.presence().touch(peer.id); }
+                let reply = match signal::check(&text, peer.side, &peer.name, peer.status) {
+                    Verdict::Relay(m) => {
+                        peer.seat.send(m);
+                        None
+                    }
+                    Verdict::Chat(m) => {
+                        peer.seat.send(m.clone());
+                        Some(m)
+                    }
+                    Verdict::Ping => Some(json!({"type":"pong"}).to_string()),
+                    Verdict::Refuse(why) => Some(signal::error_message(&why)),
+                };
+                if let Some(r) = reply
+                    && tx.send(Message::Text(r.into())).await.is_err()
+                {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The session relay: carries WebRTC signalling (offer, answer, ICE candidates) and chat
+//! between a request's end user and the agents watching it. Ephemeral like presence: nothing
+//! here is stored. Each request gets a room with one channel per direction; a socket takes a
+//! seat on its side (capped, so one link cannot open sockets without limit) and gives it back
+//! when dropped.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use app::domain::RequestId;
+use tokio::sync::broadcast;
+
+/// Sockets one request's end user may hold at once (a page, a reload overlapping it, the
+/// native client).
+pub const END_USER_SEATS: usize = 3;
+/// Agents watching one request at once.
+pub const AGENT_SEATS: usize = 8;
+/// Messages buffered per direction before a slow reader starts losing them.
+const BACKLOG: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    EndUser,
+    Agent,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Relay {
+    rooms: Arc<Mutex<HashMap<RequestId, Room>>>,
+}
+
+#[derive(Debug)]
+struct Room {
+    to_end_user: broadcast::Sender<Arc<str>>,
+    to_agents: broadcast::Sender<Arc<str>>,
+    end_users: usize,
+    agents: usize,
+}
+
+/// One socket's place in a room: what it hears, and where what it says goes.
+#[derive(Debug)]
+pub struct Seat {
+    id: RequestId,
+    side: Side,
+    inbox: broadcast::Receiver<Arc<str>>,
+    outbox: broadcast::Sender<Arc<str>>,
+    rooms: Arc<Mutex<HashMap<RequestId, Room>>>,
+}
+
+impl Relay {
+    /// A seat on `side` of the request's room; `None` when that side is full.
+    pub fn join(&self, id: RequestId, side: Side) -> Option<Seat> {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        let room = rooms.entry(id).or_insert_with(|| Room {
+            to_end_user: broadcast::channel(BACKLOG).0,
+            to_agents: broadcast::channel(BACKLOG).0,
+            end_users: 0,
+            agents: 0,
+        });
+        let (count, cap) = match side {
+            Side::EndUser => (&mut room.end_users, END_USER_SEATS),
+            Side::Agent => (&mut room.agents, AGENT_SEATS),
+        };
+        if *count >= cap {
+            return None;
+        }
+        *count += 1;
+        let (inbox, outbox) = match side {
+            Side::EndUser => (room.to_end_user.subscribe(), room.to_agents.clone()),
+            Side::Agent => (room.to_agents.subscribe(), room.to_end_user.clone()),
+        };
+        Some(Seat {
+            id,
+            side,
+            inbox,
+            outbox,
+            rooms: self.rooms.clone(),
+        })
+    }
+
+    /// Whether any agent is in the request's room (the end user's page may offer video).
+    pub fn agents_present(&self, id: RequestId) -> bool {
+        let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        rooms.get(&id).is_some_and(|r| r.agents > 0)
+    }
+
+    pub fn rooms(&self) -> usize {
+        self.rooms.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+impl Seat {
+    /// Passes a message to the other side (dropped when nobody is there).
+    pub fn send(&self, message: String) {
+        let _ = self.outbox.send(message.into());
+    }
+
+    /// The next message from the other side. A reader that fell behind skips what it
+    /// missed (signalling recovers: the agent asks for a fresh offer).
+    pub async fn recv(&mut self) -> Option<Arc<str>> {
+        loop {
+            match self.inbox.recv().await {
+                Ok(m) => return Some(m),
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(room) = rooms.get_mut(&self.id) {
+            match self.side {
+                Side::EndUser => room.end_users = room.end_users.saturating_sub(1),
+                Side::Agent => room.agents = room.agents.saturating_sub(1),
+            }
+            if room.end_users == 0 && room.agents == 0 {
+                rooms.remove(&self.id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> RequestId {
+        RequestId::from_be_bytes([n; 16])
+    }
+
+    #[tokio::test]
+    async fn messages_cross_to_the_other_side_only() {
+        let relay = Relay::default();
+        let mut user = relay.join(id(1), Side::EndUser).unwrap();
+        let mut agent = relay.join(id(1), Side::Agent).unwrap();
+        let mut other = relay.join(id(2), Side::Agent).unwrap();
+        user.send("offer".into());
+        agent.send("answer".into());
+        assert_eq!(&*agent.recv().await.unwrap(), "offer");
+        assert_eq!(&*user.recv().await.unwrap(), "answer");
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(50), other.recv())
+                .await
+                .is_err(),
+            "another request's room hears nothing"
+        );
+    }
+
+    #[test]
+    fn seats_are_capped_and_rooms_go_when_empty() {
+        let relay = Relay::default();
+        let seats: Vec<_> = (0..END_USER_SEATS)
+            .map(|_| relay.join(id(1), Side::EndUser).unwrap())
+            .collect();
+        assert!(relay.join(id(1), Side::EndUser).is_none());
+        assert!(relay.join(id(1), Side::Agent).is_some());
+        drop(seats);
+        assert!(relay.join(id(1), Side::EndUser).is_some());
+        assert_eq!(relay.rooms(), 0, "the last seat's drop removes the room");
+    }
+}
