@@ -7,6 +7,8 @@
 //! `assist` is the end user's native client (`beckon assist LINK`), speaking the same API.
 //! The domain rules live in the `app` crate, shared with the portal.
 #![forbid(unsafe_code)]
+// The portal's views (rendered here on the server) are deeply nested types.
+#![recursion_limit = "256"]
 
 pub mod assist;
 pub mod cli;

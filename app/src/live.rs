@@ -14,16 +14,13 @@ pub struct ChangePush {
 
 /// What a session socket pushes: the end user's (`/api/v1/assist/TOKEN/ws`) or an agent's
 /// (`/api/v1/session-requests/ID/ws`). See the server's `http::signal` for who sends what.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Push {
     /// The request's status now (`released`: the link went to another device).
     Status {
         status: String,
-        #[serde(default)]
         prompt: Option<PromptPush>,
         /// Agents only: whether the end user is here.
-        #[serde(default)]
         online: Option<bool>,
     },
     Offer {
@@ -49,6 +46,51 @@ pub enum Push {
     },
 }
 
+/// A push as it arrives: one flat object. Read as a struct and turned into `Push` by hand,
+/// because serde's tagged enums buffer every field generically, which costs the bundle far
+/// more than these few lines.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Wire {
+    r#type: String,
+    status: String,
+    prompt: Option<PromptPush>,
+    online: Option<bool>,
+    sdp: String,
+    candidate: Option<IceCandidate>,
+    from: String,
+    side: String,
+    text: String,
+    message: String,
+}
+
+impl Push {
+    pub fn parse(json: &str) -> Option<Push> {
+        let w: Wire = serde_json::from_str(json).ok()?;
+        Some(match w.r#type.as_str() {
+            "status" => Push::Status {
+                status: w.status,
+                prompt: w.prompt,
+                online: w.online,
+            },
+            "offer" => Push::Offer { sdp: w.sdp },
+            "answer" => Push::Answer { sdp: w.sdp },
+            "ice" => Push::Ice {
+                candidate: w.candidate?,
+            },
+            "hello" => Push::Hello,
+            "chat" => Push::Chat {
+                from: w.from,
+                side: w.side,
+                text: w.text,
+            },
+            "pong" => Push::Pong,
+            "error" => Push::Error { message: w.message },
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct PromptPush {
     /// A number, sent as a string (the REST API's prompt shape).
@@ -64,6 +106,28 @@ pub struct IceCandidate {
     pub sdp_mid: Option<String>,
     #[serde(default)]
     pub sdp_m_line_index: Option<u16>,
+}
+
+/// What the pages send on a session socket (the server checks each against `http::signal`).
+/// Typed rather than `json!`: `serde_json::Value` would add its whole machinery to the
+/// bundle.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Say<'a> {
+    Offer {
+        sdp: &'a str,
+    },
+    Answer {
+        sdp: &'a str,
+    },
+    Ice {
+        candidate: IceCandidate,
+    },
+    /// (Re)joined: asks a sharing end user for a fresh offer.
+    Hello,
+    Chat {
+        text: &'a str,
+    },
 }
 
 /// A chat line as the pages keep it.
@@ -171,11 +235,12 @@ mod browser {
         }
 
         /// Sends a message now (dropped while reconnecting: signalling starts over then).
-        pub fn send(&self, message: &str) {
+        pub fn say(&self, message: &Say<'_>) {
             if let Some(ws) = self.current.borrow().as_ref()
                 && ws.ready_state() == web_sys::WebSocket::OPEN
+                && let Ok(text) = serde_json::to_string(message)
             {
-                let _ = ws.send_with_str(message);
+                let _ = ws.send_with_str(&text);
             }
         }
 
@@ -203,11 +268,7 @@ mod browser {
             let (push, ended_in) = (on_push.clone(), ended.clone());
             let on_message =
                 Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                    if let Some(p) = ev
-                        .data()
-                        .as_string()
-                        .and_then(|s| serde_json::from_str::<Push>(&s).ok())
-                    {
+                    if let Some(p) = ev.data().as_string().and_then(|s| Push::parse(&s)) {
                         if let Push::Status { status, .. } = &p {
                             ended_in
                                 .set(matches!(status.as_str(), "closed" | "expired" | "released"));
@@ -310,3 +371,73 @@ mod server {
 
 #[cfg(not(feature = "hydrate"))]
 pub use server::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pushes_parse_from_the_servers_shapes() {
+        assert_eq!(
+            Push::parse(
+                r#"{"type":"status","status":"waiting","prompt":{"id":"3","agent_name":"Ada","asked_at":"x"}}"#
+            ),
+            Some(Push::Status {
+                status: "waiting".into(),
+                prompt: Some(PromptPush {
+                    id: "3".into(),
+                    agent_name: "Ada".into()
+                }),
+                online: None,
+            })
+        );
+        assert_eq!(
+            Push::parse(
+                r#"{"type":"ice","candidate":{"candidate":"c","sdpMid":"0","sdpMLineIndex":0}}"#
+            ),
+            Some(Push::Ice {
+                candidate: IceCandidate {
+                    candidate: "c".into(),
+                    sdp_mid: Some("0".into()),
+                    sdp_m_line_index: Some(0),
+                }
+            })
+        );
+        assert!(matches!(
+            Push::parse(r#"{"type":"chat","from":"Ada","side":"agent","text":"hi","at":"t"}"#),
+            Some(Push::Chat { text, .. }) if text == "hi"
+        ));
+        assert_eq!(
+            Push::parse(r#"{"type":"ice"}"#),
+            None,
+            "a candidate is required"
+        );
+        assert_eq!(Push::parse(r#"{"type":"shell"}"#), None);
+        assert_eq!(Push::parse("not json"), None);
+    }
+
+    #[test]
+    fn what_pages_say_has_the_shape_the_server_takes() {
+        let say = |s: &Say<'_>| serde_json::to_string(s).unwrap();
+        assert_eq!(say(&Say::Hello), r#"{"type":"hello"}"#);
+        assert_eq!(
+            say(&Say::Chat { text: "hi" }),
+            r#"{"type":"chat","text":"hi"}"#
+        );
+        assert_eq!(
+            say(&Say::Offer { sdp: "v=0" }),
+            r#"{"type":"offer","sdp":"v=0"}"#
+        );
+        let ice = Say::Ice {
+            candidate: IceCandidate {
+                candidate: "c".into(),
+                sdp_mid: None,
+                sdp_m_line_index: Some(1),
+            },
+        };
+        assert_eq!(
+            say(&ice),
+            r#"{"type":"ice","candidate":{"candidate":"c","sdpMid":null,"sdpMLineIndex":1}}"#
+        );
+    }
+}

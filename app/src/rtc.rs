@@ -19,7 +19,7 @@ use web_sys::{
     RtcTrackEvent,
 };
 
-use crate::live::{IceCandidate, Socket};
+use crate::live::{IceCandidate, Say, Socket};
 use crate::portal::IceServer;
 
 fn peer(ice: &[IceServer], socket: &Socket) -> Result<RtcPeerConnection, JsValue> {
@@ -45,8 +45,7 @@ fn peer(ice: &[IceServer], socket: &Socket) -> Result<RtcPeerConnection, JsValue
                 sdp_mid: c.sdp_mid(),
                 sdp_m_line_index: c.sdp_m_line_index(),
             };
-            let msg = serde_json::json!({"type": "ice", "candidate": candidate});
-            socket.send(&msg.to_string());
+            socket.say(&Say::Ice { candidate });
         });
     pc.set_onicecandidate(Some(on_ice.as_ref().unchecked_ref()));
     on_ice.forget();
@@ -148,8 +147,7 @@ impl Sharer {
         }
         *self.pc.borrow_mut() = Some(pc.clone());
         let sdp = local(&pc, pc.create_offer(), RtcSdpType::Offer).await?;
-        let msg = serde_json::json!({"type": "offer", "sdp": sdp});
-        self.socket.send(&msg.to_string());
+        self.socket.say(&Say::Offer { sdp: &sdp });
         Ok(())
     }
 
@@ -224,8 +222,7 @@ impl Viewer {
         *self.pc.borrow_mut() = Some(pc.clone());
         describe(&pc, RtcSdpType::Offer, sdp).await?;
         let sdp = local(&pc, pc.create_answer(), RtcSdpType::Answer).await?;
-        let msg = serde_json::json!({"type": "answer", "sdp": sdp});
-        self.socket.send(&msg.to_string());
+        self.socket.say(&Say::Answer { sdp: &sdp });
         Ok(())
     }
 

@@ -42,11 +42,6 @@ pub fn info() -> Option<&'static Download> {
     .as_ref()
 }
 
-/// The facts if already known (never blocks).
-pub fn ready() -> Option<&'static Download> {
-    INFO.get().and_then(Option::as_ref)
-}
-
 pub fn platform() -> String {
     format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH)
 }

@@ -632,6 +632,11 @@ impl Backend for Portal {
         self.link_rate(parts)?;
         let device = end_user_device(parts)?;
         let state = self.run(move |s| s.link_state(&token, &device)).await?;
+        // Hashed once at start-up; a visitor that early waits for it (a second or so).
+        let download = tokio::task::spawn_blocking(super::download::info)
+            .await
+            .ok()
+            .flatten();
         let settings = self.svc.settings();
         let org = settings.organisation.as_str();
         Ok(match state {
@@ -664,7 +669,7 @@ impl Backend for Portal {
                         }),
                     comment: (request.share_comment && !request.comment.is_empty())
                         .then(|| request.comment.clone()),
-                    download: super::download::ready().map(|d| DownloadView {
+                    download: download.map(|d| DownloadView {
                         platform: d.platform.clone(),
                         sha256: d.sha256.clone(),
                         size_mb: format!("{:.1}", d.size as f64 / 1_048_576.0),

@@ -1,6 +1,6 @@
-//! The portal end to end in a real browser: Debian's Chromium driven by Playwright
-//! (`tests/e2e/portal.mjs`) against this test's own server. Screenshots of every open page
-//! land in `target/e2e/` when a step fails.
+//! The portal and the support session end to end in a real browser: Debian's Chromium driven
+//! by Playwright (`tests/e2e/portal.mjs`, `tests/e2e/assist.mjs`) against this test's own
+//! server. Screenshots of every open page land in `target/e2e/` when a step fails.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,27 +46,15 @@ fn install_driver() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_and_an_end_user_go_through_a_whole_request_in_chromium() {
-    if !tools_present() {
-        return;
-    }
-    tokio::task::spawn_blocking(install_driver).await.unwrap();
-    let t = TestServer::start().await;
-    let admin = t.admin().await;
-    t.agent(&admin, "viewer@example.com", true, false).await;
+/// Runs one e2e script with `vars` and the Chromium path; fails the test on its failure.
+async fn run_script(script: &'static str, vars: Vec<(&'static str, String)>) {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
     std::fs::create_dir_all(&shots).unwrap();
-    let base = t.base.clone();
     let out = tokio::task::spawn_blocking(move || {
         Command::new("node")
-            .arg("portal.mjs")
+            .arg(script)
             .current_dir(e2e_dir())
-            .env("BASE", base)
-            .env("ADMIN_EMAIL", "admin@example.com")
-            .env("ADMIN_PASSWORD", "correct horse")
-            .env("VIEWER_EMAIL", "viewer@example.com")
-            .env("VIEWER_PASSWORD", "password123")
+            .envs(vars)
             .env("SHOTS", &shots)
             .env("CHROMIUM", CHROMIUM)
             .output()
@@ -78,7 +66,69 @@ async fn an_agent_and_an_end_user_go_through_a_whole_request_in_chromium() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success() && stdout.contains("all steps passed"),
-        "the portal e2e run failed:\n{stdout}\n{stderr}"
+        "{script} failed:\n{stdout}\n{stderr}"
     );
+    // Shown with --nocapture: the steps and what they measured.
+    println!("{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_and_an_end_user_go_through_a_whole_request_in_chromium() {
+    if !tools_present() {
+        return;
+    }
+    tokio::task::spawn_blocking(install_driver).await.unwrap();
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    t.agent(&admin, "viewer@example.com", true, false).await;
+    run_script(
+        "portal.mjs",
+        vec![
+            ("BASE", t.base.clone()),
+            ("ADMIN_EMAIL", "admin@example.com".into()),
+            ("ADMIN_PASSWORD", "correct horse".into()),
+            ("VIEWER_EMAIL", "viewer@example.com".into()),
+            ("VIEWER_PASSWORD", "password123".into()),
+        ],
+    )
+    .await;
+    t.assert_consistent();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_end_user_shares_their_screen_with_the_agent_in_chromium() {
+    if !tools_present() {
+        return;
+    }
+    tokio::task::spawn_blocking(install_driver).await.unwrap();
+    let t = TestServer::start_with(|c| c.organisation = "Acme Support".into()).await;
+    let admin = t.admin().await;
+    let tomorrow = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24))
+        .round(jiff::Unit::Minute)
+        .unwrap();
+    let req = t
+        .create(
+            &admin,
+            serde_json::json!({
+                "assignee": {"type": "me"},
+                "email_language": "de",
+                "time_zone": "Europe/Berlin",
+                "scheduled_at": tomorrow.to_string(),
+                "comment": "Drucker druckt nicht",
+                "share_comment": true,
+            }),
+        )
+        .await;
+    run_script(
+        "assist.mjs",
+        vec![
+            ("BASE", t.base.clone()),
+            ("ADMIN_EMAIL", "admin@example.com".into()),
+            ("ADMIN_PASSWORD", "correct horse".into()),
+            ("LINK", req["link"].as_str().unwrap().to_owned()),
+            ("REQUEST_ID", req["id"].as_str().unwrap().to_owned()),
+        ],
+    )
+    .await;
     t.assert_consistent();
 }

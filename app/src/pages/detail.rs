@@ -10,7 +10,7 @@ use super::layout::caller;
 use super::requests::{RequestFields, RowButtons, assignee_name};
 use super::session::SessionView;
 use super::texts;
-use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, live_version};
+use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, in_browser, live_version};
 use crate::portal::api::{EditRequest, RequestAction, create_choices, get_request};
 use crate::portal::{ActorView, RequestDetail, RowAction, row_actions};
 
@@ -33,8 +33,14 @@ pub fn Detail() -> impl IntoView {
         },
         |(id, _, _, _)| get_request(id),
     );
+    // Made here, not inside the body that shows it: a resource first created inside another
+    // resource's view is missing from the server's hydration data, and the page would not
+    // hydrate on a direct load.
+    let choices = Resource::new(|| (), |_| create_choices());
     // The session view stays mounted while the request is live (it holds a socket and maybe
-    // a video connection); a refetch in flight keeps the last answer.
+    // a video connection); a refetch in flight keeps the last answer. It is live-only, so it
+    // appears after hydration (the server's render cannot know what the socket will say).
+    let browser = in_browser();
     let can_connect = caller().is_some_and(|m| m.can_edit);
     let live_session = Memo::new(move |prev: Option<&bool>| {
         detail
@@ -57,12 +63,14 @@ pub fn Detail() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => Either::Left(view! { <Body d=d act=act edit=edit/> }),
+                    Ok(d) => Either::Left(view! { <Body d=d act=act edit=edit choices=choices/> }),
                     Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
         </Transition>
-        {move || live_session.get().then(|| view! { <SessionView id=id() ice_servers=ice_servers/> })}
+        <div class="session-slot">
+            {move || (browser.get() && live_session.get()).then(|| view! { <SessionView id=id() ice_servers=ice_servers/> })}
+        </div>
     }
 }
 
@@ -71,6 +79,7 @@ fn Body(
     d: RequestDetail,
     act: ServerAction<RequestAction>,
     edit: ServerAction<EditRequest>,
+    choices: Resource<Result<crate::portal::Choices, crate::portal::AppError>>,
 ) -> impl IntoView {
     let t = texts();
     let can_edit = caller().is_some_and(|m| m.can_edit);
@@ -85,7 +94,6 @@ fn Body(
     if can_edit && d.link_bound {
         actions.push(RowAction::Release);
     }
-    let choices = Resource::new(|| (), |_| create_choices());
     let form = d.form.clone();
     let edit_id = id.clone();
     view! {

@@ -406,7 +406,7 @@ impl Session {
     fn say(self, text: &str) {
         self.inner.with_value(|v| {
             if let Some((socket, _)) = v {
-                socket.send(&serde_json::json!({"type": "chat", "text": text}).to_string());
+                socket.say(&crate::live::Say::Chat { text });
             }
         });
     }

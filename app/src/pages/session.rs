@@ -91,7 +91,7 @@ impl Live {
         let live = Live { inner };
         let path = format!("/api/v1/session-requests/{id}/ws");
         // Every (re)connect asks a sharing end user for a fresh offer.
-        let hello = |s: &Socket| s.send(r#"{"type":"hello"}"#);
+        let hello = |s: &Socket| s.say(&crate::live::Say::Hello);
         if let Some(socket) = Socket::open(&path, move |p| live.on_push(p, st, video, ice), hello) {
             let viewer = crate::rtc::Viewer::new(socket.clone());
             inner.set_value(Some((socket, viewer)));
@@ -183,7 +183,7 @@ impl Live {
     fn say(self, text: &str) {
         self.inner.with_value(|v| {
             if let Some((socket, _)) = v {
-                socket.send(&serde_json::json!({"type": "chat", "text": text}).to_string());
+                socket.say(&crate::live::Say::Chat { text });
             }
         });
     }

@@ -1,0 +1,131 @@
+// The support session end to end, in Debian's Chromium with fake media: the end user opens
+// the link (German), starts in the browser and waits; the agent's request page shows them
+// online; Connect → Allow → Start → the end user shares their screen → the agent's video
+// element receives frames (WebRTC stats count bytes) → chat both ways → the end user stops
+// (the session ends, back to waiting). A second device is refused; "This wasn't me" closes.
+//
+// Run by tests/api/portal.rs, which starts the server, creates the request and passes:
+//   BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, SHOTS (failure screenshots)
+import { chromium } from 'playwright-core';
+
+const env = (k) => { const v = process.env[k]; if (!v) throw new Error(`${k} is not set`); return v; };
+const BASE = env('BASE');
+const LINK = env('LINK');
+const ID = env('REQUEST_ID');
+const SHOTS = env('SHOTS');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    // Fake media: the screen picker answers itself with a generated picture.
+    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    '--auto-select-desktop-capture-source=Entire screen', '--auto-accept-this-tab-capture'],
+});
+const pages = {};
+let step = 'start';
+const log = (s) => { step = s; console.log(`step: ${s}`); };
+function expect(cond, what) { if (!cond) throw new Error(`expected: ${what}`); }
+
+async function newPage(name, opts = {}) {
+  const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin', ...opts });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') console.log(`[${name}] console: ${m.text()}`); });
+  pages[name] = page;
+  return page;
+}
+
+async function hydrated(page) {
+  await page.waitForFunction(() => window.__beckon_hydrated === true);
+}
+
+try {
+  log('landing page');
+  const user = await newPage('user', { locale: 'de-DE' });
+  const res = await user.goto(LINK);
+  expect(res.status() === 200, `the link page answers 200, got ${res.status()}`);
+  const main = await user.textContent('main');
+  expect(main.includes('Ada Admin von Acme Support'), `the agent and organisation, in German: ${main}`);
+  expect(main.includes('niemals nach Zahlungen oder Passwörtern') || main.includes('Zahlung'), 'the anti-scam note');
+  expect(main.includes('Drucker'), 'the shared reason');
+  expect(main.includes('geplant'), 'the schedule');
+  expect(await user.locator('#download').getAttribute('href') === '/download/beckon', 'the assist app download');
+  expect(/^[0-9a-f]{64}$/.test(await user.textContent('#checksum')), 'the download checksum');
+  await hydrated(user);
+  await user.click('#continue');
+  await user.waitForSelector('#waiting');
+
+  log('the agent sees the end user online');
+  const agent = await newPage('agent');
+  await agent.goto(`${BASE}/signin`);
+  await agent.fill('#email', env('ADMIN_EMAIL'));
+  await agent.fill('#password', env('ADMIN_PASSWORD'));
+  await agent.click('form.card button[type=submit]');
+  await agent.waitForSelector('#tab-active');
+  await agent.goto(`${BASE}/requests/${ID}`);
+  await hydrated(agent);
+  await agent.waitForSelector('#session-view[data-online="true"]');
+
+  log('a second device is refused');
+  const other = await newPage('other');
+  const second = await other.goto(LINK);
+  expect(second.status() === 409, `a second device gets 409, got ${second.status()}`);
+  await other.waitForSelector('#in-use');
+
+  log('connect, allow, start');
+  await agent.click('button[data-action="connect"]');
+  await user.waitForSelector('#prompt');
+  expect((await user.textContent('#prompt-title')).includes('Ada Admin'), 'the prompt names the agent');
+  await user.click('#allow');
+  await user.waitForSelector('#ready');
+  await agent.click('button[data-action="start"]');
+  await user.waitForSelector('#in-session');
+
+  log('share the screen');
+  await user.click('#share');
+  await user.waitForSelector('#sharing-bar');
+  expect((await user.textContent('#sharing-bar')).includes('Sie teilen Ihren Bildschirm'), 'the sharing bar');
+
+  log('the agent receives frames');
+  await agent.waitForFunction(() => {
+    const v = document.querySelector('#remote-screen');
+    return v && Number(v.dataset.bytes) > 0 && v.videoWidth > 0;
+  }, null, { timeout: 30_000 });
+  const bytes = await agent.evaluate(() => Number(document.querySelector('#remote-screen').dataset.bytes));
+  console.log(`agent received ${bytes} bytes of screen`);
+  await agent.waitForFunction(() => document.querySelector('#screen-rate').textContent.includes('kbit/s'));
+
+  log('chat both ways');
+  await agent.fill('#chat-input', 'Hallo, ich sehe Ihren Bildschirm');
+  await agent.click('#chat-send');
+  await user.locator('#chat-log li', { hasText: 'Hallo, ich sehe Ihren Bildschirm' }).waitFor();
+  await user.fill('#chat-input', 'Super, danke <3');
+  await user.press('#chat-input', 'Enter');
+  await agent.locator('#chat-log li', { hasText: 'Super, danke <3' }).waitFor();
+
+  log('the end user stops');
+  await user.click('#stop');
+  await user.waitForSelector('#sharing-bar', { state: 'detached' });
+  await user.waitForSelector('#waiting');
+  await agent.waitForSelector('#timeline li[data-kind="session_ended"]');
+  expect(await agent.locator('#timeline li[data-kind="session_started"]').count() === 1, 'the session start on the timeline');
+
+  log('this was not me');
+  await user.click('#decline');
+  await user.waitForSelector('#ended');
+  await agent.waitForSelector('#timeline li[data-kind="declined"]');
+
+  console.log('assist e2e: all steps passed');
+  await browser.close();
+} catch (e) {
+  console.error(`FAILED at step "${step}": ${e.message}`);
+  for (const [name, page] of Object.entries(pages)) {
+    const path = `${SHOTS}/assist-failure-${name}.png`;
+    try { await page.screenshot({ path, fullPage: true }); console.error(`screenshot: ${path}`); } catch {}
+  }
+  await browser.close();
+  process.exit(1);
+}
