@@ -48,7 +48,8 @@ pub enum Push {
 
 /// A push as it arrives: one flat object. Read as a struct and turned into `Push` by hand,
 /// because serde's tagged enums buffer every field generically, which costs the bundle far
-/// more than these few lines.
+/// more than these few lines. (Browser only: the server writes these, it never reads them.)
+#[cfg(any(feature = "hydrate", test))]
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 struct Wire {
@@ -64,6 +65,7 @@ struct Wire {
     message: String,
 }
 
+#[cfg(any(feature = "hydrate", test))]
 impl Push {
     pub fn parse(json: &str) -> Option<Push> {
         let w: Wire = serde_json::from_str(json).ok()?;

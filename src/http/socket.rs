@@ -93,8 +93,12 @@ impl Peer {
 }
 
 pub fn upgrade(ws: WebSocketUpgrade, st: AppState, peer: Peer) -> Response {
+    // Small buffers that grow on demand: thousands of mostly idle sockets are the normal
+    // case (the defaults reserve 128 KiB each way per socket).
     ws.max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| run(socket, st, peer))
 }
 
@@ -180,6 +184,13 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                 };
                 if limiter.check().is_err() {
                     let _ = tx.send(Message::Close(Some(CloseFrame { code: POLICY, reason: "too many messages".into() }))).await;
+                    // Read what is still in flight (briefly): closing with unread data makes
+                    // the kernel reset the connection, and the peer would never see why.
+                    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                        while let Some(Ok(m)) = rx.next().await {
+                            if matches!(m, Message::Close(_)) { break; }
+                        }
+                    }).await;
                     break;
                 }
                 if peer.side == Side::EndUser { svc.presence().touch(peer.id); }
