@@ -28,6 +28,8 @@ const HEARTBEAT: Duration = Duration::from_secs(20);
 /// Messages per second a socket may send, with a burst for a batch of ICE candidates.
 const RATE: u32 = 20;
 const BURST: u32 = 60;
+/// The change event of the end user arriving or leaving (nothing stored changed).
+const PRESENCE: &str = "presence";
 /// WebSocket close code: the peer broke a rule (RFC 6455 §7.4.1).
 const POLICY: u16 = 1008;
 
@@ -117,7 +119,7 @@ async fn run(socket: WebSocket, st: AppState, mut peer: Peer) {
 /// The end user came or went: agents' views update their "online" mark.
 fn announce(svc: &Arc<Service>, id: RequestId) {
     if let Ok(rec) = svc.session_request(id) {
-        svc.announce(&rec, "presence");
+        svc.announce(&rec, PRESENCE);
     }
 }
 
@@ -128,7 +130,6 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
         Quota::per_second(NonZeroU32::new(RATE).expect("non-zero"))
             .allow_burst(NonZeroU32::new(BURST).expect("non-zero")),
     );
-    let mut changes = svc.subscribe();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     match peer.snapshot(svc) {
@@ -145,13 +146,12 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
             _ = heartbeat.tick() => {
                 if tx.send(Message::Ping(Vec::new().into())).await.is_err() { break; }
             }
-            change = changes.recv() => {
-                let event = match change {
-                    Ok(c) if c.id != peer.id => continue,
-                    Ok(c) => c.event,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => "",
-                    Err(_) => break,
-                };
+            change = peer.seat.changes.recv() => {
+                let Some(event) = change else { break };
+                if event == PRESENCE && peer.side == Side::EndUser {
+                    // Their own coming and going is news to agents only.
+                    continue;
+                }
                 if event == "link_released" && peer.side == Side::EndUser {
                     // An agent gave the link to another device: this one is done.
                     let _ = tx.send(Message::Text(json!({"type":"status","status":"released"}).to_string().into())).await;
@@ -164,7 +164,7 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                 };
                 if tx.send(Message::Text(msg.into())).await.is_err() { break; }
             }
-            relayed = peer.seat.recv() => match relayed {
+            relayed = peer.seat.inbox.recv() => match relayed {
                 Some(m) => if tx.send(Message::Text(m.to_string().into())).await.is_err() { break; },
                 None => break,
             },

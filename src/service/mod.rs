@@ -210,6 +210,7 @@ impl Service {
 
     fn publish(&self, changes: Vec<Change>) {
         for c in changes {
+            self.relay.changed(c.id, c.event);
             // No subscribers is fine.
             let _ = self.changes.send(c);
         }

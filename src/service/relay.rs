@@ -1,8 +1,12 @@
 //! The session relay: carries WebRTC signalling (offer, answer, ICE candidates) and chat
-//! between a request's end user and the agents watching it. Ephemeral like presence: nothing
-//! here is stored. Each request gets a room with one channel per direction; a socket takes a
-//! seat on its side (capped, so one link cannot open sockets without limit) and gives it back
-//! when dropped.
+//! between a request's end user and the agents watching it, and tells each of them when their
+//! request changed. Ephemeral like presence: nothing here is stored. Each request gets a room
+//! with one channel per direction and one for changes; a socket takes a seat on its side
+//! (capped, so one link cannot open sockets without limit) and gives it back when dropped.
+//!
+//! Changes reach sockets through their room, not through the service's global change stream:
+//! with ten thousand end users waiting, one of them arriving must wake one room, not every
+//! socket.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -33,6 +37,7 @@ pub struct Relay {
 struct Room {
     to_end_user: broadcast::Sender<Arc<str>>,
     to_agents: broadcast::Sender<Arc<str>>,
+    changes: broadcast::Sender<&'static str>,
     end_users: usize,
     agents: usize,
 }
@@ -42,10 +47,19 @@ struct Room {
 pub struct Seat {
     id: RequestId,
     side: Side,
-    inbox: broadcast::Receiver<Arc<str>>,
+    /// Messages from the other side.
+    pub inbox: Inbox,
+    /// The request's committed changes (the timeline event's name).
+    pub changes: Changes,
     outbox: broadcast::Sender<Arc<str>>,
     rooms: Arc<Mutex<HashMap<RequestId, Room>>>,
 }
+
+#[derive(Debug)]
+pub struct Inbox(broadcast::Receiver<Arc<str>>);
+
+#[derive(Debug)]
+pub struct Changes(broadcast::Receiver<&'static str>);
 
 impl Relay {
     /// A seat on `side` of the request's room; `None` when that side is full.
@@ -54,6 +68,7 @@ impl Relay {
         let room = rooms.entry(id).or_insert_with(|| Room {
             to_end_user: broadcast::channel(BACKLOG).0,
             to_agents: broadcast::channel(BACKLOG).0,
+            changes: broadcast::channel(16).0,
             end_users: 0,
             agents: 0,
         });
@@ -72,10 +87,19 @@ impl Relay {
         Some(Seat {
             id,
             side,
-            inbox,
+            inbox: Inbox(inbox),
+            changes: Changes(room.changes.subscribe()),
             outbox,
             rooms: self.rooms.clone(),
         })
+    }
+
+    /// A change to the request was committed: its sockets (if any) hear of it.
+    pub fn changed(&self, id: RequestId, event: &'static str) {
+        let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(room) = rooms.get(&id) {
+            let _ = room.changes.send(event);
+        }
     }
 
     /// Whether any agent is in the request's room (the end user's page may offer video).
@@ -94,16 +118,29 @@ impl Seat {
     pub fn send(&self, message: String) {
         let _ = self.outbox.send(message.into());
     }
+}
 
+impl Inbox {
     /// The next message from the other side. A reader that fell behind skips what it
     /// missed (signalling recovers: the agent asks for a fresh offer).
     pub async fn recv(&mut self) -> Option<Arc<str>> {
         loop {
-            match self.inbox.recv().await {
+            match self.0.recv().await {
                 Ok(m) => return Some(m),
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
+        }
+    }
+}
+
+impl Changes {
+    /// The next change's event name; `""` after falling behind (read the request afresh).
+    pub async fn recv(&mut self) -> Option<&'static str> {
+        match self.0.recv().await {
+            Ok(e) => Some(e),
+            Err(broadcast::error::RecvError::Lagged(_)) => Some(""),
+            Err(broadcast::error::RecvError::Closed) => None,
         }
     }
 }
@@ -139,12 +176,19 @@ mod tests {
         let mut other = relay.join(id(2), Side::Agent).unwrap();
         user.send("offer".into());
         agent.send("answer".into());
-        assert_eq!(&*agent.recv().await.unwrap(), "offer");
-        assert_eq!(&*user.recv().await.unwrap(), "answer");
+        assert_eq!(&*agent.inbox.recv().await.unwrap(), "offer");
+        assert_eq!(&*user.inbox.recv().await.unwrap(), "answer");
+        relay.changed(id(1), "closed");
+        assert_eq!(user.changes.recv().await, Some("closed"));
+        assert_eq!(agent.changes.recv().await, Some("closed"));
+        let quiet = std::time::Duration::from_millis(50);
         assert!(
-            tokio::time::timeout(std::time::Duration::from_millis(50), other.recv())
+            tokio::time::timeout(quiet, other.inbox.recv())
                 .await
-                .is_err(),
+                .is_err()
+                && tokio::time::timeout(quiet, other.changes.recv())
+                    .await
+                    .is_err(),
             "another request's room hears nothing"
         );
     }

@@ -13,7 +13,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use crate::harness::{DEVICE, TestServer, next_json, send_json, token_of};
+use crate::harness::{DEVICE, TestServer, kinds, next_json, send_json, token_of};
 use crate::notify::{parse, smtp_to};
 use crate::smtp_sink::SmtpSink;
 
@@ -31,15 +31,6 @@ async fn checkin_from(t: &TestServer, link: &str, device: &str) -> reqwest::Resp
         .send()
         .await
         .unwrap()
-}
-
-fn kinds(detail: &Value) -> Vec<String> {
-    detail["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[tokio::test]

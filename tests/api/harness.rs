@@ -368,6 +368,16 @@ impl TestServer {
     }
 }
 
+/// The kinds of a request's timeline events, oldest first.
+pub fn kinds(detail: &Value) -> Vec<String> {
+    detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 pub fn token_of(link: &str) -> &str {
     link.rsplit('/').next().unwrap()
 }

@@ -6,16 +6,7 @@ use app::domain::{Action, Status, apply};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::harness::TestServer;
-
-fn kinds(detail: &Value) -> Vec<String> {
-    detail["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect()
-}
+use crate::harness::{TestServer, kinds};
 
 #[tokio::test]
 async fn whole_lifecycle_from_create_to_close_with_timeline() {

@@ -6,43 +6,11 @@
 //
 // Run by tests/api/portal.rs, which starts the server, creates the request and passes:
 //   BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, SHOTS (failure screenshots)
-import { chromium } from 'playwright-core';
-
-const env = (k) => { const v = process.env[k]; if (!v) throw new Error(`${k} is not set`); return v; };
-const BASE = env('BASE');
+import { BASE, env, expect, hydrated, log, run } from './lib.mjs';
 const LINK = env('LINK');
 const ID = env('REQUEST_ID');
-const SHOTS = env('SHOTS');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    // Fake media: the screen picker answers itself with a generated picture.
-    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-    '--auto-select-desktop-capture-source=Entire screen', '--auto-accept-this-tab-capture'],
-});
-const pages = {};
-let step = 'start';
-const log = (s) => { step = s; console.log(`step: ${s}`); };
-function expect(cond, what) { if (!cond) throw new Error(`expected: ${what}`); }
-
-async function newPage(name, opts = {}) {
-  const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin', ...opts });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') console.log(`[${name}] console: ${m.text()}`); });
-  pages[name] = page;
-  return page;
-}
-
-async function hydrated(page) {
-  await page.waitForFunction(() => window.__beckon_hydrated === true);
-}
-
-try {
+await run('assist', async (newPage) => {
   log('landing page');
   const user = await newPage('user', { locale: 'de-DE' });
   const res = await user.goto(LINK);
@@ -117,15 +85,8 @@ try {
   await user.click('#decline');
   await user.waitForSelector('#ended');
   await agent.waitForSelector('#timeline li[data-kind="declined"]');
-
-  console.log('assist e2e: all steps passed');
-  await browser.close();
-} catch (e) {
-  console.error(`FAILED at step "${step}": ${e.message}`);
-  for (const [name, page] of Object.entries(pages)) {
-    const path = `${SHOTS}/assist-failure-${name}.png`;
-    try { await page.screenshot({ path, fullPage: true }); console.error(`screenshot: ${path}`); } catch {}
-  }
-  await browser.close();
-  process.exit(1);
-}
+}, { extraArgs: [
+  // Fake media: the screen picker answers itself with a generated picture.
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen', '--auto-accept-this-tab-capture',
+], timeout: 15_000 });

@@ -5,38 +5,7 @@
 //
 // Run by tests/api/portal.rs, which starts the server and passes:
 //   BASE, ADMIN_EMAIL, ADMIN_PASSWORD, VIEWER_EMAIL, VIEWER_PASSWORD, SHOTS (failure screenshots)
-import { chromium } from 'playwright-core';
-
-const env = (k) => { const v = process.env[k]; if (!v) throw new Error(`${k} is not set`); return v; };
-const BASE = env('BASE');
-const SHOTS = env('SHOTS');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const pages = {};
-let step = 'start';
-const log = (s) => { step = s; console.log(`step: ${s}`); };
-function expect(cond, what) { if (!cond) throw new Error(`expected: ${what}`); }
-
-async function newPage(name, opts = {}) {
-  const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin', ...opts });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') console.log(`[${name}] console: ${m.text()}`); });
-  pages[name] = page;
-  return page;
-}
-
-/// Resolves once the WASM bundle has hydrated the page (Leptos marks nothing, so we wait for
-/// the bundle's own effect: the time-zone field switches from the server's UTC).
-async function hydrated(page) {
-  await page.waitForFunction(() => window.__beckon_hydrated === true);
-}
+import { BASE, env, expect, hydrated, log, run } from './lib.mjs';
 
 async function signIn(page, email, password) {
   await page.goto(`${BASE}/`);
@@ -46,7 +15,7 @@ async function signIn(page, email, password) {
   await page.click('form.card button[type=submit]');
 }
 
-try {
+await run('portal', async (newPage) => {
   // --- Sign in: wrong password first, then right.
   log('sign in');
   const agent = await newPage('agent', { permissions: ['clipboard-read', 'clipboard-write'] });
@@ -254,15 +223,4 @@ try {
   await agent.waitForURL(/\/signin/);
   await agent.goto(`${BASE}/`);
   await agent.waitForURL(/\/signin/);
-
-  console.log('portal e2e: all steps passed');
-  await browser.close();
-} catch (e) {
-  console.error(`FAILED at step "${step}": ${e.message}`);
-  for (const [name, page] of Object.entries(pages)) {
-    const path = `${SHOTS}/failure-${name}.png`;
-    try { await page.screenshot({ path, fullPage: true }); console.error(`screenshot: ${path}`); } catch {}
-  }
-  await browser.close();
-  process.exit(1);
-}
+});
