@@ -119,7 +119,7 @@ impl Service {
         Ok(rec)
     }
 
-    /// Like `resolve`, but a closed or expired request's link is `LinkGone`, and a link bound
+    /// Like `resolve_in`, but a closed or expired request's link is `LinkGone`, and a link bound
     /// to another device is `link_in_use`.
     fn resolve_live(&self, token: &str, device: &Device) -> Result<SessionRequest> {
         let txn = self.store.begin_read()?;
