@@ -79,6 +79,8 @@ await run('assist', async (newPage) => {
   await user.waitForSelector('#sharing-bar', { state: 'detached' });
   await user.waitForSelector('#waiting');
   await agent.waitForSelector('#timeline li[data-kind="session_ended"]');
+  const ended = await agent.textContent('#timeline li[data-kind="session_ended"]');
+  expect(/\(\d+:\d\d:\d\d\)/.test(ended), `the session's duration on the timeline: ${ended}`);
   expect(await agent.locator('#timeline li[data-kind="session_started"]').count() === 1, 'the session start on the timeline');
 
   log('this was not me');

@@ -11,6 +11,7 @@ use super::requests::{RequestFields, RowButtons, assignee_name};
 use super::session::SessionView;
 use super::texts;
 use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, in_browser, live_version};
+use crate::domain::EventKind;
 use crate::portal::api::{EditRequest, RequestAction, create_choices, get_request};
 use crate::portal::{ActorView, RequestDetail, RowAction, row_actions};
 
@@ -118,7 +119,7 @@ fn Body(
                         None => Either::Right(t.not_scheduled),
                     }}</dd>
                     <dt>{t.expiration}</dt><dd><Time at=row.expires_at/> " (" <Relative at=row.expires_at now=d.now/> ")"</dd>
-                    <dt>{t.session_time}</dt><dd id="session-time">{format!("{}:{:02}:{:02}", session_secs / 3600, session_secs / 60 % 60, session_secs % 60)}</dd>
+                    <dt>{t.session_time}</dt><dd id="session-time">{clock(session_secs)}</dd>
                     <dt>{t.created_by}</dt><dd>{d.created_by.clone()}</dd>
                     <dt>{t.created_at}</dt><dd><Time at=d.created_at/></dd>
                     <dt>{t.updated_at}</dt><dd><Time at=d.updated_at/></dd>
@@ -136,7 +137,9 @@ fn Body(
                         };
                         view! {
                             <li data-kind=e.kind.name()>
-                                <Time at=e.at/> " · " <strong>{t.event(&e.kind)}</strong> " · " {who}
+                                <Time at=e.at/> " · " <strong>{t.event(&e.kind)}</strong>
+                                {match e.kind { EventKind::SessionEnded { duration_ms } => Some(format!(" ({})", clock(duration_ms / 1000))), _ => None }}
+                                " · " {who}
                             </li>
                         }
                     }).collect_view()}
@@ -171,4 +174,9 @@ fn Body(
             </section>
         })}
     }
+}
+
+/// A duration as h:mm:ss.
+fn clock(secs: u64) -> String {
+    format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
 }
