@@ -223,8 +223,25 @@ async fn the_session_relay_carries_signalling_and_chat_between_the_two_sides_onl
     let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
     t.checkin(link).await;
 
-    // Watching a session needs the right to connect.
+    // Watching a session needs the right to connect, and a browser on this site.
     assert!(t.agent_socket(id, &viewer).await.is_err());
+    let url = format!(
+        "{}/api/v1/session-requests/{id}/ws",
+        t.base.replace("http://", "ws://")
+    );
+    let mut foreign =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(url)
+            .unwrap();
+    foreign
+        .headers_mut()
+        .insert("authorization", format!("Bearer {admin}").parse().unwrap());
+    foreign
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    match tokio_tungstenite::connect_async(foreign).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 403),
+        other => panic!("a socket from another site was let in: {other:?}"),
+    }
     let mut agent = t.agent_socket(id, &admin).await.unwrap();
     let mut user = t.end_user_socket(link, DEVICE).await;
     let status = next_json(&mut agent).await;
