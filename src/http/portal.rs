@@ -736,6 +736,40 @@ fn end_user_device(parts: &Parts) -> Result<Device> {
         .ok_or_else(|| AppError::new("invalid_input", "this page needs cookies to be enabled"))
 }
 
+/// The catalogue message behind each of the link page's texts.
+fn message_id(t: Text) -> &'static str {
+    match t {
+        Text::Title => "page-title",
+        Text::Greeting => "greeting",
+        Text::Asks => "page-asks",
+        Text::Planned => "page-planned",
+        Text::Reason => "page-reason",
+        Text::Safety => "safety",
+        Text::Choose => "page-choose",
+        Text::StartBrowser => "page-start-browser",
+        Text::Download => "page-download",
+        Text::DownloadNote => "page-download-note",
+        Text::Waiting => "page-waiting",
+        Text::Ready => "page-ready",
+        Text::InSession => "page-in-session",
+        Text::Share => "page-share",
+        Text::Sharing => "page-sharing",
+        Text::Stop => "page-stop",
+        Text::Chat => "page-chat",
+        Text::ChatPlaceholder => "page-chat-placeholder",
+        Text::Send => "page-send",
+        Text::PromptTitle => "page-prompt-title",
+        Text::PromptBody => "page-prompt-body",
+        Text::PromptTimeout => "page-prompt-timeout",
+        Text::Allow => "page-allow",
+        Text::Deny => "page-deny",
+        Text::Decline => "page-decline",
+        Text::Declined => "page-declined",
+        Text::Ended => "page-ended",
+        Text::Released => "page-released",
+    }
+}
+
 /// The link page's words in the request's language.
 fn link_texts(
     lang: &crate::i18n::Lang<'_>,
@@ -744,52 +778,27 @@ fn link_texts(
     org: &str,
     consent_timeout: std::time::Duration,
 ) -> LinkTexts {
-    let t = |id: &str| lang.text(id, &[]);
-    let with_org = |id: &str| lang.text(id, &[("org", org)]);
-    LinkTexts {
-        title: t("page-title"),
-        greeting: lang.text("greeting", &[("name", &r.recipient_name)]),
-        asks: match agent {
-            Some(a) => lang.text("page-asks", &[("agent", a), ("org", org)]),
-            None => with_org("page-asks-org"),
+    LinkTexts::new(|k| match k {
+        Text::Greeting => lang.text(message_id(k), &[("name", &r.recipient_name)]),
+        Text::Asks => match agent {
+            Some(a) => lang.text(message_id(k), &[("agent", a), ("org", org)]),
+            None => lang.text("page-asks-org", &[("org", org)]),
         },
-        planned: r.scheduled_at.map(|at| {
+        Text::Planned => r.scheduled_at.map_or_else(String::new, |at| {
             let when = lang.date_time(at, r.time_zone.as_deref());
-            lang.text("page-planned", &[("when", &when)])
+            lang.text(message_id(k), &[("when", &when)])
         }),
-        reason: t("page-reason"),
-        safety: with_org("safety"),
-        choose: t("page-choose"),
-        start_browser: t("page-start-browser"),
-        download: t("page-download"),
-        download_note: lang.text(
-            "page-download-note",
-            &[("platform", &super::download::platform())],
-        ),
-        waiting: t("page-waiting"),
-        ready: t("page-ready"),
-        in_session: t("page-in-session"),
-        share: t("page-share"),
-        sharing: t("page-sharing"),
-        stop: t("page-stop"),
-        chat: t("page-chat"),
-        chat_placeholder: t("page-chat-placeholder"),
-        send: t("page-send"),
-        you: t("page-you"),
-        support: t("page-support"),
-        prompt_title: lang.text("page-prompt-title", &[("agent", "{agent}"), ("org", org)]),
-        prompt_body: t("page-prompt-body"),
-        prompt_timeout: lang.text(
-            "page-prompt-timeout",
+        Text::Safety | Text::Declined => lang.text(message_id(k), &[("org", org)]),
+        Text::DownloadNote => {
+            lang.text(message_id(k), &[("platform", &super::download::platform())])
+        }
+        Text::PromptTitle => lang.text(message_id(k), &[("agent", "{agent}"), ("org", org)]),
+        Text::PromptTimeout => lang.text(
+            message_id(k),
             &[("seconds", &consent_timeout.as_secs().to_string())],
         ),
-        allow: t("page-allow"),
-        deny: t("page-deny"),
-        decline: t("page-decline"),
-        declined: with_org("page-declined"),
-        ended: t("page-ended"),
-        released: t("page-released"),
-    }
+        plain => lang.text(message_id(plain), &[]),
+    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::widgets::{Chat, ErrorNote};
 use crate::domain::Status;
 use crate::live::ChatLine;
 use crate::portal::api::{LinkCheckin, LinkConsent, LinkDecline, LinkEnd, get_link};
-use crate::portal::{DownloadView, LinkInfo, LinkTexts, LinkView, PromptView};
+use crate::portal::{DownloadView, LinkInfo, LinkView, PromptView, Text};
 
 #[component]
 pub fn LinkPage() -> impl IntoView {
@@ -109,7 +109,7 @@ struct PageState {
 #[component]
 fn Active(info: LinkInfo, token: String) -> impl IntoView {
     let texts = StoredValue::new(info.texts);
-    let t = move |f: fn(&LinkTexts) -> &String| texts.with_value(|t| f(t).clone());
+    let t = move |k: Text| texts.with_value(|t| t.get(k).to_owned());
     let st = PageState {
         status: RwSignal::new(info.status),
         prompt: RwSignal::new(info.prompt),
@@ -179,79 +179,79 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
     let (tok_state, tok_prompt, tok_decline) = (token.clone(), token.clone(), token.clone());
     let download = info.download;
     view! {
-        <Title text=t(|t| &t.title)/>
+        <Title text=t(Text::Title)/>
         <main class="link-page narrow" id="content" lang=info.language>
             {move || st.sharing.get().then(|| view! {
                 <div class="sharing-bar" id="sharing-bar" role="status">
-                    <span>{t(|t| &t.sharing)}</span>
-                    <button type="button" class="danger" id="stop" on:click=stop>{t(|t| &t.stop)}</button>
+                    <span>{t(Text::Sharing)}</span>
+                    <button type="button" class="danger" id="stop" on:click=stop>{t(Text::Stop)}</button>
                 </div>
             })}
-            <h1>{t(|t| &t.title)}</h1>
-            <p class="greeting">{t(|t| &t.greeting)}</p>
-            <p class="asker">{t(|t| &t.asks)}</p>
-            {texts.with_value(|t| t.planned.clone()).map(|p| view! { <p class="schedule">{p}</p> })}
+            <h1>{t(Text::Title)}</h1>
+            <p class="greeting">{t(Text::Greeting)}</p>
+            <p class="asker">{t(Text::Asks)}</p>
+            {Some(t(Text::Planned)).filter(|p| !p.is_empty()).map(|p| view! { <p class="schedule">{p}</p> })}
             {info.comment.map(|c| view! {
-                <p class="reason"><strong>{t(|t| &t.reason)} ": "</strong><span class="pre">{c}</span></p>
+                <p class="reason"><strong>{t(Text::Reason)} ": "</strong><span class="pre">{c}</span></p>
             })}
-            <p class="note" role="note">{t(|t| &t.safety)}</p>
+            <p class="note" role="note">{t(Text::Safety)}</p>
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="state" id="link-state" data-status=move || if st.released.get() { "released" } else { st.status.get().as_str() } aria-live="polite">
                 {move || {
                     let tok = tok_state.clone();
                     if st.released.get() {
-                        return EitherOf6::F(view! { <p id="released">{t(|t| &t.released)}</p> });
+                        return EitherOf6::F(view! { <p id="released">{t(Text::Released)}</p> });
                     }
                     match st.status.get() {
                         Status::Open => EitherOf6::A(view! {
-                            <p>{t(|t| &t.choose)}</p>
+                            <p>{t(Text::Choose)}</p>
                             <div class="ways-in">
                                 <ActionForm action=checkin>
                                     <input type="hidden" name="token" value=tok/>
-                                    <button type="submit" class="primary big" id="continue">{t(|t| &t.start_browser)}</button>
+                                    <button type="submit" class="primary big" id="continue">{t(Text::StartBrowser)}</button>
                                 </ActionForm>
-                                {download.clone().map(|d| download_button(d, t(|t| &t.download), t(|t| &t.download_note)))}
+                                {download.clone().map(|d| download_button(d, t(Text::Download), t(Text::DownloadNote)))}
                             </div>
                         }),
-                        Status::Waiting => EitherOf6::B(view! { <p id="waiting">{t(|t| &t.waiting)}</p> }),
-                        Status::Ready => EitherOf6::C(view! { <p id="ready">{t(|t| &t.ready)}</p> }),
+                        Status::Waiting => EitherOf6::B(view! { <p id="waiting">{t(Text::Waiting)}</p> }),
+                        Status::Ready => EitherOf6::C(view! { <p id="ready">{t(Text::Ready)}</p> }),
                         Status::InSession => EitherOf6::D(view! {
-                            <p id="in-session">{t(|t| &t.in_session)}</p>
+                            <p id="in-session">{t(Text::InSession)}</p>
                             {move || (!st.sharing.get()).then(|| view! {
                                 <button type="button" class="primary big" id="share"
-                                    on:click=move |_| session.share(st)>{t(|t| &t.share)}</button>
+                                    on:click=move |_| session.share(st)>{t(Text::Share)}</button>
                             })}
                         }),
                         Status::Closed | Status::Expired => EitherOf6::E(view! {
-                            <p id="ended">{if st.declined.get() { t(|t| &t.declined) } else { t(|t| &t.ended) }}</p>
+                            <p id="ended">{if st.declined.get() { t(Text::Declined) } else { t(Text::Ended) }}</p>
                         }),
                     }
                 }}
             </div>
             {move || matches!(st.status.get(), Status::Ready | Status::InSession).then(|| view! {
-                <Chat lines=st.chat title=t(|t| &t.chat) placeholder=t(|t| &t.chat_placeholder)
-                    send=t(|t| &t.send) on_send=move |text| session.say(&text)/>
+                <Chat lines=st.chat title=t(Text::Chat) placeholder=t(Text::ChatPlaceholder)
+                    send=t(Text::Send) on_send=move |text| session.say(&text)/>
             })}
             {move || {
                 let (tok_allow, tok_deny) = (tok_prompt.clone(), tok_prompt.clone());
                 st.prompt.get().filter(|_| st.status.get() == Status::Waiting).map(move |p| view! {
                     <div class="backdrop">
                         <div role="alertdialog" aria-modal="true" aria-labelledby="prompt-title" aria-describedby="prompt-body" class="dialog" id="prompt">
-                            <h2 id="prompt-title">{t(|t| &t.prompt_title).replace("{agent}", &p.agent_name)}</h2>
-                            <p id="prompt-body">{t(|t| &t.prompt_body)}</p>
-                            <p class="hint">{t(|t| &t.prompt_timeout)}</p>
+                            <h2 id="prompt-title">{t(Text::PromptTitle).replace("{agent}", &p.agent_name)}</h2>
+                            <p id="prompt-body">{t(Text::PromptBody)}</p>
+                            <p class="hint">{t(Text::PromptTimeout)}</p>
                             <div class="buttons">
                                 <ActionForm action=consent attr:class="inline">
                                     <input type="hidden" name="token" value=tok_allow/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="allow" value="true"/>
-                                    <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button>{t(|t| &t.allow)}</button>
+                                    <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button>{t(Text::Allow)}</button>
                                 </ActionForm>
                                 <ActionForm action=consent attr:class="inline">
                                     <input type="hidden" name="token" value=tok_deny/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="allow" value="false"/>
-                                    <button type="submit" class="secondary" id="deny">{t(|t| &t.deny)}</button>
+                                    <button type="submit" class="secondary" id="deny">{t(Text::Deny)}</button>
                                 </ActionForm>
                             </div>
                         </div>
@@ -263,7 +263,7 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                 view! {
                     <ActionForm action=decline attr:class="decline">
                         <input type="hidden" name="token" value=tok/>
-                        <button type="submit" class="link-button" id="decline">{t(|t| &t.decline)}</button>
+                        <button type="submit" class="link-button" id="decline">{t(Text::Decline)}</button>
                     </ActionForm>
                 }
             })}
