@@ -24,8 +24,9 @@ const PING: Duration = Duration::from_secs(15);
 pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     let (base, token) = parse_link(link)?;
     let device = device_id(&token);
-    let roots = roots(ca)?;
-    let http = http_client(&device, ca)?;
+    // One TLS setup (public roots plus `--ca`) for both the API calls and the socket.
+    let tls = tls_config(roots(ca)?);
+    let http = http_client(&device, tls.clone())?;
 
     let checkin = http
         .post(format!("{base}/api/v1/assist/{token}/checkin"))
@@ -48,7 +49,7 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     request
         .headers_mut()
         .insert(crate::http::DEVICE_HEADER, device.parse()?);
-    let connector = tokio_tungstenite::Connector::Rustls(Arc::new(tls_config(roots)));
+    let connector = tokio_tungstenite::Connector::Rustls(Arc::new(tls));
     let (socket, _) =
         tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(connector))
             .await
@@ -249,20 +250,15 @@ fn tls_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
-fn http_client(device: &str, ca: Option<&Path>) -> anyhow::Result<reqwest::Client> {
+fn http_client(device: &str, tls: rustls::ClientConfig) -> anyhow::Result<reqwest::Client> {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(crate::http::DEVICE_HEADER, device.parse()?);
-    let mut builder = reqwest::Client::builder()
+    Ok(reqwest::Client::builder()
         .default_headers(headers)
         .user_agent(concat!("beckon-assist/", env!("CARGO_PKG_VERSION")))
-        .timeout(Duration::from_secs(30));
-    if let Some(path) = ca {
-        let pem = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        for cert in reqwest::Certificate::from_pem_bundle(&pem)? {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
-    Ok(builder.build()?)
+        .timeout(Duration::from_secs(30))
+        .use_preconfigured_tls(tls)
+        .build()?)
 }
 
 /// The JSON of a 2xx reply, or the API's error message.

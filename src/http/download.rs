@@ -25,6 +25,15 @@ pub struct Download {
 
 static INFO: OnceLock<Option<Download>> = OnceLock::new();
 
+/// The download's facts for a page: known after start-up's hashing, else waited for on a
+/// blocking thread (only the earliest visitors wait, a second or so).
+pub async fn facts() -> Option<&'static Download> {
+    match INFO.get() {
+        Some(known) => known.as_ref(),
+        None => tokio::task::spawn_blocking(info).await.ok().flatten(),
+    }
+}
+
 /// The download's facts; the first call reads and hashes the binary (blocking: call it
 /// from a blocking thread; `serve` does so once at start-up).
 pub fn info() -> Option<&'static Download> {

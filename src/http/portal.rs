@@ -234,10 +234,14 @@ impl Portal {
         self.svc.run(f).await.map_err(app_error)
     }
 
-    fn link_rate(&self, parts: &Parts) -> Result<()> {
+    /// The end user behind a link call: rate-limited per address, and on which device (the
+    /// cookie `device::ensure_cookie` gave the browser).
+    fn end_user(&self, parts: &Parts) -> Result<Device> {
         self.svc
             .check_link_rate(client_ip(parts))
-            .map_err(app_error)
+            .map_err(app_error)?;
+        device_of(&parts.headers)
+            .ok_or_else(|| AppError::new("invalid_input", "this page needs cookies to be enabled"))
     }
 }
 
@@ -629,14 +633,9 @@ impl Backend for Portal {
     }
 
     async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView> {
-        self.link_rate(parts)?;
-        let device = end_user_device(parts)?;
+        let device = self.end_user(parts)?;
         let state = self.run(move |s| s.link_state(&token, &device)).await?;
-        // Hashed once at start-up; a visitor that early waits for it (a second or so).
-        let download = tokio::task::spawn_blocking(super::download::info)
-            .await
-            .ok()
-            .flatten();
+        let download = super::download::facts().await;
         let settings = self.svc.settings();
         let org = settings.organisation.as_str();
         Ok(match state {
@@ -688,8 +687,7 @@ impl Backend for Portal {
     }
 
     async fn link_checkin(&self, parts: &Parts, token: String) -> Result<()> {
-        self.link_rate(parts)?;
-        let device = end_user_device(parts)?;
+        let device = self.end_user(parts)?;
         let input = CheckIn {
             client: "web".into(),
             platform: platform(parts),
@@ -705,8 +703,7 @@ impl Backend for Portal {
         prompt_id: u32,
         allow: bool,
     ) -> Result<()> {
-        self.link_rate(parts)?;
-        let device = end_user_device(parts)?;
+        let device = self.end_user(parts)?;
         let input = Consent {
             prompt_id: prompt_id.to_string(),
             decision: if allow { "allow" } else { "deny" }.into(),
@@ -716,24 +713,16 @@ impl Backend for Portal {
     }
 
     async fn link_decline(&self, parts: &Parts, token: String) -> Result<()> {
-        self.link_rate(parts)?;
-        let device = end_user_device(parts)?;
+        let device = self.end_user(parts)?;
         self.run(move |s| s.decline(&token, &device).map(drop))
             .await
     }
 
     async fn link_end(&self, parts: &Parts, token: String) -> Result<()> {
-        self.link_rate(parts)?;
-        let device = end_user_device(parts)?;
+        let device = self.end_user(parts)?;
         self.run(move |s| s.end_by_end_user(&token, &device).map(drop))
             .await
     }
-}
-
-/// The browser's device (the cookie `device::ensure_cookie` gave it).
-fn end_user_device(parts: &Parts) -> Result<Device> {
-    device_of(&parts.headers)
-        .ok_or_else(|| AppError::new("invalid_input", "this page needs cookies to be enabled"))
 }
 
 /// The catalogue message behind each of the link page's texts.

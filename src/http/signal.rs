@@ -66,17 +66,18 @@ pub fn check(raw: &str, side: Side, sender: &str, status: Status) -> Verdict {
     let in_session = status == Status::InSession;
     let out = match (msg, side) {
         (Incoming::Ping, _) => return Verdict::Ping,
-        (Incoming::Offer { sdp }, Side::EndUser) if in_session => {
+        (Incoming::Offer { sdp }, Side::EndUser) | (Incoming::Answer { sdp }, Side::Agent)
+            if in_session =>
+        {
             if sdp.len() > MAX_SDP {
                 return Verdict::Refuse("sdp: too long".into());
             }
-            serde_json::json!({"type": "offer", "sdp": sdp})
-        }
-        (Incoming::Answer { sdp }, Side::Agent) if in_session => {
-            if sdp.len() > MAX_SDP {
-                return Verdict::Refuse("sdp: too long".into());
-            }
-            serde_json::json!({"type": "answer", "sdp": sdp})
+            let kind = if side == Side::EndUser {
+                "offer"
+            } else {
+                "answer"
+            };
+            serde_json::json!({"type": kind, "sdp": sdp})
         }
         (Incoming::Ice { candidate }, _) if in_session => {
             if candidate.candidate.len() > MAX_CANDIDATE

@@ -122,15 +122,20 @@ impl Service {
     /// Like `resolve_in`, but a closed or expired request's link is `LinkGone`, and a link bound
     /// to another device is `link_in_use`.
     fn resolve_live(&self, token: &str, device: &Device) -> Result<SessionRequest> {
+        self.resolve_bound(token, device).map(|(rec, _)| rec)
+    }
+
+    /// `resolve_live`, and whether the link is already bound (to this device).
+    fn resolve_bound(&self, token: &str, device: &Device) -> Result<(SessionRequest, bool)> {
         let txn = self.store.begin_read()?;
         let rec = self.resolve_in(&txn, token)?;
         if rec.status_at(Self::now()).is_terminal() {
             return Err(ServiceError::LinkGone);
         }
-        if !bound_to(&txn, token, device)? {
-            return Err(link_in_use());
+        match binding(&txn, token, device)? {
+            Binding::Other => Err(link_in_use()),
+            b => Ok((rec, b == Binding::Mine)),
         }
-        Ok(rec)
     }
 
     pub fn link_state(&self, token: &str, device: &Device) -> Result<LinkState> {
@@ -143,7 +148,7 @@ impl Service {
         if rec.status_at(Self::now()).is_terminal() {
             return Ok(LinkState::Finished);
         }
-        if !bound_to(&txn, token, device)? {
+        if binding(&txn, token, device)? == Binding::Other {
             return Ok(LinkState::InUse {
                 request: Box::new(rec),
             });
@@ -169,15 +174,15 @@ impl Service {
             .ok_or_else(|| ServiceError::invalid("client", "must be `web` or `native`"))?;
         let platform =
             super::input::optional_line("platform", input.platform.as_deref().unwrap_or(""), 100)?;
-        let rec = self.resolve_live(token, device)?;
+        let (rec, bound) = self.resolve_bound(token, device)?;
         self.presence.touch(rec.id);
         let now = Self::now();
         let same_client = rec.end_user_client == Some(client)
             && rec.end_user_platform.as_deref() == Some(&platform);
-        let link = token_hash(token);
-        if rec.status_at(now) != Status::Open && same_client && self.is_bound(link)? {
+        if rec.status_at(now) != Status::Open && same_client && bound {
             return Ok(rec);
         }
+        let link = token_hash(token);
         let device = device.hash();
         self.transition(rec.id, Actor::EndUser, Action::CheckIn, |tx, rec, now| {
             // Checked again inside the write: two devices racing for a fresh link.
@@ -197,11 +202,6 @@ impl Service {
             rec.end_user_platform = Some(platform.clone());
             Ok(EventKind::CheckedIn { client, platform }.into())
         })
-    }
-
-    fn is_bound(&self, link: [u8; 32]) -> Result<bool> {
-        let txn = self.store.begin_read()?;
-        Ok(txn.open_table(tables::LINK_DEVICES)?.get(link)?.is_some())
     }
 
     /// The agent's pending question, if any (polling keeps presence too).
@@ -307,14 +307,29 @@ impl Service {
 
     /// Whether the request's current link is bound to a device (for the portal's Release).
     pub fn link_bound(&self, rec: &SessionRequest) -> Result<bool> {
-        self.is_bound(token_hash(&self.links.token(rec.id, rec.link_generation)))
+        let link = token_hash(&self.links.token(rec.id, rec.link_generation));
+        let txn = self.store.begin_read()?;
+        Ok(txn.open_table(tables::LINK_DEVICES)?.get(link)?.is_some())
     }
 }
 
-/// Whether `device` may use the link: it is unbound or bound to this device.
-fn bound_to(txn: &ReadTransaction, token: &str, device: &Device) -> Result<bool> {
-    Ok(txn
-        .open_table(tables::LINK_DEVICES)?
-        .get(token_hash(token))?
-        .is_none_or(|d| d.value() == device.hash()))
+#[derive(Debug, PartialEq, Eq)]
+enum Binding {
+    Free,
+    Mine,
+    Other,
+}
+
+/// Whom the link is bound to, seen from `device`.
+fn binding(txn: &ReadTransaction, token: &str, device: &Device) -> Result<Binding> {
+    Ok(
+        match txn
+            .open_table(tables::LINK_DEVICES)?
+            .get(token_hash(token))?
+        {
+            None => Binding::Free,
+            Some(d) if d.value() == device.hash() => Binding::Mine,
+            Some(_) => Binding::Other,
+        },
+    )
 }

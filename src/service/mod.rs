@@ -185,13 +185,7 @@ impl Service {
     /// Tells live views that something not stored changed (the end user came or went), so
     /// the portal's "online" mark follows without a reload.
     pub fn announce(&self, rec: &app::domain::SessionRequest, event: &'static str) {
-        self.publish(vec![Change {
-            id: rec.id,
-            status: rec.status,
-            assignee: rec.assignee,
-            updated_at: rec.updated_at,
-            event,
-        }]);
+        self.publish(vec![requests::change(rec, event)]);
     }
 
     /// The end user's link for a request.

@@ -523,7 +523,7 @@ impl Service {
     }
 }
 
-fn change(rec: &SessionRequest, event: &'static str) -> Change {
+pub(super) fn change(rec: &SessionRequest, event: &'static str) -> Change {
     Change {
         id: rec.id,
         status: rec.status,
