@@ -3,6 +3,7 @@
 //! encoding, `keys` the index keys. It knows nothing of HTTP or of the lifecycle rules.
 
 mod check;
+mod group;
 pub mod codec;
 pub mod keys;
 mod legacy;
@@ -10,6 +11,8 @@ pub mod records;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
+
+use std::sync::Arc;
 
 use redb::{Database, ReadableDatabase};
 
@@ -41,6 +44,8 @@ pub enum StoreError {
     Codec(#[from] CodecError),
     #[error("storage error: {0}")]
     Redb(#[from] redb::Error),
+    #[error("the disk refused to make a commit durable: {0}")]
+    Sync(String),
 }
 
 macro_rules! redb_errors {
@@ -129,8 +134,30 @@ fn create_notifier_and_sweeper_tables(txn: &redb::WriteTransaction) -> Result<()
 }
 
 pub struct Store {
-    db: Database,
+    /// Dropped first: makes what is pending durable and stops its thread.
+    group: group::GroupCommit,
+    db: Arc<Database>,
     path: PathBuf,
+}
+
+/// A write transaction of the store. It derefs to redb's; `commit` it through the store's
+/// group commit (`group.rs`), which returns once the write is durable.
+pub struct Write<'s> {
+    txn: redb::WriteTransaction,
+    group: &'s group::GroupCommit,
+}
+
+impl Write<'_> {
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.group.commit(self.txn)
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = redb::WriteTransaction;
+    fn deref(&self) -> &redb::WriteTransaction {
+        &self.txn
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -153,7 +180,12 @@ impl Store {
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::Locked(path)),
             Err(e) => return Err(e.into()),
         };
-        let store = Store { db, path };
+        let db = Arc::new(db);
+        let store = Store {
+            group: group::GroupCommit::start(db.clone()),
+            db,
+            path,
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -196,13 +228,21 @@ impl Store {
         Ok(self.db.begin_read()?)
     }
 
-    pub fn begin_write(&self) -> Result<redb::WriteTransaction, StoreError> {
-        Ok(self.db.begin_write()?)
+    pub fn begin_write(&self) -> Result<Write<'_>, StoreError> {
+        Ok(Write {
+            txn: self.group.begin(&self.db)?,
+            group: &self.group,
+        })
+    }
+
+    /// Durable commits made since the store opened (each persists a group of writes).
+    pub fn syncs(&self) -> u64 {
+        self.group.syncs()
     }
 
     /// Proves the store accepts a durable write (for `/healthz`).
     pub fn check_writable(&self) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
+        let txn = self.begin_write()?;
         let now = jiff::Timestamp::now().as_millisecond().to_be_bytes();
         txn.open_table(tables::META)?
             .insert("last_health_check", now.as_slice())?;
