@@ -52,7 +52,8 @@ fn fill(dir: &std::path::Path, n: u64) -> Vec<String> {
         })
         .collect();
     for chunk in requests.chunks(10_000) {
-        svc.seed(chunk.to_vec()).unwrap();
+        svc.seed(chunk.iter().map(|r| (r.clone(), vec![])).collect())
+            .unwrap();
     }
     tokens
 }

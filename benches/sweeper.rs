@@ -40,7 +40,7 @@ fn fill(svc: &Service, admin: &app::domain::Agent, n: u64, expires_at: Timestamp
     let mut i = 0;
     while i < n {
         let batch: Vec<_> = (i..(i + 10_000).min(n))
-            .map(|j| common::sample_request(j, admin.id, now, expires_at))
+            .map(|j| (common::sample_request(j, admin.id, now, expires_at), vec![]))
             .collect();
         i += batch.len() as u64;
         svc.seed(batch).unwrap();

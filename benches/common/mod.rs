@@ -138,3 +138,144 @@ pub fn sample_request(
         )
     }
 }
+
+/// A realistic stored request number `i` of a store that has been in use for a year, with
+/// the timeline that led to its status, as of `now`. `agents` take turns as creators and
+/// assignees (one request in five is unassigned). The mix: 45 % closed after a session,
+/// 25 % expired unanswered, 20 % open (a third of them scheduled), 5 % waiting, 3 % ready,
+/// 2 % in session; the unfinished ones were created in the last five days, so none is overdue.
+pub fn lived_request(
+    i: u64,
+    agents: &[app::domain::AgentId],
+    now: jiff::Timestamp,
+) -> (app::domain::SessionRequest, Vec<app::domain::TimelineEvent>) {
+    use app::domain::{
+        Actor, Assignee, EndUserClient, EventKind as K, RequestId, SessionRequest, Status as S,
+        TimelineEvent,
+    };
+    use jiff::SignedDuration as D;
+    // A cheap deterministic spread (splitmix64), so runs are comparable.
+    let mut z = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    let r = z ^ (z >> 31);
+    let pct = r % 100;
+    let status = match pct {
+        0..45 => S::Closed,
+        45..70 => S::Expired,
+        70..90 => S::Open,
+        90..95 => S::Waiting,
+        95..98 => S::Ready,
+        _ => S::InSession,
+    };
+    let span_days = if status.is_terminal() { 365 } else { 5 };
+    let created = now - D::from_secs(((r >> 8) % (span_days * 86_400)) as i64 + 60);
+    let creator = agents[(i as usize) % agents.len()];
+    let assignee = match (r >> 20) % 5 {
+        0 => Assignee::Unassigned,
+        n => Assignee::Agent(agents[((i + n) as usize) % agents.len()]),
+    };
+    let expires = created + D::from_hours(24 * 7);
+    let scheduled = (status == S::Open && i.is_multiple_of(3)).then(|| created + D::from_hours(30));
+    let ms = created.as_millisecond().max(0) as u128;
+    let mut rec = SessionRequest {
+        recipient_email: Some(format!("person{i}@example.com")),
+        email_language: ["en", "de", "fr", "ja", "es"][(i % 5) as usize].into(),
+        comment: "Printer driver will not install after the update".into(),
+        scheduled_at: scheduled,
+        time_zone: Some("Europe/Berlin".into()),
+        assignee,
+        schedule_set_at: scheduled.map(|_| created),
+        send_email: true,
+        ..SessionRequest::new(
+            RequestId::from_u128((ms << 80) | u128::from(i)),
+            format!("Person {i}"),
+            creator,
+            created,
+            expires,
+        )
+    };
+    let agent = Actor::Agent(creator);
+    let mut at = created;
+    let mut events = vec![];
+    let mut step = |events: &mut Vec<TimelineEvent>, kind, from, to, actor, after: i64| {
+        at += D::from_secs(after);
+        events.push(TimelineEvent {
+            at,
+            actor,
+            kind,
+            from,
+            to,
+        });
+    };
+    step(&mut events, K::Created, S::Open, S::Open, agent, 0);
+    step(&mut events, K::InvitationQueued, S::Open, S::Open, agent, 0);
+    if matches!(status, S::Open | S::Expired) {
+        if status == S::Expired {
+            events.push(TimelineEvent {
+                at: expires,
+                actor: Actor::System,
+                kind: K::Expired,
+                from: S::Open,
+                to: S::Expired,
+            });
+        }
+    } else {
+        let user = Actor::EndUser;
+        let checked_in = K::CheckedIn {
+            client: EndUserClient::Web,
+            platform: "Windows".into(),
+        };
+        step(&mut events, checked_in, S::Open, S::Waiting, user, 900);
+        rec.end_user_client = Some(EndUserClient::Web);
+        rec.end_user_platform = Some("Windows".into());
+        if status != S::Waiting {
+            let p = 1;
+            step(
+                &mut events,
+                K::ConnectRequested { prompt_id: p },
+                S::Waiting,
+                S::Waiting,
+                agent,
+                60,
+            );
+            step(
+                &mut events,
+                K::AccessAllowed { prompt_id: p },
+                S::Waiting,
+                S::Ready,
+                user,
+                10,
+            );
+            rec.prompt_seq = 1;
+        }
+        if matches!(status, S::InSession | S::Closed) {
+            step(
+                &mut events,
+                K::SessionStarted,
+                S::Ready,
+                S::InSession,
+                agent,
+                5,
+            );
+            rec.session_started_at = events.last().map(|e| e.at);
+        }
+        if status == S::Closed {
+            let ms = 600_000 + (r % 1_800_000);
+            step(
+                &mut events,
+                K::SessionEnded { duration_ms: ms },
+                S::InSession,
+                S::Ready,
+                agent,
+                (ms / 1000) as i64,
+            );
+            rec.session_ended_at = events.last().map(|e| e.at);
+            rec.session_total_ms = ms;
+            step(&mut events, K::Closed, S::Ready, S::Closed, agent, 30);
+        }
+    }
+    rec.status = status;
+    rec.updated_at = events.last().map_or(created, |e| e.at);
+    (rec, events)
+}

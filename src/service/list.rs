@@ -153,7 +153,8 @@ pub struct Page {
 
 type Ids<'t> = Box<dyn Iterator<Item = Result<RequestId>> + 't>;
 
-/// Merges ID streams that are each newest first into one newest-first stream.
+/// Merges ID streams that are each newest first into one newest-first stream, once each
+/// (an overdue request comes from both its stored status and the expiry index).
 struct Merge<'t> {
     heads: Vec<Peekable<Ids<'t>>>,
 }
@@ -161,16 +162,20 @@ struct Merge<'t> {
 impl Iterator for Merge<'_> {
     type Item = Result<RequestId>;
     fn next(&mut self) -> Option<Self::Item> {
-        let mut best: Option<(usize, RequestId)> = None;
-        for (i, head) in self.heads.iter_mut().enumerate() {
+        let mut best: Option<RequestId> = None;
+        for head in &mut self.heads {
             match head.peek() {
                 Some(Err(_)) => return head.next(),
-                Some(Ok(id)) if best.is_none_or(|(_, b)| *id > b) => best = Some((i, *id)),
+                Some(Ok(id)) if best.is_none_or(|b| *id > b) => best = Some(*id),
                 _ => {}
             }
         }
-        let (i, _) = best?;
-        self.heads[i].next()
+        let id = best?;
+        for head in &mut self.heads {
+            // Drop the same ID from the other heads.
+            let _ = head.next_if(|e| matches!(e, Ok(x) if *x == id));
+        }
+        Some(Ok(id))
     }
 }
 
@@ -187,10 +192,73 @@ fn index_ids<'t, const N: usize>(
     })))
 }
 
+/// IDs of the keys from just after `from` up to (not including) `to`, in key order.
+fn index_ids_from<'t, const N: usize>(
+    table: &'t ReadOnlyTable<[u8; N], ()>,
+    from: [u8; N],
+    to: [u8; N],
+) -> Result<impl Iterator<Item = Result<RequestId>> + 't> {
+    let range = table.range(from..to)?;
+    Ok(range
+        .map(|e| {
+            e.map(|(k, _)| (k.value(), keys::trailing_id(&k.value())))
+                .map_err(Into::into)
+        })
+        .filter(move |e| !matches!(e, Ok((k, _)) if *k == from))
+        .map(|e| e.map(|(_, id)| id)))
+}
+
+/// The first `limit` candidates that `keep` accepts, and a cursor when there are more.
+fn collect_page(
+    requests: &ReadOnlyTable<[u8; 16], &[u8]>,
+    candidates: impl Iterator<Item = Result<RequestId>>,
+    limit: usize,
+    keep: impl Fn(&SessionRequest) -> bool,
+) -> Result<Page> {
+    let mut items = Vec::with_capacity(limit.min(64));
+    let mut has_more = false;
+    for id in candidates {
+        let rec = record(requests, id?)?;
+        if !keep(&rec) {
+            continue;
+        }
+        if items.len() == limit {
+            has_more = true;
+            break;
+        }
+        items.push(rec);
+    }
+    let next_cursor = if has_more {
+        items.last().map(|r| r.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
 /// The request an index entry points at; a dangling entry is a broken invariant.
 fn record(requests: &ReadOnlyTable<[u8; 16], &[u8]>, id: RequestId) -> Result<SessionRequest> {
     txn::get(requests, id.to_be_bytes())?
         .ok_or_else(|| ServiceError::Internal(format!("index entry without a request: {id}")))
+}
+
+/// Requests past their expiry that the sweeper has not written down yet, newest first, up
+/// to `top`.
+fn overdue<'t>(
+    txn: &redb::ReadTransaction,
+    now: jiff::Timestamp,
+    top: RequestId,
+) -> Result<Ids<'t>> {
+    let index = txn.open_table(tables::IDX_EXPIRY)?;
+    let mut ids = Vec::new();
+    for e in index.range(..=keys::timed(now, [0xff; 16]))? {
+        let id = keys::trailing_id(&e?.0.value());
+        if id <= top {
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(Box::new(ids.into_iter().map(Ok)))
 }
 
 /// The highest request ID a page may contain: just below the cursor.
@@ -259,28 +327,16 @@ impl Service {
         };
 
         if query.view == Some(View::Upcoming) {
-            return self.upcoming_page(&requests, &by_status, query.cursor, limit, keep);
+            return self.upcoming_page(&txn, &requests, query.cursor, limit, keep);
         }
 
-        let candidates: Ids<'_> = if let Some(wanted) = &wanted {
-            // An expired request may still be stored as open/waiting/ready.
-            let mut stored: BTreeSet<Status> = wanted.clone();
-            if wanted.contains(&Status::Expired) {
-                stored.extend([Status::Open, Status::Waiting, Status::Ready]);
-            }
-            let heads = stored
-                .into_iter()
-                .map(|s| {
-                    index_ids(
-                        &by_status,
-                        keys::status(s, RequestId::from_u128(0)),
-                        keys::status(s, top),
-                    )
-                    .map(Iterator::peekable)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Box::new(Merge { heads })
-        } else if let Some(assignees) = &assignees {
+        // Which index to read: finished requests are the bulk of a store in use, so a query
+        // that wants them and names an assignee reads that assignee's entries; one that wants
+        // only live statuses reads those (few) entries of the status index.
+        let wants_finished = wanted
+            .as_ref()
+            .is_none_or(|w| w.iter().any(|s| s.is_terminal()));
+        let candidates: Ids<'_> = if let (Some(assignees), true) = (&assignees, wants_finished) {
             let heads = assignees
                 .iter()
                 .map(|a| {
@@ -293,6 +349,24 @@ impl Service {
                 })
                 .collect::<Result<Vec<_>>>()?;
             Box::new(Merge { heads })
+        } else if let Some(wanted) = &wanted {
+            let mut heads = wanted
+                .iter()
+                .map(|s| {
+                    index_ids(
+                        &by_status,
+                        keys::status(*s, RequestId::from_u128(0)),
+                        keys::status(*s, top),
+                    )
+                    .map(Iterator::peekable)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            if wanted.contains(&Status::Expired) {
+                // Expired but not yet swept, still stored as open/waiting/ready: the expiry
+                // index's entries up to now (at most a sweep interval's worth).
+                heads.push(overdue(&txn, now, top)?.peekable());
+            }
+            Box::new(Merge { heads })
         } else {
             let range = requests.range(..=top.to_be_bytes())?;
             Box::new(range.rev().map(|e| {
@@ -301,67 +375,45 @@ impl Service {
             }))
         };
 
-        let mut items = Vec::with_capacity(limit.min(64));
-        let mut has_more = false;
-        for id in candidates {
-            let rec = record(&requests, id?)?;
-            if !keep(&rec) {
-                continue;
-            }
-            if items.len() == limit {
-                has_more = true;
-                break;
-            }
-            items.push(rec);
-        }
-        let next_cursor = if has_more {
-            items.last().map(|r| r.id)
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        collect_page(&requests, candidates, limit, keep)
     }
 
     /// Upcoming: open requests by schedule, soonest first, then the unscheduled ones newest
-    /// first. Open requests expire within the maximum expiry, so there are only ever as many
-    /// as the team's current workload: reading them all and sorting is cheap and exact. The
-    /// cursor is the last request shown; its own schedule says where the next page starts.
+    /// first, read in that order from the upcoming index, so a page costs what it shows. The
+    /// cursor is the last request shown; its own index key says where the next page starts.
     fn upcoming_page(
         &self,
+        txn: &redb::ReadTransaction,
         requests: &ReadOnlyTable<[u8; 16], &[u8]>,
-        by_status: &ReadOnlyTable<[u8; 17], ()>,
         cursor: Option<RequestId>,
         limit: usize,
         keep: impl Fn(&SessionRequest) -> bool,
     ) -> Result<Page> {
-        /// Scheduled before unscheduled; by time; ties and unscheduled newest first.
-        fn order(r: &SessionRequest) -> (bool, i64, std::cmp::Reverse<RequestId>) {
-            (
-                r.scheduled_at.is_none(),
-                r.scheduled_at.map_or(0, |t| t.as_millisecond()),
-                std::cmp::Reverse(r.id),
-            )
-        }
-        let lo = keys::status(Status::Open, RequestId::from_u128(0));
-        let hi = keys::status(Status::Open, RequestId::from_u128(u128::MAX));
-        let mut all = Vec::new();
-        for id in index_ids(by_status, lo, hi)? {
-            let rec = record(requests, id?)?;
-            if keep(&rec) {
-                all.push(rec);
-            }
-        }
-        all.sort_by_key(order);
+        let index = txn.open_table(tables::IDX_UPCOMING)?;
         let after = match cursor {
-            Some(c) => txn::get::<SessionRequest>(requests, c.to_be_bytes())?.map(|r| order(&r)),
+            Some(c) => match txn::get::<SessionRequest>(requests, c.to_be_bytes())? {
+                Some(r) => Some(keys::upcoming(r.scheduled_at, r.id)),
+                // The cursor's request is gone (retention): start over rather than fail.
+                None => None,
+            },
             None => None,
         };
-        let mut rest = all
-            .into_iter()
-            .filter(|r| after.as_ref().is_none_or(|a| order(r) > *a));
-        let items: Vec<SessionRequest> = rest.by_ref().take(limit).collect();
-        let next_cursor = rest.next().and(items.last().map(|r| r.id));
-        Ok(Page { items, next_cursor })
+        let first_unscheduled = keys::upcoming(None, RequestId::from_u128(0));
+        let last = keys::upcoming(None, RequestId::from_u128(u128::MAX));
+        // Scheduled: forwards from after the cursor; unscheduled: backwards from below it.
+        let scheduled: Ids<'_> = match after {
+            Some(a) if a >= first_unscheduled => Box::new(std::iter::empty()),
+            Some(a) => Box::new(index_ids_from(&index, a, first_unscheduled)?),
+            None => Box::new(index_ids_from(&index, [0; 25], first_unscheduled)?),
+        };
+        let below = match after {
+            Some(a) if a >= first_unscheduled => {
+                keys::upcoming(None, upper(Some(keys::trailing_id(&a))))
+            }
+            _ => last,
+        };
+        let unscheduled = index_ids(&index, first_unscheduled, below)?;
+        collect_page(requests, scheduled.chain(unscheduled), limit, keep)
     }
 
     /// Tells what an ID in `assignee=` names: an agent or a client.

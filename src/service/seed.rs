@@ -1,8 +1,8 @@
 //! Filling a store fast, for benchmarks and scale tests: many requests per transaction, each
-//! written exactly as `create_request` writes one (the record, all its indexes, its `created`
-//! event and its link), so what is measured afterwards is what production would hold.
+//! written the way the use cases write one (the record, all its indexes, its timeline and its
+//! link), so what is measured afterwards is what production would hold.
 
-use app::domain::{Actor, EventKind, SessionRequest};
+use app::domain::{SessionRequest, TimelineEvent};
 
 use super::Service;
 use super::error::Result;
@@ -10,22 +10,25 @@ use super::txn::{Tx, append_event, put_request};
 use crate::links::token_hash;
 
 impl Service {
-    /// Stores `requests` (fresh records: `event_count` 0) in one transaction.
-    pub fn seed(&self, requests: Vec<SessionRequest>) -> Result<()> {
+    /// Stores `requests` in one transaction: each record as it ends up, with the timeline
+    /// that led there (a fresh record with no events gets a `created` event).
+    pub fn seed(&self, requests: Vec<(SessionRequest, Vec<TimelineEvent>)>) -> Result<()> {
         let txn = self.store.begin_write()?;
         let mut tx = Tx::open(&txn)?;
-        for mut rec in requests {
-            let (at, by, status) = (rec.created_at, rec.created_by, rec.status);
-            let created = EventKind::Created;
-            append_event(
-                &mut tx,
-                &mut rec,
-                at,
-                Actor::Agent(by),
-                created,
-                status,
-                status,
-            )?;
+        for (mut rec, mut events) in requests {
+            rec.event_count = 0;
+            if events.is_empty() {
+                events.push(TimelineEvent {
+                    at: rec.created_at,
+                    actor: app::domain::Actor::Agent(rec.created_by),
+                    kind: app::domain::EventKind::Created,
+                    from: rec.status,
+                    to: rec.status,
+                });
+            }
+            for e in events {
+                append_event(&mut tx, &mut rec, e.at, e.actor, e.kind, e.from, e.to)?;
+            }
             put_request(&mut tx, None, &rec)?;
             let link = token_hash(&self.links.token(rec.id, rec.link_generation));
             tx.links.insert(link, rec.id.to_be_bytes())?;

@@ -30,6 +30,7 @@ pub struct Tx<'t> {
     pub idx_schedule: Table<'t, [u8; 24], ()>,
     pub idx_expiry: Table<'t, [u8; 24], ()>,
     pub idx_finished: Table<'t, [u8; 24], ()>,
+    pub idx_upcoming: Table<'t, [u8; 25], ()>,
     pub links: Table<'t, [u8; 32], [u8; 16]>,
     pub devices: Table<'t, [u8; 32], [u8; 32]>,
     pub agents: Table<'t, [u8; 16], &'static [u8]>,
@@ -52,6 +53,7 @@ impl<'t> Tx<'t> {
             idx_schedule: txn.open_table(tables::IDX_SCHEDULE)?,
             idx_expiry: txn.open_table(tables::IDX_EXPIRY)?,
             idx_finished: txn.open_table(tables::IDX_FINISHED)?,
+            idx_upcoming: txn.open_table(tables::IDX_UPCOMING)?,
             links: txn.open_table(tables::LINK_TOKENS)?,
             devices: txn.open_table(tables::LINK_DEVICES)?,
             agents: txn.open_table(tables::AGENTS)?,
@@ -122,6 +124,9 @@ pub fn put_request(
         if let Some(f) = o.finished.filter(|f| Some(*f) != k.finished) {
             tx.idx_finished.remove(f)?;
         }
+        if let Some(u) = o.upcoming.filter(|u| Some(*u) != k.upcoming) {
+            tx.idx_upcoming.remove(u)?;
+        }
     }
     tx.idx_status.insert(k.status, ())?;
     tx.idx_assignee.insert(k.assignee, ())?;
@@ -133,6 +138,9 @@ pub fn put_request(
     }
     if let Some(f) = k.finished {
         tx.idx_finished.insert(f, ())?;
+    }
+    if let Some(u) = k.upcoming {
+        tx.idx_upcoming.insert(u, ())?;
     }
     Ok(())
 }
@@ -151,6 +159,9 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]
     }
     if let Some(f) = k.finished {
         tx.idx_finished.remove(f)?;
+    }
+    if let Some(u) = k.upcoming {
+        tx.idx_upcoming.remove(u)?;
     }
     tx.links.remove(link_hash)?;
     tx.devices.remove(link_hash)?;

@@ -17,6 +17,7 @@ impl Store {
         let txn = self.db.begin_read()?;
         let requests = txn.open_table(tables::REQUESTS)?;
         let mut problems = Vec::new();
+        let mut upcoming = BTreeSet::new();
         let (mut status, mut assignee, mut schedule, mut expiry, mut finished) = (
             BTreeSet::new(),
             BTreeSet::new(),
@@ -36,6 +37,7 @@ impl Store {
             schedule.extend(keys.schedule.map(|k| k.to_vec()));
             expiry.extend(keys.expiry.map(|k| k.to_vec()));
             finished.extend(keys.finished.map(|k| k.to_vec()));
+            upcoming.extend(keys.upcoming.map(|k| k.to_vec()));
             let events = txn
                 .open_table(tables::REQUEST_EVENTS)?
                 .range(keys::event(rec.id, 0)..=keys::event(rec.id, u32::MAX))?
@@ -74,6 +76,7 @@ impl Store {
         compare!(tables::IDX_SCHEDULE, schedule, "schedule");
         compare!(tables::IDX_EXPIRY, expiry, "expiry");
         compare!(tables::IDX_FINISHED, finished, "finished");
+        compare!(tables::IDX_UPCOMING, upcoming, "upcoming");
         for entry in txn.open_table(tables::LINK_TOKENS)?.iter()? {
             let id = entry?.1.value();
             if requests.get(id)?.is_none() {

@@ -73,6 +73,18 @@ pub fn leading_time(key: &[u8]) -> Timestamp {
         .unwrap_or(Timestamp::MAX)
 }
 
+/// An upcoming (open) request's key: scheduled ones first, by time, then the unscheduled
+/// ones; the ID last (read backwards, the unscheduled part is newest first).
+pub fn upcoming(scheduled_at: Option<Timestamp>, id: RequestId) -> [u8; 25] {
+    let mut k = [0u8; 25];
+    match scheduled_at {
+        Some(t) => k[1..9].copy_from_slice(&time(t)),
+        None => k[0] = 1,
+    }
+    k[9..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
 /// Every secondary-index key a request has, so writes can remove the old set and add the new.
 pub struct RequestKeys {
     pub status: [u8; 17],
@@ -80,6 +92,7 @@ pub struct RequestKeys {
     pub schedule: Option<[u8; 24]>,
     pub expiry: Option<[u8; 24]>,
     pub finished: Option<[u8; 24]>,
+    pub upcoming: Option<[u8; 25]>,
 }
 
 impl RequestKeys {
@@ -91,6 +104,8 @@ impl RequestKeys {
             schedule: r.scheduled_at.map(|t| timed(t, id)),
             expiry: r.status.can_expire().then(|| timed(r.expires_at, id)),
             finished: r.finished_at().map(|t| timed(t, id)),
+            upcoming: (r.status == app::domain::Status::Open)
+                .then(|| upcoming(r.scheduled_at, r.id)),
         }
     }
 }

@@ -3,8 +3,8 @@
 //! encoding, `keys` the index keys. It knows nothing of HTTP or of the lifecycle rules.
 
 mod check;
-mod group;
 pub mod codec;
+mod group;
 pub mod keys;
 mod legacy;
 pub mod records;
@@ -19,7 +19,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -91,7 +91,35 @@ const MIGRATIONS: &[Migration] = &[
             Ok(())
         },
     },
+    Migration {
+        name: "0004_upcoming_index",
+        to_version: 4,
+        run: create_upcoming_index,
+    },
 ];
+
+/// Fills the Upcoming view's index from the open requests (idempotent: inserting a key again
+/// is a no-op).
+fn create_upcoming_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
+    use tables::*;
+    let requests = txn.open_table(REQUESTS)?;
+    let by_status = txn.open_table(IDX_STATUS)?;
+    let mut upcoming = txn.open_table(IDX_UPCOMING)?;
+    let open = app::domain::Status::Open;
+    let lo = keys::status(open, app::domain::RequestId::from_u128(0));
+    let hi = keys::status(open, app::domain::RequestId::from_u128(u128::MAX));
+    for entry in by_status.range(lo..=hi)? {
+        let id = keys::trailing(&entry?.0.value());
+        if let Some(v) = requests.get(id)? {
+            let rec: app::domain::SessionRequest = decode(v.value())?;
+            if let Some(k) = keys::RequestKeys::of(&rec).upcoming {
+                upcoming.insert(k, ())?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Opening a table creates it; doing so again is a no-op, so this is idempotent.
 fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {

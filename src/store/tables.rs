@@ -40,6 +40,11 @@ pub const IDX_EXPIRY: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_
 /// not old enough.
 pub const IDX_FINISHED: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_finished_v1");
 
+/// 0 ‖ schedule time (8) ‖ request ID (16), or 1 ‖ zeros (8) ‖ request ID → (). Only
+/// requests stored as open: the Upcoming view reads its page from it in display order
+/// (scheduled soonest first, then unscheduled newest first), proportional to the page.
+pub const IDX_UPCOMING: TableDefinition<[u8; 25], ()> = TableDefinition::new("idx_upcoming_v1");
+
 /// SHA-256 of a live link token (32) → request ID (16). The token itself is never stored
 /// (it is derived from a key kept outside the database, see `links`), so a copy of the
 /// database alone reveals no live link.

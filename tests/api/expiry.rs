@@ -28,6 +28,20 @@ async fn a_request_past_its_expiry_is_expired_on_read_without_any_sweeper() {
         .await
         .body;
     assert_eq!(past["items"][0]["id"], id);
+    // Stored as waiting, listed as expired: once, through either index a query reads.
+    for query in [
+        "status=waiting&status=expired",
+        "view=past&assignee=unassigned",
+        "status=expired",
+    ] {
+        let page = t
+            .get(&format!("/api/v1/session-requests?{query}"), &admin)
+            .await
+            .body;
+        let ids: Vec<_> = page["items"].as_array().unwrap().iter().collect();
+        assert_eq!(ids.len(), 1, "{query}: {page}");
+        assert_eq!(ids[0]["id"], id, "{query}");
+    }
     let active = t
         .get("/api/v1/session-requests?view=active", &admin)
         .await

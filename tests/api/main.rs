@@ -4,6 +4,7 @@
 mod assist;
 mod bad_input;
 mod binary;
+mod crash;
 mod expiry;
 mod harness;
 mod lifecycle;

@@ -1,0 +1,525 @@
+//! The performance suite: every figure of docs/PERFORMANCE.md, each next to a baseline
+//! measured in the same run on the same machine, printed as one table.
+//!
+//! The server is the real `beckon serve` binary in its own process; the load comes from this
+//! process over loopback (a keep-alive reqwest client, bounded request counts). The HTTP
+//! baseline, a bare axum handler returning a constant, also runs in a process of its own
+//! (this bench binary started again with `SUITE_BARE_ADDR`), so both sides are measured alike.
+//!
+//! 1. An empty store: idle RSS, durable creates/s at 1, 16 and 64 concurrent clients against
+//!    the fsync rate of the data disk, authed GET by id and the end user's SSR landing page
+//!    against the bare handler.
+//! 2. A store of 1,000,000 requests made by the generator (`common::lived_request`: a year of
+//!    use, every status, timelines, 20 agents): how fast it fills, its size on disk, the
+//!    server's start-up time and RSS, and each list view and filter (page of 50), p50/p99,
+//!    against GET by id on the same store.
+//! 3. Sizes: the binary, the two WASM bundles as served (gzip).
+//!
+//! Run: `cargo bench --bench suite` (BENCH_QUICK=1: 100,000 stored, fewer requests;
+//! SUITE_ONLY=empty or SUITE_ONLY=stored runs one part).
+
+mod common;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use beckon::config::Config;
+use beckon::service::Service;
+
+fn quick() -> bool {
+    std::env::var_os("BENCH_QUICK").is_some()
+}
+
+/// fsyncs per second of the disk under `dir`: the ceiling for one-commit-per-write stores.
+fn fsync_rate(dir: &Path, n: usize) -> f64 {
+    let path = dir.join("fsync.probe");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let block = [7u8; 512];
+    let start = Instant::now();
+    for _ in 0..n {
+        f.write_all(&block).unwrap();
+        f.sync_data().unwrap();
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    std::fs::remove_file(path).ok();
+    rate
+}
+
+fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// RSS of a process in bytes, from /proc.
+fn rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        .unwrap()
+        * 1024
+}
+
+/// The real server over `data`, in its own process. Killed when dropped.
+struct Beckon {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Beckon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Beckon {
+    /// Starts it and waits for `/healthz`; returns it with the time that took.
+    async fn start(data: &Path) -> (Beckon, Duration) {
+        let addr = free_addr();
+        let start = Instant::now();
+        let child = Command::new(env!("CARGO_BIN_EXE_beckon"))
+            .arg("serve")
+            .env("BECKON_DATA_DIR", data)
+            .env("BECKON_LISTEN", addr.to_string())
+            .env("BECKON_PUBLIC_URL", format!("http://{addr}"))
+            .env("BECKON_LINK_LOOKUPS_PER_MINUTE", "100000000")
+            .env("BECKON_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://{addr}");
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+                && r.status().is_success()
+            {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(120), "no start-up");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        (Beckon { child, base }, start.elapsed())
+    }
+
+    fn rss(&self) -> u64 {
+        rss(self.child.id())
+    }
+
+    async fn login(&self) -> String {
+        let res: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&serde_json::json!({"email": "bench@example.com", "password": "bench password"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        format!("Bearer {}", res["token"].as_str().unwrap())
+    }
+}
+
+/// The bare-handler baseline in a process of its own: this binary, started again.
+struct Bare {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Bare {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Bare {
+    async fn start() -> Bare {
+        let addr = free_addr();
+        let child = Command::new(std::env::current_exe().unwrap())
+            .env("SUITE_BARE_ADDR", addr.to_string())
+            .spawn()
+            .unwrap();
+        let url = format!("http://{addr}/");
+        while reqwest::get(&url).await.is_err() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        Bare { child, url }
+    }
+}
+
+/// The child side of `Bare`: serve a constant until killed.
+fn serve_bare(addr: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let app = axum::Router::new().route("/", axum::routing::get(|| async { "constant" }));
+        axum::serve(listener, app).await.unwrap();
+    });
+}
+
+/// Durable creates per second from `clients` concurrent clients, `total` creates in all.
+async fn creates(base: &str, auth: &str, clients: usize, total: usize) -> f64 {
+    let client = reqwest::Client::new();
+    let per = total / clients;
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|c| {
+            let (client, url, auth) = (
+                client.clone(),
+                format!("{base}/api/v1/session-requests"),
+                auth.to_owned(),
+            );
+            tokio::spawn(async move {
+                for i in 0..per {
+                    let res = client
+                        .post(&url)
+                        .header("authorization", &auth)
+                        .json(&serde_json::json!({
+                            "recipient_name": format!("Person {c}-{i}"),
+                            "recipient_email": format!("p{c}x{i}@example.com"),
+                            "send_email": true,
+                            "comment": "printer driver",
+                        }))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(res.status(), 201);
+                    res.bytes().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    (per * clients) as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Latencies of `n` sequential GETs of `url` on one keep-alive connection, sorted (after a
+/// warm-up of a tenth as many).
+async fn latencies(url: &str, auth: &str, n: usize) -> Vec<Duration> {
+    let client = reqwest::Client::new();
+    let get = async |client: &reqwest::Client| {
+        let start = Instant::now();
+        let res = client
+            .get(url)
+            .header("authorization", auth)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{url}: {}", res.status());
+        res.bytes().await.unwrap();
+        start.elapsed()
+    };
+    for _ in 0..n / 10 {
+        get(&client).await;
+    }
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        times.push(get(&client).await);
+    }
+    times.sort();
+    times
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1000.0
+}
+
+/// Bytes on the wire of `path` fetched with `Accept-Encoding: gzip`.
+async fn gzip_size(base: &str, path: &str) -> f64 {
+    let res = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .unwrap()
+        .get(format!("{base}{path}"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    res.bytes().await.unwrap().len() as f64
+}
+
+/// Fills `data` with `n` generated requests, 10,000 per transaction; returns requests/s.
+fn fill(data: &Path, n: u64) -> f64 {
+    let config = Config::with_data_dir(data);
+    let store = beckon::store::Store::open(data).unwrap();
+    let links = beckon::links::LinkKey::load_or_create(data).unwrap();
+    let svc = Service::new(store, links, &config).unwrap();
+    let admin = svc
+        .create_admin_unchecked("bench@example.com", "Bench", "bench password")
+        .unwrap();
+    let mut agents = vec![admin.id];
+    for a in 1..20 {
+        let input = serde_json::from_value(serde_json::json!({
+            "email": format!("agent{a}@example.com"),
+            "name": format!("Agent {a}"),
+            "password": "agent password",
+            "role": "agent",
+        }))
+        .unwrap();
+        agents.push(svc.create_agent(&admin, input).unwrap().id);
+    }
+    let now = jiff::Timestamp::now();
+    let start = Instant::now();
+    let mut i = 0;
+    while i < n {
+        let batch: Vec<_> = (i..(i + 10_000).min(n))
+            .map(|j| common::lived_request(j, &agents, now))
+            .collect();
+        i += batch.len() as u64;
+        svc.seed(batch).unwrap();
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+struct Table(Vec<[String; 5]>);
+
+impl Table {
+    fn row(&mut self, figure: &str, value: String, baseline: &str, base: String, ratio: String) {
+        self.0
+            .push([figure.into(), value, baseline.into(), base, ratio]);
+    }
+
+    fn print(&self) {
+        println!("| figure | value | baseline (same run) | baseline | ratio |");
+        println!("|---|---:|---|---:|---:|");
+        for r in &self.0 {
+            println!("| {} | {} | {} | {} | {} |", r[0], r[1], r[2], r[3], r[4]);
+        }
+    }
+}
+
+fn mb(b: f64) -> String {
+    format!("{:.1} MB", b / 1e6)
+}
+
+fn kb(b: f64) -> String {
+    format!("{:.1} KB", b / 1e3)
+}
+
+fn rate(r: f64) -> String {
+    format!("{r:.0} /s")
+}
+
+fn x(a: f64, b: f64) -> String {
+    format!("{:.2}×", a / b)
+}
+
+fn main() {
+    if let Ok(addr) = std::env::var("SUITE_BARE_ADDR") {
+        return serve_bare(&addr);
+    }
+    let q = quick();
+    let stored: u64 = if q { 100_000 } else { 1_000_000 };
+    let gets = if q { 4_000 } else { 40_000 };
+    let samples = if q { 100 } else { 1_000 };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir_in(std::env::current_dir().unwrap()).unwrap();
+    let mut t = Table(vec![]);
+
+    let fsyncs = fsync_rate(dir.path(), if q { 500 } else { 3_000 });
+    let only = std::env::var("SUITE_ONLY").unwrap_or_default();
+    rt.block_on(async {
+        // 1. An empty store.
+        // The idle RSS goal stands in when this part does not run.
+        let mut idle = 20e6;
+        if only.is_empty() || only == "empty" {
+            let empty = dir.path().join("empty");
+            fill(&empty, 0);
+            let (server, _) = Beckon::start(&empty).await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            idle = server.rss() as f64;
+            let auth = server.login().await;
+            for clients in [1, 16, 64] {
+                let total = if q { 64 * 4 } else { clients.max(4) * 100 };
+                let r = creates(&server.base, &auth, clients, total).await;
+                t.row(
+                    &format!("durable creates/s, {clients} concurrent clients (HTTP)"),
+                    rate(r),
+                    "fsync/s of the data disk (512 B + fdatasync)",
+                    rate(fsyncs),
+                    x(r, fsyncs),
+                );
+            }
+            let created: serde_json::Value = reqwest::Client::new()
+                .post(format!("{}/api/v1/session-requests", server.base))
+                .header("authorization", &auth)
+                .json(&serde_json::json!({"recipient_name": "Ada", "send_email": false}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let by_id = format!(
+                "{}/api/v1/session-requests/{}",
+                server.base,
+                created["id"].as_str().unwrap()
+            );
+            let landing = created["link"].as_str().unwrap().to_owned();
+            let bare = Bare::start().await;
+            // Alternate halves, so drift on the machine hits both alike.
+            let (mut get, mut page, mut base) = (0.0, 0.0, 0.0);
+            for _ in 0..2 {
+                base += common::load(&bare.url, &[], 16, gets / 2).await / 2.0;
+                get += common::load(&by_id, &[("authorization", &auth)], 16, gets / 2).await / 2.0;
+                page += common::load(&landing, &[], 16, gets / 4).await / 2.0;
+            }
+            drop(bare);
+            t.row(
+                "authed GET by id, 16 connections",
+                format!("{get:.0} req/s"),
+                "bare axum handler (own process), same client",
+                format!("{base:.0} req/s"),
+                x(get, base),
+            );
+            t.row(
+                "SSR landing page `/s/TOKEN`, 16 connections",
+                format!("{page:.0} req/s"),
+                "bare axum handler (own process), same client",
+                format!("{base:.0} req/s"),
+                x(page, base),
+            );
+            t.row(
+                "idle RSS (empty store, after start)",
+                mb(idle),
+                "goal",
+                "20.0 MB".into(),
+                x(idle, 20e6),
+            );
+            let wasm_link = gzip_size(&server.base, "/pkg/link_bg.wasm").await;
+            let wasm_portal = gzip_size(&server.base, "/pkg/beckon_bg.wasm").await;
+            t.row(
+                "WASM gzip, end user's page",
+                kb(wasm_link),
+                "goal",
+                "250.0 KB".into(),
+                x(wasm_link, 250e3),
+            );
+            t.row(
+                "WASM gzip, portal",
+                kb(wasm_portal),
+                "goal",
+                "250.0 KB".into(),
+                x(wasm_portal, 250e3),
+            );
+            drop(server);
+        }
+
+        // 2. A million stored requests.
+        if !(only.is_empty() || only == "stored") {
+            return;
+        }
+        let big = dir.path().join("big");
+        let fill_rate = tokio::task::block_in_place(|| fill(&big, stored));
+        let size = std::fs::metadata(big.join(beckon::store::DB_FILE))
+            .unwrap()
+            .len() as f64;
+        t.row(
+            &format!("generator: {stored} requests stored"),
+            rate(fill_rate),
+            "durable creates/s, 1 client (above)",
+            String::new(),
+            String::new(),
+        );
+        t.row(
+            &format!("database size at {stored}"),
+            mb(size),
+            "per request",
+            format!("{:.0} B", size / stored as f64),
+            String::new(),
+        );
+        let (server, startup) = Beckon::start(&big).await;
+        t.row(
+            &format!("start-up to /healthz with {stored} stored"),
+            format!("{:.0} ms", startup.as_secs_f64() * 1000.0),
+            "goal",
+            "1000 ms".into(),
+            x(startup.as_secs_f64(), 1.0),
+        );
+        let auth = server.login().await;
+        let first: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/api/v1/session-requests?limit=1", server.base))
+            .header("authorization", &auth)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = first["items"][0]["id"].as_str().unwrap().to_owned();
+        let get = latencies(
+            &format!("{}/api/v1/session-requests/{id}", server.base),
+            &auth,
+            samples,
+        )
+        .await;
+        let (g50, g99) = (pct(&get, 0.5), pct(&get, 0.99));
+        t.row(
+            "GET by id at size, 1 connection, p50 / p99",
+            format!("{g50:.2} / {g99:.2} ms"),
+            "",
+            String::new(),
+            String::new(),
+        );
+        let one = format!("q=Person%20{}", stored - 7);
+        for (name, query) in [
+            ("all, newest first", ""),
+            ("view=upcoming", "view=upcoming"),
+            ("view=active", "view=active"),
+            ("view=past", "view=past"),
+            ("status=waiting", "status=waiting"),
+            ("assignee=me", "assignee=me"),
+            ("assignee=unassigned", "assignee=unassigned"),
+            ("view=past&assignee=me", "view=past&assignee=me"),
+            ("q= (a name, one match)", one.as_str()),
+        ] {
+            let url = format!("{}/api/v1/session-requests?limit=50&{query}", server.base);
+            let l = latencies(&url, &auth, samples / 2).await;
+            let (p50, p99) = (pct(&l, 0.5), pct(&l, 0.99));
+            t.row(
+                &format!("list page of 50 at {stored}: {name}, p50 / p99"),
+                format!("{p50:.2} / {p99:.2} ms"),
+                "GET by id, p50 / p99 (goal p99 ≤ 5 ms)",
+                format!("{g50:.2} / {g99:.2} ms"),
+                format!("{} / {}", x(p50, g50), x(p99, g99)),
+            );
+        }
+        let loaded = server.rss() as f64;
+        t.row(
+            &format!("RSS at {stored} stored, after the list loads"),
+            mb(loaded),
+            "idle RSS, empty store",
+            mb(idle),
+            x(loaded, idle),
+        );
+        drop(server);
+    });
+    let bin = std::fs::metadata(env!("CARGO_BIN_EXE_beckon"))
+        .unwrap()
+        .len() as f64;
+    t.row(
+        "binary size (this build's profile)",
+        mb(bin),
+        "",
+        String::new(),
+        String::new(),
+    );
+
+    println!();
+    println!(
+        "Beckon performance suite ({} cores, {} stored)",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        stored
+    );
+    t.print();
+}
