@@ -22,6 +22,7 @@ const KEY_FILE: &str = "link.key";
 const TOKEN_BYTES: usize = 24;
 pub const TOKEN_LEN: usize = 32;
 
+#[derive(Clone)]
 pub struct LinkKey([u8; 32]);
 
 impl std::fmt::Debug for LinkKey {

@@ -184,24 +184,30 @@ impl Service {
         }
         let link = token_hash(token);
         let device = device.hash();
-        self.transition(rec.id, Actor::EndUser, Action::CheckIn, |tx, rec, now| {
-            // Checked again inside the write: two devices racing for a fresh link.
-            let bound = tx.devices.get(link)?.map(|v| v.value());
-            match bound {
-                Some(d) if d != device => return Err(link_in_use()),
-                Some(_) => {}
-                None => {
-                    tx.devices.insert(link, device)?;
+        self.transition(
+            rec.id,
+            Actor::EndUser,
+            Action::CheckIn,
+            move |tx, rec, now| {
+                // Checked again inside the write: two devices racing for a fresh link.
+                let bound = tx.devices.get(link)?.map(|v| v.value());
+                match bound {
+                    Some(d) if d != device => return Err(link_in_use()),
+                    Some(_) => {}
+                    None => {
+                        tx.devices.insert(link, device)?;
+                    }
                 }
-            }
-            if rec.status_at(now) == Status::Open {
-                // The first sign of the end user: whoever the request is assigned to hears.
-                queue_agent_mails(tx, rec, now, MailKind::EndUserWaiting, Actor::EndUser)?;
-            }
-            rec.end_user_client = Some(client);
-            rec.end_user_platform = Some(platform.clone());
-            Ok(EventKind::CheckedIn { client, platform }.into())
-        })
+                if rec.status_at(now) == Status::Open {
+                    // The first sign of the end user: whoever the request is assigned to hears.
+                    queue_agent_mails(tx, rec, now, MailKind::EndUserWaiting, Actor::EndUser)?;
+                }
+                rec.end_user_client = Some(client);
+                rec.end_user_platform = Some(platform.clone());
+                let platform = platform.clone();
+                Ok(EventKind::CheckedIn { client, platform }.into())
+            },
+        )
     }
 
     /// The agent's pending question, if any (polling keeps presence too).
@@ -225,7 +231,7 @@ impl Service {
         };
         let rec = self.resolve_live(token, device)?;
         self.presence.touch(rec.id);
-        self.transition(rec.id, Actor::EndUser, action, |_, rec, _| {
+        self.transition(rec.id, Actor::EndUser, action, move |_, rec, _| {
             let prompt_id = match &rec.prompt {
                 Some(p) if p.id.to_string() == input.prompt_id => p.id,
                 _ => {
@@ -286,12 +292,13 @@ impl Service {
     /// device to check in gets it. The old device's page is told and hangs up.
     pub fn release(&self, caller: &Agent, id: app::domain::RequestId) -> Result<SessionRequest> {
         require_edit(caller)?;
+        let links = self.links.clone();
         let rec = self.transition(
             id,
             Actor::Agent(caller.id),
             Action::Release,
-            |tx, rec, _| {
-                let link = token_hash(&self.links.token(rec.id, rec.link_generation));
+            move |tx, rec, _| {
+                let link = token_hash(&links.token(rec.id, rec.link_generation));
                 if tx.devices.remove(link)?.is_none() {
                     return Err(ServiceError::Conflict {
                         code: "not_bound",

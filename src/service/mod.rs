@@ -8,6 +8,7 @@
 
 mod agents;
 mod assist;
+mod batch;
 mod error;
 pub mod input;
 mod list;
@@ -83,6 +84,8 @@ impl Settings {
 }
 
 pub struct Service {
+    /// Declared before `store`: it stops (finishing its batch) before the store closes.
+    writer: batch::Writer,
     store: Store,
     links: LinkKey,
     /// What the config file says; stored changes are applied on top of it.
@@ -110,6 +113,7 @@ impl Service {
         let (changes, _) = broadcast::channel(1024);
         let base = Settings::from_config(config);
         let svc = Service {
+            writer: batch::Writer::start(store.clone()),
             store,
             links,
             settings: std::sync::RwLock::new(Arc::new(base.clone())),

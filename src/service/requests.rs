@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::error::{Result, ServiceError};
 use super::outbox::{notify_end_user, queue_agent_mails, queue_end_user_mail, queue_invitation};
 use super::txn::{self, Tx, append_event, load_request, put_request};
-use super::{Change, Service, input, new_id, require_edit, require_view};
+use super::{Change, Service, Settings, input, new_id, require_edit, require_view};
 use crate::links::token_hash;
 use crate::store::records::MailKind;
 use crate::store::tables;
@@ -115,33 +115,6 @@ impl From<EventKind> for Outcome {
 }
 
 impl Service {
-    /// Resolves and checks an assignee inside the transaction that will store it.
-    fn resolve_assignee(&self, tx: &Tx<'_>, caller: &Agent, a: AssigneeInput) -> Result<Assignee> {
-        Ok(match a {
-            AssigneeInput::Unassigned => Assignee::Unassigned,
-            AssigneeInput::Me => Assignee::Agent(caller.id),
-            AssigneeInput::Agent { id } => match txn::load_agent(tx, id)? {
-                Some(agent) if !agent.disabled => Assignee::Agent(id),
-                Some(_) => return Err(ServiceError::invalid("assignee", "that agent is disabled")),
-                None => return Err(ServiceError::invalid("assignee", "no such agent")),
-            },
-            AssigneeInput::Client { id } => match txn::load_client(tx, id)? {
-                Some(_) => Assignee::Client(id),
-                None => return Err(ServiceError::invalid("assignee", "no such client")),
-            },
-        })
-    }
-
-    /// An agent's expiry, checked against the maximum, or the configured default.
-    fn expiry_or_default(&self, at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp> {
-        match at {
-            Some(at) => input::expiry("expires_at", at, now, self.settings().max_expiry),
-            None => Ok(now
-                + SignedDuration::try_from(self.settings().default_expiry)
-                    .unwrap_or(SignedDuration::MAX)),
-        }
-    }
-
     pub fn create_request(&self, caller: &Agent, input: NewRequest) -> Result<SessionRequest> {
         require_edit(caller)?;
         let now = Self::now();
@@ -163,17 +136,10 @@ impl Service {
             .as_deref()
             .map(|z| input::time_zone("time_zone", z))
             .transpose()?;
-        let expires_at = self.expiry_or_default(input.expires_at, now)?;
+        let expires_at = expiry_or_default(&self.settings(), input.expires_at, now)?;
         check_schedule(input.scheduled_at, expires_at)?;
 
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        let assignee = self.resolve_assignee(
-            &tx,
-            caller,
-            input.assignee.unwrap_or(AssigneeInput::Unassigned),
-        )?;
-        let mut rec = SessionRequest {
+        let new = SessionRequest {
             recipient_email,
             send_email: input.send_email,
             email_language,
@@ -181,27 +147,26 @@ impl Service {
             share_comment: input.share_comment,
             scheduled_at: input.scheduled_at,
             time_zone,
-            assignee,
             schedule_set_at: input.scheduled_at.map(|_| now),
             ..SessionRequest::new(new_id(now), recipient_name, caller.id, now, expires_at)
         };
-        let actor = Actor::Agent(caller.id);
-        append_event(
-            &mut tx,
-            &mut rec,
-            now,
-            actor,
-            EventKind::Created,
-            Status::Open,
-            Status::Open,
-        )?;
-        queue_invitation(&mut tx, &mut rec, now, actor)?;
-        queue_agent_mails(&mut tx, &rec, now, MailKind::Assigned, actor)?;
-        put_request(&mut tx, None, &rec)?;
-        let token = self.links.token(rec.id, rec.link_generation);
-        tx.links.insert(token_hash(&token), rec.id.to_be_bytes())?;
-        let queued = tx.close();
-        txn.commit()?;
+        let link = token_hash(&self.links.token(new.id, new.link_generation));
+        let assignee = input.assignee.unwrap_or(AssigneeInput::Unassigned);
+        let (by, actor) = (caller.id, Actor::Agent(caller.id));
+        // In the batch writer's shared transaction (`batch`): may run twice.
+        let (rec, queued) = self.writer.write(&self.store, move |tx| {
+            let mut rec = SessionRequest {
+                assignee: resolve_assignee(tx, by, assignee)?,
+                ..new.clone()
+            };
+            let (open, created) = (Status::Open, EventKind::Created);
+            append_event(tx, &mut rec, now, actor, created, open, open)?;
+            queue_invitation(tx, &mut rec, now, actor)?;
+            queue_agent_mails(tx, &rec, now, MailKind::Assigned, actor)?;
+            put_request(tx, None, &rec)?;
+            tx.links.insert(link, rec.id.to_be_bytes())?;
+            Ok(rec)
+        })?;
         self.publish(vec![change(&rec, "created")]);
         self.queued(queued);
         Ok(rec)
@@ -248,7 +213,8 @@ impl Service {
         patch: RequestPatch,
     ) -> Result<SessionRequest> {
         require_edit(caller)?;
-        self.transition(id, Actor::Agent(caller.id), Action::Edit, |tx, rec, now| {
+        let (by, max_expiry) = (caller.id, self.settings().max_expiry);
+        self.transition(id, Actor::Agent(by), Action::Edit, move |tx, rec, now| {
             let mut fields = Vec::new();
             let mut set = |name: &str, changed: bool| {
                 if changed {
@@ -300,13 +266,13 @@ impl Service {
                 rec.time_zone = v;
             }
             if let Some(v) = patch.expires_at {
-                let v = input::expiry("expires_at", v, now, self.settings().max_expiry)?;
+                let v = input::expiry("expires_at", v, now, max_expiry)?;
                 set("expires_at", v != rec.expires_at);
                 rec.expires_at = v;
             }
             let mut reassigned = false;
             if let Some(a) = patch.assignee {
-                let a = self.resolve_assignee(tx, caller, a)?;
+                let a = resolve_assignee(tx, by, a)?;
                 reassigned = a != rec.assignee;
                 set("assignee", reassigned);
                 rec.assignee = a;
@@ -315,7 +281,7 @@ impl Service {
                 check_schedule(rec.scheduled_at, rec.expires_at)?;
             }
             if reassigned {
-                queue_agent_mails(tx, rec, now, MailKind::Assigned, Actor::Agent(caller.id))?;
+                queue_agent_mails(tx, rec, now, MailKind::Assigned, Actor::Agent(by))?;
             }
             // Turning mail on, or changing the address, sends the invitation to it.
             let invite = rec.send_email && (!old_send || old_email != rec.recipient_email);
@@ -328,7 +294,7 @@ impl Service {
                 // A fresh invitation carries the new time itself.
                 if !invite {
                     let (mail, event) = (MailKind::Rescheduled, EventKind::RescheduleQueued);
-                    notify_end_user(tx, rec, now, Actor::Agent(caller.id), mail, event)?;
+                    notify_end_user(tx, rec, now, Actor::Agent(by), mail, event)?;
                 }
             }
             Ok(Outcome {
@@ -341,11 +307,12 @@ impl Service {
     /// The agent asks the waiting end user for access.
     pub fn connect(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
         require_edit(caller)?;
+        let caller = caller.clone();
         self.transition(
             id,
             Actor::Agent(caller.id),
             Action::Connect,
-            |_, rec, now| {
+            move |_, rec, now| {
                 rec.prompt_seq += 1;
                 rec.prompt = Some(Prompt {
                     id: rec.prompt_seq,
@@ -423,12 +390,13 @@ impl Service {
         expires_at: Option<Timestamp>,
     ) -> Result<SessionRequest> {
         require_edit(caller)?;
+        let (settings, links) = (self.settings(), self.links.clone());
         let rec = self.transition(
             id,
             Actor::Agent(caller.id),
             Action::Reopen,
-            |tx, rec, now| {
-                rec.expires_at = self.expiry_or_default(expires_at, now)?;
+            move |tx, rec, now| {
+                rec.expires_at = expiry_or_default(&settings, expires_at, now)?;
                 if rec.scheduled_at.is_some_and(|s| s > rec.expires_at) {
                     rec.scheduled_at = None;
                 }
@@ -438,12 +406,12 @@ impl Service {
                 if rec.scheduled_at.is_some() {
                     rec.schedule_seq += 1;
                 }
-                let old_link = token_hash(&self.links.token(rec.id, rec.link_generation));
+                let old_link = token_hash(&links.token(rec.id, rec.link_generation));
                 tx.links.remove(old_link)?;
                 tx.devices.remove(old_link)?;
                 rec.link_generation += 1;
                 tx.links.insert(
-                    token_hash(&self.links.token(rec.id, rec.link_generation)),
+                    token_hash(&links.token(rec.id, rec.link_generation)),
                     rec.id.to_be_bytes(),
                 )?;
                 rec.prompt = None;
@@ -480,28 +448,46 @@ impl Service {
 
     /// The one path every change to an existing request takes: load, check the action
     /// against the status as of now, let `step` change the record, then store the record,
-    /// its indexes, its timeline events and any invitation in one transaction.
+    /// its indexes, its timeline events and any invitation in one transaction, shared with
+    /// other callers' writes (`batch`; hence `step` may run twice and owns what it uses).
     pub(super) fn transition<F>(
         &self,
         id: RequestId,
         actor: Actor,
         action: Action,
-        step: F,
+        mut step: F,
     ) -> Result<SessionRequest>
     where
-        F: FnOnce(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome>,
+        F: FnMut(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome> + Send + 'static,
     {
-        let now = Self::now();
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        let mut rec = load_request(&tx, id)?.ok_or(ServiceError::NotFound("session request"))?;
+        let ((rec, name), queued) = self.writer.write(&self.store, move |tx| {
+            transition_in(tx, id, actor, action, &mut step)
+        })?;
+        self.publish(vec![change(&rec, name)]);
+        self.queued(queued);
+        Ok(rec)
+    }
+}
+
+/// `Service::transition`'s work inside the batch's transaction.
+fn transition_in(
+    tx: &mut Tx<'_>,
+    id: RequestId,
+    actor: Actor,
+    action: Action,
+    step: &mut impl FnMut(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome>,
+) -> Result<(SessionRequest, &'static str)> {
+    {
+        let now = Service::now();
+        let tx = &mut *tx;
+        let mut rec = load_request(tx, id)?.ok_or(ServiceError::NotFound("session request"))?;
         let old = rec.clone();
         let t = rec.check(action, now)?;
         if rec.status != t.from {
             // Overdue but not yet swept: write the expiry down first, as the sweeper would.
-            txn::record_expiry(&mut tx, &mut rec)?;
+            txn::record_expiry(tx, &mut rec)?;
         }
-        let outcome = step(&mut tx, &mut rec, now)?;
+        let outcome = step(tx, &mut rec, now)?;
         let name = outcome
             .kind
             .as_ref()
@@ -509,17 +495,45 @@ impl Service {
         rec.status = t.to;
         rec.updated_at = now;
         if let Some(kind) = outcome.kind {
-            append_event(&mut tx, &mut rec, now, actor, kind, t.from, t.to)?;
+            append_event(tx, &mut rec, now, actor, kind, t.from, t.to)?;
         }
         if outcome.invite {
-            queue_invitation(&mut tx, &mut rec, now, actor)?;
+            queue_invitation(tx, &mut rec, now, actor)?;
         }
-        put_request(&mut tx, Some(&old), &rec)?;
-        let queued = tx.close();
-        txn.commit()?;
-        self.publish(vec![change(&rec, name)]);
-        self.queued(queued);
-        Ok(rec)
+        put_request(tx, Some(&old), &rec)?;
+        Ok((rec, name))
+    }
+}
+
+/// Resolves and checks an assignee inside the transaction that will store it.
+fn resolve_assignee(tx: &Tx<'_>, caller: AgentId, a: AssigneeInput) -> Result<Assignee> {
+    Ok(match a {
+        AssigneeInput::Unassigned => Assignee::Unassigned,
+        AssigneeInput::Me => Assignee::Agent(caller),
+        AssigneeInput::Agent { id } => match txn::load_agent(tx, id)? {
+            Some(agent) if !agent.disabled => Assignee::Agent(id),
+            Some(_) => return Err(ServiceError::invalid("assignee", "that agent is disabled")),
+            None => return Err(ServiceError::invalid("assignee", "no such agent")),
+        },
+        AssigneeInput::Client { id } => match txn::load_client(tx, id)? {
+            Some(_) => Assignee::Client(id),
+            None => return Err(ServiceError::invalid("assignee", "no such client")),
+        },
+    })
+}
+
+/// An agent's expiry, checked against the maximum, or the configured default.
+fn expiry_or_default(
+    settings: &Settings,
+    at: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<Timestamp> {
+    match at {
+        Some(at) => input::expiry("expires_at", at, now, settings.max_expiry),
+        None => {
+            Ok(now
+                + SignedDuration::try_from(settings.default_expiry).unwrap_or(SignedDuration::MAX))
+        }
     }
 }
 

@@ -287,7 +287,7 @@ impl Service {
         }
         let mut denied = 0;
         for (id, prompt_id) in stale {
-            let r = self.transition(id, Actor::System, Action::Deny, |_, rec, _| {
+            let r = self.transition(id, Actor::System, Action::Deny, move |_, rec, _| {
                 // Answered (or asked again) since the read: nothing to do.
                 if rec.prompt.as_ref().is_none_or(|p| p.id != prompt_id) {
                     return Err(super::ServiceError::Conflict {

@@ -84,11 +84,23 @@ impl GroupCommit {
 
     /// Commits `txn` and returns once it is durable.
     pub fn commit(&self, txn: WriteTransaction) -> Result<(), StoreError> {
+        let mine = self.commit_unsynced(txn)?;
+        self.wait(mine)
+    }
+
+    /// Commits `txn` (visible to the next transaction at once) and returns its number, for
+    /// `wait`: the batch writer hands the waiting to its callers and goes on.
+    pub fn commit_unsynced(&self, txn: WriteTransaction) -> Result<u64, StoreError> {
         txn.commit()?;
         let mut st = self.shared.lock();
         st.committed += 1;
-        let mine = st.committed;
         self.shared.work.notify_one();
+        Ok(st.committed)
+    }
+
+    /// Returns once commit number `mine` is durable.
+    pub fn wait(&self, mine: u64) -> Result<(), StoreError> {
+        let mut st = self.shared.lock();
         loop {
             if let Some((after, through, msg)) = &st.failed
                 && (*after + 1..=*through).contains(&mine)

@@ -161,9 +161,11 @@ fn create_notifier_and_sweeper_tables(txn: &redb::WriteTransaction) -> Result<()
     Ok(())
 }
 
+/// A handle on the store; clones share it (the service's batch writer holds one). The
+/// group commit's last handle makes what is pending durable and stops its thread.
+#[derive(Clone)]
 pub struct Store {
-    /// Dropped first: makes what is pending durable and stops its thread.
-    group: group::GroupCommit,
+    group: Arc<group::GroupCommit>,
     db: Arc<Database>,
     path: PathBuf,
 }
@@ -176,8 +178,14 @@ pub struct Write<'s> {
 }
 
 impl Write<'_> {
+    /// Commits and returns once the write is durable.
     pub fn commit(self) -> Result<(), StoreError> {
         self.group.commit(self.txn)
+    }
+
+    /// Commits and returns the commit's number for `Store::wait_durable`, without waiting.
+    pub fn commit_unsynced(self) -> Result<u64, StoreError> {
+        self.group.commit_unsynced(self.txn)
     }
 }
 
@@ -210,7 +218,7 @@ impl Store {
         };
         let db = Arc::new(db);
         let store = Store {
-            group: group::GroupCommit::start(db.clone()),
+            group: Arc::new(group::GroupCommit::start(db.clone())),
             db,
             path,
         };
@@ -261,6 +269,11 @@ impl Store {
             txn: self.group.begin(&self.db)?,
             group: &self.group,
         })
+    }
+
+    /// Returns once commit number `seq` (from `Write::commit_unsynced`) is durable.
+    pub fn wait_durable(&self, seq: u64) -> Result<(), StoreError> {
+        self.group.wait(seq)
     }
 
     /// Durable commits made since the store opened (each persists a group of writes).

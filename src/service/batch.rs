@@ -1,0 +1,267 @@
+//! The batch writer: creates and transitions from concurrent callers run together in one
+//! redb write transaction on one thread. A write transaction has a fixed cost (opening the
+//! tables, writing out every touched page and the allocator state at commit) that, one use
+//! case per transaction, caps throughput well below the disk's fsync rate; shared, it is paid
+//! once per batch. The batch commits without a sync and its callers wait for the store's group
+//! commit to make it durable, so the next batch is already running while the disk syncs.
+//!
+//! A use case is a closure over the open tables. When one fails its partial writes must not
+//! reach the disk, and redb cannot roll back part of a transaction, so the batch is dropped
+//! and run again without it: closures are `FnMut` and only look at their inputs and the
+//! tables, so a second run does the same. Failures are rare (the inputs were checked before
+//! the batch); a batch runs at most once more per failing use case.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread::JoinHandle;
+
+use super::error::{Result, ServiceError};
+use super::txn::Tx;
+use crate::store::Store;
+
+/// At most this many use cases share a transaction: bounds a batch's latency.
+const MAX_BATCH: usize = 256;
+
+/// One queued use case, type-erased so one batch can hold use cases of any result type.
+trait Job: Send {
+    /// Runs it in `tx`; keeps its result until `finish`.
+    fn run(&mut self, tx: &mut Tx<'_>) -> Result<()>;
+    /// Hands the result (or `err`) to the waiting caller, with the batch's commit number.
+    fn finish(self: Box<Self>, outcome: Result<u64>);
+}
+
+/// What a caller gets back: its result, the outbox items it queued, the commit number.
+type Reply<T> = Result<(T, usize, u64)>;
+
+struct Pending<T, F> {
+    f: F,
+    out: Option<(T, usize)>,
+    reply: SyncSender<Reply<T>>,
+}
+
+impl<T: Send, F: FnMut(&mut Tx<'_>) -> Result<T> + Send> Job for Pending<T, F> {
+    fn run(&mut self, tx: &mut Tx<'_>) -> Result<()> {
+        let before = tx.queued;
+        let value = (self.f)(tx)?;
+        self.out = Some((value, tx.queued - before));
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, outcome: Result<u64>) {
+        let Pending { out, reply, .. } = *self;
+        let answer = outcome.and_then(|seq| {
+            let (value, queued) =
+                out.ok_or_else(|| ServiceError::Internal("a batched write did not run".into()))?;
+            Ok((value, queued, seq))
+        });
+        // The caller may have gone (a panic on its side): nothing to tell.
+        let _ = reply.send(answer);
+    }
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: Vec<Box<dyn Job>>,
+    stop: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+pub struct Writer {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    pub fn start(store: Store) -> Writer {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            ready: Condvar::new(),
+        });
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("beckon-writer".into())
+            .spawn(move || run(&store, &s))
+            .expect("spawning the batch writer thread");
+        Writer {
+            shared,
+            thread: Some(thread),
+        }
+    }
+
+    /// Runs `f` in the next batch and returns its result once the batch is durable, with the
+    /// number of outbox items it queued.
+    pub fn write<T, F>(&self, store: &Store, f: F) -> Result<(T, usize)>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
+    {
+        let (reply, answer) = sync_channel(1);
+        {
+            let mut q = self
+                .shared
+                .queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if q.stop {
+                return Err(ServiceError::Internal("the server is stopping".into()));
+            }
+            q.jobs.push(Box::new(Pending {
+                f,
+                out: None,
+                reply,
+            }));
+        }
+        self.shared.ready.notify_one();
+        let (value, queued, seq) = answer
+            .recv()
+            .map_err(|_| ServiceError::Internal("the batch writer stopped".into()))??;
+        store.wait_durable(seq)?;
+        Ok((value, queued))
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .stop = true;
+        self.shared.ready.notify_one();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run(store: &Store, shared: &Shared) {
+    loop {
+        let mut jobs = {
+            let mut q = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            while q.jobs.is_empty() && !q.stop {
+                q = shared.ready.wait(q).unwrap_or_else(PoisonError::into_inner);
+            }
+            if q.jobs.is_empty() {
+                return;
+            }
+            let n = q.jobs.len().min(MAX_BATCH);
+            q.jobs.drain(..n).collect::<Vec<_>>()
+        };
+        while !jobs.is_empty() {
+            match attempt(store, &mut jobs) {
+                Ok(seq) => {
+                    for job in jobs.drain(..) {
+                        job.finish(Ok(seq));
+                    }
+                }
+                // One use case failed: it gets its error, the others run again without it.
+                Err((Some(i), e)) => jobs.remove(i).finish(Err(e)),
+                // The transaction itself failed: everyone gets the error.
+                Err((None, e)) => {
+                    let msg = e.to_string();
+                    for job in jobs.drain(..) {
+                        job.finish(Err(ServiceError::Internal(msg.clone())));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs every job in one transaction and commits it; on failure says which job failed.
+fn attempt(
+    store: &Store,
+    jobs: &mut [Box<dyn Job>],
+) -> std::result::Result<u64, (Option<usize>, ServiceError)> {
+    let txn = store.begin_write().map_err(|e| (None, e.into()))?;
+    let mut tx = Tx::open(&txn).map_err(|e| (None, e))?;
+    for (i, job) in jobs.iter_mut().enumerate() {
+        let ran = std::panic::catch_unwind(AssertUnwindSafe(|| job.run(&mut tx)));
+        match ran {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err((Some(i), e)),
+            Err(_) => {
+                tracing::error!("a batched use case panicked");
+                return Err((
+                    Some(i),
+                    ServiceError::Internal("a use case panicked".into()),
+                ));
+            }
+        }
+    }
+    tx.close();
+    txn.commit_unsynced().map_err(|e| (None, e.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Barrier;
+
+    use crate::config::Config;
+    use crate::links::LinkKey;
+    use crate::service::{NewRequest, Service, ServiceError};
+    use crate::store::Store;
+
+    fn request(name: &str, assignee: serde_json::Value) -> NewRequest {
+        serde_json::from_value(serde_json::json!({
+            "recipient_name": name,
+            "recipient_email": "ada@example.com",
+            "send_email": true,
+            "assignee": assignee,
+        }))
+        .unwrap()
+    }
+
+    /// Use cases that fail inside a shared transaction (an assignee that does not exist is
+    /// only found out there) get their error; the others in the same batches are stored
+    /// whole, with their indexes and mail, and nothing of the failed ones is.
+    #[test]
+    fn a_failing_use_case_leaves_nothing_and_its_batch_mates_are_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let links = LinkKey::load_or_create(dir.path()).unwrap();
+        let svc = Service::new(store, links, &Config::with_data_dir(dir.path())).unwrap();
+        let admin = svc
+            .create_admin_unchecked("a@example.com", "Ada", "a long password")
+            .unwrap();
+        let ghost = serde_json::json!({"type": "agent", "id": "01JD0000000000000000000000"});
+        let threads = 32;
+        let barrier = Barrier::new(threads);
+        let results: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (svc, admin, barrier, ghost) = (&svc, &admin, &barrier, ghost.clone());
+                    s.spawn(move || {
+                        barrier.wait();
+                        let assignee = if t % 2 == 0 {
+                            serde_json::json!({"type": "me"})
+                        } else {
+                            ghost
+                        };
+                        svc.create_request(admin, request(&format!("P{t}"), assignee))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for (t, r) in results.iter().enumerate() {
+            match (t % 2, r) {
+                (0, Ok(rec)) => assert_eq!(rec.recipient_name, format!("P{t}")),
+                (1, Err(ServiceError::InvalidInput { field, .. })) => assert_eq!(field, "assignee"),
+                other => panic!("{other:?}"),
+            }
+        }
+        let page = svc
+            .list_requests(&admin, crate::service::ListQuery::default())
+            .unwrap();
+        assert_eq!(page.items.len(), threads / 2);
+        assert_eq!(svc.store().verify_indexes().unwrap(), Vec::<String>::new());
+        let counts = svc.outbox_counts().unwrap();
+        assert_eq!(counts.pending, (threads / 2) as u64, "{counts:?}");
+    }
+}
