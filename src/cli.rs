@@ -119,7 +119,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .read_line(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let store = match Store::open(&config.data_dir) {
+            let store = match Store::open_with_cache(&config.data_dir, config.cache_mb) {
                 Ok(s) => s,
                 Err(StoreError::Locked(path)) => bail!(
                     "the Beckon server is running and holds {}; stop it first, or use the setup link / portal to add admins",

@@ -74,6 +74,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_PRESENCE_TIMEOUT",
     },
     Key {
+        file: "cache_mb",
+        env: "BECKON_CACHE_MB",
+    },
+    Key {
         file: "link_lookups_per_minute",
         env: "BECKON_LINK_LOOKUPS_PER_MINUTE",
     },
@@ -235,6 +239,8 @@ pub struct Config {
     pub link_lookups_per_minute: u32,
     /// How long after the end user's last sign of life they still count as present.
     pub presence_timeout: Duration,
+    /// The store's page cache in MiB (redb's own; the OS caches the file besides).
+    pub cache_mb: u32,
     /// Attempts at a mail before it is marked failed (webhooks retry until accepted).
     pub mail_max_attempts: u32,
     /// Delay before the first retry; each further retry waits twice as long (capped at an
@@ -546,6 +552,13 @@ impl Config {
             login_attempts_per_minute: per_minute("login_attempts_per_minute", 10)?,
             link_lookups_per_minute: per_minute("link_lookups_per_minute", 120)?,
             presence_timeout: duration("presence_timeout", Duration::from_secs(45))?,
+            cache_mb: match get("cache_mb") {
+                None => crate::store::DEFAULT_CACHE_MB,
+                Some(r) => match r.value.trim().parse::<u32>() {
+                    Ok(n) if (8..=65_536).contains(&n) => n,
+                    _ => return Err(bad(r, "must be a whole number of MiB from 8 to 65536")),
+                },
+            },
             mail_max_attempts: match get("mail_max_attempts") {
                 None => 10,
                 Some(r) => match r.value.trim().parse::<u32>() {

@@ -34,7 +34,7 @@ impl Server {
     /// Opens the store and starts serving on `listener`.
     pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
         let addr = listener.local_addr()?;
-        let store = Store::open(&config.data_dir)?;
+        let store = Store::open_with_cache(&config.data_dir, config.cache_mb)?;
         let links = LinkKey::load_or_create(&config.data_dir)
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
         let svc = Arc::new(Service::new(store, links, &config)?);
