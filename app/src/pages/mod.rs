@@ -126,20 +126,14 @@ fn LinkRoute() -> impl IntoView {
     });
 }
 
-/// The end user's page on its own: the same route as in `App`, without the portal (so its
-/// bundle carries none of the portal's code).
+/// The end user's page on its own, rendered by the server for every `/s/…` address and
+/// hydrated by its own bundle: no portal and no router (it is one page), so that bundle
+/// carries neither.
 #[component]
 pub fn LinkApp() -> impl IntoView {
     provide_meta_context();
     provide_context(request_lang());
-    let t = texts();
-    view! {
-        <Router>
-            <Routes fallback=move || view! { <main class="narrow"><p>{t.page_not_found}</p></main> }>
-                <Route path=path!("/s/:token") view=link::LinkPage ssr=SsrMode::Async/>
-            </Routes>
-        </Router>
-    }
+    view! { <link::LinkPage/> }
 }
 
 /// The portal (and, for the route list, the link page).
