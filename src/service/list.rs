@@ -330,24 +330,28 @@ impl Service {
             return self.upcoming_page(&txn, &requests, query.cursor, limit, keep);
         }
 
-        // Which index to read: finished requests are the bulk of a store in use, so a query
-        // that wants them and names an assignee reads that assignee's entries; one that wants
-        // only live statuses reads those (few) entries of the status index.
-        let wants_finished = wanted
+        // Which index to read: the assignee index has the status in its keys, so a query
+        // naming assignees reads just their entries in the wanted statuses; otherwise the
+        // status index.
+        let expired_wanted = wanted
             .as_ref()
-            .is_none_or(|w| w.iter().any(|s| s.is_terminal()));
-        let candidates: Ids<'_> = if let (Some(assignees), true) = (&assignees, wants_finished) {
-            let heads = assignees
-                .iter()
-                .map(|a| {
-                    index_ids(
-                        &by_assignee,
-                        keys::assignee(*a, RequestId::from_u128(0)),
-                        keys::assignee(*a, top),
-                    )
-                    .map(Iterator::peekable)
-                })
-                .collect::<Result<Vec<_>>>()?;
+            .is_some_and(|w| w.contains(&Status::Expired));
+        let candidates: Ids<'_> = if let Some(assignees) = &assignees {
+            let statuses: Vec<Status> = match &wanted {
+                Some(w) => w.iter().copied().collect(),
+                None => Status::ALL.to_vec(),
+            };
+            let mut heads = Vec::new();
+            for a in assignees {
+                for s in &statuses {
+                    let lo = keys::assignee(*a, *s, RequestId::from_u128(0));
+                    let hi = keys::assignee(*a, *s, top);
+                    heads.push(index_ids(&by_assignee, lo, hi)?.peekable());
+                }
+            }
+            if expired_wanted {
+                heads.push(overdue(&txn, now, top)?.peekable());
+            }
             Box::new(Merge { heads })
         } else if let Some(wanted) = &wanted {
             let mut heads = wanted
@@ -361,7 +365,7 @@ impl Service {
                     .map(Iterator::peekable)
                 })
                 .collect::<Result<Vec<_>>>()?;
-            if wanted.contains(&Status::Expired) {
+            if expired_wanted {
                 // Expired but not yet swept, still stored as open/waiting/ready: the expiry
                 // index's entries up to now (at most a sweep interval's worth).
                 heads.push(overdue(&txn, now, top)?.peekable());

@@ -26,7 +26,7 @@ pub struct Tx<'t> {
     pub requests: Table<'t, [u8; 16], &'static [u8]>,
     pub events: Table<'t, [u8; 20], &'static [u8]>,
     pub idx_status: Table<'t, [u8; 17], ()>,
-    pub idx_assignee: Table<'t, [u8; 33], ()>,
+    pub idx_assignee: Table<'t, [u8; 34], ()>,
     pub idx_schedule: Table<'t, [u8; 24], ()>,
     pub idx_expiry: Table<'t, [u8; 24], ()>,
     pub idx_finished: Table<'t, [u8; 24], ()>,

@@ -32,10 +32,13 @@ pub fn assignee_prefix(a: Assignee) -> [u8; 17] {
     k
 }
 
-pub fn assignee(a: Assignee, id: RequestId) -> [u8; 33] {
-    let mut k = [0u8; 33];
+/// An assignee's entry for a request in a status: a query for one person's requests in
+/// some statuses (their past ones, say) reads only those.
+pub fn assignee(a: Assignee, s: Status, id: RequestId) -> [u8; 34] {
+    let mut k = [0u8; 34];
     k[..17].copy_from_slice(&assignee_prefix(a));
-    k[17..].copy_from_slice(&id.to_be_bytes());
+    k[17] = s.code();
+    k[18..].copy_from_slice(&id.to_be_bytes());
     k
 }
 
@@ -88,7 +91,7 @@ pub fn upcoming(scheduled_at: Option<Timestamp>, id: RequestId) -> [u8; 25] {
 /// Every secondary-index key a request has, so writes can remove the old set and add the new.
 pub struct RequestKeys {
     pub status: [u8; 17],
-    pub assignee: [u8; 33],
+    pub assignee: [u8; 34],
     pub schedule: Option<[u8; 24]>,
     pub expiry: Option<[u8; 24]>,
     pub finished: Option<[u8; 24]>,
@@ -100,7 +103,7 @@ impl RequestKeys {
         let id = r.id.to_be_bytes();
         RequestKeys {
             status: status(r.status, r.id),
-            assignee: assignee(r.assignee, r.id),
+            assignee: assignee(r.assignee, r.status, r.id),
             schedule: r.scheduled_at.map(|t| timed(t, id)),
             expiry: r.status.can_expire().then(|| timed(r.expires_at, id)),
             finished: r.finished_at().map(|t| timed(t, id)),

@@ -19,7 +19,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -102,7 +102,27 @@ const MIGRATIONS: &[Migration] = &[
         to_version: 4,
         run: create_upcoming_index,
     },
+    Migration {
+        name: "0005_assignee_index_with_status",
+        to_version: 5,
+        run: assignee_index_with_status,
+    },
 ];
+
+/// Rebuilds the assignee index with the status in its keys from the records, and drops the
+/// old one (idempotent: inserting a key again and dropping a missing table are no-ops).
+fn assignee_index_with_status(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
+    use tables::*;
+    let requests = txn.open_table(REQUESTS)?;
+    let mut index = txn.open_table(IDX_ASSIGNEE)?;
+    for entry in requests.iter()? {
+        let rec: app::domain::SessionRequest = decode(entry?.1.value())?;
+        index.insert(keys::RequestKeys::of(&rec).assignee, ())?;
+    }
+    txn.delete_table(IDX_ASSIGNEE_V1)?;
+    Ok(())
+}
 
 /// Fills the Upcoming view's index from the open requests (idempotent: inserting a key again
 /// is a no-op).
@@ -134,7 +154,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(REQUESTS)?;
     txn.open_table(REQUEST_EVENTS)?;
     txn.open_table(IDX_STATUS)?;
-    txn.open_table(IDX_ASSIGNEE)?;
+    txn.open_table(IDX_ASSIGNEE_V1)?;
     txn.open_table(IDX_SCHEDULE)?;
     txn.open_table(IDX_EXPIRY)?;
     txn.open_table(LINK_TOKENS)?;
@@ -339,6 +359,67 @@ mod tests {
         assert!(matches!(
             Store::open(dir.path()),
             Err(StoreError::Locked(_))
+        ));
+    }
+
+    /// A store of schema 3 (no upcoming index, the assignee index without statuses) with
+    /// requests in it comes out of migrations 0004 and 0005 with every index matching its
+    /// records, and without the old table.
+    #[test]
+    fn indexes_added_by_migrations_are_built_from_the_records() {
+        use redb::ReadableTableMetadata;
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let links = crate::links::LinkKey::load_or_create(dir.path()).unwrap();
+            let config = crate::config::Config::with_data_dir(dir.path());
+            let svc = crate::service::Service::new(store, links, &config).unwrap();
+            let admin = svc
+                .create_admin_unchecked("a@example.com", "Ada", "a long password")
+                .unwrap();
+            for (i, assignee) in ["me", "unassigned", "me"].iter().enumerate() {
+                let input = serde_json::from_value(serde_json::json!({
+                    "recipient_name": format!("P{i}"),
+                    "assignee": {"type": assignee},
+                }))
+                .unwrap();
+                let rec = svc.create_request(&admin, input).unwrap();
+                if i == 2 {
+                    svc.close(&admin, rec.id).unwrap();
+                }
+            }
+            // Back to schema 3's layout.
+            let txn = svc.store().begin_write().unwrap();
+            txn.delete_table(tables::IDX_UPCOMING).unwrap();
+            txn.delete_table(tables::IDX_ASSIGNEE).unwrap();
+            txn.open_table(tables::IDX_ASSIGNEE_V1).unwrap();
+            txn.open_table(tables::META)
+                .unwrap()
+                .insert("schema_version", 3u32.to_be_bytes().as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.verify_indexes().unwrap(), Vec::<String>::new());
+        let read = store.begin_read().unwrap();
+        assert_eq!(
+            read.open_table(tables::IDX_UPCOMING)
+                .unwrap()
+                .len()
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            read.open_table(tables::IDX_ASSIGNEE)
+                .unwrap()
+                .len()
+                .unwrap(),
+            3
+        );
+        assert!(matches!(
+            read.open_table(tables::IDX_ASSIGNEE_V1),
+            Err(redb::TableError::TableDoesNotExist(_))
         ));
     }
 

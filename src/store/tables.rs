@@ -24,8 +24,13 @@ pub const REQUEST_EVENTS: TableDefinition<[u8; 20], &[u8]> =
 pub const IDX_STATUS: TableDefinition<[u8; 17], ()> = TableDefinition::new("idx_status_v1");
 
 /// Assignee kind (1: 0 unassigned, 1 agent, 2 client) ‖ assignee ID (16, zero when
-/// unassigned) ‖ request ID (16) → ().
-pub const IDX_ASSIGNEE: TableDefinition<[u8; 33], ()> = TableDefinition::new("idx_assignee_v1");
+/// unassigned) ‖ stored status code (1) ‖ request ID (16) → (). Replaced `idx_assignee_v1`
+/// (without the status), whose readers had to read every live request of an agent to find
+/// a page of their finished ones.
+pub const IDX_ASSIGNEE: TableDefinition<[u8; 34], ()> = TableDefinition::new("idx_assignee_v2");
+
+/// The first layout of the assignee index, removed by migration 0005.
+pub const IDX_ASSIGNEE_V1: TableDefinition<[u8; 33], ()> = TableDefinition::new("idx_assignee_v1");
 
 /// Scheduled time (8) ‖ request ID (16) → (). Only requests with a schedule.
 pub const IDX_SCHEDULE: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_schedule_v1");
