@@ -73,6 +73,8 @@ struct Shared {
 
 pub struct Writer {
     shared: Arc<Shared>,
+    /// For waiting on the group commit.
+    store: Store,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -82,20 +84,21 @@ impl Writer {
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
         });
-        let s = shared.clone();
+        let (s, st) = (shared.clone(), store.clone());
         let thread = std::thread::Builder::new()
             .name("beckon-writer".into())
-            .spawn(move || run(&store, &s))
+            .spawn(move || run(&st, &s))
             .expect("spawning the batch writer thread");
         Writer {
             shared,
+            store,
             thread: Some(thread),
         }
     }
 
     /// Runs `f` in the next batch and returns its result once the batch is durable, with the
     /// number of outbox items it queued.
-    pub fn write<T, F>(&self, store: &Store, f: F) -> Result<(T, usize)>
+    pub fn write<T, F>(&self, f: F) -> Result<(T, usize)>
     where
         T: Send + 'static,
         F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
@@ -120,7 +123,7 @@ impl Writer {
         let (value, queued, seq) = answer
             .recv()
             .map_err(|_| ServiceError::Internal("the batch writer stopped".into()))??;
-        store.wait_durable(seq)?;
+        self.store.wait_durable(seq)?;
         Ok((value, queued))
     }
 }

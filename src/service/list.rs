@@ -192,20 +192,18 @@ fn index_ids<'t, const N: usize>(
     })))
 }
 
-/// IDs of the keys from just after `from` up to (not including) `to`, in key order.
-fn index_ids_from<'t, const N: usize>(
+/// IDs of the keys strictly between `after` and `before`, in key order.
+fn index_ids_between<'t, const N: usize>(
     table: &'t ReadOnlyTable<[u8; N], ()>,
-    from: [u8; N],
-    to: [u8; N],
-) -> Result<impl Iterator<Item = Result<RequestId>> + 't> {
-    let range = table.range(from..to)?;
-    Ok(range
-        .map(|e| {
-            e.map(|(k, _)| (k.value(), keys::trailing_id(&k.value())))
-                .map_err(Into::into)
-        })
-        .filter(move |e| !matches!(e, Ok((k, _)) if *k == from))
-        .map(|e| e.map(|(_, id)| id)))
+    after: [u8; N],
+    before: [u8; N],
+) -> Result<Ids<'t>> {
+    use std::ops::Bound::Excluded;
+    let range = table.range::<[u8; N]>((Excluded(after), Excluded(before)))?;
+    Ok(Box::new(range.map(|e| {
+        e.map(|(k, _)| keys::trailing_id(&k.value()))
+            .map_err(Into::into)
+    })))
 }
 
 /// The first `limit` candidates that `keep` accepts, and a cursor when there are more.
@@ -407,8 +405,8 @@ impl Service {
         // Scheduled: forwards from after the cursor; unscheduled: backwards from below it.
         let scheduled: Ids<'_> = match after {
             Some(a) if a >= first_unscheduled => Box::new(std::iter::empty()),
-            Some(a) => Box::new(index_ids_from(&index, a, first_unscheduled)?),
-            None => Box::new(index_ids_from(&index, [0; 25], first_unscheduled)?),
+            Some(a) => index_ids_between(&index, a, first_unscheduled)?,
+            None => index_ids_between(&index, [0; 25], first_unscheduled)?,
         };
         let below = match after {
             Some(a) if a >= first_unscheduled => {

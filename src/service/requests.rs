@@ -154,7 +154,7 @@ impl Service {
         let assignee = input.assignee.unwrap_or(AssigneeInput::Unassigned);
         let (by, actor) = (caller.id, Actor::Agent(caller.id));
         // In the batch writer's shared transaction (`batch`): may run twice.
-        let (rec, queued) = self.writer.write(&self.store, move |tx| {
+        let (rec, queued) = self.writer.write(move |tx| {
             let mut rec = SessionRequest {
                 assignee: resolve_assignee(tx, by, assignee)?,
                 ..new.clone()
@@ -460,9 +460,9 @@ impl Service {
     where
         F: FnMut(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome> + Send + 'static,
     {
-        let ((rec, name), queued) = self.writer.write(&self.store, move |tx| {
-            transition_in(tx, id, actor, action, &mut step)
-        })?;
+        let ((rec, name), queued) = self
+            .writer
+            .write(move |tx| transition_in(tx, id, actor, action, &mut step))?;
         self.publish(vec![change(&rec, name)]);
         self.queued(queued);
         Ok(rec)
@@ -477,32 +477,29 @@ fn transition_in(
     action: Action,
     step: &mut impl FnMut(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome>,
 ) -> Result<(SessionRequest, &'static str)> {
-    {
-        let now = Service::now();
-        let tx = &mut *tx;
-        let mut rec = load_request(tx, id)?.ok_or(ServiceError::NotFound("session request"))?;
-        let old = rec.clone();
-        let t = rec.check(action, now)?;
-        if rec.status != t.from {
-            // Overdue but not yet swept: write the expiry down first, as the sweeper would.
-            txn::record_expiry(tx, &mut rec)?;
-        }
-        let outcome = step(tx, &mut rec, now)?;
-        let name = outcome
-            .kind
-            .as_ref()
-            .map_or(EventKind::InvitationQueued.name(), EventKind::name);
-        rec.status = t.to;
-        rec.updated_at = now;
-        if let Some(kind) = outcome.kind {
-            append_event(tx, &mut rec, now, actor, kind, t.from, t.to)?;
-        }
-        if outcome.invite {
-            queue_invitation(tx, &mut rec, now, actor)?;
-        }
-        put_request(tx, Some(&old), &rec)?;
-        Ok((rec, name))
+    let now = Service::now();
+    let mut rec = load_request(tx, id)?.ok_or(ServiceError::NotFound("session request"))?;
+    let old = rec.clone();
+    let t = rec.check(action, now)?;
+    if rec.status != t.from {
+        // Overdue but not yet swept: write the expiry down first, as the sweeper would.
+        txn::record_expiry(tx, &mut rec)?;
     }
+    let outcome = step(tx, &mut rec, now)?;
+    let name = outcome
+        .kind
+        .as_ref()
+        .map_or(EventKind::InvitationQueued.name(), EventKind::name);
+    rec.status = t.to;
+    rec.updated_at = now;
+    if let Some(kind) = outcome.kind {
+        append_event(tx, &mut rec, now, actor, kind, t.from, t.to)?;
+    }
+    if outcome.invite {
+        queue_invitation(tx, &mut rec, now, actor)?;
+    }
+    put_request(tx, Some(&old), &rec)?;
+    Ok((rec, name))
 }
 
 /// Resolves and checks an assignee inside the transaction that will store it.
