@@ -17,8 +17,6 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use beckon::config::Config;
-use beckon::service::Service;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -32,13 +30,7 @@ fn quick() -> bool {
 
 /// Fills a store with `n` open requests; returns their link tokens.
 fn fill(dir: &std::path::Path, n: u64) -> Vec<String> {
-    let config = Config::with_data_dir(dir);
-    let store = beckon::store::Store::open(dir).unwrap();
-    let links = beckon::links::LinkKey::load_or_create(dir).unwrap();
-    let svc = Service::new(store, links, &config).unwrap();
-    let admin = svc
-        .create_admin_unchecked("bench@example.com", "Bench", "bench password")
-        .unwrap();
+    let (svc, admin) = common::service(dir);
     let now = jiff::Timestamp::now();
     let expires = now + jiff::SignedDuration::from_hours(24 * 7);
     let requests: Vec<_> = (0..n)

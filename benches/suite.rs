@@ -26,9 +26,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use beckon::config::Config;
-use beckon::service::Service;
-
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
@@ -66,17 +63,20 @@ fn rss(pid: u32) -> u64 {
         * 1024
 }
 
-/// The real server over `data`, in its own process. Killed when dropped.
-struct Beckon {
-    child: Child,
-    base: String,
+/// A child process, killed when dropped.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-impl Drop for Beckon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The real server over `data`, in its own process.
+struct Beckon {
+    child: Killed,
+    base: String,
 }
 
 impl Beckon {
@@ -105,11 +105,12 @@ impl Beckon {
             assert!(start.elapsed() < Duration::from_secs(120), "no start-up");
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
+        let child = Killed(child);
         (Beckon { child, base }, start.elapsed())
     }
 
     fn rss(&self) -> u64 {
-        rss(self.child.id())
+        rss(self.child.0.id())
     }
 
     async fn login(&self) -> String {
@@ -128,15 +129,8 @@ impl Beckon {
 
 /// The bare-handler baseline in a process of its own: this binary, started again.
 struct Bare {
-    child: Child,
+    _child: Killed,
     url: String,
-}
-
-impl Drop for Bare {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Bare {
@@ -150,7 +144,10 @@ impl Bare {
         while reqwest::get(&url).await.is_err() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        Bare { child, url }
+        Bare {
+            _child: Killed(child),
+            url,
+        }
     }
 }
 
@@ -205,13 +202,7 @@ async fn creates(base: &str, auth: &str, clients: usize, total: usize) -> f64 {
 /// Durable creates per second through the service layer (no HTTP) from `threads` threads,
 /// `total` in all, on a fresh store; with the number of fsync rounds (durable commits) used.
 fn service_creates(data: &Path, threads: usize, total: usize) -> (f64, u64) {
-    let config = Config::with_data_dir(data);
-    let store = beckon::store::Store::open(data).unwrap();
-    let links = beckon::links::LinkKey::load_or_create(data).unwrap();
-    let svc = Service::new(store, links, &config).unwrap();
-    let admin = svc
-        .create_admin_unchecked("bench@example.com", "Bench", "bench password")
-        .unwrap();
+    let (svc, admin) = common::service(data);
     let per = total / threads;
     let syncs = svc.store().syncs();
     let start = Instant::now();
@@ -284,13 +275,7 @@ async fn gzip_size(base: &str, path: &str) -> f64 {
 
 /// Fills `data` with `n` generated requests, 10,000 per transaction; returns requests/s.
 fn fill(data: &Path, n: u64) -> f64 {
-    let config = Config::with_data_dir(data);
-    let store = beckon::store::Store::open(data).unwrap();
-    let links = beckon::links::LinkKey::load_or_create(data).unwrap();
-    let svc = Service::new(store, links, &config).unwrap();
-    let admin = svc
-        .create_admin_unchecked("bench@example.com", "Bench", "bench password")
-        .unwrap();
+    let (svc, admin) = common::service(data);
     let mut agents = vec![admin.id];
     for a in 1..20 {
         let input = serde_json::from_value(serde_json::json!({

@@ -14,24 +14,13 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use beckon::config::{Config, CronSpec};
+use beckon::config::CronSpec;
 use beckon::service::Service;
 use beckon::sweep::Sweeper;
 use jiff::{SignedDuration, Timestamp};
 
 fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
-}
-
-fn open(dir: &std::path::Path) -> (Arc<Service>, app::domain::Agent) {
-    let config = Config::with_data_dir(dir);
-    let store = beckon::store::Store::open(dir).unwrap();
-    let links = beckon::links::LinkKey::load_or_create(dir).unwrap();
-    let svc = Arc::new(Service::new(store, links, &config).unwrap());
-    let admin = svc
-        .create_admin_unchecked("bench@example.com", "Bench", "bench password")
-        .unwrap();
-    (svc, admin)
 }
 
 /// Stores `n` requests expiring at `expires_at`.
@@ -97,9 +86,9 @@ fn main() {
 
     // Idle ticks at two sizes.
     let fill_started = Instant::now();
-    let (small_svc, small_admin) = open(&root.path().join("small"));
+    let (small_svc, small_admin) = common::service(&root.path().join("small"));
     fill(&small_svc, &small_admin, 1_000, later);
-    let (big_svc, big_admin) = open(&root.path().join("big"));
+    let (big_svc, big_admin) = common::service(&root.path().join("big"));
     fill(&big_svc, &big_admin, big, later);
     let fill_secs = fill_started.elapsed().as_secs_f64();
     let config = beckon::config::SweeperConfig::default();
@@ -111,7 +100,7 @@ fn main() {
     drop((small_svc, big_svc));
 
     // Clearing a backlog on its own.
-    let (alone_svc, alone_admin) = open(&root.path().join("alone"));
+    let (alone_svc, alone_admin) = common::service(&root.path().join("alone"));
     let soon = Timestamp::now() + SignedDuration::from_secs(1);
     fill(&alone_svc, &alone_admin, due, soon);
     std::thread::sleep(Duration::from_millis(1100));

@@ -54,6 +54,19 @@ pub async fn start_with(data: &Path, tweak: impl FnOnce(&mut Config)) -> BenchSe
     }
 }
 
+/// The service over a store in `dir` (opened or created) on the embedded defaults, with the
+/// bench's admin (`bench@example.com` / `bench password`).
+pub fn service(dir: &Path) -> (Arc<Service>, Agent) {
+    let config = Config::with_data_dir(dir);
+    let store = beckon::store::Store::open(dir).unwrap();
+    let links = beckon::links::LinkKey::load_or_create(dir).unwrap();
+    let svc = Arc::new(Service::new(store, links, &config).unwrap());
+    let admin = svc
+        .create_admin_unchecked("bench@example.com", "Bench", "bench password")
+        .unwrap();
+    (svc, admin)
+}
+
 /// The baseline: a bare axum handler returning a constant. Returns its URL and task.
 pub async fn bare_handler() -> (String, JoinHandle<std::io::Result<()>>) {
     let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
