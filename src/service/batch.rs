@@ -156,7 +156,7 @@ fn run(store: &Store, shared: &Shared) {
             q.jobs.drain(..n).collect::<Vec<_>>()
         };
         while !jobs.is_empty() {
-            match attempt(store, &mut jobs) {
+            match attempt(store, shared, &mut jobs) {
                 Ok(seq) => {
                     for job in jobs.drain(..) {
                         job.finish(Ok(seq));
@@ -179,6 +179,7 @@ fn run(store: &Store, shared: &Shared) {
 /// Runs every job in one transaction and commits it; on failure says which job failed.
 fn attempt(
     store: &Store,
+    shared: &Shared,
     jobs: &mut [Box<dyn Job>],
 ) -> std::result::Result<u64, (Option<usize>, ServiceError)> {
     let txn = store.begin_write().map_err(|e| (None, e.into()))?;
@@ -198,7 +199,20 @@ fn attempt(
         }
     }
     tx.close();
-    txn.commit_unsynced().map_err(|e| (None, e.into()))
+    // With callers queued behind this batch, leave the sync to the group commit and start on
+    // them; with none, sync here (one writer alone: one thread hand-off fewer).
+    let alone = shared
+        .queue
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .jobs
+        .is_empty();
+    let committed = if alone {
+        txn.commit_now()
+    } else {
+        txn.commit_unsynced()
+    };
+    committed.map_err(|e| (None, e.into()))
 }
 
 #[cfg(test)]

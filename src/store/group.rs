@@ -98,6 +98,22 @@ impl GroupCommit {
         Ok(st.committed)
     }
 
+    /// Commits `txn` durably at once, which persists every commit before it too; for a
+    /// writer that finds no one to share a sync with, this saves the hand-off to the syncer.
+    pub fn commit_now(&self, mut txn: WriteTransaction) -> Result<(), StoreError> {
+        // Read while `txn` holds redb's write lock: every commit counted by now has finished,
+        // so this durable commit persists it (the syncer's argument).
+        let before = self.shared.lock().committed;
+        txn.set_durability(Durability::Immediate)
+            .map_err(|e| StoreError::Redb(redb::Error::from(e)))?;
+        txn.commit()?;
+        let mut st = self.shared.lock();
+        st.durable = st.durable.max(before);
+        st.syncs += 1;
+        self.shared.durable.notify_all();
+        Ok(())
+    }
+
     /// Returns once commit number `mine` is durable.
     pub fn wait(&self, mine: u64) -> Result<(), StoreError> {
         let mut st = self.shared.lock();

@@ -213,6 +213,12 @@ impl Write<'_> {
     pub fn commit_unsynced(self) -> Result<u64, StoreError> {
         self.group.commit_unsynced(self.txn)
     }
+
+    /// Commits durably at once (with whatever was committed unsynced before it); returns
+    /// 0, a number `Store::wait_durable` never waits for.
+    pub fn commit_now(self) -> Result<u64, StoreError> {
+        self.group.commit_now(self.txn).map(|()| 0)
+    }
 }
 
 impl std::ops::Deref for Write<'_> {
