@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_beckon");
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -63,7 +63,7 @@ mod reqwest {
 }
 
 /// POSTs JSON (as `token`, if any) to the running binary and returns the JSON answer.
-async fn post_json(
+pub(crate) async fn post_json(
     http: &::reqwest::Client,
     url: String,
     token: Option<&str>,

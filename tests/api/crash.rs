@@ -15,16 +15,10 @@ use beckon::store::{Store, decode, tables};
 use redb::ReadableTable;
 use serde_json::json;
 
+use crate::binary::{free_port, post_json};
+
 const CLIENTS: usize = 8;
 const ROUNDS: usize = 5;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_random_moments_loses_no_acknowledged_create_or_queued_mail() {
@@ -59,15 +53,13 @@ async fn kill_9_at_random_moments_loses_no_acknowledged_create_or_queued_mail() 
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let login: serde_json::Value = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"email": "ops@example.com", "password": "crash test password"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let login = post_json(
+            &http,
+            format!("{base}/api/v1/auth/login"),
+            None,
+            json!({"email": "ops@example.com", "password": "crash test password"}),
+        )
+        .await;
         let token = login["token"].as_str().unwrap().to_owned();
         let clients: Vec<_> = (0..CLIENTS)
             .map(|c| {
