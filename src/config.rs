@@ -121,6 +121,14 @@ const KEYS: &[Key] = &[
         file: "retention",
         env: "BECKON_RETENTION",
     },
+    Key {
+        file: "redirect_listen",
+        env: "BECKON_REDIRECT_LISTEN",
+    },
+    Key {
+        file: "trusted_proxies",
+        env: "BECKON_TRUSTED_PROXIES",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +238,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     pub mail_from: String,
     pub tls: Option<TlsFiles>,
+    /// A plain-HTTP listener that only redirects to `public_url` (needs TLS).
+    pub redirect_listen: Option<SocketAddr>,
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed (rate limits, cookies).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub log_format: LogFormat,
     /// Shown to end users: who is asking for access.
     pub organisation: String,
@@ -545,6 +557,19 @@ impl Config {
             smtp,
             mail_from,
             tls,
+            redirect_listen: match get("redirect_listen") {
+                None => None,
+                Some(r) => Some(r.value.trim().parse::<SocketAddr>().map_err(|_| {
+                    bad(
+                        r,
+                        format!("`{}` is not an address like 0.0.0.0:80", r.value),
+                    )
+                })?),
+            },
+            trusted_proxies: match get("trusted_proxies") {
+                None => Vec::new(),
+                Some(r) => trusted_proxies(&r.value).map_err(|m| bad(r, m))?,
+            },
             log_format,
             organisation,
             default_expiry,
@@ -582,6 +607,20 @@ impl Config {
         config.data_dir = data_dir.into();
         config
     }
+}
+
+/// Addresses (`10.0.0.5`) or networks (`10.0.0.0/8`, `fd00::/8`), comma-separated.
+fn trusted_proxies(value: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("`{p}` is not an address or a network like 10.0.0.0/8"))
+        })
+        .collect()
 }
 
 /// `stun:HOST:PORT` or `turn:USER:PASSWORD@HOST:PORT` (also `turns:`), comma-separated.
@@ -722,6 +761,23 @@ mod tests {
         let e = load_env(&[("BECKON_SMTP_URL", "smtp://u:hunter2@x?tls=maybe")]).unwrap_err();
         assert_eq!(e.setting, "BECKON_SMTP_URL");
         assert!(!e.to_string().contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn proxies_and_the_redirect_listener_are_checked() {
+        let c = load_env(&[
+            ("BECKON_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8"),
+            ("BECKON_REDIRECT_LISTEN", "0.0.0.0:80"),
+        ])
+        .unwrap();
+        let nets: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "192.168.1.7/32", "fd00::/8"]);
+        assert_eq!(c.redirect_listen, Some("0.0.0.0:80".parse().unwrap()));
+        let e = load_env(&[("BECKON_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_TRUSTED_PROXIES");
+        assert!(e.message.contains("proxy.local"), "{e}");
+        let e = load_env(&[("BECKON_REDIRECT_LISTEN", "80")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_REDIRECT_LISTEN");
     }
 
     #[test]

@@ -10,8 +10,9 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::auth::{Authed, cleared_cookie, session_cookie};
+use super::client::Client;
 use super::error::ApiResult;
-use super::extract::{ApiJson, ClientIp};
+use super::extract::ApiJson;
 use super::json::{AgentJson, ClientJson, LoginJson};
 use super::requests::path_id;
 use crate::service::{AgentPatch, ClientPatch, NewAgent, NewClient};
@@ -26,14 +27,14 @@ pub struct LoginBody {
     responses((status = 200, body = LoginJson), (status = 401, body = super::ErrorJson), (status = 429, body = super::ErrorJson)))]
 pub async fn login(
     State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
+    Client { ip, https }: Client,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let (token, agent) = st
         .svc
         .run(move |s| s.login(ip, &body.email, &body.password))
         .await?;
-    let cookie = session_cookie(&token, st.secure_cookies);
+    let cookie = session_cookie(&token, https);
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(LoginJson {
@@ -45,11 +46,15 @@ pub async fn login(
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401)))]
-pub async fn logout(State(st): State<AppState>, auth: Authed) -> ApiResult<Response> {
+pub async fn logout(
+    State(st): State<AppState>,
+    client: Client,
+    auth: Authed,
+) -> ApiResult<Response> {
     st.svc.run(move |s| s.logout(&auth.token)).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, cleared_cookie(st.secure_cookies))],
+        [(header::SET_COOKIE, cleared_cookie(client.https))],
     )
         .into_response())
 }

@@ -2,7 +2,7 @@
 //! it (`service::Device`). Browsers carry a random `beckon_device` cookie, given here on their
 //! first visit to a link route; the native client sends a `beckon-device` header instead.
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -49,7 +49,7 @@ impl FromRequestParts<AppState> for EndUserDevice {
 
 /// Gives a browser on a link route its device cookie when it has none, and lets this very
 /// request already carry it (the page renders and checks in with it).
-pub async fn ensure_cookie(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn ensure_cookie(mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let link_route = path.starts_with("/s/")
         || path.starts_with("/api/v1/assist/")
@@ -57,6 +57,10 @@ pub async fn ensure_cookie(State(st): State<AppState>, mut req: Request, next: N
     if !link_route || device_of(req.headers()).is_some() || req.headers().contains_key(HEADER) {
         return next.run(req).await;
     }
+    let https = req
+        .extensions()
+        .get::<super::client::Client>()
+        .is_some_and(|c| c.https);
     let device = Device::random();
     let pair = format!("{COOKIE_NAME}={}", device.as_str());
     if let Ok(v) = HeaderValue::from_str(&pair) {
@@ -67,7 +71,7 @@ pub async fn ensure_cookie(State(st): State<AppState>, mut req: Request, next: N
         .http_only(true)
         // Lax: the link is opened from a mail, a top-level navigation from another site.
         .same_site(SameSite::Lax)
-        .secure(st.secure_cookies)
+        .secure(https)
         .path("/")
         .max_age(cookie::time::Duration::days(365))
         .build()

@@ -4,11 +4,13 @@
 pub(crate) mod admin;
 mod assist;
 mod auth;
+pub mod client;
 mod device;
 pub mod download;
 mod error;
 mod events;
 mod extract;
+mod headers;
 mod json;
 pub mod metrics;
 mod ops;
@@ -50,8 +52,8 @@ pub struct AppState {
     pub svc: Arc<Service>,
     pub metrics: Arc<metrics::Metrics>,
     pub leptos: LeptosOptions,
-    /// Set `Secure` on cookies (served over TLS).
-    pub secure_cookies: bool,
+    /// How clients reach us: our TLS, trusted proxies (see `client`).
+    pub edge: Arc<client::Edge>,
     /// What the portal's server functions call (the service, behind the pages' port).
     pub portal: app::portal::backend::SharedBackend,
     /// Cancelled on shutdown, so long-lived streams end and in-flight requests can finish.
@@ -231,13 +233,15 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            device::ensure_cookie,
-        ))
+        .layer(axum::middleware::from_fn(device::ensure_cookie))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::track,
+        ))
+        .layer(axum::middleware::from_fn(headers::secure))
+        .layer(axum::middleware::from_fn_with_state(
+            state.edge.clone(),
+            client::identify,
         ))
         .layer(
             // Spans name the route template, never the URI: link tokens stay out of logs.

@@ -18,9 +18,9 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
 use super::auth::{cleared_cookie, cross_site, session_cookie, token_of};
+use super::client::Client;
 use super::device::device_of;
 use super::error::ApiError;
-use super::extract::client_ip;
 use crate::i18n::Catalog;
 use crate::service::{
     AgentPatch, AssigneeInput, CheckIn, ClientPatch, Consent, Device, LinkState, ListQuery,
@@ -30,7 +30,6 @@ use crate::store::records::{DeliveryState, OutboxMessage};
 
 pub struct Portal {
     pub svc: Arc<Service>,
-    pub secure_cookies: bool,
     pub mail: MailStatus,
     /// The end user's languages (the link page speaks the request's, like its mails).
     pub catalog: Arc<Catalog>,
@@ -238,7 +237,7 @@ impl Portal {
     /// cookie `device::ensure_cookie` gave the browser).
     fn end_user(&self, parts: &Parts) -> Result<Device> {
         self.svc
-            .check_link_rate(client_ip(parts))
+            .check_link_rate(Client::of(parts).ip)
             .map_err(app_error)?;
         device_of(&parts.headers)
             .ok_or_else(|| AppError::new("invalid_input", "this page needs cookies to be enabled"))
@@ -267,9 +266,9 @@ impl Backend for Portal {
                 "cross-site requests are not allowed",
             ));
         }
-        let ip = client_ip(parts);
+        let Client { ip, https } = Client::of(parts);
         let (token, _) = self.run(move |s| s.login(ip, &email, &password)).await?;
-        Ok(session_cookie(&token, self.secure_cookies))
+        Ok(session_cookie(&token, https))
     }
 
     async fn logout(&self, parts: &Parts) -> Result<String> {
@@ -277,7 +276,7 @@ impl Backend for Portal {
             // Signing out of a session that already ended is not an error.
             let _ = self.run(move |s| s.logout(&token)).await;
         }
-        Ok(cleared_cookie(self.secure_cookies))
+        Ok(cleared_cookie(Client::of(parts).https))
     }
 
     async fn list(&self, caller: Agent, f: ListFilter) -> Result<RequestPage> {

@@ -8,6 +8,8 @@ export const BASE = env('BASE');
 const SHOTS = env('SHOTS');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const pages = {};
+// Anything the Content-Security-Policy blocked: the pages must work without it.
+const blocked = [];
 let step = 'start';
 
 export const log = (s) => { step = s; console.log(`step: ${s}`); };
@@ -26,12 +28,17 @@ export async function run(name, steps, { extraArgs = [], timeout = 10_000 } = {}
     const page = await ctx.newPage();
     page.setDefaultTimeout(timeout);
     page.on('pageerror', (e) => console.log(`[${who}] page error: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') console.log(`[${who}] console: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') console.log(`[${who}] console: ${m.text()}`);
+      if (/Content Security Policy/i.test(m.text())) blocked.push(`[${who}] ${m.text()}`);
+    });
     pages[who] = page;
     return page;
   }
   try {
     await steps(newPage);
+    log('nothing was blocked by the Content-Security-Policy');
+    expect(blocked.length === 0, `no CSP violation, got:\n${blocked.join('\n')}`);
     console.log(`${name} e2e: all steps passed`);
     await browser.close();
   } catch (e) {

@@ -35,6 +35,8 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
     if link_page {
         options.output_name = "link".into();
     }
+    #[cfg(feature = "ssr")]
+    set_page_policy();
     let app = if link_page {
         leptos::either::Either::Left(view! { <LinkApp/> })
     } else {
@@ -55,6 +57,35 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
                 {app}
             </body>
         </html>
+    }
+}
+
+/// The Content-Security-Policy of a rendered page. Leptos gives every response a fresh nonce
+/// and puts it on each script it writes (the hydration loader, streamed chunks); no other
+/// inline script runs, so an injected `<script>` or `onclick=` does nothing. The WASM module
+/// needs `'wasm-unsafe-eval'`, the bundle's own files `'self'`. Sockets and event streams are
+/// same-origin (`'self'` covers `ws:`/`wss:` to this host). Other responses get a stricter
+/// policy from the server's header middleware.
+#[cfg(feature = "ssr")]
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; media-src 'self' blob:; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn set_page_policy() {
+    use http::{HeaderValue, header};
+    let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(v) = HeaderValue::from_str(&page_policy(&nonce.to_string())) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, v);
     }
 }
 
