@@ -1,4 +1,5 @@
-//! The command line: `serve`, `admin create`, `send-test-mail`, `healthcheck`.
+//! The command line: `serve`, `admin create`, `send-test-mail`, `backup`, `restore`, `check`,
+//! `healthcheck`, `assist`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -28,7 +29,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start everything: HTTP, portal, API, mail delivery.
-    Serve,
+    Serve {
+        /// Serve HTTPS with a certificate made for this server and kept in the data
+        /// directory (`tls/`); prints its fingerprint. For trying it out and for small
+        /// sites whose users can check a fingerprint; BECKON_TLS_CERT/KEY win when set.
+        #[arg(long)]
+        self_signed: bool,
+    },
     /// Manage administrators while the server is stopped.
     Admin {
         #[command(subcommand)]
@@ -50,6 +57,18 @@ pub enum Command {
         #[arg(long)]
         ca: Option<std::path::PathBuf>,
     },
+    /// Copy the whole store (requests, agents, outbox, settings) and the link key into FILE,
+    /// as of one moment. Works while the server runs (it takes the copy) and while stopped.
+    Backup {
+        /// Where to write it; must not exist yet.
+        file: PathBuf,
+    },
+    /// Make FILE (from `beckon backup`) the store, with the server stopped. The backup is
+    /// verified first; the files it replaces are moved aside, not deleted.
+    Restore { file: PathBuf },
+    /// Verify every index against its records and the outbox against its indexes; exit 1
+    /// when anything is off. Works while the server runs and while stopped.
+    Check,
     /// Exit 0 when the running server answers /healthz (for container health checks).
     Healthcheck {
         /// Base URL to check (default: derived from the listen address).
@@ -81,6 +100,51 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// `serve --self-signed`: HTTPS from the data directory's own certificate, made on first use
+/// for every name this server is reached by here. Printed, so the operator can compare it
+/// with what a browser or `beckon assist` shows.
+fn use_self_signed(config: &mut Config) -> anyhow::Result<()> {
+    if let Some(files) = &config.tls {
+        tracing::warn!(
+            cert = %files.cert.display(),
+            "--self-signed ignored: BECKON_TLS_CERT and BECKON_TLS_KEY are set"
+        );
+        return Ok(());
+    }
+    let mut names = vec![
+        "localhost".to_owned(),
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+    ];
+    if let Some(host) = config.public_url.host_str() {
+        names.push(host.trim_matches(['[', ']']).to_owned());
+    }
+    if !config.listen.ip().is_unspecified() {
+        names.push(config.listen.ip().to_string());
+    }
+    names.sort();
+    names.dedup();
+    let (files, made) = crate::tls::self_signed(&config.data_dir, names.clone())?;
+    let fingerprint = crate::tls::fingerprint_file(&files.cert)?;
+    let what = if made {
+        "Made a self-signed certificate"
+    } else {
+        "Using the self-signed certificate"
+    };
+    println!(
+        "{what} ({}), SHA-256 fingerprint {fingerprint}",
+        files.cert.display()
+    );
+    if made {
+        println!("It is valid for: {}", names.join(", "));
+    }
+    if config.public_url.scheme() == "http" {
+        let _ = config.public_url.set_scheme("https");
+    }
+    config.tls = Some(files);
+    Ok(())
+}
+
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("BECKON_LOG").unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new("info,tower_http=warn,tokio_cron_scheduler=warn")
@@ -96,8 +160,11 @@ fn init_tracing(format: LogFormat) {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Serve => {
-            let config = load_config(&cli)?;
+        Command::Serve { self_signed } => {
+            let mut config = load_config(&cli)?;
+            if *self_signed {
+                use_self_signed(&mut config)?;
+            }
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .with_context(|| {
@@ -108,6 +175,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 })?;
             let server = crate::server::Server::start(config, listener).await?;
             server.run_until(crate::server::shutdown_signal()).await
+        }
+        Command::Backup { file } => {
+            let config = load_config(&cli)?;
+            let summary = crate::maintenance::backup(&config.data_dir, file).await?;
+            println!("Backed up to {}: {summary}", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let config = load_config(&cli)?;
+            let summary = crate::maintenance::restore(&config.data_dir, file)?;
+            println!(
+                "Restored {} into {}: {summary}",
+                file.display(),
+                config.data_dir.display()
+            );
+            Ok(())
+        }
+        Command::Check => {
+            let config = load_config(&cli)?;
+            let report = crate::maintenance::check(&config.data_dir).await?;
+            for p in &report.problems {
+                println!("problem: {p}");
+            }
+            println!("{}", report.summary);
+            if report.problems.is_empty() {
+                println!("OK: every index matches its records");
+                Ok(())
+            } else {
+                bail!("{} problems found", report.problems.len())
+            }
         }
         Command::Admin {
             command: AdminCommand::Create { email, name, .. },

@@ -13,11 +13,14 @@
 pub mod assist;
 pub mod cli;
 pub mod config;
+pub mod control;
 pub mod http;
 pub mod i18n;
 pub mod links;
+pub mod maintenance;
 pub mod notify;
 pub mod server;
 pub mod service;
 pub mod store;
 pub mod sweep;
+pub mod tls;

@@ -17,7 +17,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-const KEY_FILE: &str = "link.key";
+pub const KEY_FILE: &str = "link.key";
 /// 24 bytes of MAC → 32 base64url characters.
 const TOKEN_BYTES: usize = 24;
 pub const TOKEN_LEN: usize = 32;
@@ -57,6 +57,24 @@ impl LinkKey {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The raw key, for backups (which must carry it: without it no link opens).
+    pub fn bytes(&self) -> [u8; 32] {
+        self.0
+    }
+
+    /// Puts a key back from a backup: a new file, owner-only, swapped in whole.
+    pub fn install(data_dir: &Path, key: [u8; 32]) -> std::io::Result<()> {
+        let tmp = data_dir.join(format!("{KEY_FILE}.new"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        file.write_all(&key)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, data_dir.join(KEY_FILE))
     }
 
     pub fn token(&self, id: RequestId, generation: u32) -> String {

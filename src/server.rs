@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use axum_server::tls_rustls::RustlsConfig;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -21,6 +20,8 @@ use crate::store::Store;
 
 pub struct Server {
     addr: SocketAddr,
+    /// The plain-HTTP listener that redirects to HTTPS, if configured.
+    redirect_addr: Option<SocketAddr>,
     shutdown: CancellationToken,
     task: JoinHandle<anyhow::Result<()>>,
     /// The outbox's delivery worker.
@@ -34,9 +35,21 @@ impl Server {
     /// Opens the store and starts serving on `listener`.
     pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
         let addr = listener.local_addr()?;
+        // Bound first: a port in use stops start-up before anything else is opened.
+        let redirect = match config.redirect_listen {
+            Some(_) if config.tls.is_none() => anyhow::bail!(
+                "invalid setting BECKON_REDIRECT_LISTEN: it redirects to HTTPS, so it needs \
+                 BECKON_TLS_CERT and BECKON_TLS_KEY (or serve --self-signed)"
+            ),
+            Some(at) => Some(TcpListener::bind(at).await.with_context(|| {
+                format!("invalid setting BECKON_REDIRECT_LISTEN: cannot listen on {at}")
+            })?),
+            None => None,
+        };
         let store = Store::open_with_cache(&config.data_dir, config.cache_mb)?;
         let links = LinkKey::load_or_create(&config.data_dir)
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
+        let link_key = links.bytes();
         let svc = Arc::new(Service::new(store, links, &config)?);
         let notifier = Notifier::new(svc.clone(), &config).map_err(|e| anyhow::anyhow!(e))?;
 
@@ -63,10 +76,12 @@ impl Server {
                 .site_addr(addr)
                 .env(leptos::config::Env::PROD)
                 .build(),
-            secure_cookies: config.tls.is_some(),
+            edge: Arc::new(http::client::Edge {
+                tls: config.tls.is_some(),
+                trusted_proxies: config.trusted_proxies.clone(),
+            }),
             portal: Arc::new(http::Portal {
                 svc: svc.clone(),
-                secure_cookies: config.tls.is_some(),
                 mail: notifier.mail_status(),
                 catalog: Arc::new(crate::i18n::Catalog::new().map_err(|e| anyhow::anyhow!(e))?),
             }),
@@ -86,15 +101,8 @@ impl Server {
                 })
             }
             Some(files) => {
-                let tls = RustlsConfig::from_pem_file(&files.cert, &files.key)
-                    .await
-                    .with_context(|| {
-                        format!(
-                            "invalid setting BECKON_TLS_CERT/BECKON_TLS_KEY: cannot load {} and {}",
-                            files.cert.display(),
-                            files.key.display()
-                        )
-                    })?;
+                let tls = crate::tls::load(files).await?;
+                crate::tls::reload_on_hangup(tls.clone(), files.clone(), shutdown.clone());
                 let handle = axum_server::Handle::new();
                 let stop = shutdown.clone();
                 let h = handle.clone();
@@ -112,6 +120,22 @@ impl Server {
                 })
             }
         };
+        let redirect_addr = match redirect {
+            Some(l) => {
+                let at = l.local_addr()?;
+                crate::tls::serve_redirect(l, config.public_url.clone(), shutdown.clone());
+                tracing::info!(%at, "redirecting plain HTTP to HTTPS");
+                Some(at)
+            }
+            None => None,
+        };
+        // Not fatal: without it, backup and check need the server stopped (a data directory
+        // path too long for a socket address, a file system without sockets).
+        if let Err(e) =
+            crate::control::listen(&config.data_dir, svc.clone(), link_key, shutdown.clone())
+        {
+            tracing::warn!("backup and check need the server stopped: {e:#}");
+        }
         let notifier = notifier.spawn(shutdown.clone());
         let sweeper = crate::sweep::Sweeper::start(&svc, config.sweeper.clone())
             .await
@@ -119,6 +143,7 @@ impl Server {
         tracing::info!(%addr, tls = config.tls.is_some(), "beckon is serving");
         Ok(Server {
             addr,
+            redirect_addr,
             shutdown,
             task,
             notifier,
@@ -129,6 +154,10 @@ impl Server {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    pub fn redirect_addr(&self) -> Option<SocketAddr> {
+        self.redirect_addr
     }
 
     /// The one-time setup token, while no admin exists (tests use it).

@@ -1,6 +1,6 @@
 //! A full consistency check: every request's index entries exist, and every index entry
 //! points at a request whose keys include it; the outbox's indexes match its rows. Used by
-//! tests now, and by `beckon check` later.
+//! `beckon check`, restore's verification and the tests.
 
 use std::collections::BTreeSet;
 

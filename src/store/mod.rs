@@ -2,6 +2,7 @@
 //! schema version and runs migrations; `tables` defines the layout, `codec` the record
 //! encoding, `keys` the index keys. It knows nothing of HTTP or of the lifecycle rules.
 
+pub mod backup;
 mod check;
 pub mod codec;
 mod group;
@@ -50,6 +51,8 @@ pub enum StoreError {
     Codec(#[from] CodecError),
     #[error("storage error: {0}")]
     Redb(#[from] redb::Error),
+    #[error("{0}")]
+    Backup(String),
     #[error("the disk refused to make a commit durable: {0}")]
     Sync(String),
 }

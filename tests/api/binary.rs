@@ -17,7 +17,7 @@ pub(crate) fn free_port() -> u16 {
         .port()
 }
 
-fn beckon(dir: &std::path::Path) -> Command {
+pub(crate) fn beckon(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(dir)
         .env_remove("BECKON_LOG")
@@ -30,7 +30,7 @@ fn beckon(dir: &std::path::Path) -> Command {
     cmd
 }
 
-fn wait_healthy(base: &str) {
+pub(crate) fn wait_healthy(base: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if let Ok(res) = reqwest::blocking_get(&format!("{base}/healthz"))
@@ -77,7 +77,7 @@ pub(crate) async fn post_json(
 }
 
 /// `beckon admin create … --password-stdin`, with the password piped in.
-fn admin_create(dir: &std::path::Path) -> std::process::Output {
+pub(crate) fn admin_create(dir: &std::path::Path) -> std::process::Output {
     let mut cli = beckon(dir)
         .args([
             "admin",
@@ -101,7 +101,7 @@ fn admin_create(dir: &std::path::Path) -> std::process::Output {
     cli.wait_with_output().unwrap()
 }
 
-fn sigterm(child: &Child) {
+pub(crate) fn sigterm(child: &Child) {
     Command::new("kill")
         .arg("-TERM")
         .arg(child.id().to_string())
@@ -343,4 +343,53 @@ fn the_real_server_expires_a_request_on_its_own_and_announces_it() {
         svc.stored_status(id.parse().unwrap()).unwrap(),
         Some(app::domain::Status::Expired)
     );
+}
+
+/// `contrib/beckon.service` is a unit systemd accepts, pointing at this binary, and its
+/// sandboxing rates "OK" or better in `systemd-analyze security`.
+#[test]
+fn the_systemd_unit_in_contrib_verifies() {
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "systemd-analyze is missing on CI"
+        );
+        eprintln!("skipping: needs systemd-analyze (apt-get install systemd)");
+        return;
+    }
+    let unit = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/contrib/beckon.service"
+    ))
+    .unwrap();
+    assert!(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("beckon.service");
+    std::fs::write(&path, unit.replace("/usr/local/bin/beckon", BIN)).unwrap();
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.trim().is_empty(), "{said}");
+    let out = Command::new("systemd-analyze")
+        .args(["security", "--offline=yes"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    let level = report
+        .lines()
+        .find_map(|l| {
+            l.split("Overall exposure level for beckon.service: ")
+                .nth(1)
+        })
+        .unwrap_or_else(|| panic!("no exposure level in:\n{report}"));
+    let score: f32 = level.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(score <= 2.0, "exposure {level}");
 }

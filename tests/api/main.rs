@@ -2,9 +2,11 @@
 //! driven over real HTTP. One test binary; modules by area.
 
 mod assist;
+mod backup;
 mod bad_input;
 mod binary;
 mod crash;
+mod edge;
 mod expiry;
 mod harness;
 mod lifecycle;

@@ -75,3 +75,169 @@ async fn serves_https_from_pem_files_with_secure_cookies() {
     );
     server.stop().await.unwrap();
 }
+
+/// A client that trusts exactly one certificate (PEM) and sends `localhost` to `port`.
+fn trusting(pem: &[u8], port: u16) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(pem).unwrap())
+        .resolve("localhost", ([127, 0, 0, 1], port).into())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The real binary: `serve --self-signed` makes a certificate, prints its fingerprint and
+/// serves HTTPS with HSTS; the redirect listener sends plain HTTP there; SIGHUP swaps the
+/// certificate for new connections without dropping open ones, and a broken file on SIGHUP
+/// leaves the working certificate in place.
+#[tokio::test]
+async fn self_signed_quick_start_redirects_and_reloads_its_certificate_on_sighup() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (port, plain) = (crate::binary::free_port(), crate::binary::free_port());
+    let mut child = crate::binary::beckon(dir.path())
+        .args(["serve", "--self-signed"])
+        .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        .env("BECKON_REDIRECT_LISTEN", format!("127.0.0.1:{plain}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _guard = KillOnDrop(child.id());
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let printed = loop {
+        let line = lines.next().expect("the fingerprint line").unwrap();
+        if let Some((_, fp)) = line.split_once("SHA-256 fingerprint ") {
+            break fp.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+
+    let tls_dir = dir.path().join("beckon-data/tls");
+    let cert_a = std::fs::read(tls_dir.join("cert.pem")).unwrap();
+    {
+        use rustls::pki_types::{CertificateDer, pem::PemObject};
+        use sha2::Digest;
+        let der = CertificateDer::from_pem_slice(&cert_a).unwrap();
+        let hex: Vec<String> = sha2::Sha256::digest(der.as_ref())
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        assert_eq!(printed, hex.join(":"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(tls_dir.join("key.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the key is private: {mode:o}");
+    }
+
+    let base = format!("https://localhost:{port}");
+    let old = trusting(&cert_a, port);
+    let mut up = None;
+    for _ in 0..200 {
+        if let Ok(res) = old.get(format!("{base}/healthz")).send().await {
+            up = Some(res);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let res = up.expect("HTTPS came up");
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+
+    // Plain HTTP answers with the same path on HTTPS, whatever Host it was sent.
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("http://127.0.0.1:{plain}/s/abc?x=1"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 308);
+    assert_eq!(
+        res.headers()["location"],
+        format!("https://127.0.0.1:{port}/s/abc?x=1").as_str()
+    );
+
+    // A renewed certificate, then SIGHUP.
+    let renewed = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    std::fs::write(tls_dir.join("key.pem"), renewed.key_pair.serialize_pem()).unwrap();
+    std::fs::write(tls_dir.join("cert.pem"), renewed.cert.pem()).unwrap();
+    hangup(child.id());
+    let new = trusting(renewed.cert.pem().as_bytes(), port);
+    let mut reloaded = false;
+    for _ in 0..100 {
+        if new.get(format!("{base}/healthz")).send().await.is_ok() {
+            reloaded = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(reloaded, "new connections get the renewed certificate");
+    // The connection opened before the reload is still served: the old client trusts only
+    // the old certificate, so this can only succeed on that connection.
+    let res = old.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        trusting(&cert_a, port)
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_err(),
+        "a new connection no longer gets the old certificate"
+    );
+
+    // A broken file on SIGHUP: the renewed certificate stays in use.
+    std::fs::write(
+        tls_dir.join("cert.pem"),
+        "-----BEGIN CERTIFICATE-----\nnope\n",
+    )
+    .unwrap();
+    hangup(child.id());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let fresh = trusting(renewed.cert.pem().as_bytes(), port);
+    assert_eq!(
+        fresh
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    crate::binary::sigterm(&child);
+    assert!(child.wait().unwrap().success());
+}
+
+fn hangup(pid: u32) {
+    std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+}
+
+struct KillOnDrop(u32);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &self.0.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
