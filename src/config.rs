@@ -129,6 +129,14 @@ const KEYS: &[Key] = &[
         file: "trusted_proxies",
         env: "BECKON_TRUSTED_PROXIES",
     },
+    Key {
+        file: "session_idle_timeout",
+        env: "BECKON_SESSION_IDLE_TIMEOUT",
+    },
+    Key {
+        file: "session_lifetime",
+        env: "BECKON_SESSION_LIFETIME",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,6 +257,10 @@ pub struct Config {
     pub max_expiry: Duration,
     pub login_attempts_per_minute: u32,
     pub link_lookups_per_minute: u32,
+    /// A sign-in unused this long ends (checked to within a minute).
+    pub session_idle_timeout: Duration,
+    /// A sign-in ends this long after it began, however busy.
+    pub session_lifetime: Duration,
     /// How long after the end user's last sign of life they still count as present.
     pub presence_timeout: Duration,
     /// The store's page cache in MiB (redb's own; the OS caches the file besides).
@@ -577,6 +589,8 @@ impl Config {
             login_attempts_per_minute: per_minute("login_attempts_per_minute", 10)?,
             link_lookups_per_minute: per_minute("link_lookups_per_minute", 120)?,
             presence_timeout: duration("presence_timeout", Duration::from_secs(45))?,
+            session_idle_timeout: duration("session_idle_timeout", Duration::from_secs(12 * 3600))?,
+            session_lifetime: duration("session_lifetime", Duration::from_secs(7 * 86_400))?,
             cache_mb: match get("cache_mb") {
                 None => crate::store::DEFAULT_CACHE_MB,
                 Some(r) => match r.value.trim().parse::<u32>() {

@@ -59,6 +59,49 @@ pub async fn logout(
         .into_response())
 }
 
+/// Ends every sign-in of the caller (this one too).
+#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth", responses((status = 204), (status = 401)))]
+pub async fn logout_all(
+    State(st): State<AppState>,
+    client: Client,
+    auth: Authed,
+) -> ApiResult<Response> {
+    let agent = auth.agent;
+    st.svc.run(move |s| s.logout_everywhere(&agent)).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cleared_cookie(client.https))],
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+/// The caller's own password; every other sign-in of theirs ends.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordBody,
+    responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401)))]
+pub async fn change_password(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    st.svc
+        .run(move |s| {
+            s.change_own_password(
+                &auth.agent,
+                &auth.token,
+                &body.current_password,
+                &body.new_password,
+            )
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = AgentJson), (status = 401)))]
 pub async fn me(auth: Authed) -> Json<AgentJson> {
     Json((&auth.agent).into())

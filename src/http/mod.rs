@@ -79,7 +79,7 @@ pub struct ErrorJson {
 #[openapi(
     info(title = "Beckon REST API", version = "1", description = "Remote-support session requests. See API.md."),
     paths(
-        admin::login, admin::logout, admin::me,
+        admin::login, admin::logout, admin::logout_all, admin::change_password, admin::me,
         admin::list_agents, admin::create_agent, admin::update_agent,
         admin::list_clients, admin::create_client, admin::update_client,
         admin::get_settings, admin::update_settings, admin::purges,
@@ -155,6 +155,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/auth/login", post(admin::login))
         .route("/api/v1/auth/logout", post(admin::logout))
+        .route("/api/v1/auth/logout-all", post(admin::logout_all))
+        .route("/api/v1/me/password", post(admin::change_password))
         .route("/api/v1/me", get(admin::me))
         .route(
             "/api/v1/agents",

@@ -1,25 +1,15 @@
-//! Agents, clients and signing in.
-
-use std::net::IpAddr;
+//! Agents and clients (signing in: `sessions`).
 
 use app::domain::{Agent, AgentId, Client, ClientId, Permissions, Role};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jiff::SignedDuration;
 use redb::ReadableTable;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
 use super::{Service, input, new_id, require_admin, require_view, txn};
-use crate::store::records::AuthToken;
 use crate::store::{decode, encode, tables};
-
-/// How long a sign-in lasts.
-const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewAgent {
@@ -69,7 +59,7 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| {
         Argon2::default()
             .verify_password(password.as_bytes(), &h)
@@ -78,82 +68,12 @@ fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// Hash used when no agent matches, so a wrong email takes as long as a wrong password.
-fn dummy_hash() -> &'static str {
+pub(super) fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| hash_password("not a real password"))
 }
 
-fn token_key(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
-
 impl Service {
-    /// Checks email and password; returns a new sign-in token (its hash is stored).
-    pub fn login(&self, ip: IpAddr, email: &str, password: &str) -> Result<(String, Agent)> {
-        self.limits.login(ip, email.trim())?;
-        let email = email.trim().to_ascii_lowercase();
-        let agent = {
-            let txn = self.store.begin_read()?;
-            let id = txn
-                .open_table(tables::AGENT_EMAILS)?
-                .get(email.as_str())?
-                .map(|v| v.value());
-            match id {
-                Some(id) => txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id)?,
-                None => None,
-            }
-        };
-        let ok = verify_password(
-            password,
-            agent
-                .as_ref()
-                .map_or(dummy_hash(), |a| a.password_hash.as_str()),
-        );
-        let agent = match agent {
-            Some(a) if ok && !a.disabled => a,
-            _ => return Err(ServiceError::BadCredentials),
-        };
-        let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-        let now = Self::now();
-        let record = AuthToken {
-            agent: agent.id,
-            created_at: now,
-            expires_at: now + TOKEN_LIFETIME,
-        };
-        let txn = self.store.begin_write()?;
-        txn.open_table(tables::AUTH_TOKENS)?
-            .insert(token_key(&token), encode(&record).as_slice())?;
-        txn.commit()?;
-        Ok((token, agent))
-    }
-
-    /// The agent behind a sign-in token, if it is live and the agent is enabled.
-    pub fn authenticate(&self, token: &str) -> Result<Agent> {
-        if token.is_empty() || token.len() > 128 {
-            return Err(ServiceError::Unauthenticated);
-        }
-        let txn = self.store.begin_read()?;
-        let record: AuthToken = match txn.open_table(tables::AUTH_TOKENS)?.get(token_key(token))? {
-            Some(v) => decode(v.value())?,
-            None => return Err(ServiceError::Unauthenticated),
-        };
-        if record.expires_at <= Self::now() {
-            return Err(ServiceError::Unauthenticated);
-        }
-        match txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, record.agent.to_be_bytes())? {
-            Some(a) if !a.disabled => Ok(a),
-            _ => Err(ServiceError::Unauthenticated),
-        }
-    }
-
-    pub fn logout(&self, token: &str) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        txn.open_table(tables::AUTH_TOKENS)?
-            .remove(token_key(token))?;
-        txn.commit()?;
-        Ok(())
-    }
-
     pub fn has_admin(&self) -> Result<bool> {
         let txn = self.store.begin_read()?;
         for entry in txn.open_table(tables::AGENTS)?.iter()? {
@@ -254,8 +174,12 @@ impl Service {
         if let Some(name) = &patch.name {
             agent.name = input::line("name", name, 200)?;
         }
+        // A new password or a disabled account ends every sign-in: whoever knew the old
+        // password, or holds a token of the disabled agent, is out.
+        let mut revoke = false;
         if let Some(password) = &patch.password {
             agent.password_hash = hash_password(&input::password("password", password)?);
+            revoke = true;
         }
         if let Some(role) = patch.role {
             agent.role = role;
@@ -264,6 +188,7 @@ impl Service {
             agent.permissions = p;
         }
         if let Some(d) = patch.disabled {
+            revoke |= d && !agent.disabled;
             agent.disabled = d;
         }
         if was_active_admin
@@ -278,6 +203,9 @@ impl Service {
         agent.updated_at = Self::now();
         txn.open_table(tables::AGENTS)?
             .insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
+        if revoke {
+            super::sessions::revoke(&txn, agent.id, None)?;
+        }
         txn.commit()?;
         Ok(agent)
     }

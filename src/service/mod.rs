@@ -18,6 +18,7 @@ mod ratelimit;
 mod relay;
 mod requests;
 mod seed;
+mod sessions;
 mod settings;
 mod sweep;
 mod txn;
@@ -94,6 +95,7 @@ pub struct Service {
     presence: Presence,
     relay: Relay,
     limits: RateLimits,
+    sessions: sessions::SessionPolicy,
     changes: broadcast::Sender<Change>,
     /// Rung after a commit that may have queued mail: the delivery worker wakes up.
     outbox_wake: Arc<tokio::sync::Notify>,
@@ -123,6 +125,10 @@ impl Service {
             limits: RateLimits::new(
                 config.login_attempts_per_minute,
                 config.link_lookups_per_minute,
+            ),
+            sessions: sessions::SessionPolicy::new(
+                config.session_idle_timeout,
+                config.session_lifetime,
             ),
             changes,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),

@@ -48,7 +48,10 @@ impl Record for Client {
 }
 impl Record for AuthToken {
     const TYPE_NAME: &'static str = "beckon::AuthToken";
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+    fn decode_older(version: u8, body: &[u8]) -> Option<Result<Self, postcard::Error>> {
+        (version == 1).then(|| upgrade::<legacy::AuthTokenV1, _>(body))
+    }
 }
 impl Record for OutboxItem {
     // The name of its first layout (invitations only), kept: names identify the table's type.
@@ -213,6 +216,17 @@ mod tests {
                 link_generation: 2
             }
         );
+
+        let token = crate::store::legacy::AuthTokenV1 {
+            agent: AgentId::from_u128(3),
+            created_at: t,
+            expires_at: t + jiff::SignedDuration::from_hours(1),
+        };
+        let mut bytes = vec![1u8];
+        bytes.extend(postcard::to_allocvec(&token).unwrap());
+        let token: crate::store::records::AuthToken = decode(&bytes).unwrap();
+        assert_eq!(token.last_seen_at, t, "last seen when it was made");
+        assert_eq!(encode(&token)[0], 2);
     }
 
     #[test]

@@ -8,7 +8,26 @@ use app::domain::{
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::records::{DeliveryState, MailKind, OutboxItem, OutboxMessage};
+use super::records::{AuthToken, DeliveryState, MailKind, OutboxItem, OutboxMessage};
+
+/// `AuthToken` version 1 (before idle timeouts). Upgraded as last seen when it was made.
+#[derive(Serialize, Deserialize)]
+pub struct AuthTokenV1 {
+    pub agent: AgentId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl From<AuthTokenV1> for AuthToken {
+    fn from(v: AuthTokenV1) -> AuthToken {
+        AuthToken {
+            agent: v.agent,
+            created_at: v.created_at,
+            expires_at: v.expires_at,
+            last_seen_at: v.created_at,
+        }
+    }
+}
 
 /// `SessionRequest` version 1 (before the comment could be shared and before calendar
 /// sequences and reminders).

@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 pub struct AuthToken {
     pub agent: AgentId,
     pub created_at: Timestamp,
+    /// The absolute end: signed out then, however busy the session.
     pub expires_at: Timestamp,
+    /// Last use, kept to within a minute (see `service::sessions`): idle timeout.
+    pub last_seen_at: Timestamp,
 }
 
 /// What a mail is about; the text is rendered at delivery time from the request as it is then.

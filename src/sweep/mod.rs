@@ -97,8 +97,12 @@ impl Sweeper {
     }
 
     /// Deletes what finished before `now - retention` (nothing when kept forever) and records
-    /// the run, even an empty one.
+    /// the run, even an empty one. Ended sign-ins go every run: they are no record of anything.
     pub async fn retain(&self, now: Timestamp) -> Result<Option<PurgeRecord>, SweepError> {
+        let ended = self.svc.run(move |s| s.purge_sessions(now)).await?;
+        if ended > 0 {
+            tracing::info!(ended, "deleted ended sign-ins");
+        }
         let Some(period) = self.config.retention_period else {
             return Ok(None);
         };

@@ -15,6 +15,7 @@ mod notify;
 mod permissions;
 mod portal;
 mod restart;
+mod sessions;
 mod settings;
 #[path = "../support/smtp_sink.rs"]
 mod smtp_sink;

@@ -72,11 +72,23 @@ async fn every_route_enforces_its_permission_for_every_kind_of_caller() {
         let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
         let unique = format!("{who:?}").to_lowercase();
 
+        // Each caller's own password, "changed" to itself.
+        let own = if who == Who::Admin {
+            "correct horse"
+        } else {
+            "password123"
+        };
         let cases: Vec<(Method, String, Value, Needs)> = vec![
             (
                 Method::GET,
                 "/api/v1/me".into(),
                 Value::Null,
+                Needs::SignedIn,
+            ),
+            (
+                Method::POST,
+                "/api/v1/me/password".into(),
+                json!({"current_password": own, "new_password": own}),
                 Needs::SignedIn,
             ),
             (

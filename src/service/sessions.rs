@@ -1,0 +1,230 @@
+//! Signing in and out. A sign-in is a random token; only its SHA-256 is stored, with its
+//! agent, its absolute end and when it was last used. It ends at whichever comes first: the
+//! absolute lifetime, the idle timeout, signing out (one or everywhere), a password change
+//! (every other sign-in of that agent) or the agent being disabled.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use app::domain::{Agent, AgentId};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::{SignedDuration, Timestamp};
+use redb::ReadableTable;
+use sha2::{Digest, Sha256};
+
+use super::agents::{dummy_hash, hash_password, verify_password};
+use super::error::{Result, ServiceError};
+use super::{Service, input, txn};
+use crate::store::records::AuthToken;
+use crate::store::{decode, encode, tables};
+
+/// Last use is written at most this often per sign-in (or a quarter of the idle timeout, if
+/// shorter): a read stays a read, and the idle timeout is exact to within this.
+const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+/// How long sign-ins last (settings `session_idle_timeout`, `session_lifetime`).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: SignedDuration,
+    pub lifetime: SignedDuration,
+}
+
+impl SessionPolicy {
+    pub fn new(idle: Duration, lifetime: Duration) -> SessionPolicy {
+        let signed = |d: Duration| SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
+        SessionPolicy {
+            idle: signed(idle),
+            lifetime: signed(lifetime),
+        }
+    }
+
+    fn touch_every(&self) -> SignedDuration {
+        TOUCH_EVERY.min(self.idle / 4)
+    }
+
+    fn live(&self, t: &AuthToken, now: Timestamp) -> bool {
+        now < t.expires_at && now < t.last_seen_at.saturating_add(self.idle).unwrap_or(now)
+    }
+}
+
+/// The stored key of a token: its SHA-256, so a leaked database signs nobody in.
+pub(super) fn token_key(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Ends every sign-in of `agent` except `keep` (a token key), inside the caller's
+/// transaction. Returns how many ended.
+pub(super) fn revoke(
+    txn: &redb::WriteTransaction,
+    agent: AgentId,
+    keep: Option<[u8; 32]>,
+) -> Result<usize> {
+    let mut tokens = txn.open_table(tables::AUTH_TOKENS)?;
+    let mut doomed = Vec::new();
+    for entry in tokens.iter()? {
+        let (k, v) = entry?;
+        let t: AuthToken = decode(v.value())?;
+        if t.agent == agent && Some(k.value()) != keep {
+            doomed.push(k.value());
+        }
+    }
+    for k in &doomed {
+        tokens.remove(k)?;
+    }
+    Ok(doomed.len())
+}
+
+impl Service {
+    /// Checks email and password; returns a new sign-in token (its hash is stored).
+    pub fn login(&self, ip: IpAddr, email: &str, password: &str) -> Result<(String, Agent)> {
+        self.limits.login(ip, email.trim())?;
+        let email = email.trim().to_ascii_lowercase();
+        let agent = {
+            let txn = self.store.begin_read()?;
+            let id = txn
+                .open_table(tables::AGENT_EMAILS)?
+                .get(email.as_str())?
+                .map(|v| v.value());
+            match id {
+                Some(id) => txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id)?,
+                None => None,
+            }
+        };
+        let ok = verify_password(
+            password,
+            agent
+                .as_ref()
+                .map_or(dummy_hash(), |a| a.password_hash.as_str()),
+        );
+        let agent = match agent {
+            Some(a) if ok && !a.disabled => a,
+            _ => return Err(ServiceError::BadCredentials),
+        };
+        let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+        let now = Self::now();
+        let record = AuthToken {
+            agent: agent.id,
+            created_at: now,
+            expires_at: now.saturating_add(self.sessions.lifetime).unwrap_or(now),
+            last_seen_at: now,
+        };
+        let txn = self.store.begin_write()?;
+        txn.open_table(tables::AUTH_TOKENS)?
+            .insert(token_key(&token), encode(&record).as_slice())?;
+        txn.commit()?;
+        Ok((token, agent))
+    }
+
+    /// The agent behind a sign-in token, if it is live and the agent is enabled.
+    pub fn authenticate(&self, token: &str) -> Result<Agent> {
+        if token.is_empty() || token.len() > 128 {
+            return Err(ServiceError::Unauthenticated);
+        }
+        let key = token_key(token);
+        let now = Self::now();
+        let (record, agent) = {
+            let txn = self.store.begin_read()?;
+            let record: AuthToken = match txn.open_table(tables::AUTH_TOKENS)?.get(key)? {
+                Some(v) => decode(v.value())?,
+                None => return Err(ServiceError::Unauthenticated),
+            };
+            if !self.sessions.live(&record, now) {
+                return Err(ServiceError::Unauthenticated);
+            }
+            let agents = txn.open_table(tables::AGENTS)?;
+            match txn::get::<Agent>(&agents, record.agent.to_be_bytes())? {
+                Some(a) if !a.disabled => (record, a),
+                _ => return Err(ServiceError::Unauthenticated),
+            }
+        };
+        if now.duration_since(record.last_seen_at) >= self.sessions.touch_every() {
+            self.touch(key, now)?;
+        }
+        Ok(agent)
+    }
+
+    /// Records a use of a sign-in. Not waited for on disk: losing it in a crash only makes
+    /// the session look idle a little earlier.
+    fn touch(&self, key: [u8; 32], now: Timestamp) -> Result<()> {
+        let txn = self.store.begin_write()?;
+        {
+            let mut tokens = txn.open_table(tables::AUTH_TOKENS)?;
+            let current = tokens.get(key)?.map(|v| decode::<AuthToken>(v.value()));
+            // Signed out meanwhile: nothing to touch.
+            let Some(mut record) = current.transpose()? else {
+                return Ok(());
+            };
+            record.last_seen_at = now;
+            tokens.insert(key, encode(&record).as_slice())?;
+        }
+        txn.commit_unsynced()?;
+        Ok(())
+    }
+
+    pub fn logout(&self, token: &str) -> Result<()> {
+        let txn = self.store.begin_write()?;
+        txn.open_table(tables::AUTH_TOKENS)?
+            .remove(token_key(token))?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Ends every sign-in of the caller, this one included (a lost laptop, a shared machine).
+    pub fn logout_everywhere(&self, caller: &Agent) -> Result<usize> {
+        let txn = self.store.begin_write()?;
+        let n = revoke(&txn, caller.id, None)?;
+        txn.commit()?;
+        Ok(n)
+    }
+
+    /// The caller changes their own password, proving the current one; every other sign-in
+    /// of theirs ends, the one in use (`token`) stays.
+    pub fn change_own_password(
+        &self,
+        caller: &Agent,
+        token: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
+        let new = input::password("new_password", new)?;
+        let txn = self.store.begin_write()?;
+        let mut agents = txn.open_table(tables::AGENTS)?;
+        let mut agent = txn::get::<Agent>(&agents, caller.id.to_be_bytes())?
+            .ok_or(ServiceError::Unauthenticated)?;
+        if !verify_password(current, &agent.password_hash) {
+            return Err(ServiceError::invalid(
+                "current_password",
+                "that is not your current password",
+            ));
+        }
+        agent.password_hash = hash_password(&new);
+        agent.updated_at = Self::now();
+        agents.insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
+        drop(agents);
+        revoke(&txn, agent.id, Some(token_key(token)))?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Deletes sign-ins that have ended by time (the sweeper's retention run). Returns how
+    /// many.
+    pub fn purge_sessions(&self, now: Timestamp) -> Result<usize> {
+        let txn = self.store.begin_write()?;
+        let mut doomed = Vec::new();
+        {
+            let mut tokens = txn.open_table(tables::AUTH_TOKENS)?;
+            for entry in tokens.iter()? {
+                let (k, v) = entry?;
+                if !self.sessions.live(&decode(v.value())?, now) {
+                    doomed.push(k.value());
+                }
+            }
+            for k in &doomed {
+                tokens.remove(k)?;
+            }
+        }
+        txn.commit()?;
+        Ok(doomed.len())
+    }
+}
