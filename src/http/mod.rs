@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 mod assist;
+mod audit;
 mod auth;
 pub mod client;
 mod device;
@@ -82,7 +83,7 @@ pub struct ErrorJson {
         admin::login, admin::logout, admin::logout_all, admin::change_password, admin::me,
         admin::list_agents, admin::create_agent, admin::update_agent,
         admin::list_clients, admin::create_client, admin::update_client,
-        admin::get_settings, admin::update_settings, admin::purges,
+        admin::get_settings, admin::update_settings, admin::purges, audit::list, audit::csv,
         outbox::list, outbox::retry, outbox::test_mail,
         outbox::list_webhooks, outbox::add_webhook, outbox::remove_webhook,
         requests::create, requests::list, requests::get, requests::edit,
@@ -179,6 +180,8 @@ pub fn router(state: AppState) -> Router {
             get(admin::get_settings).patch(admin::update_settings),
         )
         .route("/api/v1/purges", get(admin::purges))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/audit.csv", get(audit::csv))
         .route("/api/v1/outbox", get(outbox::list))
         .route("/api/v1/outbox/test-mail", post(outbox::test_mail))
         .route("/api/v1/outbox/{id}/retry", post(outbox::retry))

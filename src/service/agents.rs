@@ -8,7 +8,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
-use super::{Service, input, new_id, require_admin, require_view, txn};
+use super::{Service, audit, input, new_id, require_admin, require_view, txn};
+use crate::store::records::{AuditEvent, AuditKind};
 use crate::store::{decode, encode, tables};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -50,6 +51,24 @@ pub struct ClientPatch {
     pub members: Option<Vec<AgentId>>,
 }
 
+/// "admin" or "agent (view, edit)", for the audit log.
+fn describe_rights(a: &Agent) -> String {
+    let p = a.permissions;
+    let rights: Vec<&str> = [
+        (p.view_session_requests, "view"),
+        (p.edit_session_requests, "edit"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, name)| *name)
+    .collect();
+    match a.role {
+        Role::Admin => "admin".to_owned(),
+        _ if rights.is_empty() => "agent (no rights)".to_owned(),
+        _ => format!("agent ({})", rights.join(", ")),
+    }
+}
+
 pub fn hash_password(password: &str) -> String {
     let salt =
         SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes is a valid salt");
@@ -89,24 +108,28 @@ impl Service {
     /// Creates the first (or another) admin without a caller: the CLI and the one-time
     /// setup link, both of which prove operator access in their own way.
     pub fn create_admin_unchecked(&self, email: &str, name: &str, password: &str) -> Result<Agent> {
-        self.insert_agent(NewAgent {
-            email: email.to_owned(),
-            name: name.to_owned(),
-            password: password.to_owned(),
-            role: Role::Admin,
-            permissions: Permissions {
-                view_session_requests: true,
-                edit_session_requests: true,
+        self.insert_agent(
+            None,
+            NewAgent {
+                email: email.to_owned(),
+                name: name.to_owned(),
+                password: password.to_owned(),
+                role: Role::Admin,
+                permissions: Permissions {
+                    view_session_requests: true,
+                    edit_session_requests: true,
+                },
             },
-        })
+        )
     }
 
     pub fn create_agent(&self, caller: &Agent, new: NewAgent) -> Result<Agent> {
         require_admin(caller)?;
-        self.insert_agent(new)
+        self.insert_agent(Some(caller), new)
     }
 
-    fn insert_agent(&self, new: NewAgent) -> Result<Agent> {
+    /// `by`: the admin creating the agent; `None`: the operator (setup link, command line).
+    fn insert_agent(&self, by: Option<&Agent>, new: NewAgent) -> Result<Agent> {
         let email = input::email("email", &new.email)?;
         let name = input::line("name", &new.name, 200)?;
         let password = input::password("password", &new.password)?;
@@ -135,6 +158,13 @@ impl Service {
         }
         txn.open_table(tables::AGENTS)?
             .insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
+        let detail = format!("{} ({})", agent.email, describe_rights(&agent));
+        let target = Some(agent.id.to_string());
+        let event = match by {
+            Some(admin) => AuditEvent::by(admin, AuditKind::AgentCreated, target, detail),
+            None => AuditEvent::anonymous("operator", AuditKind::AgentCreated, target, detail),
+        };
+        audit::append_in(&txn, &event)?;
         txn.commit()?;
         Ok(agent)
     }
@@ -156,6 +186,7 @@ impl Service {
         let mut agent = txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id.to_be_bytes())?
             .ok_or(ServiceError::NotFound("agent"))?;
         let was_active_admin = agent.is_admin() && !agent.disabled;
+        let before = agent.clone();
         if let Some(email) = &patch.email {
             let email = input::email("email", email)?;
             if email != agent.email {
@@ -206,6 +237,41 @@ impl Service {
         if revoke {
             super::sessions::revoke(&txn, agent.id, None)?;
         }
+        let mut changes = Vec::new();
+        if before.email != agent.email {
+            changes.push(format!("email {} → {}", before.email, agent.email));
+        }
+        if before.name != agent.name {
+            changes.push("name".to_owned());
+        }
+        if patch.password.is_some() {
+            changes.push("password set".to_owned());
+        }
+        if (before.role, before.permissions) != (agent.role, agent.permissions) {
+            changes.push(format!(
+                "{} → {}",
+                describe_rights(&before),
+                describe_rights(&agent)
+            ));
+        }
+        if before.disabled != agent.disabled {
+            changes.push(
+                if agent.disabled {
+                    "disabled"
+                } else {
+                    "enabled"
+                }
+                .to_owned(),
+            );
+        }
+        let detail = format!("{}: {}", agent.email, changes.join("; "));
+        let event = AuditEvent::by(
+            caller,
+            AuditKind::AgentChanged,
+            Some(id.to_string()),
+            detail,
+        );
+        audit::append_in(&txn, &event)?;
         txn.commit()?;
         Ok(agent)
     }
@@ -235,6 +301,12 @@ impl Service {
         };
         txn.open_table(tables::CLIENTS)?
             .insert(client.id.to_be_bytes(), encode(&client).as_slice())?;
+        let detail = format!("{} ({} members)", client.name, client.members.len());
+        let target = Some(client.id.to_string());
+        audit::append_in(
+            &txn,
+            &AuditEvent::by(caller, AuditKind::ClientCreated, target, detail),
+        )?;
         txn.commit()?;
         Ok(client)
     }
@@ -258,6 +330,12 @@ impl Service {
         client.updated_at = Self::now();
         txn.open_table(tables::CLIENTS)?
             .insert(client.id.to_be_bytes(), encode(&client).as_slice())?;
+        let detail = format!("{} ({} members)", client.name, client.members.len());
+        let target = Some(client.id.to_string());
+        audit::append_in(
+            &txn,
+            &AuditEvent::by(caller, AuditKind::ClientChanged, target, detail),
+        )?;
         txn.commit()?;
         Ok(client)
     }

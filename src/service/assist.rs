@@ -15,6 +15,7 @@ use super::requests::{Outcome, finish_session};
 use super::{Service, require_edit, txn};
 use crate::links::{token_hash, well_formed};
 use crate::store::records::MailKind;
+use crate::store::records::{AuditEvent, AuditKind};
 use crate::store::tables;
 
 /// The end user's device: a browser's `beckon_device` cookie or the native client's
@@ -259,6 +260,16 @@ impl Service {
             }
             rec.prompt = None;
             queue_decline_alerts(tx, rec, now)?;
+            let event = AuditEvent::anonymous(
+                "end user",
+                AuditKind::DeclinedByEndUser,
+                Some(rec.id.to_string()),
+                format!(
+                    "{} said they did not expect this request",
+                    rec.recipient_name
+                ),
+            );
+            super::audit::append(&mut tx.audit, &event)?;
             Ok(EventKind::Declined.into())
         })?;
         self.presence.forget(rec.id);
@@ -293,6 +304,7 @@ impl Service {
     pub fn release(&self, caller: &Agent, id: app::domain::RequestId) -> Result<SessionRequest> {
         require_edit(caller)?;
         let links = self.links.clone();
+        let who = caller.clone();
         let rec = self.transition(
             id,
             Actor::Agent(caller.id),
@@ -305,6 +317,13 @@ impl Service {
                         message: "the link is not bound to a device".into(),
                     });
                 }
+                let event = AuditEvent::by(
+                    &who,
+                    AuditKind::LinkReleased,
+                    Some(rec.id.to_string()),
+                    format!("for {}", rec.recipient_name),
+                );
+                super::audit::append(&mut tx.audit, &event)?;
                 Ok(EventKind::LinkReleased.into())
             },
         )?;

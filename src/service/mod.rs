@@ -8,6 +8,7 @@
 
 mod agents;
 mod assist;
+pub mod audit;
 mod batch;
 mod error;
 pub mod input;

@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 
 use super::agents::{dummy_hash, hash_password, verify_password};
 use super::error::{Result, ServiceError};
-use super::{Service, input, txn};
-use crate::store::records::AuthToken;
+use super::{Service, audit, input, txn};
+use crate::store::records::{AuditEvent, AuditKind, AuthToken};
 use crate::store::{decode, encode, tables};
 
 /// Last use is written at most this often per sign-in (or a quarter of the idle timeout, if
@@ -99,7 +99,19 @@ impl Service {
         );
         let agent = match agent {
             Some(a) if ok && !a.disabled => a,
-            _ => return Err(ServiceError::BadCredentials),
+            found => {
+                let why = match found {
+                    None => "no such agent",
+                    Some(a) if a.disabled => "agent disabled",
+                    Some(_) => "wrong password",
+                };
+                let txn = self.store.begin_write()?;
+                let event =
+                    AuditEvent::anonymous(&email, AuditKind::SignInFailed, None, why.to_owned());
+                audit::append_in(&txn, &event.from_ip(ip))?;
+                txn.commit()?;
+                return Err(ServiceError::BadCredentials);
+            }
         };
         let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
         let now = Self::now();
@@ -112,6 +124,8 @@ impl Service {
         let txn = self.store.begin_write()?;
         txn.open_table(tables::AUTH_TOKENS)?
             .insert(token_key(&token), encode(&record).as_slice())?;
+        let event = AuditEvent::by(&agent, AuditKind::SignInSucceeded, None, String::new());
+        audit::append_in(&txn, &event.from_ip(ip))?;
         txn.commit()?;
         Ok((token, agent))
     }
@@ -174,6 +188,11 @@ impl Service {
     pub fn logout_everywhere(&self, caller: &Agent) -> Result<usize> {
         let txn = self.store.begin_write()?;
         let n = revoke(&txn, caller.id, None)?;
+        let detail = format!("{n} sign-ins ended");
+        audit::append_in(
+            &txn,
+            &AuditEvent::by(caller, AuditKind::SignedOutEverywhere, None, detail),
+        )?;
         txn.commit()?;
         Ok(n)
     }
@@ -202,7 +221,12 @@ impl Service {
         agent.updated_at = Self::now();
         agents.insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
         drop(agents);
-        revoke(&txn, agent.id, Some(token_key(token)))?;
+        let n = revoke(&txn, agent.id, Some(token_key(token)))?;
+        let detail = format!("own password; {n} other sign-ins ended");
+        audit::append_in(
+            &txn,
+            &AuditEvent::by(caller, AuditKind::PasswordChanged, None, detail),
+        )?;
         txn.commit()?;
         Ok(())
     }

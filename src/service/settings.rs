@@ -12,6 +12,7 @@ use redb::ReadableTable;
 use super::error::{Result, ServiceError};
 use super::{Service, Settings, input, require_admin};
 use crate::store::records::SettingsRecord;
+use crate::store::records::{AuditEvent, AuditKind};
 use crate::store::{decode, encode, tables};
 
 const KEY: &str = "settings";
@@ -111,6 +112,22 @@ impl Service {
         rec.updated_at = Some(Self::now());
         txn.open_table(tables::META)?
             .insert(KEY, encode(&rec).as_slice())?;
+        let mut changed = Vec::new();
+        if let Some(o) = &rec
+            .organisation
+            .as_ref()
+            .filter(|_| patch.organisation.is_some())
+        {
+            changed.push(format!("organisation = {o}"));
+        }
+        if let Some(m) = patch.max_expiry {
+            changed.push(format!("max_expiry = {}s", m.as_secs()));
+        }
+        if let Some(d) = patch.default_expiry {
+            changed.push(format!("default_expiry = {}s", d.as_secs()));
+        }
+        let event = AuditEvent::by(caller, AuditKind::SettingsChanged, None, changed.join("; "));
+        super::audit::append_in(&txn, &event)?;
         txn.commit()?;
         self.swap_settings(next);
         Ok(self.settings())

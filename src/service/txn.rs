@@ -40,6 +40,7 @@ pub struct Tx<'t> {
     pub outbox_failed: Table<'t, [u8; 16], ()>,
     pub webhook_queue: Table<'t, [u8; 48], ()>,
     pub webhooks: Table<'t, [u8; 16], &'static [u8]>,
+    pub audit: Table<'t, [u8; 24], &'static [u8]>,
 }
 
 impl<'t> Tx<'t> {
@@ -63,6 +64,7 @@ impl<'t> Tx<'t> {
             outbox_failed: txn.open_table(tables::IDX_OUTBOX_FAILED)?,
             webhook_queue: txn.open_table(tables::WEBHOOK_QUEUE)?,
             webhooks: txn.open_table(tables::WEBHOOKS)?,
+            audit: txn.open_table(tables::AUDIT)?,
         })
     }
 }

@@ -10,6 +10,7 @@ use super::error::{Result, ServiceError};
 use super::txn::{self, Tx};
 use super::{Service, new_id, require_admin};
 use crate::store::keys;
+use crate::store::records::{AuditEvent, AuditKind};
 use crate::store::records::{DeliveryState, OutboxItem, WebhookEndpoint};
 use crate::store::{decode, encode, tables};
 
@@ -86,6 +87,13 @@ impl Service {
         };
         txn.open_table(tables::WEBHOOKS)?
             .insert(endpoint.id.to_be_bytes(), encode(&endpoint).as_slice())?;
+        let event = AuditEvent::by(
+            caller,
+            AuditKind::WebhookAdded,
+            Some(endpoint.id.to_string()),
+            endpoint.url.clone(),
+        );
+        super::audit::append_in(&txn, &event)?;
         txn.commit()?;
         Ok(endpoint)
     }
@@ -96,9 +104,17 @@ impl Service {
         let now = Self::now();
         let txn = self.store.begin_write()?;
         let mut tx = Tx::open(&txn)?;
-        if tx.webhooks.remove(id.to_be_bytes())?.is_none() {
-            return Err(ServiceError::NotFound("webhook endpoint"));
-        }
+        let removed: WebhookEndpoint = match tx.webhooks.remove(id.to_be_bytes())? {
+            Some(v) => decode(v.value())?,
+            None => return Err(ServiceError::NotFound("webhook endpoint")),
+        };
+        let event = AuditEvent::by(
+            caller,
+            AuditKind::WebhookRemoved,
+            Some(id.to_string()),
+            removed.url,
+        );
+        super::audit::append(&mut tx.audit, &event)?;
         let mut lo = [0u8; 48];
         lo[..16].copy_from_slice(&id.to_be_bytes());
         let mut hi = [0xffu8; 48];

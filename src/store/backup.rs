@@ -92,6 +92,7 @@ fn copy_all(
     rows += copy(from, to, WEBHOOK_QUEUE, copied)?;
     rows += copy(from, to, WEBHOOKS, copied)?;
     rows += copy(from, to, PURGE_LOG, copied)?;
+    rows += copy(from, to, AUDIT, copied)?;
     Ok(rows)
 }
 

@@ -7,7 +7,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::legacy;
-use super::records::{AuthToken, OutboxItem, PurgeRecord, SettingsRecord, WebhookEndpoint};
+use super::records::{
+    AuditEvent, AuthToken, OutboxItem, PurgeRecord, SettingsRecord, WebhookEndpoint,
+};
 
 /// A type stored in a table, with its fixed name and current layout version.
 pub trait Record: Serialize + DeserializeOwned {
@@ -60,6 +62,10 @@ impl Record for OutboxItem {
     fn decode_older(version: u8, body: &[u8]) -> Option<Result<Self, postcard::Error>> {
         (version == 1).then(|| upgrade::<legacy::OutboxMailV1, _>(body))
     }
+}
+impl Record for AuditEvent {
+    const TYPE_NAME: &'static str = "beckon::AuditEvent";
+    const VERSION: u8 = 1;
 }
 impl Record for PurgeRecord {
     const TYPE_NAME: &'static str = "beckon::PurgeRecord";

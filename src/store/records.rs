@@ -1,5 +1,7 @@
 //! Stored records that belong to the server rather than to the shared domain.
 
+use std::net::IpAddr;
+
 use app::domain::{AgentId, MailId, RequestId, WebhookId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -176,4 +178,62 @@ pub struct PurgeRecord {
     pub requests: u64,
     pub events: u64,
     pub outbox_items: u64,
+}
+
+/// What an audit entry records. New variants go at the end (stored encoding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditKind {
+    SignInSucceeded,
+    SignInFailed,
+    SignedOutEverywhere,
+    PasswordChanged,
+    AgentCreated,
+    AgentChanged,
+    ClientCreated,
+    ClientChanged,
+    SettingsChanged,
+    WebhookAdded,
+    WebhookRemoved,
+    LinkReleased,
+    DeclinedByEndUser,
+}
+
+impl AuditKind {
+    /// The name in the API and the CSV export.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuditKind::SignInSucceeded => "sign_in_succeeded",
+            AuditKind::SignInFailed => "sign_in_failed",
+            AuditKind::SignedOutEverywhere => "signed_out_everywhere",
+            AuditKind::PasswordChanged => "password_changed",
+            AuditKind::AgentCreated => "agent_created",
+            AuditKind::AgentChanged => "agent_changed",
+            AuditKind::ClientCreated => "client_created",
+            AuditKind::ClientChanged => "client_changed",
+            AuditKind::SettingsChanged => "settings_changed",
+            AuditKind::WebhookAdded => "webhook_added",
+            AuditKind::WebhookRemoved => "webhook_removed",
+            AuditKind::LinkReleased => "link_released",
+            AuditKind::DeclinedByEndUser => "declined_by_end_user",
+        }
+    }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub at: Timestamp,
+    pub kind: AuditKind,
+    /// The signed-in agent who did it; `None` for a failed sign-in, the end user, or the
+    /// operator (setup link, command line).
+    pub actor: Option<AgentId>,
+    /// Who, in words, as of then: the agent's email, the email a failed sign-in tried,
+    /// `end user`, `operator`.
+    pub actor_label: String,
+    /// Where from, when the request's address is known to the use case (sign-ins).
+    pub ip: Option<IpAddr>,
+    /// What it was done to: an agent, client, webhook or request ID.
+    pub target: Option<String>,
+    /// What changed, in words (never a password or a token).
+    pub detail: String,
 }

@@ -93,5 +93,10 @@ pub const WEBHOOK_QUEUE: TableDefinition<[u8; 48], ()> = TableDefinition::new("w
 /// Endpoint ID (16) → `WebhookEndpoint`.
 pub const WEBHOOKS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("webhooks_v1");
 
+/// Time (8) ‖ random (16) → `AuditEvent`. Append-only: security-relevant events (sign-ins,
+/// permission and settings changes, released links, declines), each written in the same
+/// transaction as what it records. Retention never deletes it.
+pub const AUDIT: TableDefinition<[u8; 24], &[u8]> = TableDefinition::new("audit_v1");
+
 /// Purge time (8) → `PurgeRecord`. Append-only: what each retention run deleted, and when.
 pub const PURGE_LOG: TableDefinition<[u8; 8], &[u8]> = TableDefinition::new("purge_log_v1");

@@ -2,6 +2,7 @@
 //! driven over real HTTP. One test binary; modules by area.
 
 mod assist;
+mod audit;
 mod backup;
 mod bad_input;
 mod binary;
