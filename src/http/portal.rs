@@ -279,6 +279,48 @@ impl Backend for Portal {
         Ok(cleared_cookie(Client::of(parts).https))
     }
 
+    async fn logout_everywhere(&self, parts: &Parts, caller: Agent) -> Result<String> {
+        self.run(move |s| s.logout_everywhere(&caller)).await?;
+        Ok(cleared_cookie(Client::of(parts).https))
+    }
+
+    async fn change_password(
+        &self,
+        parts: &Parts,
+        caller: Agent,
+        current: String,
+        new: String,
+    ) -> Result<()> {
+        let Some((token, _)) = token_of(&parts.headers) else {
+            return Err(unauthenticated());
+        };
+        self.run(move |s| s.change_own_password(&caller, &token, &current, &new))
+            .await
+    }
+
+    async fn audit(&self, caller: Agent, cursor: String) -> Result<AuditView> {
+        let (items, next_cursor) = self
+            .run(move |s| {
+                let cursor = Some(cursor.as_str()).filter(|c| !c.is_empty());
+                s.audit_page(&caller, 100, cursor)
+            })
+            .await?;
+        Ok(AuditView {
+            rows: items
+                .into_iter()
+                .map(|e| AuditRow {
+                    at: e.at.into(),
+                    kind: e.kind.name().to_owned(),
+                    actor: e.actor_label,
+                    ip: e.ip.map(|ip| ip.to_string()).unwrap_or_default(),
+                    target: e.target.unwrap_or_default(),
+                    detail: e.detail,
+                })
+                .collect(),
+            next_cursor,
+        })
+    }
+
     async fn list(&self, caller: Agent, f: ListFilter) -> Result<RequestPage> {
         let svc = self.svc.clone();
         let statuses: Vec<String> = Some(f.status.clone())

@@ -217,8 +217,53 @@ await run('portal', async (newPage) => {
   expect((await agent.textContent('#webhook-secret')).includes('whsec_'), 'the new secret, shown once');
   expect((await agent.textContent('#webhooks')).includes('https://hooks.example.com/beckon'), 'the endpoint listed');
 
+  // --- Own account: a wrong current password is refused beside its field; the right one
+  // changes it and ends the other sign-in (a second browser context).
+  log('account: change password');
+  const other = await newPage('other-device');
+  await signIn(other, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'));
+  await other.waitForSelector('#tab-active');
+  await agent.click('#account-link');
+  await agent.waitForSelector('#password-form');
+  await hydrated(agent);
+  await agent.fill('#current-password', 'not my password');
+  await agent.fill('#new-password', 'a brand new password');
+  await agent.click('#password-form button[type=submit]');
+  await agent.waitForSelector('#err-current_password');
+  await agent.fill('#current-password', env('ADMIN_PASSWORD'));
+  await agent.click('#password-form button[type=submit]');
+  await agent.waitForSelector('#password-changed');
+  await other.goto(`${BASE}/`);
+  await other.waitForURL(/\/signin/);
+
+  // --- Audit log: the failed sign-in from the start and the password change, newest first;
+  // the CSV export answers with every entry.
+  log('audit log');
+  await agent.click('a[href="/admin/audit"]');
+  await agent.waitForSelector('#audit');
+  const kinds = await agent.locator('#audit tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.kind));
+  expect(kinds[0] === 'sign_in_succeeded' || kinds[0] === 'password_changed', `newest first, got ${kinds.slice(0, 3)}`);
+  expect(kinds.includes('password_changed') && kinds.includes('sign_in_failed') && kinds.includes('webhook_added'), `audited: ${kinds}`);
+  expect((await agent.textContent('#audit')).includes('Sign-in failed'), 'events in words');
+  const csv = await agent.request.get(`${BASE}/api/v1/audit.csv`);
+  expect(csv.status() === 200, `CSV export: ${csv.status()}`);
+  expect((await csv.text()).trim().split('\n').length === kinds.length + 1, 'one CSV row per entry, plus the header');
+
+  // --- Sign out everywhere: this browser too is back at sign-in.
+  log('sign out everywhere');
+  await agent.click('#account-link');
+  await agent.waitForSelector('#sign-out-everywhere');
+  await hydrated(agent);
+  await agent.click('#sign-out-everywhere');
+  await agent.waitForURL(/\/signin/);
+  await agent.goto(`${BASE}/`);
+  await agent.waitForURL(/\/signin/);
+
   // --- Sign out: the portal sends us back to sign in.
   log('sign out');
+  await signIn(agent, env('ADMIN_EMAIL'), 'a brand new password');
+  await agent.waitForSelector('#tab-active');
+  await hydrated(agent);
   await agent.click('#sign-out');
   await agent.waitForURL(/\/signin/);
   await agent.goto(`${BASE}/`);

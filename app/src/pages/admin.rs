@@ -1,5 +1,5 @@
 //! Administration: agents (create, role, permissions, disable, password), clients (name and
-//! members), the settings in force, and mail (the outbox, webhooks). The server refuses non-admins whatever the page shows.
+//! members), the settings in force, mail (the outbox, webhooks) and the audit log. The server refuses non-admins whatever the page shows.
 
 use leptos::either::*;
 use leptos::prelude::*;
@@ -9,7 +9,7 @@ use super::widgets::{ErrorNote, Tab, Time, field_error};
 use crate::domain::Role;
 use crate::portal::api::{
     AddWebhook, ChangeAgent, CreateAgent, RemoveWebhook, RetryDelivery, SaveClient, SaveSettings,
-    SendTestMail, get_settings, list_agents, list_clients, list_outbox,
+    SendTestMail, get_settings, list_agents, list_audit, list_clients, list_outbox,
 };
 use crate::portal::{AgentView, ClientView, MailStatus, OutboxPage, OutboxRow};
 
@@ -421,4 +421,83 @@ fn OutboxLine(r: OutboxRow, retry: ServerAction<RetryDelivery>) -> impl IntoView
             </td>
         </tr>
     }
+}
+
+/// The audit log, newest first, a hundred at a time, and the whole of it as CSV.
+#[component]
+pub fn Audit() -> impl IntoView {
+    if let Some(no) = admins_only() {
+        return Either::Left(no);
+    }
+    let t = texts();
+    let query = leptos_router::hooks::use_query_map();
+    let cursor = Memo::new(move |_| query.with(|q| q.get("cursor").unwrap_or_default()));
+    let page = Resource::new(move || cursor.get(), list_audit);
+    Either::Right(view! {
+        <h1>{t.audit_title}</h1>
+        <p class="muted">{t.audit_note}</p>
+        <p><a class="button secondary" id="audit-export" href="/api/v1/audit.csv" download="beckon-audit.csv">{t.audit_export}</a></p>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) if p.rows.is_empty() => EitherOf3::A(view! { <p class="empty" id="no-audit">{t.audit_empty}</p> }),
+                    Ok(p) => {
+                        let older = p.next_cursor.map(|c| view! {
+                            <a class="button secondary" id="audit-older" href=format!("/admin/audit?cursor={c}")>{t.older}</a>
+                        });
+                        EitherOf3::B(view! {
+                            <div class="table-wrap">
+                                <table id="audit">
+                                    <thead><tr>
+                                        <th scope="col">{t.audit_when}</th>
+                                        <th scope="col">{t.audit_event}</th>
+                                        <th scope="col">{t.audit_who}</th>
+                                        <th scope="col">{t.audit_from}</th>
+                                        <th scope="col">{t.audit_target}</th>
+                                        <th scope="col">{t.audit_detail}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.rows.into_iter().map(|r| view! {
+                                            <tr data-kind=r.kind.clone()>
+                                                <td><Time at=r.at/></td>
+                                                <td>{audit_kind(&r.kind)}</td>
+                                                <td>{r.actor}</td>
+                                                <td>{r.ip}</td>
+                                                <td class="mono">{r.target}</td>
+                                                <td>{r.detail}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {older}
+                        })
+                    }
+                    Err(e) => EitherOf3::C(view! { <ErrorNote error=e/> }),
+                }
+            })}
+        </Transition>
+    })
+}
+
+/// The words for an audit event's API name (the name itself for one this build lacks).
+fn audit_kind(kind: &str) -> String {
+    let t = texts();
+    match kind {
+        "sign_in_succeeded" => t.au_sign_in_succeeded,
+        "sign_in_failed" => t.au_sign_in_failed,
+        "signed_out_everywhere" => t.au_signed_out_everywhere,
+        "password_changed" => t.au_password_changed,
+        "agent_created" => t.au_agent_created,
+        "agent_changed" => t.au_agent_changed,
+        "client_created" => t.au_client_created,
+        "client_changed" => t.au_client_changed,
+        "settings_changed" => t.au_settings_changed,
+        "webhook_added" => t.au_webhook_added,
+        "webhook_removed" => t.au_webhook_removed,
+        "link_released" => t.au_link_released,
+        "declined_by_end_user" => t.au_declined_by_end_user,
+        other => return other.to_owned(),
+    }
+    .to_owned()
 }

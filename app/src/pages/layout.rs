@@ -85,6 +85,7 @@ fn Frame(me: Me, version: RwSignal<u64>) -> impl IntoView {
                     <A href="/admin/clients">{t.nav_clients}</A>
                     <A href="/admin/settings">{t.nav_settings}</A>
                     <A href="/admin/mail">{t.nav_mail}</A>
+                    <A href="/admin/audit">{t.nav_audit}</A>
                 })}
             </nav>
             <div class="me">
@@ -107,7 +108,7 @@ fn Frame(me: Me, version: RwSignal<u64>) -> impl IntoView {
                     </select>
                     <noscript><button type="submit" class="secondary">{t.apply}</button></noscript>
                 </ActionForm>
-                <span class="who" title=me.email.clone()>{t.signed_in_as} " " <strong>{me.name.clone()}</strong></span>
+                <a class="who" href="/account" id="account-link" title=t.nav_account>{t.signed_in_as} " " <strong>{me.name.clone()}</strong></a>
                 <ActionForm action=logout attr:class="inline">
                     <button type="submit" class="secondary" id="sign-out">{t.sign_out}</button>
                 </ActionForm>

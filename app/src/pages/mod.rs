@@ -2,6 +2,7 @@
 //! (every page is readable and every form posts before the bundle loads), then hydrated.
 //! Pages never reach storage: they call the server functions in `portal::api`.
 
+mod account;
 mod admin;
 mod detail;
 mod layout;
@@ -187,6 +188,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/clients") view=admin::Clients ssr=SsrMode::Async/>
                     <Route path=path!("admin/settings") view=admin::Settings ssr=SsrMode::Async/>
                     <Route path=path!("admin/mail") view=admin::Mail ssr=SsrMode::Async/>
+                    <Route path=path!("admin/audit") view=admin::Audit ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=account::Account ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

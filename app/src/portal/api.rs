@@ -136,6 +136,40 @@ pub async fn logout() -> Result<(), AppError> {
     .await
 }
 
+#[server(prefix = "/portal/api", endpoint = "logout-all")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        let cookie = b.logout_everywhere(&ctx::parts()?, agent).await?;
+        ctx::set_cookie(&cookie);
+        leptos_axum::redirect("/signin");
+        Ok(())
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "me/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.change_password(&ctx::parts()?, agent, current_password, new_password)
+            .await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "audit/list")]
+pub async fn list_audit(cursor: String) -> Result<AuditView, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.audit(agent, cursor).await
+    })
+    .await
+}
+
 /// Remembers the portal language for this browser (a plain cookie; no sign-in needed).
 #[server(prefix = "/portal/api", endpoint = "language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {

@@ -20,6 +20,18 @@ pub trait Backend: Send + Sync + 'static {
     async fn login(&self, parts: &Parts, email: String, password: String) -> Result<String>;
     /// Ends the session the request carries; returns the `Set-Cookie` value clearing it.
     async fn logout(&self, parts: &Parts) -> Result<String>;
+    /// Ends every session of the caller; returns the `Set-Cookie` value clearing this one.
+    async fn logout_everywhere(&self, parts: &Parts, caller: Agent) -> Result<String>;
+    /// The caller's own password; their other sessions end, this one stays.
+    async fn change_password(
+        &self,
+        parts: &Parts,
+        caller: Agent,
+        current: String,
+        new: String,
+    ) -> Result<()>;
+    /// A page of the audit log, newest first (admins).
+    async fn audit(&self, caller: Agent, cursor: String) -> Result<AuditView>;
 
     async fn list(&self, caller: Agent, filter: ListFilter) -> Result<RequestPage>;
     async fn detail(&self, caller: Agent, id: RequestId) -> Result<RequestDetail>;

@@ -366,6 +366,24 @@ pub enum AgentChange {
     Password(String),
 }
 
+/// One line of the audit log, for the admin page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: Instant,
+    /// The API's name of the event (`sign_in_failed`); the page words it.
+    pub kind: String,
+    pub actor: String,
+    pub ip: String,
+    pub target: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub rows: Vec<AuditRow>,
+    pub next_cursor: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsView {
     pub organisation: String,
