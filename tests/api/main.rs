@@ -10,6 +10,7 @@ mod crash;
 mod edge;
 mod expiry;
 mod harness;
+mod leak;
 mod lifecycle;
 mod live;
 mod notify;
