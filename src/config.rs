@@ -350,56 +350,60 @@ impl Config {
         file: Option<&Path>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<(Config, Vec<String>), ConfigError> {
-        let mut warnings = Vec::new();
-        let mut raw: BTreeMap<&'static str, Raw> = BTreeMap::new();
-
         let (path, required) = match file {
             Some(p) => (p.to_path_buf(), true),
             None => (PathBuf::from("beckon.toml"), false),
         };
         let shown = path.display().to_string();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let table: toml::Table =
-                    text.parse().map_err(|e: toml::de::Error| ConfigError {
-                        setting: shown.clone(),
-                        message: e.message().to_owned(),
-                    })?;
-                for (name, value) in table {
-                    let Some(key) = KEYS.iter().find(|k| k.file == name) else {
-                        warnings.push(format!("{shown}: unknown setting `{name}` ignored"));
-                        continue;
-                    };
-                    let value = match value {
-                        toml::Value::String(s) => s,
-                        toml::Value::Integer(i) => i.to_string(),
-                        toml::Value::Boolean(b) => b.to_string(),
-                        other => {
-                            return Err(ConfigError {
-                                setting: format!("{} in {shown}", key.file),
-                                message: format!(
-                                    "expected a string or number, found {}",
-                                    other.type_str()
-                                ),
-                            });
-                        }
-                    };
-                    raw.insert(
-                        key.file,
-                        Raw {
-                            value,
-                            source: format!("{} in {shown}", key.file),
-                        },
-                    );
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {}
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => String::new(),
             Err(e) => {
                 return Err(ConfigError {
                     setting: "--config".into(),
                     message: format!("cannot read {shown}: {e}"),
                 });
             }
+        };
+        Self::parse(&text, &shown, env)
+    }
+
+    /// The settings from the text of a `beckon.toml` (named `shown` in messages) under the
+    /// environment `env`. Never panics, whatever the text (fuzzed: `fuzz/`).
+    pub fn parse(
+        text: &str,
+        shown: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(Config, Vec<String>), ConfigError> {
+        let mut warnings = Vec::new();
+        let mut raw: BTreeMap<&'static str, Raw> = BTreeMap::new();
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError {
+            setting: shown.to_owned(),
+            message: e.message().to_owned(),
+        })?;
+        for (name, value) in table {
+            let Some(key) = KEYS.iter().find(|k| k.file == name) else {
+                warnings.push(format!("{shown}: unknown setting `{name}` ignored"));
+                continue;
+            };
+            let value = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(ConfigError {
+                        setting: format!("{} in {shown}", key.file),
+                        message: format!("expected a string or number, found {}", other.type_str()),
+                    });
+                }
+            };
+            raw.insert(
+                key.file,
+                Raw {
+                    value,
+                    source: format!("{} in {shown}", key.file),
+                },
+            );
         }
         for key in KEYS {
             if let Some(value) = env(key.env) {
@@ -487,8 +491,15 @@ impl Config {
         };
         if let Some(r) = get("smtp_ca_file") {
             use rustls::pki_types::{CertificateDer, pem::PemObject};
-            let pem = std::fs::read(r.value.trim())
-                .map_err(|e| bad(r, format!("cannot read {}: {e}", r.value.trim())))?;
+            // A regular file of at most 1 MiB: never a device or a pipe that reads forever.
+            let path = Path::new(r.value.trim());
+            let size = std::fs::metadata(path)
+                .map_err(|e| bad(r, format!("cannot read {}: {e}", path.display())))?;
+            if !size.is_file() || size.len() > 1024 * 1024 {
+                return Err(bad(r, "must be a PEM file of at most 1 MiB"));
+            }
+            let pem = std::fs::read(path)
+                .map_err(|e| bad(r, format!("cannot read {}: {e}", path.display())))?;
             let certs = CertificateDer::pem_slice_iter(&pem).count();
             if certs == 0 || CertificateDer::pem_slice_iter(&pem).any(|c| c.is_err()) {
                 return Err(bad(r, "holds no PEM certificate"));
@@ -772,6 +783,13 @@ mod tests {
         assert_eq!(e.setting, "BECKON_TLS_CERT");
         let e = load_env(&[("BECKON_SMTP_URL", "http://user:hunter2@x")]).unwrap_err();
         assert!(!e.to_string().contains("hunter2"));
+        // A device that never ends is refused, not read.
+        let e = load_env(&[
+            ("BECKON_SMTP_URL", "smtp://mail.example.com"),
+            ("BECKON_SMTP_CA_FILE", "/dev/zero"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.setting, "BECKON_SMTP_CA_FILE", "{e}");
         let e = load_env(&[("BECKON_SMTP_URL", "smtp://u:hunter2@x?tls=maybe")]).unwrap_err();
         assert_eq!(e.setting, "BECKON_SMTP_URL");
         assert!(!e.to_string().contains("hunter2"), "{e}");
