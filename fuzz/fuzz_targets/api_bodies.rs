@@ -92,7 +92,10 @@ fuzz_target!(|data: &[u8]| {
     let (method, path) = match which % 14 {
         0 => ("POST", "/api/v1/session-requests".to_owned()),
         1 => ("PATCH", format!("/api/v1/session-requests/{}", t.request)),
-        2 => ("POST", format!("/api/v1/session-requests/{}/reopen", t.request)),
+        2 => (
+            "POST",
+            format!("/api/v1/session-requests/{}/reopen", t.request),
+        ),
         3 => ("POST", "/api/v1/agents".to_owned()),
         4 => ("PATCH", format!("/api/v1/agents/{}", t.agent)),
         5 => ("POST", "/api/v1/clients".to_owned()),
@@ -104,11 +107,13 @@ fuzz_target!(|data: &[u8]| {
         11 => ("POST", "/api/v1/webhooks".to_owned()),
         // The body as a link token, in the page's path and the API's.
         12 => {
-            let token = utf8_percent_encode(&String::from_utf8_lossy(body), NON_ALPHANUMERIC).to_string();
+            let token =
+                utf8_percent_encode(&String::from_utf8_lossy(body), NON_ALPHANUMERIC).to_string();
             ("GET", format!("/s/{token}"))
         }
         _ => {
-            let token = utf8_percent_encode(&String::from_utf8_lossy(body), NON_ALPHANUMERIC).to_string();
+            let token =
+                utf8_percent_encode(&String::from_utf8_lossy(body), NON_ALPHANUMERIC).to_string();
             ("POST", format!("/api/v1/assist/{token}/checkin"))
         }
     };
