@@ -137,6 +137,10 @@ const KEYS: &[Key] = &[
         file: "session_lifetime",
         env: "BECKON_SESSION_LIFETIME",
     },
+    Key {
+        file: "require_totp_for_admins",
+        env: "BECKON_REQUIRE_TOTP_FOR_ADMINS",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,6 +265,8 @@ pub struct Config {
     pub session_idle_timeout: Duration,
     /// A sign-in ends this long after it began, however busy.
     pub session_lifetime: Duration,
+    /// Administrators must sign in with a one-time code (they get no rights until set up).
+    pub require_totp_for_admins: bool,
     /// How long after the end user's last sign of life they still count as present.
     pub presence_timeout: Duration,
     /// The store's page cache in MiB (redb's own; the OS caches the file besides).
@@ -602,6 +608,14 @@ impl Config {
             presence_timeout: duration("presence_timeout", Duration::from_secs(45))?,
             session_idle_timeout: duration("session_idle_timeout", Duration::from_secs(12 * 3600))?,
             session_lifetime: duration("session_lifetime", Duration::from_secs(7 * 86_400))?,
+            require_totp_for_admins: match get("require_totp_for_admins")
+                .map(|r| (r, r.value.trim().to_ascii_lowercase()))
+            {
+                None => false,
+                Some((_, v)) if v == "true" || v == "1" || v == "yes" => true,
+                Some((_, v)) if v == "false" || v == "0" || v == "no" => false,
+                Some((r, _)) => return Err(bad(r, "must be true or false")),
+            },
             cache_mb: match get("cache_mb") {
                 None => crate::store::DEFAULT_CACHE_MB,
                 Some(r) => match r.value.trim().parse::<u32>() {

@@ -21,6 +21,9 @@ use crate::service::{AgentPatch, ClientPatch, NewAgent, NewClient};
 pub struct LoginBody {
     email: String,
     password: String,
+    /// The one-time code, for an agent who turned on two-factor sign-in (else 401
+    /// `totp_required` after a right password).
+    totp: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
@@ -32,7 +35,7 @@ pub async fn login(
 ) -> ApiResult<Response> {
     let (token, agent) = st
         .svc
-        .run(move |s| s.login(ip, &body.email, &body.password))
+        .run(move |s| s.login_with_code(ip, &body.email, &body.password, body.totp.as_deref()))
         .await?;
     let cookie = session_cookie(&token, https);
     Ok((
@@ -98,6 +101,54 @@ pub async fn change_password(
                 &body.new_password,
             )
         })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts setting up two-factor sign-in: the secret for the authenticator app.
+#[utoipa::path(post, path = "/api/v1/me/totp", tag = "auth",
+    responses((status = 200, body = crate::service::TotpSetup), (status = 401), (status = 409, body = super::ErrorJson)))]
+pub async fn totp_begin(
+    State(st): State<AppState>,
+    auth: Authed,
+) -> ApiResult<Json<crate::service::TotpSetup>> {
+    Ok(Json(st.svc.run(move |s| s.totp_begin(&auth.agent)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TotpCodeBody {
+    code: String,
+}
+
+/// Turns two-factor sign-in on with a first code from the app.
+#[utoipa::path(post, path = "/api/v1/me/totp/confirm", tag = "auth", request_body = TotpCodeBody,
+    responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 409, body = super::ErrorJson)))]
+pub async fn totp_confirm(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiJson(body): ApiJson<TotpCodeBody>,
+) -> ApiResult<StatusCode> {
+    st.svc
+        .run(move |s| s.totp_confirm(&auth.agent, &body.code))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TotpOffBody {
+    password: String,
+}
+
+/// Turns two-factor sign-in off (the password proves it is you).
+#[utoipa::path(post, path = "/api/v1/me/totp/disable", tag = "auth", request_body = TotpOffBody,
+    responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 403)))]
+pub async fn totp_disable(
+    State(st): State<AppState>,
+    auth: Authed,
+    ApiJson(body): ApiJson<TotpOffBody>,
+) -> ApiResult<StatusCode> {
+    st.svc
+        .run(move |s| s.totp_disable(&auth.agent, &body.password))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -69,6 +69,7 @@ impl From<ServiceError> for ApiError {
             E::BadCredentials => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", message)
             }
+            E::TotpRequired => ApiError::new(StatusCode::UNAUTHORIZED, "totp_required", message),
             E::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", message),
             E::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
             E::LinkGone => ApiError::new(StatusCode::GONE, "gone", message),

@@ -80,7 +80,8 @@ pub struct ErrorJson {
 #[openapi(
     info(title = "Beckon REST API", version = "1", description = "Remote-support session requests. See API.md."),
     paths(
-        admin::login, admin::logout, admin::logout_all, admin::change_password, admin::me,
+        admin::login, admin::logout, admin::logout_all, admin::change_password,
+        admin::totp_begin, admin::totp_confirm, admin::totp_disable, admin::me,
         admin::list_agents, admin::create_agent, admin::update_agent,
         admin::list_clients, admin::create_client, admin::update_client,
         admin::get_settings, admin::update_settings, admin::purges, audit::list, audit::csv,
@@ -158,6 +159,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(admin::logout))
         .route("/api/v1/auth/logout-all", post(admin::logout_all))
         .route("/api/v1/me/password", post(admin::change_password))
+        .route("/api/v1/me/totp", post(admin::totp_begin))
+        .route("/api/v1/me/totp/confirm", post(admin::totp_confirm))
+        .route("/api/v1/me/totp/disable", post(admin::totp_disable))
         .route("/api/v1/me", get(admin::me))
         .route(
             "/api/v1/agents",

@@ -259,7 +259,13 @@ impl Backend for Portal {
         self.svc.authenticate(&token).map_err(app_error)
     }
 
-    async fn login(&self, parts: &Parts, email: String, password: String) -> Result<String> {
+    async fn login(
+        &self,
+        parts: &Parts,
+        email: String,
+        password: String,
+        totp: Option<String>,
+    ) -> Result<String> {
         if cross_site(parts) {
             return Err(AppError::new(
                 "cross_site",
@@ -267,7 +273,9 @@ impl Backend for Portal {
             ));
         }
         let Client { ip, https } = Client::of(parts);
-        let (token, _) = self.run(move |s| s.login(ip, &email, &password)).await?;
+        let (token, _) = self
+            .run(move |s| s.login_with_code(ip, &email, &password, totp.as_deref()))
+            .await?;
         Ok(session_cookie(&token, https))
     }
 
@@ -277,6 +285,26 @@ impl Backend for Portal {
             let _ = self.run(move |s| s.logout(&token)).await;
         }
         Ok(cleared_cookie(Client::of(parts).https))
+    }
+
+    async fn totp_enabled(&self, caller: Agent) -> Result<bool> {
+        self.run(move |s| s.totp_enabled(caller.id)).await
+    }
+
+    async fn totp_begin(&self, caller: Agent) -> Result<TotpSetupView> {
+        let s = self.run(move |s| s.totp_begin(&caller)).await?;
+        Ok(TotpSetupView {
+            secret: s.secret,
+            otpauth_url: s.otpauth_url,
+        })
+    }
+
+    async fn totp_confirm(&self, caller: Agent, code: String) -> Result<()> {
+        self.run(move |s| s.totp_confirm(&caller, &code)).await
+    }
+
+    async fn totp_disable(&self, caller: Agent, password: String) -> Result<()> {
+        self.run(move |s| s.totp_disable(&caller, &password)).await
     }
 
     async fn logout_everywhere(&self, parts: &Parts, caller: Agent) -> Result<String> {

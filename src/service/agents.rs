@@ -34,6 +34,9 @@ pub struct AgentPatch {
     #[schema(value_type = Option<Object>)]
     pub permissions: Option<Permissions>,
     pub disabled: Option<bool>,
+    /// `true` removes the agent's second factor (a lost phone); they sign in with their
+    /// password alone until they set it up again.
+    pub reset_totp: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -236,6 +239,9 @@ impl Service {
             .insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
         if revoke {
             super::sessions::revoke(&txn, agent.id, None)?;
+        }
+        if patch.reset_totp == Some(true) {
+            super::totp::remove(&txn, caller, &agent, "reset by an administrator")?;
         }
         let mut changes = Vec::new();
         if before.email != agent.email {

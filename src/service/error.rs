@@ -14,6 +14,9 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("wrong email or password")]
     BadCredentials,
+    /// The password matched; the agent's second factor is on and no code came with it.
+    #[error("enter the code from your authenticator app")]
+    TotpRequired,
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{0} not found")]

@@ -22,6 +22,7 @@ mod seed;
 mod sessions;
 mod settings;
 mod sweep;
+mod totp;
 mod txn;
 mod webhooks;
 
@@ -47,6 +48,7 @@ pub use relay::{AGENT_SEATS, END_USER_SEATS, Relay, Seat, Side};
 pub use requests::{AssigneeInput, NewRequest, RequestPatch};
 pub use settings::SettingsPatch;
 pub use sweep::{Batch, Purged, cutoff};
+pub use totp::TotpSetup;
 
 /// A committed change to a request, pushed to live views (SSE, the end user's socket).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +99,8 @@ pub struct Service {
     relay: Relay,
     limits: RateLimits,
     sessions: sessions::SessionPolicy,
+    /// Administrators without a second factor sign in with no rights until they set one up.
+    require_totp_for_admins: bool,
     changes: broadcast::Sender<Change>,
     /// Rung after a commit that may have queued mail: the delivery worker wakes up.
     outbox_wake: Arc<tokio::sync::Notify>,
@@ -131,6 +135,7 @@ impl Service {
                 config.session_idle_timeout,
                 config.session_lifetime,
             ),
+            require_totp_for_admins: config.require_totp_for_admins,
             changes,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };

@@ -76,8 +76,21 @@ pub(super) fn revoke(
 }
 
 impl Service {
-    /// Checks email and password; returns a new sign-in token (its hash is stored).
+    /// Checks email and password; returns a new sign-in token (its hash is stored). For an
+    /// agent with a second factor, see `login_with_code`.
     pub fn login(&self, ip: IpAddr, email: &str, password: &str) -> Result<(String, Agent)> {
+        self.login_with_code(ip, email, password, None)
+    }
+
+    /// Checks email, password and — when the agent has turned it on — the one-time code.
+    /// Every attempt counts toward the rate limits, codes included.
+    pub fn login_with_code(
+        &self,
+        ip: IpAddr,
+        email: &str,
+        password: &str,
+        code: Option<&str>,
+    ) -> Result<(String, Agent)> {
         self.limits.login(ip, email.trim())?;
         let email = email.trim().to_ascii_lowercase();
         let agent = {
@@ -122,9 +135,24 @@ impl Service {
             last_seen_at: now,
         };
         let txn = self.store.begin_write()?;
+        let second = match self.totp_check(&txn, &agent, code)? {
+            None => "",
+            Some(true) => "with a one-time code",
+            Some(false) => {
+                let event = AuditEvent::anonymous(
+                    &email,
+                    AuditKind::SignInFailed,
+                    None,
+                    "wrong one-time code".to_owned(),
+                );
+                audit::append_in(&txn, &event.from_ip(ip))?;
+                txn.commit()?;
+                return Err(ServiceError::BadCredentials);
+            }
+        };
         txn.open_table(tables::AUTH_TOKENS)?
             .insert(token_key(&token), encode(&record).as_slice())?;
-        let event = AuditEvent::by(&agent, AuditKind::SignInSucceeded, None, String::new());
+        let event = AuditEvent::by(&agent, AuditKind::SignInSucceeded, None, second.to_owned());
         audit::append_in(&txn, &event.from_ip(ip))?;
         txn.commit()?;
         Ok((token, agent))
@@ -155,7 +183,7 @@ impl Service {
         if now.duration_since(record.last_seen_at) >= self.sessions.touch_every() {
             self.touch(key, now)?;
         }
-        Ok(agent)
+        self.restrict_until_enrolled(agent)
     }
 
     /// Records a use of a sign-in. Not waited for on disk: losing it in a crash only makes

@@ -93,6 +93,7 @@ fn copy_all(
     rows += copy(from, to, WEBHOOKS, copied)?;
     rows += copy(from, to, PURGE_LOG, copied)?;
     rows += copy(from, to, AUDIT, copied)?;
+    rows += copy(from, to, AGENT_TOTP, copied)?;
     Ok(rows)
 }
 

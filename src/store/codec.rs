@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::legacy;
 use super::records::{
-    AuditEvent, AuthToken, OutboxItem, PurgeRecord, SettingsRecord, WebhookEndpoint,
+    AuditEvent, AuthToken, OutboxItem, PurgeRecord, SettingsRecord, TotpRecord, WebhookEndpoint,
 };
 
 /// A type stored in a table, with its fixed name and current layout version.
@@ -65,6 +65,10 @@ impl Record for OutboxItem {
 }
 impl Record for AuditEvent {
     const TYPE_NAME: &'static str = "beckon::AuditEvent";
+    const VERSION: u8 = 1;
+}
+impl Record for TotpRecord {
+    const TYPE_NAME: &'static str = "beckon::TotpRecord";
     const VERSION: u8 = 1;
 }
 impl Record for PurgeRecord {

@@ -196,6 +196,8 @@ pub enum AuditKind {
     WebhookRemoved,
     LinkReleased,
     DeclinedByEndUser,
+    TotpEnabled,
+    TotpDisabled,
 }
 
 impl AuditKind {
@@ -215,6 +217,8 @@ impl AuditKind {
             AuditKind::WebhookRemoved => "webhook_removed",
             AuditKind::LinkReleased => "link_released",
             AuditKind::DeclinedByEndUser => "declined_by_end_user",
+            AuditKind::TotpEnabled => "two_factor_enabled",
+            AuditKind::TotpDisabled => "two_factor_disabled",
         }
     }
 }
@@ -236,4 +240,18 @@ pub struct AuditEvent {
     pub target: Option<String>,
     /// What changed, in words (never a password or a token).
     pub detail: String,
+}
+
+/// An agent's time-based one-time password (RFC 6238). The secret is stored sealed (XOR with
+/// a pad derived from the link key, the agent and `nonce`), so a copy of the database alone
+/// cannot produce codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpRecord {
+    pub nonce: [u8; 16],
+    pub sealed: Vec<u8>,
+    /// False while being set up: a first correct code turns it on.
+    pub enabled: bool,
+    pub created_at: Timestamp,
+    /// The last time step a code was accepted for: a code is good once.
+    pub last_step: u64,
 }

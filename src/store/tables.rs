@@ -93,6 +93,10 @@ pub const WEBHOOK_QUEUE: TableDefinition<[u8; 48], ()> = TableDefinition::new("w
 /// Endpoint ID (16) → `WebhookEndpoint`.
 pub const WEBHOOKS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("webhooks_v1");
 
+/// Agent ID (16) → `TotpRecord`: the agent's second factor, set up or being set up. The secret
+/// is sealed with a key derived from `link.key`, outside the database.
+pub const AGENT_TOTP: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("agent_totp_v1");
+
 /// Time (8) ‖ random (16) → `AuditEvent`. Append-only: security-relevant events (sign-ins,
 /// permission and settings changes, released links, declines), each written in the same
 /// transaction as what it records. Retention never deletes it.

@@ -23,3 +23,4 @@ mod settings;
 mod smtp_sink;
 mod sweep;
 mod tls;
+mod totp;

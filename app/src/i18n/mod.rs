@@ -295,6 +295,18 @@ pub struct Texts {
     pub au_webhook_removed: &'static str,
     pub au_link_released: &'static str,
     pub au_declined_by_end_user: &'static str,
+    pub totp_code: &'static str,
+    pub totp_hint: &'static str,
+    pub totp_required: &'static str,
+    pub two_factor: &'static str,
+    pub two_factor_on: &'static str,
+    pub two_factor_off: &'static str,
+    pub two_factor_setup: &'static str,
+    pub two_factor_scan: &'static str,
+    pub two_factor_key: &'static str,
+    pub two_factor_link: &'static str,
+    pub two_factor_turn_on: &'static str,
+    pub two_factor_turn_off: &'static str,
 }
 
 impl Texts {

@@ -36,6 +36,9 @@ pub fn SignIn() -> impl IntoView {
                 <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
                 <label for="password">{t.password}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <label for="totp">{t.totp_code}</label>
+                <input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" aria-describedby="totp-hint"/>
+                <span class="hint" id="totp-hint">{t.totp_hint}</span>
                 <button type="submit" class="primary" disabled=move || login.pending().get()>{t.sign_in}</button>
             </ActionForm>
         </main>

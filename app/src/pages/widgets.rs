@@ -89,6 +89,7 @@ pub fn error_text(e: &AppError) -> String {
     match e.code.as_str() {
         "forbidden" | "cross_site" => t.forbidden.to_owned(),
         "invalid_credentials" => t.wrong_credentials.to_owned(),
+        "totp_required" => t.totp_required.to_owned(),
         "rate_limited" => t.rate_limited.to_owned(),
         _ => format!("{} {}", t.error_prefix, e.message),
     }

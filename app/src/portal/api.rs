@@ -103,11 +103,15 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 }
 
 #[server(prefix = "/portal/api", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] totp: Option<String>,
+) -> Result<(), AppError> {
     ctx::guard(async move {
         let b = ctx::backend()?;
         let parts = ctx::parts()?;
-        match b.login(&parts, email, password).await {
+        match b.login(&parts, email, password, totp).await {
             Ok(cookie) => {
                 ctx::set_cookie(&cookie);
                 leptos_axum::redirect("/");
@@ -157,6 +161,42 @@ pub async fn change_password(
         let (b, agent) = ctx::caller()?;
         b.change_password(&ctx::parts()?, agent, current_password, new_password)
             .await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "totp/status")]
+pub async fn totp_status() -> Result<bool, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.totp_enabled(agent).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "totp/begin")]
+pub async fn totp_begin() -> Result<TotpSetupView, AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.totp_begin(agent).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "totp/confirm")]
+pub async fn totp_confirm(code: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.totp_confirm(agent, code).await
+    })
+    .await
+}
+
+#[server(prefix = "/portal/api", endpoint = "totp/disable")]
+pub async fn totp_disable(password: String) -> Result<(), AppError> {
+    ctx::guard(async move {
+        let (b, agent) = ctx::caller()?;
+        b.totp_disable(agent, password).await
     })
     .await
 }

@@ -17,7 +17,18 @@ pub trait Backend: Send + Sync + 'static {
     fn caller(&self, parts: &Parts) -> Result<Agent>;
 
     /// Checks the credentials; returns the `Set-Cookie` value of the new session.
-    async fn login(&self, parts: &Parts, email: String, password: String) -> Result<String>;
+    /// `totp`: the one-time code, for an agent with two-factor sign-in on.
+    async fn login(
+        &self,
+        parts: &Parts,
+        email: String,
+        password: String,
+        totp: Option<String>,
+    ) -> Result<String>;
+    async fn totp_enabled(&self, caller: Agent) -> Result<bool>;
+    async fn totp_begin(&self, caller: Agent) -> Result<TotpSetupView>;
+    async fn totp_confirm(&self, caller: Agent, code: String) -> Result<()>;
+    async fn totp_disable(&self, caller: Agent, password: String) -> Result<()>;
     /// Ends the session the request carries; returns the `Set-Cookie` value clearing it.
     async fn logout(&self, parts: &Parts) -> Result<String>;
     /// Ends every session of the caller; returns the `Set-Cookie` value clearing this one.

@@ -366,6 +366,13 @@ pub enum AgentChange {
     Password(String),
 }
 
+/// What an authenticator app needs (see `service::totp`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetupView {
+    pub secret: String,
+    pub otpauth_url: String,
+}
+
 /// One line of the audit log, for the admin page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
