@@ -237,6 +237,12 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
         .expect("retention is on by default");
     assert_eq!(record.requests, 2);
     assert!(record.events >= 4, "{record:?}");
+    // A year on, the admin's sign-in has ended too (and was deleted by the same run).
+    assert_eq!(
+        t.get("/api/v1/me", &admin).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let admin = t.login("admin@example.com", "correct horse").await;
     for (req, kept) in [
         (&closed, false),
         (&exp_soon, false),
