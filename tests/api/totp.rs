@@ -23,6 +23,17 @@ async fn login(t: &TestServer, email: &str, password: &str, totp: Option<&str>) 
         .await
 }
 
+/// Sets up and turns on a second factor for `token`'s agent; returns the app's otpauth URL.
+async fn turn_on(t: &TestServer, token: &str) -> String {
+    let r = t.post("/api/v1/me/totp", token, json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let url = r.body["otpauth_url"].as_str().unwrap().to_owned();
+    let body = json!({"code": code(&url, step_now())});
+    let r = t.post("/api/v1/me/totp/confirm", token, body).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    url
+}
+
 #[tokio::test]
 async fn an_agent_sets_up_a_second_factor_and_signs_in_with_codes_good_once() {
     let t = TestServer::start().await;
@@ -115,18 +126,7 @@ async fn an_agent_sets_up_a_second_factor_and_signs_in_with_codes_good_once() {
     let token = r.body["token"].as_str().unwrap().to_owned();
 
     // Set up again, then turned off by the agent (password required).
-    let url = t.post("/api/v1/me/totp", &token, json!({})).await.body["otpauth_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r = t
-        .post(
-            "/api/v1/me/totp/confirm",
-            &token,
-            json!({"code": code(&url, step_now())}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let url = turn_on(&t, &token).await;
     let r = t
         .post(
             "/api/v1/me/totp/disable",
@@ -176,18 +176,7 @@ async fn administrators_without_a_second_factor_get_no_rights_when_it_is_require
     assert_eq!(me["role"], "agent", "{me}");
 
     // Setting it up restores the rights, on the same sign-in.
-    let url = t.post("/api/v1/me/totp", &admin, json!({})).await.body["otpauth_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r = t
-        .post(
-            "/api/v1/me/totp/confirm",
-            &admin,
-            json!({"code": code(&url, step_now())}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    turn_on(&t, &admin).await;
     assert_eq!(t.get("/api/v1/agents", &admin).await.status, StatusCode::OK);
     // And it cannot be turned off while required.
     let r = t
