@@ -241,3 +241,42 @@ impl Drop for KillOnDrop {
             .status();
     }
 }
+
+/// An RSA key with a full chain (leaf + intermediate, from `tests/fixtures/tls`, made once
+/// with openssl): a client that trusts only the root gets the whole chain, over TLS 1.2 and
+/// over TLS 1.3.
+#[tokio::test]
+async fn an_rsa_key_with_its_full_chain_over_tls_1_2_and_1_3() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut config = Config::with_data_dir(dir.path().join("data"));
+    config.tls = Some(TlsFiles {
+        cert: fixtures.join("rsa-chain.pem"),
+        key: fixtures.join("rsa-key.pem"),
+    });
+    config.public_url = format!("https://localhost:{port}").parse().unwrap();
+    let server = Server::start(config, listener).await.unwrap();
+    let root = std::fs::read(fixtures.join("rsa-root.pem")).unwrap();
+    for version in [
+        reqwest::tls::Version::TLS_1_2,
+        reqwest::tls::Version::TLS_1_3,
+    ] {
+        let http = reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(&root).unwrap())
+            .min_tls_version(version)
+            .max_tls_version(version)
+            .resolve("localhost", ([127, 0, 0, 1], port).into())
+            .build()
+            .unwrap();
+        let res = http
+            .get(format!("https://localhost:{port}/healthz"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{version:?}: {e:?}"));
+        assert_eq!(res.status(), 200, "{version:?}");
+    }
+    server.stop().await.unwrap();
+}
