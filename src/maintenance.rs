@@ -65,7 +65,13 @@ async fn through_server(data_dir: &Path, to: &Path) -> anyhow::Result<String> {
     let len: u64 = len
         .parse()
         .context("the server's backup answer has no length")?;
-    let mut out = tokio::fs::File::create(to)
+    // Owner only: a backup holds the link key.
+    let mut out = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(to)
         .await
         .with_context(|| format!("creating {}", to.display()))?;
     let copied = tokio::io::copy(&mut (&mut reader).take(len), &mut out).await?;

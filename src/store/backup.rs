@@ -103,10 +103,13 @@ impl Store {
     pub fn snapshot_to(&self, to: &Path, link_key: &[u8]) -> Result<BackupSummary, StoreError> {
         let from = self.db.begin_read()?;
         let schema_version = self.schema_version()?;
-        // Created, not opened: a backup never overwrites a file.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
+        // Created, not opened: a backup never overwrites a file. Owner only: it holds the
+        // link key.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
             .open(to)
             .map_err(|e| StoreError::Backup(format!("cannot create {}: {e}", to.display())))?;
         let out = Database::builder().create(to)?;

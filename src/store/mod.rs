@@ -246,11 +246,17 @@ impl Store {
 
     /// `open`, with redb's page cache set to `cache_mb` MiB.
     pub fn open_with_cache(data_dir: &Path, cache_mb: u32) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+        // Owner only: the data directory holds the store and the link key.
+        let mut dir = std::fs::DirBuilder::new();
+        dir.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
+        dir.create(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
         })?;
         let path = data_dir.join(DB_FILE);
+        let is_new = !path.exists();
         let db = match Database::builder()
             .set_cache_size(cache_mb as usize * 1024 * 1024)
             .create(&path)
@@ -259,6 +265,18 @@ impl Store {
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::Locked(path)),
             Err(e) => return Err(e.into()),
         };
+        // A new database file is the owner's alone (the umask may allow more); an existing one
+        // keeps what the operator chose.
+        #[cfg(unix)]
+        if is_new {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(
+                |source| StoreError::DataDir {
+                    path: path.clone(),
+                    source,
+                },
+            )?;
+        }
         let db = Arc::new(db);
         let store = Store {
             group: Arc::new(group::GroupCommit::start(db.clone())),
@@ -359,6 +377,24 @@ mod tests {
         let err = Store::open(dir.path()).unwrap_err();
         assert!(matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1));
         assert!(err.to_string().contains("newer than this build"), "{err}");
+    }
+
+    /// Other local users read neither the directory nor the database (whatever the umask).
+    #[cfg(unix)]
+    #[test]
+    fn a_new_data_directory_and_database_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("nested/data");
+        drop(Store::open(&data).unwrap());
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&data.join(DB_FILE)), 0o600);
+        // An existing file keeps the mode the operator gave it.
+        std::fs::set_permissions(data.join(DB_FILE), std::fs::Permissions::from_mode(0o640))
+            .unwrap();
+        drop(Store::open(&data).unwrap());
+        assert_eq!(mode(&data.join(DB_FILE)), 0o640);
     }
 
     #[test]

@@ -103,6 +103,15 @@ async fn a_backup_taken_under_load_restores_into_a_working_server() {
         "{}",
         text(&out)
     );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(a.path().join("nightly.redb")).unwrap();
+        assert_eq!(
+            meta.permissions().mode() & 0o077,
+            0,
+            "a backup holds the link key"
+        );
+    }
     let dir = a.path().to_owned();
     let checked = tokio::task::spawn_blocking(move || run(&dir, &["check"]))
         .await
