@@ -96,7 +96,12 @@ pub fn restore(data_dir: &Path, file: &Path) -> anyhow::Result<String> {
     if !file.is_file() {
         bail!("no backup file at {}", file.display());
     }
-    std::fs::create_dir_all(data_dir)?;
+    // Owner only, like `serve` makes it: it will hold the store and the link key.
+    let mut dir = std::fs::DirBuilder::new();
+    dir.recursive(true);
+    std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
+    dir.create(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     // Verified in a scratch directory first: opening it (and migrating an older schema),
     // every index against its records, the link key present.
     let scratch = tempfile_dir(&data_dir.join(DB_FILE))?;

@@ -145,6 +145,11 @@ async fn a_backup_taken_under_load_restores_into_a_working_server() {
     let file = a.path().join("nightly.redb");
     let out = run(b.path(), &["restore", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(b.path().join("beckon-data")).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o700, "made owner-only");
+    }
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut restored = serve(b.path(), port);
