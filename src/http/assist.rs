@@ -9,9 +9,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::AppState;
+use super::client::Client;
 use super::device::EndUserDevice;
 use super::error::{ApiError, ApiResult};
-use super::extract::{ApiJson, ClientIp};
+use super::extract::ApiJson;
 use super::json::{AssistStatusJson, PromptEnvelope, PromptJson};
 use super::socket::{Peer, upgrade};
 use crate::service::{CheckIn, Consent, Side};
@@ -20,7 +21,7 @@ use crate::service::{CheckIn, Consent, Side};
     responses((status = 200, body = AssistStatusJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
 pub async fn checkin(
     State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
+    Client { ip, .. }: Client,
     EndUserDevice(device): EndUserDevice,
     Path(token): Path<String>,
     ApiJson(body): ApiJson<CheckIn>,
@@ -37,7 +38,7 @@ pub async fn checkin(
     responses((status = 200, body = PromptEnvelope), (status = 404), (status = 410), (status = 429)))]
 pub async fn prompt(
     State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
+    Client { ip, .. }: Client,
     EndUserDevice(device): EndUserDevice,
     Path(token): Path<String>,
 ) -> ApiResult<Json<PromptEnvelope>> {
@@ -52,7 +53,7 @@ pub async fn prompt(
     responses((status = 200, body = AssistStatusJson), (status = 400), (status = 404), (status = 409), (status = 410), (status = 429)))]
 pub async fn consent(
     State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
+    Client { ip, .. }: Client,
     EndUserDevice(device): EndUserDevice,
     Path(token): Path<String>,
     ApiJson(body): ApiJson<Consent>,
@@ -69,7 +70,7 @@ pub async fn consent(
     responses((status = 200, body = AssistStatusJson), (status = 404), (status = 410), (status = 429)))]
 pub async fn decline(
     State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
+    Client { ip, .. }: Client,
     EndUserDevice(device): EndUserDevice,
     Path(token): Path<String>,
 ) -> ApiResult<Json<AssistStatusJson>> {
@@ -84,7 +85,7 @@ pub async fn decline(
     responses((status = 101, description = "WebSocket"), (status = 404), (status = 409), (status = 410), (status = 429)))]
 pub async fn socket(
     State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
+    Client { ip, .. }: Client,
     EndUserDevice(device): EndUserDevice,
     Path(token): Path<String>,
     ws: WebSocketUpgrade,

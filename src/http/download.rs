@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::client::Client;
 use super::error::{ApiError, ApiResult};
-use super::extract::ClientIp;
 
 /// What the link page says about the download.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ pub fn platform() -> String {
 }
 
 /// `GET /download/beckon`: the binary, rate-limited like link look-ups (it is large).
-pub async fn binary(State(st): State<AppState>, ClientIp(ip): ClientIp) -> ApiResult<Response> {
+pub async fn binary(State(st): State<AppState>, Client { ip, .. }: Client) -> ApiResult<Response> {
     st.svc.check_link_rate(ip)?;
     let path = std::env::current_exe().map_err(|_| ApiError::not_found())?;
     let file = tokio::fs::File::open(path)

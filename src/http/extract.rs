@@ -1,8 +1,6 @@
 //! Extractors that turn every malformed input into our error JSON (axum's own rejections are
 //! plain text with assorted status codes).
 
-use std::net::IpAddr;
-
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -56,17 +54,5 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         serde_html_form::from_str(q)
             .map(ApiQuery)
             .map_err(|e| ApiError::invalid(format!("query: {e}")))
-    }
-}
-
-/// The client's address (for rate limits): the peer, or whom a trusted proxy forwards for.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(super::client::Client::of(parts).ip))
     }
 }
