@@ -67,13 +67,7 @@ impl LinkKey {
     /// Puts a key back from a backup: a new file, owner-only, swapped in whole.
     pub fn install(data_dir: &Path, key: [u8; 32]) -> std::io::Result<()> {
         let tmp = data_dir.join(format!("{KEY_FILE}.new"));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
-        file.write_all(&key)?;
-        file.sync_all()?;
+        write_private(&tmp, &key)?;
         std::fs::rename(&tmp, data_dir.join(KEY_FILE))
     }
 
@@ -106,6 +100,17 @@ pub fn well_formed(token: &str) -> bool {
         && token
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Writes a secret file readable by its owner only (created, or truncated), synced to disk.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// A fresh random secret (256 bits, base64url) for one-time links.

@@ -78,25 +78,12 @@ pub fn self_signed(data_dir: &Path, names: Vec<String>) -> anyhow::Result<(TlsFi
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let made = rcgen::generate_simple_self_signed(names).context("generating a certificate")?;
-    write_private(&files.key, made.key_pair.serialize_pem().as_bytes())?;
+    // The key is readable by its owner only.
+    crate::links::write_private(&files.key, made.key_pair.serialize_pem().as_bytes())
+        .with_context(|| format!("writing {}", files.key.display()))?;
     std::fs::write(&files.cert, made.cert.pem())
         .with_context(|| format!("writing {}", files.cert.display()))?;
     Ok((files, true))
-}
-
-/// The key is readable by its owner only.
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options
-        .open(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
 }
 
 /// SHA-256 of the first certificate in a PEM file, as `AB:CD:…` (what browsers show).
