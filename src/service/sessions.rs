@@ -60,19 +60,26 @@ pub(super) fn revoke(
     agent: AgentId,
     keep: Option<[u8; 32]>,
 ) -> Result<usize> {
+    remove_where(txn, |key, t| t.agent == agent && Some(key) != keep)
+}
+
+/// Deletes, inside `txn`, every sign-in `doomed` picks (by key and record); returns how many.
+fn remove_where(
+    txn: &redb::WriteTransaction,
+    doomed: impl Fn([u8; 32], &AuthToken) -> bool,
+) -> Result<usize> {
     let mut tokens = txn.open_table(tables::AUTH_TOKENS)?;
-    let mut doomed = Vec::new();
+    let mut picked = Vec::new();
     for entry in tokens.iter()? {
         let (k, v) = entry?;
-        let t: AuthToken = decode(v.value())?;
-        if t.agent == agent && Some(k.value()) != keep {
-            doomed.push(k.value());
+        if doomed(k.value(), &decode(v.value())?) {
+            picked.push(k.value());
         }
     }
-    for k in &doomed {
+    for k in &picked {
         tokens.remove(k)?;
     }
-    Ok(doomed.len())
+    Ok(picked.len())
 }
 
 impl Service {
@@ -263,20 +270,8 @@ impl Service {
     /// many.
     pub fn purge_sessions(&self, now: Timestamp) -> Result<usize> {
         let txn = self.store.begin_write()?;
-        let mut doomed = Vec::new();
-        {
-            let mut tokens = txn.open_table(tables::AUTH_TOKENS)?;
-            for entry in tokens.iter()? {
-                let (k, v) = entry?;
-                if !self.sessions.live(&decode(v.value())?, now) {
-                    doomed.push(k.value());
-                }
-            }
-            for k in &doomed {
-                tokens.remove(k)?;
-            }
-        }
+        let n = remove_where(&txn, |_, t| !self.sessions.live(t, now))?;
         txn.commit()?;
-        Ok(doomed.len())
+        Ok(n)
     }
 }
