@@ -42,6 +42,15 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", message)
     }
 
+    /// Our fault; the details went to the log, not to the client.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on our side; it has been logged",
+        )
+    }
+
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
     }
@@ -81,11 +90,7 @@ impl From<ServiceError> for ApiError {
             },
             E::Store(_) | E::Internal(_) => {
                 tracing::error!(error = %message, "request failed on our side");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "something went wrong on our side; it has been logged",
-                )
+                ApiError::internal()
             }
         }
     }

@@ -16,6 +16,7 @@ mod json;
 pub mod metrics;
 mod ops;
 pub(crate) mod outbox;
+mod page;
 mod portal;
 mod requests;
 mod setup;
@@ -129,12 +130,7 @@ async fn method_not_allowed() -> ApiError {
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "something went wrong on our side; it has been logged",
-    )
-    .into_response()
+    ApiError::internal().into_response()
 }
 
 /// A portal server function (`/portal/api/NAME`), with the backend in its context.
@@ -218,8 +214,20 @@ pub fn router(state: AppState) -> Router {
     let pages = generate_route_list(app::pages::App);
     let leptos = state.leptos.clone();
     let backend = state.portal.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            pages,
+            move || {
+                provide_context(backend.clone());
+                provide_context(app::portal::backend::CallerCache::default());
+            },
+            move || app::pages::shell(leptos.clone()),
+        )
+        .layer(axum::middleware::from_fn(page::whole));
     Router::new()
         .merge(api)
+        .merge(pages)
         .route("/portal/api/{*name}", post(portal_call))
         .route("/setup/{token}", get(setup::form).post(setup::submit))
         .route("/healthz", get(ops::healthz))
@@ -231,15 +239,6 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/beckon.css", get(ops::styles))
         .route("/assets/icon.svg", get(ops::icon))
         .route("/download/beckon", get(download::binary))
-        .leptos_routes_with_context(
-            &state,
-            pages,
-            move || {
-                provide_context(backend.clone());
-                provide_context(app::portal::backend::CallerCache::default());
-            },
-            move || app::pages::shell(leptos.clone()),
-        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(device::ensure_cookie))

@@ -60,7 +60,11 @@ async fn every_response_carries_the_browser_security_headers() {
         assert!(csp.contains("object-src 'none'"), "{path}: {csp}");
         let nonce = nonce_of(&csp);
         assert!(nonce.len() >= 22, "a 128-bit nonce: {nonce}");
+        // A page leaves in one piece (`http::page`): a length, not a chunked stream.
+        let length = header(&res, "content-length").to_owned();
+        assert!(res.headers().get("transfer-encoding").is_none(), "{path}");
         let html = res.text().await.unwrap();
+        assert_eq!(length, html.len().to_string(), "{path}");
         let scripts = html.matches("<script").count();
         assert!(scripts >= 1, "{path}: the hydration script");
         assert_eq!(
