@@ -3,7 +3,7 @@
 //! that message (a test keeps every shipped language complete). Dates are put together from
 //! each language's own pattern and names, in the recipient's time zone.
 
-use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
@@ -26,13 +26,17 @@ pub const LANGUAGES: [(&str, &str); 11] = [
     ("zh-Hans", include_str!("locales/zh-Hans.ftl")),
 ];
 
-const FALLBACK: &str = "en";
+/// English, the reference: `LANGUAGES[FALLBACK]`.
+const FALLBACK: usize = 0;
 
 type Bundle = FluentBundle<FluentResource>;
 
-/// All languages, parsed once at start-up.
+/// All languages, each parsed the first time it is used: a server that mails in two languages
+/// never holds the other nine, and start-up parses none (parsing all eleven was a quarter of
+/// the idle server's page faults).
 pub struct Catalog {
-    bundles: HashMap<&'static str, Bundle>,
+    /// Parallel to `LANGUAGES`.
+    bundles: [OnceLock<Bundle>; LANGUAGES.len()],
 }
 
 impl std::fmt::Debug for Catalog {
@@ -48,66 +52,91 @@ pub struct Lang<'a> {
     fallback: &'a Bundle,
 }
 
+/// Parses one embedded file; an error names the file and what is wrong with it.
+fn parse(code: &'static str, source: &'static str) -> Result<Bundle, String> {
+    let resource = FluentResource::try_new(source.to_owned())
+        .map_err(|(_, errors)| format!("locales/{code}.ftl: {errors:?}"))?;
+    let id: LanguageIdentifier = code
+        .parse()
+        .map_err(|e| format!("locales/{code}.ftl: bad language code: {e}"))?;
+    let mut bundle = Bundle::new_concurrent(vec![id]);
+    // Unicode isolation marks around names would show up in plain-text mails and
+    // subjects; names are escaped for HTML separately.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .map_err(|e| format!("locales/{code}.ftl: {e:?}"))?;
+    Ok(bundle)
+}
+
 impl Catalog {
-    /// Parses the embedded files; an error names the file and what is wrong with it.
-    pub fn new() -> Result<Catalog, String> {
-        let mut bundles = HashMap::new();
-        for (code, source) in LANGUAGES {
-            let resource = FluentResource::try_new(source.to_owned())
-                .map_err(|(_, errors)| format!("locales/{code}.ftl: {errors:?}"))?;
-            let id: LanguageIdentifier = code
-                .parse()
-                .map_err(|e| format!("locales/{code}.ftl: bad language code: {e}"))?;
-            let mut bundle = Bundle::new_concurrent(vec![id]);
-            // Unicode isolation marks around names would show up in plain-text mails and
-            // subjects; names are escaped for HTML separately.
-            bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .map_err(|e| format!("locales/{code}.ftl: {e:?}"))?;
-            bundles.insert(code, bundle);
+    pub fn new() -> Catalog {
+        Catalog {
+            bundles: std::array::from_fn(|_| OnceLock::new()),
         }
-        Ok(Catalog { bundles })
+    }
+
+    /// Parses every embedded file (the tests; at run time each is parsed when first used).
+    pub fn check() -> Result<(), String> {
+        LANGUAGES
+            .iter()
+            .try_for_each(|(code, source)| parse(code, source).map(drop))
+    }
+
+    /// Language number `i` of `LANGUAGES`, parsed now if this is its first use. The files are
+    /// embedded and `check` is a test, so a parse error is a build that was never tested: the
+    /// language is then empty, which shows English (or, for English, the message IDs) rather
+    /// than failing the mail or page.
+    fn bundle(&self, i: usize) -> &Bundle {
+        self.bundles[i].get_or_init(|| {
+            let (code, source) = LANGUAGES[i];
+            parse(code, source).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "a language file does not parse");
+                let mut empty = Bundle::new_concurrent(vec![LanguageIdentifier::default()]);
+                empty.set_use_isolating(false);
+                empty
+            })
+        })
     }
 
     /// The language for a stored tag: the exact one, else its primary language (`pt-BR` →
     /// `pt`, any Chinese → `zh-Hans`); anything else is English.
     pub fn lang(&self, tag: &str) -> Lang<'_> {
-        let fallback = &self.bundles[FALLBACK];
         let primary = tag.split(['-', '_']).next().unwrap_or("");
         let found = LANGUAGES
             .iter()
-            .find(|(c, _)| c.eq_ignore_ascii_case(tag))
+            .position(|(c, _)| c.eq_ignore_ascii_case(tag))
             .or_else(|| {
-                LANGUAGES.iter().find(|(c, _)| {
+                LANGUAGES.iter().position(|(c, _)| {
                     c.split('-')
                         .next()
                         .is_some_and(|p| p.eq_ignore_ascii_case(primary))
                 })
-            });
-        match found {
-            Some((c, _)) => Lang {
-                code: c,
-                bundle: &self.bundles[c],
-                fallback,
-            },
-            None => Lang {
-                code: FALLBACK,
-                bundle: fallback,
-                fallback,
-            },
+            })
+            .unwrap_or(FALLBACK);
+        Lang {
+            code: LANGUAGES[found].0,
+            bundle: self.bundle(found),
+            fallback: self.bundle(FALLBACK),
         }
     }
 
     /// Message IDs a language lacks compared to English (empty when complete).
     pub fn missing(&self, code: &str) -> Vec<String> {
-        let Some(bundle) = self.bundles.get(code) else {
+        let Some(i) = LANGUAGES.iter().position(|(c, _)| *c == code) else {
             return vec!["<the whole language>".into()];
         };
-        message_ids(LANGUAGES[0].1)
+        let bundle = self.bundle(i);
+        message_ids(LANGUAGES[FALLBACK].1)
             .into_iter()
             .filter(|id| !bundle.has_message(id))
             .collect()
+    }
+}
+
+impl Default for Catalog {
+    fn default() -> Catalog {
+        Catalog::new()
     }
 }
 
@@ -186,7 +215,8 @@ mod tests {
 
     #[test]
     fn every_language_parses_and_has_every_message() {
-        let catalog = Catalog::new().unwrap();
+        Catalog::check().unwrap();
+        let catalog = Catalog::new();
         let reference = message_ids(LANGUAGES[0].1);
         assert!(reference.len() > 50, "{}", reference.len());
         for (code, _) in LANGUAGES {
@@ -196,7 +226,7 @@ mod tests {
 
     #[test]
     fn texts_are_translated_and_unknown_languages_are_english() {
-        let c = Catalog::new().unwrap();
+        let c = Catalog::new();
         let args = [("org", "Acme"), ("agent", "Ada")];
         assert_eq!(
             c.lang("de").text("invitation-intro", &args),
@@ -219,7 +249,7 @@ mod tests {
 
     #[test]
     fn dates_follow_the_language_and_the_zone() {
-        let c = Catalog::new().unwrap();
+        let c = Catalog::new();
         // 2026-11-26T13:30:00Z is a Thursday; 14:30 in Berlin, 22:30 in Seoul.
         let t: Timestamp = "2026-11-26T13:30:00Z".parse().unwrap();
         assert_eq!(

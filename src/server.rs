@@ -83,7 +83,7 @@ impl Server {
             portal: Arc::new(http::Portal {
                 svc: svc.clone(),
                 mail: notifier.mail_status(),
-                catalog: Arc::new(crate::i18n::Catalog::new().map_err(|e| anyhow::anyhow!(e))?),
+                catalog: Arc::new(crate::i18n::Catalog::new()),
             }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),

@@ -94,7 +94,7 @@ impl Notifier {
             svc,
             mail: MailTransport::from_config(config)?,
             env: MailEnv::new(
-                crate::i18n::Catalog::new()?,
+                crate::i18n::Catalog::new(),
                 config.public_url.as_str(),
                 &config.mail_from,
             )
@@ -241,7 +241,7 @@ impl Notifier {
 pub async fn send_test_mail(config: &Config, to: &str) -> Result<String, String> {
     use crate::store::records::{DeliveryState, MailKind, OutboxItem};
     let env = MailEnv::new(
-        crate::i18n::Catalog::new()?,
+        crate::i18n::Catalog::new(),
         config.public_url.as_str(),
         &config.mail_from,
     )
