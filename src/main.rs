@@ -4,15 +4,15 @@ use clap::Parser;
 
 /// mimalloc rather than glibc's malloc: rendering a page makes many small short-lived
 /// allocations, and glibc's free lists (consolidation, arena locks) took a quarter of the
-/// server's CPU under load. With mimalloc the link page serves about 1.4× as many requests,
-/// for under 1 MB more idle memory (docs/PERFORMANCE.md).
+/// server's CPU under load. With mimalloc the link page served 1.1–1.5× as many requests (a
+/// noisy machine), for about 0.4 MB more idle memory (docs/PERFORMANCE.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     // No transparent huge pages for this process: where the system default is `always`, each
-    // touched 2 MiB of the allocator's arenas would be resident in full, and idle memory
-    // grows from about 20 MB to 35 MB. Set before the runtime's threads start.
+    // touched 2 MiB of the allocator's arenas would be resident in full (idle memory grew by
+    // about 12 MB when mimalloc asked for them). Set before the runtime's threads start.
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     run()
 }

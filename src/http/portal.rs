@@ -703,8 +703,8 @@ impl Backend for Portal {
 
     async fn link_view(&self, parts: &Parts, token: String) -> Result<LinkView> {
         let device = self.end_user(parts)?;
-        // Three point reads in one read transaction: cheaper on this worker than the hop to
-        // the blocking pool, which cost the page about a tenth of its rate (like `GET` by id).
+        // Three point reads in one read transaction, on this worker like `GET` by id: the hop
+        // to the blocking pool and back cost more than the reads (docs/PERFORMANCE.md).
         let state = self.svc.link_state(&token, &device).map_err(app_error)?;
         let download = super::download::facts().await;
         let settings = self.svc.settings();
