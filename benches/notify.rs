@@ -160,7 +160,7 @@ fn main() {
         let queue_secs = start.elapsed().as_secs_f64();
 
         let before = sink.count();
-        let notifier = Notifier::new(svc.clone(), &config).unwrap();
+        let notifier = Notifier::new(svc.clone(), &config, Default::default()).unwrap();
         let start = Instant::now();
         let mut drained = 0;
         loop {

@@ -51,7 +51,10 @@ impl Server {
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
         let link_key = links.bytes();
         let svc = Arc::new(Service::new(store, links, &config)?);
-        let notifier = Notifier::new(svc.clone(), &config).map_err(|e| anyhow::anyhow!(e))?;
+        // One catalogue for mails and pages: each language is parsed on first use, once.
+        let catalog = Arc::new(crate::i18n::Catalog::new());
+        let notifier =
+            Notifier::new(svc.clone(), &config, catalog.clone()).map_err(|e| anyhow::anyhow!(e))?;
 
         let setup = if svc.has_admin()? {
             None
@@ -83,7 +86,7 @@ impl Server {
             portal: Arc::new(http::Portal {
                 svc: svc.clone(),
                 mail: notifier.mail_status(),
-                catalog: Arc::new(crate::i18n::Catalog::new()),
+                catalog,
             }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),

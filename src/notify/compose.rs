@@ -16,10 +16,11 @@ use super::ics::{self, Method};
 use crate::i18n::{Catalog, Lang};
 use crate::service::Due;
 use crate::store::records::{MailKind, OutboxMessage};
+use std::sync::Arc;
 
 /// What every mail needs besides its outbox row.
 pub struct MailEnv {
-    pub catalog: Catalog,
+    pub catalog: Arc<Catalog>,
     templates: Environment<'static>,
     /// Base URL of the portal and of links, without a trailing slash.
     pub public_url: String,
@@ -74,7 +75,7 @@ struct Calendar {
 
 impl MailEnv {
     pub fn new(
-        catalog: Catalog,
+        catalog: Arc<Catalog>,
         public_url: &str,
         mail_from: &str,
     ) -> Result<MailEnv, ComposeError> {

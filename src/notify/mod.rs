@@ -88,17 +88,18 @@ impl std::fmt::Debug for Notifier {
 }
 
 impl Notifier {
-    /// Everything the worker needs, checked before the server starts.
-    pub fn new(svc: Arc<Service>, config: &Config) -> Result<Notifier, String> {
+    /// Everything the worker needs, checked before the server starts. The catalogue is the
+    /// one the pages use, so a language both need is parsed once.
+    pub fn new(
+        svc: Arc<Service>,
+        config: &Config,
+        catalog: Arc<crate::i18n::Catalog>,
+    ) -> Result<Notifier, String> {
         Ok(Notifier {
             svc,
             mail: MailTransport::from_config(config)?,
-            env: MailEnv::new(
-                crate::i18n::Catalog::new(),
-                config.public_url.as_str(),
-                &config.mail_from,
-            )
-            .map_err(|e| e.to_string())?,
+            env: MailEnv::new(catalog, config.public_url.as_str(), &config.mail_from)
+                .map_err(|e| e.to_string())?,
             webhooks: WebhookClient::new()?,
             policy: RetryPolicy {
                 max_attempts: config.mail_max_attempts,
@@ -241,7 +242,7 @@ impl Notifier {
 pub async fn send_test_mail(config: &Config, to: &str) -> Result<String, String> {
     use crate::store::records::{DeliveryState, MailKind, OutboxItem};
     let env = MailEnv::new(
-        crate::i18n::Catalog::new(),
+        Arc::new(crate::i18n::Catalog::new()),
         config.public_url.as_str(),
         &config.mail_from,
     )
