@@ -465,14 +465,15 @@ impl Backend for Portal {
 
     async fn create(&self, caller: Agent, form: RequestForm) -> Result<Created> {
         let input = new_request(form).map_err(app_error)?;
-        self.run(move |s| {
-            let r = s.create_request(&caller, input)?;
-            Ok(Created {
-                id: r.id,
-                link: s.link(r.id, r.link_generation),
-            })
+        let svc = &self.svc;
+        let r = svc
+            .create_request_async(&caller, input)
+            .await
+            .map_err(app_error)?;
+        Ok(Created {
+            id: r.id,
+            link: svc.link(r.id, r.link_generation),
         })
-        .await
     }
 
     async fn edit(&self, caller: Agent, id: RequestId, form: RequestForm) -> Result<()> {

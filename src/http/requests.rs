@@ -50,10 +50,8 @@ pub async fn create(
     auth: Authed,
     ApiJson(input): ApiJson<NewRequest>,
 ) -> ApiResult<(StatusCode, Json<RequestJson>)> {
-    let rec = st
-        .svc
-        .run(move |s| s.create_request(&auth.agent, input))
-        .await?;
+    // Checked and awaited on this task: no blocking-pool hand-off (`create_request_async`).
+    let rec = st.svc.create_request_async(&auth.agent, input).await?;
     Ok((StatusCode::CREATED, Json(RequestJson::new(&st.svc, &rec))))
 }
 

@@ -2,8 +2,12 @@
 //! redb write transaction on one thread. A write transaction has a fixed cost (opening the
 //! tables, writing out every touched page and the allocator state at commit) that, one use
 //! case per transaction, caps throughput well below the disk's fsync rate; shared, it is paid
-//! once per batch. The batch commits without a sync and its callers wait for the store's group
-//! commit to make it durable, so the next batch is already running while the disk syncs.
+//! once per batch. The batch commits without a sync and the store's group commit answers its
+//! callers once it is durable, so the next batch is already running while the disk syncs.
+//!
+//! Callers wait on a channel: a blocking one (`write`, for use cases on the blocking pool) or
+//! an async one (`write_async`, for handlers that await the write on their own task, which
+//! saves the two thread hand-offs of the blocking pool).
 //!
 //! A use case is a closure over the open tables. When one fails its partial writes must not
 //! reach the disk, and redb cannot roll back part of a transaction, so the batch is dropped
@@ -16,9 +20,11 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
+use tokio::sync::oneshot;
+
 use super::error::{Result, ServiceError};
 use super::txn::Tx;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// At most this many use cases share a transaction: bounds a batch's latency.
 const MAX_BATCH: usize = 256;
@@ -27,17 +33,24 @@ const MAX_BATCH: usize = 256;
 trait Job: Send {
     /// Runs it in `tx`; keeps its result until `finish`.
     fn run(&mut self, tx: &mut Tx<'_>) -> Result<()>;
-    /// Hands the result (or `err`) to the waiting caller, with the batch's commit number.
-    fn finish(self: Box<Self>, outcome: Result<u64>);
+    /// Hands the result (or `outcome`'s error) to the waiting caller, once its batch is
+    /// durable or failed.
+    fn finish(self: Box<Self>, outcome: Result<()>);
 }
 
-/// What a caller gets back: its result, the outbox items it queued, the commit number.
-type Reply<T> = Result<(T, usize, u64)>;
+/// What a caller gets back: its result and the number of outbox items it queued.
+type Answer<T> = Result<(T, usize)>;
+
+/// Where the answer goes: a caller blocked on a thread, or a task awaiting it.
+enum Reply<T> {
+    Blocking(SyncSender<Answer<T>>),
+    Async(oneshot::Sender<Answer<T>>),
+}
 
 struct Pending<T, F> {
     f: F,
     out: Option<(T, usize)>,
-    reply: SyncSender<Reply<T>>,
+    reply: Reply<T>,
 }
 
 impl<T: Send, F: FnMut(&mut Tx<'_>) -> Result<T> + Send> Job for Pending<T, F> {
@@ -48,15 +61,17 @@ impl<T: Send, F: FnMut(&mut Tx<'_>) -> Result<T> + Send> Job for Pending<T, F> {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, outcome: Result<u64>) {
+    fn finish(self: Box<Self>, outcome: Result<()>) {
         let Pending { out, reply, .. } = *self;
-        let answer = outcome.and_then(|seq| {
-            let (value, queued) =
-                out.ok_or_else(|| ServiceError::Internal("a batched write did not run".into()))?;
-            Ok((value, queued, seq))
+        let answer = outcome.and_then(|()| {
+            out.ok_or_else(|| ServiceError::Internal("a batched write did not run".into()))
         });
-        // The caller may have gone (a panic on its side): nothing to tell.
-        let _ = reply.send(answer);
+        // The caller may have gone (a panic on its side, a client that hung up): nothing to
+        // tell; the write stands either way.
+        match reply {
+            Reply::Blocking(s) => drop(s.send(answer)),
+            Reply::Async(s) => drop(s.send(answer)),
+        }
     }
 }
 
@@ -73,8 +88,6 @@ struct Shared {
 
 pub struct Writer {
     shared: Arc<Shared>,
-    /// For waiting on the group commit.
-    store: Store,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -84,26 +97,45 @@ impl Writer {
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
         });
-        let (s, st) = (shared.clone(), store.clone());
+        let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("beckon-writer".into())
-            .spawn(move || run(&st, &s))
+            .spawn(move || run(&store, &s))
             .expect("spawning the batch writer thread");
         Writer {
             shared,
-            store,
             thread: Some(thread),
         }
     }
 
     /// Runs `f` in the next batch and returns its result once the batch is durable, with the
-    /// number of outbox items it queued.
+    /// number of outbox items it queued. Blocks: call it from the blocking pool.
     pub fn write<T, F>(&self, f: F) -> Result<(T, usize)>
     where
         T: Send + 'static,
         F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
     {
         let (reply, answer) = sync_channel(1);
+        self.enqueue(f, Reply::Blocking(reply))?;
+        answer.recv().map_err(|_| stopped())?
+    }
+
+    /// `write` for a caller on an async task: awaits the answer instead of blocking.
+    pub async fn write_async<T, F>(&self, f: F) -> Result<(T, usize)>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.enqueue(f, Reply::Async(reply))?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    fn enqueue<T, F>(&self, f: F, reply: Reply<T>) -> Result<()>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
+    {
         {
             let mut q = self
                 .shared
@@ -120,12 +152,12 @@ impl Writer {
             }));
         }
         self.shared.ready.notify_one();
-        let (value, queued, seq) = answer
-            .recv()
-            .map_err(|_| ServiceError::Internal("the batch writer stopped".into()))??;
-        self.store.wait_durable(seq)?;
-        Ok((value, queued))
+        Ok(())
     }
+}
+
+fn stopped() -> ServiceError {
+    ServiceError::Internal("the batch writer stopped".into())
 }
 
 impl Drop for Writer {
@@ -157,10 +189,24 @@ fn run(store: &Store, shared: &Shared) {
         };
         while !jobs.is_empty() {
             match attempt(store, shared, &mut jobs) {
+                // Their answers go out once the commit is durable (from the syncer), while
+                // this thread goes on with the next batch.
                 Ok(seq) => {
-                    for job in jobs.drain(..) {
-                        job.finish(Ok(seq));
-                    }
+                    let done: Vec<_> = jobs.drain(..).collect();
+                    store.on_durable(
+                        seq,
+                        Box::new(move |outcome| {
+                            for job in done {
+                                job.finish(match &outcome {
+                                    Ok(()) => Ok(()),
+                                    Err(StoreError::Sync(msg)) => {
+                                        Err(StoreError::Sync(msg.clone()).into())
+                                    }
+                                    Err(e) => Err(ServiceError::Internal(e.to_string())),
+                                });
+                            }
+                        }),
+                    );
                 }
                 // One use case failed: it gets its error, the others run again without it.
                 Err((Some(i), e)) => jobs.remove(i).finish(Err(e)),
@@ -280,5 +326,40 @@ mod tests {
         assert_eq!(svc.store().verify_indexes().unwrap(), Vec::<String>::new());
         let counts = svc.outbox_counts().unwrap();
         assert_eq!(counts.pending, (threads / 2) as u64, "{counts:?}");
+    }
+
+    /// A create whose caller goes away while it waits for the disk (a client hanging up)
+    /// is still stored, and live views still hear of it: the wait does not belong to the
+    /// caller's task.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_create_whose_caller_went_away_is_stored_and_announced() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let links = LinkKey::load_or_create(dir.path()).unwrap();
+        let svc = std::sync::Arc::new(
+            Service::new(store, links, &Config::with_data_dir(dir.path())).unwrap(),
+        );
+        let admin = svc
+            .create_admin_unchecked("a@example.com", "Ada", "a long password")
+            .unwrap();
+        let mut changes = svc.subscribe();
+        {
+            let create = svc
+                .create_request_async(&admin, request("Gone", serde_json::json!({"type": "me"})));
+            let mut create = std::pin::pin!(create);
+            // Polled once (checked and queued for the writer), then dropped.
+            let _ = futures_util::poll!(create.as_mut());
+        }
+        let change = tokio::time::timeout(std::time::Duration::from_secs(10), changes.recv())
+            .await
+            .expect("the create was announced")
+            .unwrap();
+        assert_eq!(change.event, "created");
+        let page = svc
+            .list_requests(&admin, crate::service::ListQuery::default())
+            .unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.items[0].recipient_name, "Gone");
+        assert_eq!(svc.outbox_counts().unwrap().pending, 1);
     }
 }

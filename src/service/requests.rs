@@ -1,5 +1,7 @@
 //! Session-request use cases for agents: create, read, edit and every lifecycle action.
 
+use std::sync::Arc;
+
 use app::domain::{
     Action, Actor, Agent, AgentId, Assignee, ClientId, EventKind, Prompt, RequestId,
     SessionRequest, Status, TimelineEvent,
@@ -116,6 +118,40 @@ impl From<EventKind> for Outcome {
 
 impl Service {
     pub fn create_request(&self, caller: &Agent, input: NewRequest) -> Result<SessionRequest> {
+        let write = self.new_request(caller, input)?;
+        let written = self.writer.write(write)?;
+        Ok(self.created(written))
+    }
+
+    /// `create_request` for a handler on an async task. The checks before the write are
+    /// pure and quick, and the write is awaited, so the task never blocks and the request
+    /// skips the blocking pool's two thread hand-offs. The wait runs in a task of its own:
+    /// if the client hangs up, the write still stands and live views and the mail worker
+    /// still hear of it.
+    pub async fn create_request_async(
+        self: &Arc<Self>,
+        caller: &Agent,
+        input: NewRequest,
+    ) -> Result<SessionRequest> {
+        let write = self.new_request(caller, input)?;
+        let svc = Arc::clone(self);
+        let task = tokio::spawn(async move {
+            let written = svc.writer.write_async(write).await?;
+            Ok(svc.created(written))
+        });
+        task.await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "a create's task failed");
+            Err(ServiceError::Internal("a use case panicked".into()))
+        })
+    }
+
+    /// Checks a new request and returns its write, for the batch writer (so it may run
+    /// twice, and owns what it uses).
+    fn new_request(
+        &self,
+        caller: &Agent,
+        input: NewRequest,
+    ) -> Result<impl FnMut(&mut Tx<'_>) -> Result<SessionRequest> + Send + 'static> {
         require_edit(caller)?;
         let now = Self::now();
         let recipient_name = input::line("recipient_name", &input.recipient_name, NAME_MAX)?;
@@ -153,8 +189,7 @@ impl Service {
         let link = token_hash(&self.links.token(new.id, new.link_generation));
         let assignee = input.assignee.unwrap_or(AssigneeInput::Unassigned);
         let (by, actor) = (caller.id, Actor::Agent(caller.id));
-        // In the batch writer's shared transaction (`batch`): may run twice.
-        let (rec, queued) = self.writer.write(move |tx| {
+        Ok(move |tx: &mut Tx<'_>| {
             let mut rec = SessionRequest {
                 assignee: resolve_assignee(tx, by, assignee)?,
                 ..new.clone()
@@ -166,10 +201,14 @@ impl Service {
             put_request(tx, None, &rec)?;
             tx.links.insert(link, rec.id.to_be_bytes())?;
             Ok(rec)
-        })?;
+        })
+    }
+
+    /// After a create is durable: tells live views and the mail worker.
+    fn created(&self, (rec, queued): (SessionRequest, usize)) -> SessionRequest {
         self.publish(vec![change(&rec, "created")]);
         self.queued(queued);
-        Ok(rec)
+        rec
     }
 
     pub fn get_request(

@@ -21,6 +21,10 @@ use redb::{Database, Durability, WriteTransaction};
 
 use super::StoreError;
 
+/// Told once a commit is durable (or that its durable commit failed); run on the syncer's
+/// thread, so it only hands the answer on.
+pub type OnDurable = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+
 #[derive(Default)]
 struct State {
     /// Non-durable commits made so far (a count, so a later commit has a larger number).
@@ -31,7 +35,21 @@ struct State {
     failed: Option<(u64, u64, String)>,
     /// Durable commits made (for the benchmark's "writes per fsync").
     syncs: u64,
+    /// Commits whose callers are told by callback rather than by waiting (`on_durable`).
+    waiting: Vec<(u64, OnDurable)>,
     stop: bool,
+}
+
+impl State {
+    /// What the caller of commit `mine` is told, once `durable` covers it.
+    fn outcome(&self, mine: u64) -> Result<(), StoreError> {
+        match &self.failed {
+            Some((after, through, msg)) if (*after + 1..=*through).contains(&mine) => {
+                Err(StoreError::Sync(msg.clone()))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 struct Shared {
@@ -118,19 +136,28 @@ impl GroupCommit {
     pub fn wait(&self, mine: u64) -> Result<(), StoreError> {
         let mut st = self.shared.lock();
         loop {
-            if let Some((after, through, msg)) = &st.failed
-                && (*after + 1..=*through).contains(&mine)
-            {
-                return Err(StoreError::Sync(msg.clone()));
-            }
             if st.durable >= mine {
-                return Ok(());
+                return st.outcome(mine);
             }
             st = self
                 .shared
                 .durable
                 .wait(st)
                 .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// Calls `then` once commit number `mine` is durable: at once if it is already, else on
+    /// the syncer's thread. Nobody blocks, so a caller on an async task can await a channel
+    /// that `then` answers, and the hand-offs per write are one to the syncer and one back.
+    pub fn on_durable(&self, mine: u64, then: OnDurable) {
+        let mut st = self.shared.lock();
+        if st.durable >= mine {
+            let outcome = st.outcome(mine);
+            drop(st);
+            then(outcome);
+        } else {
+            st.waiting.push((mine, then));
         }
     }
 
@@ -181,7 +208,22 @@ fn syncer(db: &Database, shared: &Shared) {
                 st.durable = through;
             }
         }
+        // Everything still waiting was committed after the previous durable commit, so
+        // this one's outcome is theirs.
+        let durable = st.durable;
+        let (done, later) = std::mem::take(&mut st.waiting)
+            .into_iter()
+            .partition::<Vec<_>, _>(|(mine, _)| *mine <= durable);
+        st.waiting = later;
+        let told: Vec<_> = done
+            .into_iter()
+            .map(|(mine, then)| (st.outcome(mine), then))
+            .collect();
+        drop(st);
         shared.durable.notify_all();
+        for (outcome, then) in told {
+            then(outcome);
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod backup;
 mod check;
 pub mod codec;
 mod group;
+pub use group::OnDurable;
 pub mod keys;
 mod legacy;
 pub mod records;
@@ -212,13 +213,13 @@ impl Write<'_> {
         self.group.commit(self.txn)
     }
 
-    /// Commits and returns the commit's number for `Store::wait_durable`, without waiting.
+    /// Commits and returns the commit's number for `Store::on_durable`, without waiting.
     pub fn commit_unsynced(self) -> Result<u64, StoreError> {
         self.group.commit_unsynced(self.txn)
     }
 
     /// Commits durably at once (with whatever was committed unsynced before it); returns
-    /// 0, a number `Store::wait_durable` never waits for.
+    /// 0, a number that is always durable.
     pub fn commit_now(self) -> Result<u64, StoreError> {
         self.group.commit_now(self.txn).map(|()| 0)
     }
@@ -332,9 +333,10 @@ impl Store {
         })
     }
 
-    /// Returns once commit number `seq` (from `Write::commit_unsynced`) is durable.
-    pub fn wait_durable(&self, seq: u64) -> Result<(), StoreError> {
-        self.group.wait(seq)
+    /// Calls `then` once commit number `seq` (from `Write::commit_unsynced`) is durable, on
+    /// this thread if it already is, else on the store's sync thread.
+    pub fn on_durable(&self, seq: u64, then: OnDurable) {
+        self.group.on_durable(seq, then);
     }
 
     /// Durable commits made since the store opened (each persists a group of writes).
