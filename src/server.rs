@@ -70,7 +70,7 @@ impl Server {
         tokio::task::spawn_blocking(http::download::info);
 
         let shutdown = CancellationToken::new();
-        let state = AppState {
+        let state = AppState::new(http::Shared {
             svc: svc.clone(),
             metrics: Arc::new(http::metrics::Metrics::default()),
             leptos: LeptosOptions::builder()
@@ -90,7 +90,7 @@ impl Server {
             }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),
-        };
+        });
         let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
 
         let task = match &config.tls {
