@@ -3,7 +3,9 @@
 //! tables, writing out every touched page and the allocator state at commit) that, one use
 //! case per transaction, caps throughput well below the disk's fsync rate; shared, it is paid
 //! once per batch. The batch commits without a sync and the store's group commit answers its
-//! callers once it is durable, so the next batch is already running while the disk syncs.
+//! callers once it is durable. redb keeps its one write slot through a durable commit's
+//! fsync, so the next batch's transaction starts when that sync ends; meanwhile the callers
+//! arriving queue up, and they make the next batch.
 //!
 //! Callers wait on a channel: a blocking one (`write`, for use cases on the blocking pool) or
 //! an async one (`write_async`, for handlers that await the write on their own task, which
