@@ -4,6 +4,8 @@
 //! injected into. The `Message-ID` is derived from the outbox row, so a mail sent twice
 //! after a crash is recognisably the same mail.
 
+use std::sync::Arc;
+
 use app::domain::SessionRequest;
 use jiff::Timestamp;
 use lettre::Message;
@@ -16,7 +18,6 @@ use super::ics::{self, Method};
 use crate::i18n::{Catalog, Lang};
 use crate::service::Due;
 use crate::store::records::{MailKind, OutboxMessage};
-use std::sync::Arc;
 
 /// What every mail needs besides its outbox row.
 pub struct MailEnv {

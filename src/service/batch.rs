@@ -194,7 +194,7 @@ fn run(store: &Store, shared: &Shared) {
                 // Their answers go out once the commit is durable (from the syncer), while
                 // this thread goes on with the next batch.
                 Ok(seq) => {
-                    let done: Vec<_> = jobs.drain(..).collect();
+                    let done = std::mem::take(&mut jobs);
                     store.on_durable(
                         seq,
                         Box::new(move |outcome| {
