@@ -41,6 +41,20 @@ struct State {
 }
 
 impl State {
+    /// Takes out the callbacks whose commits `durable` now covers, each with its outcome.
+    /// Everything still waiting was committed after the previous durable commit, so the
+    /// latest durable commit's outcome is theirs.
+    fn due(&mut self) -> Vec<(Result<(), StoreError>, OnDurable)> {
+        let durable = self.durable;
+        let (done, later) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition::<Vec<_>, _>(|(mine, _)| *mine <= durable);
+        self.waiting = later;
+        done.into_iter()
+            .map(|(mine, then)| (self.outcome(mine), then))
+            .collect()
+    }
+
     /// What the caller of commit `mine` is told, once `durable` covers it.
     fn outcome(&self, mine: u64) -> Result<(), StoreError> {
         match &self.failed {
@@ -128,7 +142,12 @@ impl GroupCommit {
         let mut st = self.shared.lock();
         st.durable = st.durable.max(before);
         st.syncs += 1;
+        // Callbacks of earlier unsynced commits are covered too: only the syncer told them
+        // before, and it sleeps once everything committed is durable, so they waited forever.
+        let told = st.due();
+        drop(st);
         self.shared.durable.notify_all();
+        tell(told);
         Ok(())
     }
 
@@ -208,22 +227,17 @@ fn syncer(db: &Database, shared: &Shared) {
                 st.durable = through;
             }
         }
-        // Everything still waiting was committed after the previous durable commit, so
-        // this one's outcome is theirs.
-        let durable = st.durable;
-        let (done, later) = std::mem::take(&mut st.waiting)
-            .into_iter()
-            .partition::<Vec<_>, _>(|(mine, _)| *mine <= durable);
-        st.waiting = later;
-        let told: Vec<_> = done
-            .into_iter()
-            .map(|(mine, then)| (st.outcome(mine), then))
-            .collect();
+        let told = st.due();
         drop(st);
         shared.durable.notify_all();
-        for (outcome, then) in told {
-            then(outcome);
-        }
+        tell(told);
+    }
+}
+
+/// Runs the callbacks `State::due` took out (outside the lock: they send on channels).
+fn tell(told: Vec<(Result<(), StoreError>, OnDurable)>) {
+    for (outcome, then) in told {
+        then(outcome);
     }
 }
 
@@ -302,5 +316,34 @@ mod tests {
         let meta = read.open_table(tables::META).unwrap();
         assert!(meta.get("lost").unwrap().is_none());
         assert!(meta.get("kept").unwrap().is_some());
+    }
+
+    /// A commit's callback is told even when the next commit, made durable by its own
+    /// writer (`commit_now`), covers it before the syncer does: the syncer then sleeps, as
+    /// nothing is left to sync, so it must not be the only one to tell.
+    #[test]
+    fn a_callback_is_told_when_a_later_durable_commit_covers_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        for i in 0..1000u32 {
+            let txn = store.begin_write().unwrap();
+            txn.open_table(tables::META)
+                .unwrap()
+                .insert(format!("u{i}").as_str(), [1u8].as_slice())
+                .unwrap();
+            let seq = txn.commit_unsynced().unwrap();
+            let (told, heard) = std::sync::mpsc::channel();
+            store.on_durable(seq, Box::new(move |r| told.send(r.is_ok()).unwrap()));
+            let txn = store.begin_write().unwrap();
+            txn.open_table(tables::META)
+                .unwrap()
+                .insert(format!("d{i}").as_str(), [1u8].as_slice())
+                .unwrap();
+            txn.commit_now().unwrap();
+            let ok = heard
+                .recv_timeout(std::time::Duration::from_secs(5))
+                .unwrap_or_else(|_| panic!("commit {seq} was never told (round {i})"));
+            assert!(ok);
+        }
     }
 }
