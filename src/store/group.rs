@@ -21,8 +21,9 @@ use redb::{Database, Durability, WriteTransaction};
 
 use super::StoreError;
 
-/// Told once a commit is durable (or that its durable commit failed); run on the syncer's
-/// thread, so it only hands the answer on.
+/// Told once a commit is durable (or that its durable commit failed); run by whichever
+/// thread made it durable (the syncer, or a writer's `commit_now`), so it only hands the
+/// answer on.
 pub type OnDurable = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 
 #[derive(Default)]
