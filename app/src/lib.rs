@@ -21,7 +21,11 @@ pub fn hydrate() {
     #[cfg(not(feature = "link-bundle"))]
     leptos::mount::hydrate_body(pages::App);
     #[cfg(feature = "link-bundle")]
-    leptos::mount::hydrate_body(pages::LinkApp);
+    leptos::mount::hydrate_body(|| {
+        use leptos::prelude::*;
+        let data = pages::link_data();
+        view! { <pages::LinkApp data/> }
+    });
     // A marker for the end-to-end tests (and anyone debugging): the bundle is running.
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(&w, &"__beckon_hydrated".into(), &true.into());

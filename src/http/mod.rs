@@ -13,6 +13,7 @@ mod events;
 mod extract;
 mod headers;
 mod json;
+mod link_page;
 pub mod metrics;
 mod ops;
 pub(crate) mod outbox;
@@ -230,7 +231,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assist/{token}/ws", get(assist::socket))
         .route("/api/v1/openapi.json", get(ops::openapi));
 
-    let pages = generate_route_list(app::pages::App);
+    // `/s/TOKEN` is in the portal's route list (so a client-side navigation there reloads),
+    // but the server renders it on its own (`link_page`).
+    let pages: Vec<_> = generate_route_list(app::pages::App)
+        .into_iter()
+        .filter(|r| !r.path().starts_with(app::pages::LINK_PREFIX))
+        .collect();
     let leptos = state.leptos.clone();
     let backend = state.portal.clone();
     let pages = Router::new()
@@ -247,6 +253,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages)
+        .route("/s/{token}", get(link_page::page))
         .route("/portal/api/{*name}", post(portal_call))
         .route("/setup/{token}", get(setup::form).post(setup::submit))
         .route("/healthz", get(ops::healthz))

@@ -77,6 +77,54 @@ async fn every_response_carries_the_browser_security_headers() {
     assert_ne!(nonces[0], nonces[1], "a fresh nonce for each response");
 }
 
+/// The link page carries its data as JSON inside a `<script>` for the bundle to hydrate from.
+/// A name or comment that tries to close that script stays data: no script of its own, the
+/// page's text escaped, and the JSON gives back exactly what was stored.
+#[tokio::test]
+async fn a_name_cannot_break_out_of_the_link_pages_data() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let name = "</script><script>alert(1)</script>";
+    let comment = "<!-- </SCRIPT> -->";
+    let req = t
+        .create(
+            &admin,
+            json!({"recipient_name": name, "comment": comment, "share_comment": true}),
+        )
+        .await;
+    let res = t
+        .http
+        .get(req["link"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let nonce = nonce_of(header(&res, "content-security-policy"));
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        "no script but ours:\n{html}"
+    );
+    assert!(
+        html.contains("&lt;/script&gt;&lt;script&gt;alert(1)"),
+        "{html}"
+    );
+
+    let open = format!("<script type=\"application/json\" id=\"link-data\" nonce=\"{nonce}\">");
+    let start = html.find(&open).expect("the page's data") + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    let info = &data["Ok"]["Active"];
+    assert_eq!(info["comment"], comment);
+    assert!(
+        info["texts"][1].as_str().unwrap().contains(name),
+        "the greeting names them as stored: {}",
+        info["texts"][1]
+    );
+}
+
 #[tokio::test]
 async fn a_trusted_proxy_names_the_client_and_its_scheme() {
     let t = TestServer::start_with(|c| {

@@ -5,13 +5,21 @@
 
 use leptos::either::*;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 
 use super::widgets::{Chat, ErrorNote};
 use crate::domain::Status;
 use crate::live::ChatLine;
-use crate::portal::api::{LinkCheckin, LinkConsent, LinkDecline, LinkEnd, get_link};
-use crate::portal::{DownloadView, LinkInfo, LinkView, PromptView, Text};
+use crate::portal::api::{LinkCheckin, LinkConsent, LinkDecline, LinkEnd};
+use crate::portal::{AppError, DownloadView, LinkInfo, LinkView, PromptView, Text};
+
+/// What the server found behind the page's link: the page's one piece of data. The server
+/// renders the page from it in one synchronous pass and writes it into the page as JSON (the
+/// element `DATA_ID`), where the bundle reads it back to hydrate. No resource, no suspense and
+/// no second request: those were a third of the page's server CPU (docs/PERFORMANCE.md).
+pub type LinkData = Result<LinkView, AppError>;
+
+/// The `id` of the `<script type="application/json">` that carries the page's `LinkData`.
+pub const DATA_ID: &str = "link-data";
 
 /// The link's token, the rest of the path after `/s/`. Read from the request (server) or the
 /// address bar (browser) rather than a router's parameters: the page has no router, which
@@ -26,62 +34,55 @@ fn link_token() -> String {
 }
 
 #[component]
-pub fn LinkPage() -> impl IntoView {
-    let token = link_token();
-    let tok = token.clone();
-    let view_res = Resource::new(move || tok.clone(), get_link);
-    view! {
-        <Meta name="referrer" content="no-referrer"/>
-        <Meta name="robots" content="noindex"/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let token = token.clone();
-                Suspend::new(async move {
-                    let v = view_res.await;
-                    #[cfg(feature = "ssr")]
-                    set_status(&v);
-                    match v {
-                        Ok(LinkView::Active(info)) => EitherOf5::A(view! { <Active info=*info token=token/> }),
-                        Ok(LinkView::Unknown) => EitherOf5::B(gone(false)),
-                        Ok(LinkView::Finished) => EitherOf5::C(gone(true)),
-                        Ok(LinkView::InUse { language, title, body }) => EitherOf5::D(view! {
-                            <Title text=title.clone()/>
-                            <main class="link-page narrow" id="content" lang=language>
-                                <h1 id="in-use">{title}</h1>
-                                <p>{body}</p>
-                            </main>
-                        }),
-                        Err(e) => EitherOf5::E(view! { <main class="link-page narrow"><ErrorNote error=e/></main> }),
-                    }
-                })
-            }}
-        </Suspense>
+pub fn LinkPage(data: LinkData) -> impl IntoView {
+    match data {
+        Ok(LinkView::Active(info)) => {
+            EitherOf5::A(view! { <Active info=*info token=link_token()/> })
+        }
+        Ok(LinkView::Unknown) => EitherOf5::B(gone(false)),
+        Ok(LinkView::Finished) => EitherOf5::C(gone(true)),
+        Ok(LinkView::InUse {
+            language,
+            title,
+            body,
+        }) => EitherOf5::D(view! {
+            <main class="link-page narrow" id="content" lang=language>
+                <h1 id="in-use">{title}</h1>
+                <p>{body}</p>
+            </main>
+        }),
+        Err(e) => {
+            EitherOf5::E(view! { <main class="link-page narrow"><ErrorNote error=e/></main> })
+        }
+    }
+}
+
+/// The page's `<title>`, in the words the page shows (the server writes the head).
+pub fn title(data: &LinkData) -> String {
+    let t = super::texts();
+    match data {
+        Ok(LinkView::Active(info)) => info.texts.get(Text::Title).to_owned(),
+        Ok(LinkView::Unknown) => t.link_unknown_title.to_owned(),
+        Ok(LinkView::Finished) => t.link_finished_title.to_owned(),
+        Ok(LinkView::InUse { title, .. }) => title.clone(),
+        Err(_) => t.app_name.to_owned(),
     }
 }
 
 /// API.md: unknown link → 404, ended → 410, in use elsewhere → 409 (the page is friendly
-/// either way). The page is never cached and never sends a Referer: its address is the end
-/// user's credential.
+/// either way).
 #[cfg(feature = "ssr")]
-fn set_status(v: &Result<LinkView, crate::portal::AppError>) {
-    use http::{HeaderValue, StatusCode, header};
-    let Some(res) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    res.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res.insert_header(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    let code = match v {
+pub fn status(data: &LinkData) -> http::StatusCode {
+    use http::StatusCode;
+    match data {
+        Ok(LinkView::Active(_)) => StatusCode::OK,
         Ok(LinkView::Unknown) => StatusCode::NOT_FOUND,
         Ok(LinkView::Finished) => StatusCode::GONE,
         Ok(LinkView::InUse { .. }) => StatusCode::CONFLICT,
         Err(e) if e.code == "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
+        Err(e) if e.code == "invalid_input" => StatusCode::BAD_REQUEST,
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        Ok(LinkView::Active(_)) => return,
-    };
-    res.set_status(code);
+    }
 }
 
 fn gone(finished: bool) -> impl IntoView {
@@ -92,7 +93,6 @@ fn gone(finished: bool) -> impl IntoView {
         (t.link_unknown_title, t.link_unknown_body)
     };
     view! {
-        <Title text=title/>
         <main class="link-page narrow" id="content">
             <h1>{title}</h1>
             <p>{body}</p>
@@ -189,7 +189,6 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
     let (tok_state, tok_prompt, tok_decline) = (token.clone(), token.clone(), token.clone());
     let download = info.download;
     view! {
-        <Title text=t(Text::Title)/>
         <main class="link-page narrow" id="content" lang=info.language>
             {move || st.sharing.get().then(|| view! {
                 <div class="sharing-bar" id="sharing-bar" role="status">

@@ -22,27 +22,14 @@ use leptos_router::{
 
 use crate::i18n::{Lang, Texts};
 
-/// Where the end user's page lives; it is rendered by `LinkApp` with its own small bundle.
+/// Where the end user's page lives; it is rendered by `link_document` with its own small bundle.
 pub const LINK_PREFIX: &str = "/s/";
 
-/// The HTML document around every page.
-pub fn shell(mut options: LeptosOptions) -> impl IntoView {
+/// The HTML document around every portal page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     #[cfg(feature = "ssr")]
-    let link_page = use_context::<http::request::Parts>()
-        .is_some_and(|p| p.uri.path().starts_with(LINK_PREFIX));
-    #[cfg(not(feature = "ssr"))]
-    let link_page = false;
-    if link_page {
-        options.output_name = "link".into();
-    }
-    #[cfg(feature = "ssr")]
     set_page_policy();
-    let app = if link_page {
-        leptos::either::Either::Left(view! { <LinkApp/> })
-    } else {
-        leptos::either::Either::Right(view! { <App/> })
-    };
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -55,10 +42,94 @@ pub fn shell(mut options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
-                {app}
+                <App/>
             </body>
         </html>
     }
+}
+
+/// The end user's page (`/s/TOKEN`), rendered whole.
+#[cfg(feature = "ssr")]
+pub struct LinkDocument {
+    pub status: http::StatusCode,
+    /// The nonce of the page's one script, for its Content-Security-Policy (`page_policy`).
+    pub nonce: String,
+    pub html: String,
+}
+
+/// Renders the end user's page for the request `parts` from what the server found behind its
+/// link. Not through the portal's router and streaming renderer: the page is one synchronous
+/// pass over a view whose data is already here, hydrated by its own bundle (`link-bundle`),
+/// which reads `data` back from the page. `options` names the portal's bundle; the page loads
+/// the link bundle instead.
+#[cfg(feature = "ssr")]
+pub fn link_document(
+    mut options: LeptosOptions,
+    parts: http::request::Parts,
+    data: link::LinkData,
+) -> LinkDocument {
+    options.output_name = "link".into();
+    let status = link::status(&data);
+    // Inside a `<script>` only `</script` would end it; JSON has `<` only inside strings,
+    // where `\u003c` means the same.
+    let json = serde_json::to_string(&data)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c");
+    let owner = Owner::new_root(None);
+    let (nonce, html) = owner.with(|| {
+        provide_context(parts);
+        leptos::nonce::provide_nonce();
+        let nonce = leptos::nonce::use_nonce()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        let lang = request_lang();
+        provide_context(lang);
+        let title = link::title(&data);
+        let html = view! {
+            <!DOCTYPE html>
+            <html lang=lang.code()>
+                <head>
+                    <meta charset="utf-8"/>
+                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                    <meta name="referrer" content="no-referrer"/>
+                    <meta name="robots" content="noindex"/>
+                    <title>{title}</title>
+                    <link rel="stylesheet" href="/assets/beckon.css"/>
+                    <link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>
+                    // Data, never run; it carries the nonce like every script of ours.
+                    <script type="application/json" id=link::DATA_ID nonce=nonce.clone() inner_html=json></script>
+                    <HydrationScripts options/>
+                </head>
+                <body>
+                    <LinkApp data/>
+                </body>
+            </html>
+        }
+        .to_html();
+        (nonce, html)
+    });
+    owner.unset();
+    LinkDocument {
+        status,
+        nonce,
+        html,
+    }
+}
+
+/// The page's data as the server wrote it (`link_document`); a page without it (never
+/// served by us) shows an error rather than panicking.
+#[cfg(feature = "hydrate")]
+pub fn link_data() -> link::LinkData {
+    document()
+        .get_element_by_id(link::DATA_ID)
+        .and_then(|e| e.text_content())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_else(|| {
+            Err(crate::portal::AppError::new(
+                "internal",
+                "this page is missing its data; reload it",
+            ))
+        })
 }
 
 /// The Content-Security-Policy of a rendered page. Leptos gives every response a fresh nonce
@@ -138,19 +209,12 @@ pub fn texts() -> &'static Texts {
     use_context::<Lang>().unwrap_or_default().texts()
 }
 
-/// The link route inside `App`. In the portal's bundle it carries none of the page's code: the
-/// server renders `/s/…` with `LinkApp` and its own bundle, so the portal only ever reaches it
-/// by a client-side navigation, which it turns into a full page load.
-#[cfg(any(feature = "ssr", not(feature = "hydrate"), feature = "link-bundle"))]
-use link::LinkPage as LinkRoute;
-
-#[cfg(all(
-    feature = "hydrate",
-    not(feature = "ssr"),
-    not(feature = "link-bundle")
-))]
+/// The link route inside `App`. The server renders `/s/…` itself (`link_document`, with the
+/// link's own bundle), so the portal only ever reaches it by a client-side navigation, which
+/// it turns into a full page load.
 #[component]
 fn LinkRoute() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
@@ -158,14 +222,12 @@ fn LinkRoute() -> impl IntoView {
     });
 }
 
-/// The end user's page on its own, rendered by the server for every `/s/…` address and
-/// hydrated by its own bundle: no portal and no router (it is one page), so that bundle
-/// carries neither.
+/// The end user's page on its own, hydrated by its own bundle: no portal and no router (it is
+/// one page), so that bundle carries neither.
 #[component]
-pub fn LinkApp() -> impl IntoView {
-    provide_meta_context();
+pub fn LinkApp(data: link::LinkData) -> impl IntoView {
     provide_context(request_lang());
-    view! { <link::LinkPage/> }
+    view! { <link::LinkPage data/> }
 }
 
 /// The portal (and, for the route list, the link page).

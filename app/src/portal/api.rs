@@ -455,17 +455,8 @@ pub async fn remove_webhook(id: String) -> Result<(), AppError> {
     .await
 }
 
-// The end user's link page. The token is the credential, so it travels in the body, never in
-// a URL the server logs.
-
-#[server(prefix = "/portal/api", endpoint = "link/get")]
-pub async fn get_link(token: String) -> Result<LinkView, AppError> {
-    ctx::guard(async move {
-        let b = ctx::backend()?;
-        b.link_view(&ctx::parts()?, token).await
-    })
-    .await
-}
+// The end user's link page's forms (the page itself is rendered by `pages::link_document`).
+// The token is the credential, so it travels in the body, never in a URL the server logs.
 
 /// After a plain form post on the link page, back to it (it sends no Referer on purpose).
 #[cfg(feature = "ssr")]
