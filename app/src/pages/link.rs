@@ -26,7 +26,7 @@ pub const DATA_ID: &str = "link-data";
 /// keeps about 40 KB of routing code out of the end user's bundle.
 fn link_token() -> String {
     #[cfg(feature = "ssr")]
-    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
+    let path = with_context::<http::request::Parts, _>(|p| p.uri.path().to_owned());
     #[cfg(not(feature = "ssr"))]
     let path = window().location().pathname().ok();
     path.and_then(|p| p.strip_prefix(super::LINK_PREFIX).map(str::to_owned))

@@ -166,27 +166,27 @@ fn set_page_policy() {
 pub fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .map(|p| {
-                let cookie = p
-                    .headers
-                    .get_all(http::header::COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(|v| v.split(';'))
-                    .filter_map(|c| c.trim().split_once('='))
-                    .find(|(k, _)| *k == crate::i18n::LANG_COOKIE)
-                    .and_then(|(_, v)| Lang::parse(v));
-                cookie
-                    .or_else(|| {
-                        p.headers
-                            .get(http::header::ACCEPT_LANGUAGE)
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(Lang::from_accept_language)
-                    })
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default()
+        // Borrowed, not `use_context`: that clones the request's headers and extensions.
+        with_context::<http::request::Parts, _>(|p| {
+            let cookie = p
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .filter_map(|c| c.trim().split_once('='))
+                .find(|(k, _)| *k == crate::i18n::LANG_COOKIE)
+                .and_then(|(_, v)| Lang::parse(v));
+            cookie
+                .or_else(|| {
+                    p.headers
+                        .get(http::header::ACCEPT_LANGUAGE)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(Lang::from_accept_language)
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -226,7 +226,8 @@ fn LinkRoute() -> impl IntoView {
 /// one page), so that bundle carries neither.
 #[component]
 pub fn LinkApp(data: link::LinkData) -> impl IntoView {
-    provide_context(request_lang());
+    // The server's `link_document` has already read it.
+    provide_context(use_context::<Lang>().unwrap_or_else(request_lang));
     view! { <link::LinkPage data/> }
 }
 
