@@ -1,8 +1,8 @@
 //! The end user's page, `GET /s/TOKEN`. The portal's pages go through Leptos' router and its
 //! streaming renderer; this one is a single page whose data is one look-up, so it is rendered
-//! here in one synchronous pass (`app::pages::link_document`) and leaves as one piece. That
-//! skipped machinery (a resource, a suspense boundary that built the view twice, the stream
-//! and its joining) was about a third of the page's CPU (docs/PERFORMANCE.md).
+//! here in one synchronous pass (`app::pages::link_document`) and leaves as one piece. The
+//! machinery this skips (a resource, a suspense boundary that built the view twice, the
+//! stream and its joining) was about half of the page's CPU (docs/PERFORMANCE.md).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};

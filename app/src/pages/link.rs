@@ -15,7 +15,7 @@ use crate::portal::{AppError, DownloadView, LinkInfo, LinkView, PromptView, Text
 /// What the server found behind the page's link: the page's one piece of data. The server
 /// renders the page from it in one synchronous pass and writes it into the page as JSON (the
 /// element `DATA_ID`), where the bundle reads it back to hydrate. No resource, no suspense and
-/// no second request: those were a third of the page's server CPU (docs/PERFORMANCE.md).
+/// no second request: those were about half of the page's server CPU (docs/PERFORMANCE.md).
 pub type LinkData = Result<LinkView, AppError>;
 
 /// The `id` of the `<script type="application/json">` that carries the page's `LinkData`.
