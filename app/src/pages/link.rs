@@ -58,6 +58,7 @@ pub fn LinkPage(data: LinkData) -> impl IntoView {
 }
 
 /// The page's `<title>`, in the words the page shows (the server writes the head).
+#[cfg(feature = "ssr")]
 pub fn title(data: &LinkData) -> String {
     let t = super::texts();
     match data {

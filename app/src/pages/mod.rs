@@ -34,10 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang=lang.code()>
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="stylesheet" href="/assets/beckon.css"/>
-                <link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>
+                <HeadStart/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -45,6 +42,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// What every page's `<head>` starts with.
+#[component]
+fn HeadStart() -> impl IntoView {
+    view! {
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <link rel="stylesheet" href="/assets/beckon.css"/>
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>
     }
 }
 
@@ -89,13 +97,10 @@ pub fn link_document(
             <!DOCTYPE html>
             <html lang=lang.code()>
                 <head>
-                    <meta charset="utf-8"/>
-                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                    <HeadStart/>
                     <meta name="referrer" content="no-referrer"/>
                     <meta name="robots" content="noindex"/>
                     <title>{title}</title>
-                    <link rel="stylesheet" href="/assets/beckon.css"/>
-                    <link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>
                     // Data, never run; it carries the nonce like every script of ours.
                     <script type="application/json" id=link::DATA_ID nonce=nonce.clone() inner_html=json></script>
                     <HydrationScripts options/>
