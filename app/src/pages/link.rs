@@ -80,9 +80,7 @@ pub fn status(data: &LinkData) -> http::StatusCode {
         Ok(LinkView::Unknown) => StatusCode::NOT_FOUND,
         Ok(LinkView::Finished) => StatusCode::GONE,
         Ok(LinkView::InUse { .. }) => StatusCode::CONFLICT,
-        Err(e) if e.code == "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
-        Err(e) if e.code == "invalid_input" => StatusCode::BAD_REQUEST,
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Err(e) => crate::portal::api::status_of(e),
     }
 }
 

@@ -8,6 +8,22 @@ use super::types::*;
 #[cfg(feature = "ssr")]
 use crate::domain::{AgentId, ClientId, RequestId};
 
+/// The HTTP status of a failed call or page, from its error's code.
+#[cfg(feature = "ssr")]
+pub fn status_of(e: &AppError) -> http::StatusCode {
+    use http::StatusCode;
+    match e.code.as_str() {
+        "invalid_input" => StatusCode::BAD_REQUEST,
+        "unauthenticated" | "invalid_credentials" => StatusCode::UNAUTHORIZED,
+        "forbidden" | "cross_site" => StatusCode::FORBIDDEN,
+        "not_found" => StatusCode::NOT_FOUND,
+        "gone" => StatusCode::GONE,
+        "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
+        "internal" => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
 #[cfg(feature = "ssr")]
 mod ctx {
     use http::request::Parts;
@@ -58,21 +74,8 @@ mod ctx {
 
     /// Gives a failed call its HTTP status (the body carries the `AppError`).
     pub fn fail(e: AppError) -> AppError {
-        let status = match e.code.as_str() {
-            "invalid_input" => 400,
-            "unauthenticated" | "invalid_credentials" => 401,
-            "forbidden" | "cross_site" => 403,
-            "not_found" => 404,
-            "gone" => 410,
-            "rate_limited" => 429,
-            "internal" => 500,
-            _ => 409,
-        };
-        if let (Some(res), Ok(code)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(status),
-        ) {
-            res.set_status(code);
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(super::status_of(&e));
         }
         e
     }
