@@ -53,7 +53,7 @@ fn TwoFactor() -> impl IntoView {
     let begin = ServerAction::<TotpBegin>::new();
     let confirm = ServerAction::<TotpConfirm>::new();
     let disable = ServerAction::<TotpDisable>::new();
-    let on = Resource::new(
+    let on = super::resource(
         move || (confirm.version().get(), disable.version().get()),
         |_| totp_status(),
     );

@@ -29,7 +29,7 @@ pub fn Agents() -> impl IntoView {
     let t = texts();
     let create = ServerAction::<CreateAgent>::new();
     let change = ServerAction::<ChangeAgent>::new();
-    let agents = Resource::new(
+    let agents = super::resource(
         move || (create.version().get(), change.version().get()),
         |_| list_agents(),
     );
@@ -136,7 +136,7 @@ pub fn Clients() -> impl IntoView {
     }
     let t = texts();
     let save = ServerAction::<SaveClient>::new();
-    let data = Resource::new(
+    let data = super::resource(
         move || save.version().get(),
         |_| async move {
             Ok::<_, crate::portal::AppError>((list_clients().await?, list_agents().await?))
@@ -199,7 +199,7 @@ fn ClientForm(
 pub fn Settings() -> impl IntoView {
     let t = texts();
     let save = ServerAction::<SaveSettings>::new();
-    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let settings = super::resource(move || save.version().get(), |_| get_settings());
     let error = move || save.value().get().and_then(|r| r.err());
     view! {
         <h1>{t.settings_title}</h1>
@@ -256,7 +256,7 @@ pub fn Mail() -> impl IntoView {
     let test = ServerAction::<SendTestMail>::new();
     let add = ServerAction::<AddWebhook>::new();
     let remove = ServerAction::<RemoveWebhook>::new();
-    let page = Resource::new(
+    let page = super::resource(
         move || {
             (
                 state.get(),
@@ -432,7 +432,7 @@ pub fn Audit() -> impl IntoView {
     let t = texts();
     let query = leptos_router::hooks::use_query_map();
     let cursor = Memo::new(move |_| query.with(|q| q.get("cursor").unwrap_or_default()));
-    let page = Resource::new(move || cursor.get(), list_audit);
+    let page = super::resource(move || cursor.get(), list_audit);
     Either::Right(view! {
         <h1>{t.audit_title}</h1>
         <p class="muted">{t.audit_note}</p>

@@ -23,7 +23,7 @@ pub fn Detail() -> impl IntoView {
     let version = live_version();
     let act = ServerAction::<RequestAction>::new();
     let edit = ServerAction::<EditRequest>::new();
-    let detail = Resource::new(
+    let detail = super::resource(
         move || {
             (
                 id(),
@@ -37,7 +37,7 @@ pub fn Detail() -> impl IntoView {
     // Made here, not inside the body that shows it: a resource first created inside another
     // resource's view is missing from the server's hydration data, and the page would not
     // hydrate on a direct load.
-    let choices = Resource::new(|| (), |_| create_choices());
+    let choices = super::resource(|| (), |_| create_choices());
     // The session view stays mounted while the request is live (it holds a socket and maybe
     // a video connection); a refetch in flight keeps the last answer. It is live-only, so it
     // appears after hydration (the server's render cannot know what the socket will say).
@@ -80,7 +80,7 @@ fn Body(
     d: RequestDetail,
     act: ServerAction<RequestAction>,
     edit: ServerAction<EditRequest>,
-    choices: Resource<Result<crate::portal::Choices, crate::portal::AppError>>,
+    choices: Resource<Result<crate::portal::Choices, crate::portal::AppError>, super::Wire>,
 ) -> impl IntoView {
     let t = texts();
     let can_edit = caller().is_some_and(|m| m.can_edit);

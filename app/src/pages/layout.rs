@@ -22,7 +22,7 @@ pub fn caller() -> Option<Me> {
 
 #[component]
 pub fn Portal() -> impl IntoView {
-    let who = Resource::new(|| (), |_| whoami());
+    let who = super::resource(|| (), |_| whoami());
     let version = RwSignal::new(0_u64);
     provide_context(Live(version));
     view! {

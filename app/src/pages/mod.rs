@@ -214,6 +214,24 @@ pub fn texts() -> &'static Texts {
     use_context::<Lang>().unwrap_or_default().texts()
 }
 
+/// How a page's loaded data travels in the HTML the server renders, for hydration: postcard,
+/// like the server functions' results (`portal::api`), so the bundle decodes both with the
+/// same small decoders and carries no JSON decoder per type.
+pub type Wire = codee::binary::PostcardCodec;
+
+/// `Resource::new`, with its data carried as `Wire`.
+pub fn resource<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Resource<T, Wire>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    S: PartialEq + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
+}
+
 /// The link route inside `App`. The server renders `/s/…` itself (`link_document`, with the
 /// link's own bundle), so the portal only ever reaches it by a client-side navigation, which
 /// it turns into a full page load.

@@ -65,11 +65,11 @@ pub fn Requests() -> impl IntoView {
     let creating = Memo::new(move |_| query.with(|q| q.get("create").is_some()) && can_edit);
     let version = live_version();
     let act = ServerAction::<RequestAction>::new();
-    let page = Resource::new(
+    let page = super::resource(
         move || (filter.get(), version.get(), act.version().get()),
         |(f, _, _)| list_requests(f),
     );
-    let choices = Resource::new(|| (), |_| create_choices());
+    let choices = super::resource(|| (), |_| create_choices());
 
     let tab = move |name: &'static str, label: &'static str| {
         let selected = Signal::derive(move || filter.read().view == name);

@@ -1,8 +1,15 @@
 //! The portal's server functions: one per thing a page does. On the server each body checks
 //! who is calling through the `Backend` (permissions live in the service, never here); in the
 //! browser each is a POST to `/portal/api/NAME`. All take and return `types`.
+//!
+//! Arguments arrive form-encoded (so every form also posts without JavaScript); results go back
+//! in postcard, not JSON. Both ends are this crate, so the format needs no field names, and the
+//! browser bundle carries one small positional decoder per type instead of serde_json's
+//! (docs/PERFORMANCE.md). Errors stay JSON (`AppError`'s own encoding). The REST API
+//! (`/api/v1`) is separate and is JSON.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Postcard;
 
 use super::types::*;
 #[cfg(feature = "ssr")]
@@ -93,7 +100,7 @@ mod ctx {
 }
 
 /// The signed-in agent, or `None` when nobody is signed in.
-#[server(prefix = "/portal/api", endpoint = "whoami")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
     ctx::guard(async move {
         match ctx::caller() {
@@ -105,7 +112,7 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "login")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "login")]
 pub async fn login(
     email: String,
     password: String,
@@ -131,7 +138,7 @@ pub async fn login(
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "logout")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     ctx::guard(async move {
         let b = ctx::backend()?;
@@ -143,7 +150,7 @@ pub async fn logout() -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "logout-all")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "logout-all")]
 pub async fn logout_everywhere() -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -155,7 +162,7 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "me/password")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "me/password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -168,7 +175,7 @@ pub async fn change_password(
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "totp/status")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "totp/status")]
 pub async fn totp_status() -> Result<bool, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -177,7 +184,7 @@ pub async fn totp_status() -> Result<bool, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "totp/begin")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "totp/begin")]
 pub async fn totp_begin() -> Result<TotpSetupView, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -186,7 +193,7 @@ pub async fn totp_begin() -> Result<TotpSetupView, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "totp/confirm")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "totp/confirm")]
 pub async fn totp_confirm(code: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -195,7 +202,7 @@ pub async fn totp_confirm(code: String) -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "totp/disable")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "totp/disable")]
 pub async fn totp_disable(password: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -204,7 +211,7 @@ pub async fn totp_disable(password: String) -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "audit/list")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "audit/list")]
 pub async fn list_audit(cursor: String) -> Result<AuditView, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -214,7 +221,7 @@ pub async fn list_audit(cursor: String) -> Result<AuditView, AppError> {
 }
 
 /// Remembers the portal language for this browser (a plain cookie; no sign-in needed).
-#[server(prefix = "/portal/api", endpoint = "language")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let lang = crate::i18n::Lang::parse(&lang).unwrap_or_default();
@@ -228,7 +235,7 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "requests/list")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "requests/list")]
 pub async fn list_requests(filter: ListFilter) -> Result<RequestPage, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -237,7 +244,7 @@ pub async fn list_requests(filter: ListFilter) -> Result<RequestPage, AppError> 
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "requests/detail")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "requests/detail")]
 pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -247,7 +254,7 @@ pub async fn get_request(id: String) -> Result<RequestDetail, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "requests/choices")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "requests/choices")]
 pub async fn create_choices() -> Result<Choices, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -256,7 +263,7 @@ pub async fn create_choices() -> Result<Choices, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "requests/create")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "requests/create")]
 pub async fn create_request(form: RequestForm) -> Result<Created, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -265,7 +272,7 @@ pub async fn create_request(form: RequestForm) -> Result<Created, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "requests/edit")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "requests/edit")]
 pub async fn edit_request(id: String, form: RequestForm) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -275,7 +282,7 @@ pub async fn edit_request(id: String, form: RequestForm) -> Result<(), AppError>
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "requests/act")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "requests/act")]
 pub async fn request_action(id: String, action: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -287,7 +294,7 @@ pub async fn request_action(id: String, action: String) -> Result<(), AppError> 
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "agents/list")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "agents/list")]
 pub async fn list_agents() -> Result<Vec<AgentView>, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -296,7 +303,7 @@ pub async fn list_agents() -> Result<Vec<AgentView>, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "agents/create")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "agents/create")]
 pub async fn create_agent(
     email: String,
     name: String,
@@ -324,7 +331,7 @@ pub async fn create_agent(
 
 /// One change to an agent, from one of the small forms of the agents page: `role`,
 /// `disabled`, `password`, or `perms` (with the `view` / `edit` checkboxes).
-#[server(prefix = "/portal/api", endpoint = "agents/change")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "agents/change")]
 pub async fn change_agent(
     id: String,
     role: Option<String>,
@@ -360,7 +367,7 @@ pub async fn change_agent(
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "clients/list")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "clients/list")]
 pub async fn list_clients() -> Result<Vec<ClientView>, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -369,7 +376,7 @@ pub async fn list_clients() -> Result<Vec<ClientView>, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "clients/save")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "clients/save")]
 pub async fn save_client(
     id: Option<String>,
     name: String,
@@ -390,7 +397,7 @@ pub async fn save_client(
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "settings")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "settings")]
 pub async fn get_settings() -> Result<SettingsView, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -399,7 +406,7 @@ pub async fn get_settings() -> Result<SettingsView, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "settings/save")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "settings/save")]
 pub async fn save_settings(
     organisation: String,
     default_expiry: String,
@@ -413,7 +420,7 @@ pub async fn save_settings(
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "mail/list")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "mail/list")]
 pub async fn list_outbox(state: String, cursor: String) -> Result<OutboxPage, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -422,7 +429,7 @@ pub async fn list_outbox(state: String, cursor: String) -> Result<OutboxPage, Ap
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "mail/retry")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "mail/retry")]
 pub async fn retry_delivery(id: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -431,7 +438,7 @@ pub async fn retry_delivery(id: String) -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "mail/test")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "mail/test")]
 pub async fn send_test_mail() -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -440,7 +447,7 @@ pub async fn send_test_mail() -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "webhooks/add")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "webhooks/add")]
 pub async fn add_webhook(url: String) -> Result<String, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -449,7 +456,7 @@ pub async fn add_webhook(url: String) -> Result<String, AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "webhooks/remove")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "webhooks/remove")]
 pub async fn remove_webhook(id: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
@@ -469,7 +476,7 @@ fn back_to_link(parts: &http::request::Parts, token: &str) {
     }
 }
 
-#[server(prefix = "/portal/api", endpoint = "link/checkin")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/checkin")]
 pub async fn link_checkin(token: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, parts) = (ctx::backend()?, ctx::parts()?);
@@ -480,7 +487,7 @@ pub async fn link_checkin(token: String) -> Result<(), AppError> {
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "link/consent")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/consent")]
 pub async fn link_consent(token: String, prompt_id: u32, allow: bool) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, parts) = (ctx::backend()?, ctx::parts()?);
@@ -492,7 +499,7 @@ pub async fn link_consent(token: String, prompt_id: u32, allow: bool) -> Result<
     .await
 }
 
-#[server(prefix = "/portal/api", endpoint = "link/decline")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/decline")]
 pub async fn link_decline(token: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, parts) = (ctx::backend()?, ctx::parts()?);
@@ -504,7 +511,7 @@ pub async fn link_decline(token: String) -> Result<(), AppError> {
 }
 
 /// The end user stops sharing their screen: the session ends (they stay, waiting).
-#[server(prefix = "/portal/api", endpoint = "link/end")]
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/end")]
 pub async fn link_end(token: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, parts) = (ctx::backend()?, ctx::parts()?);
