@@ -3,6 +3,7 @@
 //! that message (a test keeps every shipped language complete). Dates are put together from
 //! each language's own pattern and names, in the recipient's time zone.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -31,12 +32,36 @@ const FALLBACK: usize = 0;
 
 type Bundle = FluentBundle<FluentResource>;
 
+/// One parsed language: its bundle, and every message that takes no arguments already
+/// formatted. Pages ask for most of their words without arguments on every request (the end
+/// user's page for twenty of them), so those are formatted once, not per request.
+struct Language {
+    bundle: Bundle,
+    plain: HashMap<String, String>,
+}
+
+impl Language {
+    fn new(bundle: Bundle, source: &str) -> Language {
+        let plain = message_ids(source)
+            .into_iter()
+            .filter_map(|id| {
+                let pattern = bundle.get_message(&id)?.value()?;
+                let mut errors = Vec::new();
+                // A message with placeables fails here without its arguments: not plain.
+                let text = bundle.format_pattern(pattern, None, &mut errors);
+                errors.is_empty().then(|| (id, text.into_owned()))
+            })
+            .collect();
+        Language { bundle, plain }
+    }
+}
+
 /// All languages, each parsed the first time it is used: a server that mails in two languages
 /// never holds the other nine, and start-up parses none (parsing all eleven was a quarter of
 /// the idle server's page faults).
 pub struct Catalog {
     /// Parallel to `LANGUAGES`.
-    bundles: [OnceLock<Bundle>; LANGUAGES.len()],
+    languages: [OnceLock<Language>; LANGUAGES.len()],
 }
 
 impl std::fmt::Debug for Catalog {
@@ -48,8 +73,8 @@ impl std::fmt::Debug for Catalog {
 /// A language to write in, with English behind it for anything it lacks.
 pub struct Lang<'a> {
     pub code: &'static str,
-    bundle: &'a Bundle,
-    fallback: &'a Bundle,
+    language: &'a Language,
+    fallback: &'a Language,
 }
 
 /// Parses one embedded file; an error names the file and what is wrong with it.
@@ -72,7 +97,7 @@ fn parse(code: &'static str, source: &'static str) -> Result<Bundle, String> {
 impl Catalog {
     pub fn new() -> Catalog {
         Catalog {
-            bundles: std::array::from_fn(|_| OnceLock::new()),
+            languages: std::array::from_fn(|_| OnceLock::new()),
         }
     }
 
@@ -87,15 +112,16 @@ impl Catalog {
     /// embedded and `check` is a test, so a parse error is a build that was never tested: the
     /// language is then empty, which shows English (or, for English, the message IDs) rather
     /// than failing the mail or page.
-    fn bundle(&self, i: usize) -> &Bundle {
-        self.bundles[i].get_or_init(|| {
+    fn language(&self, i: usize) -> &Language {
+        self.languages[i].get_or_init(|| {
             let (code, source) = LANGUAGES[i];
-            parse(code, source).unwrap_or_else(|e| {
+            let bundle = parse(code, source).unwrap_or_else(|e| {
                 tracing::error!(error = %e, "a language file does not parse");
                 let mut empty = Bundle::new_concurrent(vec![LanguageIdentifier::default()]);
                 empty.set_use_isolating(false);
                 empty
-            })
+            });
+            Language::new(bundle, source)
         })
     }
 
@@ -116,8 +142,8 @@ impl Catalog {
             .unwrap_or(FALLBACK);
         Lang {
             code: LANGUAGES[found].0,
-            bundle: self.bundle(found),
-            fallback: self.bundle(FALLBACK),
+            language: self.language(found),
+            fallback: self.language(FALLBACK),
         }
     }
 
@@ -126,7 +152,7 @@ impl Catalog {
         let Some(i) = LANGUAGES.iter().position(|(c, _)| *c == code) else {
             return vec!["<the whole language>".into()];
         };
-        let bundle = self.bundle(i);
+        let bundle = &self.language(i).bundle;
         message_ids(LANGUAGES[FALLBACK].1)
             .into_iter()
             .filter(|id| !bundle.has_message(id))
@@ -156,7 +182,12 @@ impl Lang<'_> {
         for (k, v) in args {
             fargs.set(*k, *v);
         }
-        for bundle in [self.bundle, self.fallback] {
+        for language in [self.language, self.fallback] {
+            // A plain message formats the same whatever the arguments: it has no use for them.
+            if let Some(text) = language.plain.get(id) {
+                return text.clone();
+            }
+            let bundle = &language.bundle;
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
                 let mut errors = Vec::new();
                 let out = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
@@ -243,6 +274,35 @@ mod tests {
         assert_eq!(c.lang("DE").code, "de");
         assert_eq!(
             c.lang("xx").text("closed-more", &[("org", "Acme")]),
+            "If you still need help, contact Acme again."
+        );
+    }
+
+    #[test]
+    fn formatted_once_is_what_fluent_formats_each_time() {
+        let c = Catalog::new();
+        let args = [("org", "Acme"), ("agent", "Ada"), ("name", "Grace")];
+        let mut plain = 0;
+        for (code, source) in LANGUAGES {
+            let lang = c.lang(code);
+            let bundle = parse(code, source).unwrap();
+            for id in message_ids(source) {
+                let pattern = bundle.get_message(&id).unwrap().value().unwrap();
+                let mut errors = Vec::new();
+                let fresh = bundle.format_pattern(pattern, None, &mut errors);
+                if errors.is_empty() {
+                    plain += 1;
+                    assert_eq!(lang.language.plain.get(&id).unwrap(), &fresh, "{code} {id}");
+                    assert_eq!(lang.text(&id, &args), fresh, "{code} {id}");
+                } else {
+                    assert!(!lang.language.plain.contains_key(&id), "{code} {id}");
+                }
+            }
+        }
+        assert!(plain > 11 * 40, "{plain} plain messages");
+        // A message with placeables still gets its arguments.
+        assert_eq!(
+            c.lang("en").text("closed-more", &[("org", "Acme")]),
             "If you still need help, contact Acme again."
         );
     }
