@@ -220,6 +220,7 @@ pub fn texts() -> &'static Texts {
 pub type Wire = codee::binary::PostcardCodec;
 
 /// `Resource::new`, with its data carried as `Wire`.
+#[track_caller]
 pub fn resource<T, S, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
     fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
