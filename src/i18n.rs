@@ -178,10 +178,6 @@ fn message_ids(source: &str) -> Vec<String> {
 impl Lang<'_> {
     /// The message `id` with its `{ $name }` placeables filled from `args`.
     pub fn text(&self, id: &str, args: &[(&str, &str)]) -> String {
-        let mut fargs = FluentArgs::new();
-        for (k, v) in args {
-            fargs.set(*k, *v);
-        }
         for language in [self.language, self.fallback] {
             // A plain message formats the same whatever the arguments: it has no use for them.
             if let Some(text) = language.plain.get(id) {
@@ -189,6 +185,7 @@ impl Lang<'_> {
             }
             let bundle = &language.bundle;
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let fargs: FluentArgs = args.iter().copied().collect();
                 let mut errors = Vec::new();
                 let out = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
                 if errors.is_empty() {
