@@ -342,9 +342,9 @@ async fn the_session_relay_carries_signalling_and_chat_between_the_two_sides_onl
     // The end user ends the session from their page: back to waiting (they are still here).
     let stop = t
         .http
-        .post(format!("{}/portal/api/link/end", t.base))
+        .post(format!("{}/portal/api/link/act", t.base))
         .header("beckon-device", DEVICE)
-        .form(&[("token", token_of(link))])
+        .form(&[("token", token_of(link)), ("step", "end")])
         .send()
         .await
         .unwrap();
@@ -584,4 +584,78 @@ async fn the_native_client_explains_a_bad_link_and_the_download_is_the_binary_it
     // In tests the running binary is the test harness; in production it is `beckon`.
     assert_eq!(served.len(), own.len());
     assert!(served == own);
+}
+
+/// The link page's buttons are plain forms posting to one server function (`link_act`), so
+/// they work before (or without) the page's script: each step lands and the browser is sent
+/// back to the page. A step missing what it needs is a 400 naming the field, never a 500.
+#[tokio::test]
+async fn the_link_pages_forms_work_without_javascript() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
+    let token = token_of(link);
+    // A browser without script: it follows redirects itself, so this client does not.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let step = |form: Vec<(&'static str, String)>| {
+        browser
+            .post(format!("{}/portal/api/link/act", t.base))
+            .header("beckon-device", DEVICE)
+            .header("accept", "text/html,application/xhtml+xml")
+            .form(&form)
+            .send()
+    };
+    let back = |r: &reqwest::Response| {
+        assert!(r.status().is_redirection(), "{}", r.status());
+        r.headers()["location"].to_str().unwrap().to_owned()
+    };
+    let tok = || ("token", token.to_owned());
+
+    let r = step(vec![tok(), ("step", "checkin".into())]).await.unwrap();
+    assert_eq!(back(&r), format!("/s/{token}"));
+    assert_eq!(t.status_of(&admin, id).await, "waiting");
+
+    t.post(
+        &format!("/api/v1/session-requests/{id}/connect"),
+        &admin,
+        json!({}),
+    )
+    .await;
+    let prompt = t.assist(Method::GET, link, "prompt", None).await.body["prompt"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Answering without saying which prompt: the field is named, nothing changes.
+    let r = step(vec![tok(), ("step", "allow".into())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid_input"), Some("prompt_id"))
+    );
+    // A step that does not exist never reaches the page's code (Leptos answers a form whose
+    // fields do not decode by sending the browser back with the error); nothing changes.
+    let r = step(vec![tok(), ("step", "teleport".into())])
+        .await
+        .unwrap();
+    assert!(
+        !r.status().is_success() && !r.status().is_server_error(),
+        "{}",
+        r.status()
+    );
+    assert_eq!(t.status_of(&admin, id).await, "waiting");
+
+    let r = step(vec![tok(), ("step", "allow".into()), ("prompt_id", prompt)])
+        .await
+        .unwrap();
+    assert_eq!(back(&r), format!("/s/{token}"));
+    assert_eq!(t.status_of(&admin, id).await, "ready");
+
+    let r = step(vec![tok(), ("step", "decline".into())]).await.unwrap();
+    assert_eq!(back(&r), format!("/s/{token}"));
+    assert_eq!(t.status_of(&admin, id).await, "closed");
 }

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use super::widgets::{Chat, ErrorNote};
 use crate::domain::Status;
 use crate::live::ChatLine;
-use crate::portal::api::{LinkCheckin, LinkConsent, LinkDecline, LinkEnd};
-use crate::portal::{AppError, DownloadView, LinkInfo, LinkView, PromptView, Text};
+use crate::portal::api::LinkAct;
+use crate::portal::{AppError, DownloadView, LinkInfo, LinkStep, LinkView, PromptView, Text};
 
 /// What the server found behind the page's link: the page's one piece of data. The server
 /// renders the page from it in one synchronous pass and writes it into the page as JSON (the
@@ -136,51 +136,38 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
             let _ = b.focus();
         }
     });
-    let checkin = ServerAction::<LinkCheckin>::new();
-    let consent = ServerAction::<LinkConsent>::new();
-    let decline = ServerAction::<LinkDecline>::new();
-    let end = ServerAction::<LinkEnd>::new();
+    // Every button posts a `LinkStep` through this one action (`api::link_act`).
+    let act = ServerAction::<LinkAct>::new();
     let session = Session::start(&token, info.ice_servers, st);
 
-    // Our own actions update the page at once, without waiting for the push.
-    Effect::new(move |_| {
-        if checkin.value().get().is_some_and(|r| r.is_ok())
-            && st.status.get_untracked() == Status::Open
-        {
-            st.status.set(Status::Waiting);
+    // Our own steps update the page at once, without waiting for the push.
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(LinkStep::Checkin)) if st.status.get_untracked() == Status::Open => {
+            st.status.set(Status::Waiting)
         }
-    });
-    Effect::new(move |_| {
-        if consent.value().get().is_some_and(|r| r.is_ok()) {
-            st.prompt.set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if decline.value().get().is_some_and(|r| r.is_ok()) {
+        Some(Ok(LinkStep::Allow | LinkStep::Deny)) => st.prompt.set(None),
+        Some(Ok(LinkStep::Decline)) => {
             st.declined.set(true);
             st.status.set(Status::Closed);
         }
+        _ => {}
     });
     let error = move || {
-        [
-            checkin.value().get(),
-            consent.value().get(),
-            decline.value().get(),
-            end.value().get(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|r| r.err())
-        .map(|e| e.message)
-        .or_else(|| st.problem.get())
+        act.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.message)
+            .or_else(|| st.problem.get())
     };
     let tok_end = token.clone();
     Effect::new(move |_| {
         if st.stopped.get() {
             st.stopped.set(false);
             session.stop_sharing(st);
-            end.dispatch(LinkEnd {
+            act.dispatch(LinkAct {
                 token: tok_end.clone(),
+                step: LinkStep::End,
+                prompt_id: None,
             });
         }
     });
@@ -214,8 +201,9 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                         Status::Open => EitherOf6::A(view! {
                             <p>{t(Text::Choose)}</p>
                             <div class="ways-in">
-                                <ActionForm action=checkin>
+                                <ActionForm action=act>
                                     <input type="hidden" name="token" value=tok/>
+                                    <input type="hidden" name="step" value="checkin"/>
                                     <button type="submit" class="primary big" id="continue">{t(Text::StartBrowser)}</button>
                                 </ActionForm>
                                 {download.clone().map(|d| download_button(d, t(Text::Download), t(Text::DownloadNote)))}
@@ -249,16 +237,16 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                             <p id="prompt-body">{t(Text::PromptBody)}</p>
                             <p class="hint">{t(Text::PromptTimeout)}</p>
                             <div class="buttons">
-                                <ActionForm action=consent attr:class="inline">
+                                <ActionForm action=act attr:class="inline">
                                     <input type="hidden" name="token" value=tok_allow/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
-                                    <input type="hidden" name="allow" value="true"/>
+                                    <input type="hidden" name="step" value="allow"/>
                                     <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button>{t(Text::Allow)}</button>
                                 </ActionForm>
-                                <ActionForm action=consent attr:class="inline">
+                                <ActionForm action=act attr:class="inline">
                                     <input type="hidden" name="token" value=tok_deny/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
-                                    <input type="hidden" name="allow" value="false"/>
+                                    <input type="hidden" name="step" value="deny"/>
                                     <button type="submit" class="secondary" id="deny">{t(Text::Deny)}</button>
                                 </ActionForm>
                             </div>
@@ -269,8 +257,9 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
             {move || (!st.status.get().is_terminal() && !st.released.get()).then(|| {
                 let tok = tok_decline.clone();
                 view! {
-                    <ActionForm action=decline attr:class="decline">
+                    <ActionForm action=act attr:class="decline">
                         <input type="hidden" name="token" value=tok/>
+                        <input type="hidden" name="step" value="decline"/>
                         <button type="submit" class="link-button" id="decline">{t(Text::Decline)}</button>
                     </ActionForm>
                 }

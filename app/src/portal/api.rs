@@ -476,48 +476,34 @@ fn back_to_link(parts: &http::request::Parts, token: &str) {
     }
 }
 
-#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/checkin")]
-pub async fn link_checkin(token: String) -> Result<(), AppError> {
+/// One server function for every button of the link page, so the page holds one action
+/// rather than four (each is signals the server builds and drops on every render). Answers
+/// the step it did, so the page knows which one succeeded.
+#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/act")]
+pub async fn link_act(
+    token: String,
+    step: LinkStep,
+    prompt_id: Option<u32>,
+) -> Result<LinkStep, AppError> {
     ctx::guard(async move {
         let (b, parts) = (ctx::backend()?, ctx::parts()?);
-        b.link_checkin(&parts, token.clone()).await?;
+        match step {
+            LinkStep::Checkin => b.link_checkin(&parts, token.clone()).await?,
+            LinkStep::Allow | LinkStep::Deny => {
+                let Some(prompt_id) = prompt_id else {
+                    return Err(AppError::invalid(
+                        "prompt_id",
+                        "prompt_id: the prompt being answered is missing",
+                    ));
+                };
+                b.link_consent(&parts, token.clone(), prompt_id, step == LinkStep::Allow)
+                    .await?
+            }
+            LinkStep::Decline => b.link_decline(&parts, token.clone()).await?,
+            LinkStep::End => b.link_end(&parts, token.clone()).await?,
+        }
         back_to_link(&parts, &token);
-        Ok(())
-    })
-    .await
-}
-
-#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/consent")]
-pub async fn link_consent(token: String, prompt_id: u32, allow: bool) -> Result<(), AppError> {
-    ctx::guard(async move {
-        let (b, parts) = (ctx::backend()?, ctx::parts()?);
-        b.link_consent(&parts, token.clone(), prompt_id, allow)
-            .await?;
-        back_to_link(&parts, &token);
-        Ok(())
-    })
-    .await
-}
-
-#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/decline")]
-pub async fn link_decline(token: String) -> Result<(), AppError> {
-    ctx::guard(async move {
-        let (b, parts) = (ctx::backend()?, ctx::parts()?);
-        b.link_decline(&parts, token.clone()).await?;
-        back_to_link(&parts, &token);
-        Ok(())
-    })
-    .await
-}
-
-/// The end user stops sharing their screen: the session ends (they stay, waiting).
-#[server(prefix = "/portal/api", output = Postcard, endpoint = "link/end")]
-pub async fn link_end(token: String) -> Result<(), AppError> {
-    ctx::guard(async move {
-        let (b, parts) = (ctx::backend()?, ctx::parts()?);
-        b.link_end(&parts, token.clone()).await?;
-        back_to_link(&parts, &token);
-        Ok(())
+        Ok(step)
     })
     .await
 }

@@ -570,6 +570,21 @@ impl LinkTexts {
     }
 }
 
+/// What the end user does on the link page: each button posts one of these (`api::link_act`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStep {
+    /// Start in the browser: check in and wait for the agent.
+    Checkin,
+    /// Answer the agent's request for access (with the prompt's `prompt_id`).
+    Allow,
+    Deny,
+    /// "This wasn't me": the request closes.
+    Decline,
+    /// Stop sharing: the session ends, the end user stays, waiting.
+    End,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromptView {
     pub id: u32,
