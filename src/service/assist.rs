@@ -99,14 +99,20 @@ pub enum LinkState {
 impl Service {
     /// The request behind a live or finished link (`NotFound` for anything else), read
     /// inside a transaction the caller goes on using.
-    fn resolve_in(&self, txn: &ReadTransaction, token: &str) -> Result<SessionRequest> {
+    /// The request behind `token`, whose look-up key (`token_hash`) is `key`.
+    fn resolve_in(
+        &self,
+        txn: &ReadTransaction,
+        token: &str,
+        key: &[u8; 32],
+    ) -> Result<SessionRequest> {
         const UNKNOWN: ServiceError = ServiceError::NotFound("link");
         if !well_formed(token) {
             return Err(UNKNOWN);
         }
         let Some(id) = txn
             .open_table(tables::LINK_TOKENS)?
-            .get(token_hash(token))?
+            .get(key)?
             .map(|v| v.value())
         else {
             return Err(UNKNOWN);
@@ -129,11 +135,12 @@ impl Service {
     /// `resolve_live`, and whether the link is already bound (to this device).
     fn resolve_bound(&self, token: &str, device: &Device) -> Result<(SessionRequest, bool)> {
         let txn = self.store.begin_read()?;
-        let rec = self.resolve_in(&txn, token)?;
+        let key = token_hash(token);
+        let rec = self.resolve_in(&txn, token, &key)?;
         if rec.status_at(Self::now()).is_terminal() {
             return Err(ServiceError::LinkGone);
         }
-        match binding(&txn, token, device)? {
+        match binding(&txn, &key, device)? {
             Binding::Other => Err(link_in_use()),
             b => Ok((rec, b == Binding::Mine)),
         }
@@ -141,7 +148,9 @@ impl Service {
 
     pub fn link_state(&self, token: &str, device: &Device) -> Result<LinkState> {
         let txn = self.store.begin_read()?;
-        let rec = match self.resolve_in(&txn, token) {
+        // Hashed once: the token index and the device bindings share the key.
+        let key = token_hash(token);
+        let rec = match self.resolve_in(&txn, token, &key) {
             Ok(r) => r,
             Err(ServiceError::NotFound(_)) => return Ok(LinkState::Unknown),
             Err(e) => return Err(e),
@@ -149,7 +158,7 @@ impl Service {
         if rec.status_at(Self::now()).is_terminal() {
             return Ok(LinkState::Finished);
         }
-        if binding(&txn, token, device)? == Binding::Other {
+        if binding(&txn, &key, device)? == Binding::Other {
             return Ok(LinkState::InUse {
                 request: Box::new(rec),
             });
@@ -347,15 +356,11 @@ enum Binding {
 }
 
 /// Whom the link is bound to, seen from `device`.
-fn binding(txn: &ReadTransaction, token: &str, device: &Device) -> Result<Binding> {
-    Ok(
-        match txn
-            .open_table(tables::LINK_DEVICES)?
-            .get(token_hash(token))?
-        {
-            None => Binding::Free,
-            Some(d) if d.value() == device.hash() => Binding::Mine,
-            Some(_) => Binding::Other,
-        },
-    )
+/// Whom the link with look-up key `key` (`token_hash`) is bound to.
+fn binding(txn: &ReadTransaction, key: &[u8; 32], device: &Device) -> Result<Binding> {
+    Ok(match txn.open_table(tables::LINK_DEVICES)?.get(key)? {
+        None => Binding::Free,
+        Some(d) if d.value() == device.hash() => Binding::Mine,
+        Some(_) => Binding::Other,
+    })
 }
