@@ -3,7 +3,6 @@
 //! that message (a test keeps every shipped language complete). Dates are put together from
 //! each language's own pattern and names, in the recipient's time zone.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -37,7 +36,9 @@ type Bundle = FluentBundle<FluentResource>;
 /// user's page for twenty of them), so those are formatted once, not per request.
 struct Language {
     bundle: Bundle,
-    plain: HashMap<String, String>,
+    /// Keyed by our own message ids, never by input, so a fast hash (foldhash) rather than
+    /// std's DoS-resistant SipHash, which was most of a look-up.
+    plain: foldhash::HashMap<String, String>,
 }
 
 impl Language {
