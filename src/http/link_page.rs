@@ -19,7 +19,7 @@ pub async fn page(State(st): State<AppState>, req: Request) -> Response {
         .unwrap_or_default()
         .to_owned();
     let data = st.portal.link_view(&parts, token).await;
-    let doc = app::pages::link_document(st.leptos.clone(), parts, data);
+    let doc = app::pages::link_document(parts, data);
     let mut res = (doc.status, Html(doc.html)).into_response();
     let h = res.headers_mut();
     // The page's address is the end user's credential: never cached, never sent on as a

@@ -65,18 +65,22 @@ pub struct LinkDocument {
     pub html: String,
 }
 
+/// Where the end user's bundle is served (the server's `/pkg/link*` routes).
+pub const LINK_JS: &str = "/pkg/link.js";
+pub const LINK_WASM: &str = "/pkg/link_bg.wasm";
+
+/// The link page's loader: the bundle's script, its module, then `hydrate`. Leptos'
+/// `HydrationScripts` writes the same steps for any bundle and formats them on every page;
+/// this page has one bundle at fixed addresses, so its loader is a constant.
+#[cfg(feature = "ssr")]
+const LINK_LOADER: &str = r#"import("/pkg/link.js").then(m=>m.default({module_or_path:"/pkg/link_bg.wasm"}).then(()=>m.hydrate()));"#;
+
 /// Renders the end user's page for the request `parts` from what the server found behind its
 /// link. Not through the portal's router and streaming renderer: the page is one synchronous
 /// pass over a view whose data is already here, hydrated by its own bundle (`link-bundle`),
-/// which reads `data` back from the page. `options` names the portal's bundle; the page loads
-/// the link bundle instead.
+/// which reads `data` back from the page.
 #[cfg(feature = "ssr")]
-pub fn link_document(
-    mut options: LeptosOptions,
-    parts: http::request::Parts,
-    data: link::LinkData,
-) -> LinkDocument {
-    options.output_name = "link".into();
+pub fn link_document(parts: http::request::Parts, data: link::LinkData) -> LinkDocument {
     let status = link::status(&data);
     // Inside a `<script>` only `</script` would end it; JSON has `<` only inside strings,
     // where `\u003c` means the same.
@@ -103,7 +107,9 @@ pub fn link_document(
                     <title>{title}</title>
                     // Data, never run; it carries the nonce like every script of ours.
                     <script type="application/json" id=link::DATA_ID nonce=nonce.clone() inner_html=json></script>
-                    <HydrationScripts options/>
+                    <link rel="modulepreload" href=LINK_JS/>
+                    <link rel="preload" href=LINK_WASM r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                    <script type="module" nonce=nonce.clone() inner_html=LINK_LOADER></script>
                 </head>
                 <body>
                     <LinkApp data/>
@@ -280,5 +286,18 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    /// The loader is a literal; the server's routes use the constants.
+    #[test]
+    fn the_link_loader_loads_the_bundle_the_server_serves() {
+        assert!(LINK_LOADER.starts_with(&format!("import(\"{LINK_JS}\")")));
+        assert!(LINK_LOADER.contains(&format!("module_or_path:\"{LINK_WASM}\"")));
+        assert!(LINK_LOADER.ends_with("m.hydrate()));"));
     }
 }
