@@ -23,7 +23,8 @@ const TOKEN_BYTES: usize = 24;
 pub const TOKEN_LEN: usize = 32;
 
 /// The link key, with HMAC's keyed state made once: every token then costs two SHA-256
-/// blocks instead of four (the key's inner and outer pads are hashed here, not per link).
+/// blocks instead of four (the key's inner and outer pads are hashed here, not per link, and
+/// the domain tag is already absorbed).
 #[derive(Clone)]
 pub struct LinkKey {
     key: [u8; 32],
