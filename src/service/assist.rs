@@ -98,21 +98,17 @@ pub enum LinkState {
 
 impl Service {
     /// The request behind a live or finished link (`NotFound` for anything else), read
-    /// inside a transaction the caller goes on using.
-    /// The request behind `token`, whose look-up key (`token_hash`) is `key`.
-    fn resolve_in(
-        &self,
-        txn: &ReadTransaction,
-        token: &str,
-        key: &[u8; 32],
-    ) -> Result<SessionRequest> {
+    /// inside a transaction the caller goes on using, with the link's look-up key
+    /// (`token_hash`), which the device bindings are keyed by too: hashed once.
+    fn resolve_in(&self, txn: &ReadTransaction, token: &str) -> Result<(SessionRequest, [u8; 32])> {
         const UNKNOWN: ServiceError = ServiceError::NotFound("link");
         if !well_formed(token) {
             return Err(UNKNOWN);
         }
+        let lookup = token_hash(token);
         let Some(id) = txn
             .open_table(tables::LINK_TOKENS)?
-            .get(key)?
+            .get(lookup)?
             .map(|v| v.value())
         else {
             return Err(UNKNOWN);
@@ -123,7 +119,7 @@ impl Service {
         if !self.links.verify(token, rec.id, rec.link_generation) {
             return Err(UNKNOWN);
         }
-        Ok(rec)
+        Ok((rec, lookup))
     }
 
     /// Like `resolve_in`, but a closed or expired request's link is `LinkGone`, and a link bound
@@ -135,8 +131,7 @@ impl Service {
     /// `resolve_live`, and whether the link is already bound (to this device).
     fn resolve_bound(&self, token: &str, device: &Device) -> Result<(SessionRequest, bool)> {
         let txn = self.store.begin_read()?;
-        let key = token_hash(token);
-        let rec = self.resolve_in(&txn, token, &key)?;
+        let (rec, key) = self.resolve_in(&txn, token)?;
         if rec.status_at(Self::now()).is_terminal() {
             return Err(ServiceError::LinkGone);
         }
@@ -148,10 +143,8 @@ impl Service {
 
     pub fn link_state(&self, token: &str, device: &Device) -> Result<LinkState> {
         let txn = self.store.begin_read()?;
-        // Hashed once: the token index and the device bindings share the key.
-        let key = token_hash(token);
-        let rec = match self.resolve_in(&txn, token, &key) {
-            Ok(r) => r,
+        let (rec, key) = match self.resolve_in(&txn, token) {
+            Ok(found) => found,
             Err(ServiceError::NotFound(_)) => return Ok(LinkState::Unknown),
             Err(e) => return Err(e),
         };
@@ -355,8 +348,7 @@ enum Binding {
     Other,
 }
 
-/// Whom the link is bound to, seen from `device`.
-/// Whom the link with look-up key `key` (`token_hash`) is bound to.
+/// Whom the link with look-up key `key` (`token_hash`) is bound to, seen from `device`.
 fn binding(txn: &ReadTransaction, key: &[u8; 32], device: &Device) -> Result<Binding> {
     Ok(match txn.open_table(tables::LINK_DEVICES)?.get(key)? {
         None => Binding::Free,
