@@ -28,8 +28,15 @@ fn tools_present() -> bool {
     ok
 }
 
-/// Installs playwright-core (the driver only; the browser is Debian's) once.
+/// Installs playwright-core (the driver only; the browser is Debian's) once. Both browser
+/// tests call this at the same time: behind a `Once`, so the second waits for the first's
+/// `npm ci` (which empties `node_modules` first) instead of importing from a half-made tree.
 fn install_driver() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(install_driver_now);
+}
+
+fn install_driver_now() {
     let dir = e2e_dir();
     if dir.join("node_modules/playwright-core").exists() {
         return;
