@@ -18,16 +18,24 @@ pub mod rtc;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // The portal's pages are rendered on the server; only its islands come alive here
+    // (Leptos' island script hydrates each `<leptos-island>` after this returns).
     #[cfg(not(feature = "link-bundle"))]
-    leptos::mount::hydrate_body(pages::App);
+    leptos::mount::hydrate_islands();
     #[cfg(feature = "link-bundle")]
     leptos::mount::hydrate_body(|| {
         use leptos::prelude::*;
         let data = pages::link_data();
         view! { <pages::LinkApp data/> }
     });
-    // A marker for the end-to-end tests (and anyone debugging): the bundle is running.
-    if let Some(w) = web_sys::window() {
-        let _ = js_sys::Reflect::set(&w, &"__beckon_hydrated".into(), &true.into());
-    }
+    // A marker for the end-to-end tests (and anyone debugging): the bundle is running. Set
+    // after a task turn, so the portal's islands (hydrated right after this returns) are live.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(w) = web_sys::window() {
+                let _ = js_sys::Reflect::set(&w, &"__beckon_hydrated".into(), &true.into());
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -140,6 +140,9 @@ pub struct ChatLine {
     pub text: String,
 }
 
+/// The window event that asks the frame to refresh the page's live regions.
+pub const REFRESH_EVENT: &str = "beckon:refresh";
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
@@ -170,12 +173,12 @@ mod browser {
         }
     }
 
-    /// Calls `on_change` for every pushed change, and with `None` after the stream
-    /// reconnects (the browser retries on its own; what happened meanwhile must be reloaded).
+    /// Calls `on_change` for every pushed change, and with `None` each time the stream
+    /// opens: the first time for what changed between the page's render and now, later after
+    /// a reconnect (the browser retries on its own; what happened meanwhile must be reloaded).
     pub fn watch_changes(
         on_change: impl Fn(Option<ChangePush>) + 'static,
     ) -> Option<web_sys::EventSource> {
-        use std::cell::Cell;
         use std::rc::Rc;
         let source = web_sys::EventSource::new("/api/v1/events").ok()?;
         let on_change = Rc::new(on_change);
@@ -193,12 +196,7 @@ mod browser {
             .add_event_listener_with_callback("status", cb.as_ref().unchecked_ref())
             .ok()?;
         cb.forget();
-        let opened = Rc::new(Cell::new(false));
-        let on_open = Closure::<dyn Fn()>::new(move || {
-            if opened.replace(true) {
-                on_change(None);
-            }
-        });
+        let on_open = Closure::<dyn Fn()>::new(move || on_change(None));
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         on_open.forget();
         Some(source)
@@ -307,6 +305,23 @@ mod browser {
         }
     }
 
+    /// Asks the portal's frame to fetch this page again and swap in its live regions
+    /// (`pages::enhance`): islands call it after a change of their own.
+    pub fn request_refresh() {
+        if let Some(w) = web_sys::window()
+            && let Ok(ev) = web_sys::Event::new(REFRESH_EVENT)
+        {
+            let _ = w.dispatch_event(&ev);
+        }
+    }
+
+    /// Sends the browser to `href` (a full page load).
+    pub fn go(href: &str) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(href);
+        }
+    }
+
     fn storage() -> Option<web_sys::Storage> {
         web_sys::window()?.local_storage().ok()?
     }
@@ -369,6 +384,8 @@ mod server {
     }
     pub fn set_alerts(_: bool) {}
     pub fn alert(_: &str, _: &str) {}
+    pub fn request_refresh() {}
+    pub fn go(_: &str) {}
 }
 
 #[cfg(not(feature = "hydrate"))]

@@ -33,11 +33,14 @@ pub async fn secure(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     // Link pages carry the end user's credential in their address; portal addresses carry
-    // request IDs and searches. No page of ours needs to tell another site where it was.
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    // request IDs and searches. No page of ours needs to tell another site where it was;
+    // portal pages say `same-origin` themselves (`app::pages::shell`), for their forms.
+    if !h.contains_key(header::REFERRER_POLICY) {
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     // For browsers older than CSP's frame-ancestors.
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if https {

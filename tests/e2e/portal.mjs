@@ -234,7 +234,8 @@ await run('portal', async (newPage) => {
   await agent.click('#add-webhook-form button[type=submit]');
   await agent.waitForSelector('#webhook-secret');
   expect((await agent.textContent('#webhook-secret')).includes('whsec_'), 'the new secret, shown once');
-  expect((await agent.textContent('#webhooks')).includes('https://hooks.example.com/beckon'), 'the endpoint listed');
+  // The list below the form is fetched again after the change.
+  await agent.locator('#webhooks li', { hasText: 'https://hooks.example.com/beckon' }).waitFor();
 
   // --- Own account: a wrong current password is refused beside its field; the right one
   // changes it and ends the other sign-in (a second browser context).

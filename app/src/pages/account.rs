@@ -13,13 +13,40 @@ use crate::portal::api::{
 #[component]
 pub fn Account() -> impl IntoView {
     let t = texts();
-    let change = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<LogoutEverywhere>::new();
-    let error = move || change.value().get().and_then(|r| r.err());
     let me = super::layout::caller();
+    let on = super::resource(|| (), |_| totp_status());
     view! {
         <h1>{t.account_title}</h1>
         {me.map(|m| view! { <p class="muted" id="account-who">{m.name} " · " {m.email}</p> })}
+        <PasswordForm/>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match on.await {
+                    Ok(on) => Either::Left(view! { <TwoFactor on=on/> }),
+                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
+                }
+            })}
+        </Transition>
+        <section class="card" aria-labelledby="everywhere-title">
+            <h2 id="everywhere-title">{t.sign_out_everywhere}</h2>
+            <p>{t.sign_out_everywhere_note}</p>
+            <ActionForm action=everywhere attr:class="inline">
+                <button type="submit" class="secondary" id="sign-out-everywhere">{t.sign_out_everywhere}</button>
+            </ActionForm>
+            {move || everywhere.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+        </section>
+    }
+}
+
+/// A new password (an island: a refused one is shown beside its field, a changed one says so).
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+fn PasswordForm() -> impl IntoView {
+    let t = texts();
+    let change = ServerAction::<ChangePassword>::new();
+    let error = move || change.value().get().and_then(|r| r.err());
+    view! {
         <section class="card" aria-labelledby="password-title">
             <h2 id="password-title">{t.change_password}</h2>
             <ActionForm action=change attr:class="grid-form" attr:id="password-form">
@@ -33,73 +60,70 @@ pub fn Account() -> impl IntoView {
                 {move || change.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="password-changed">{t.password_changed}</span> })}
             </ActionForm>
         </section>
-        <TwoFactor/>
-        <section class="card" aria-labelledby="everywhere-title">
-            <h2 id="everywhere-title">{t.sign_out_everywhere}</h2>
-            <p>{t.sign_out_everywhere_note}</p>
-            <ActionForm action=everywhere attr:class="inline">
-                <button type="submit" class="secondary" id="sign-out-everywhere">{t.sign_out_everywhere}</button>
-            </ActionForm>
-            {move || everywhere.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
-        </section>
     }
 }
 
 /// On: a form to turn it off (password). Off: Set up → the key and link for the app, and a
-/// form for the first code, which turns it on.
-#[component]
-fn TwoFactor() -> impl IntoView {
+/// form for the first code, which turns it on. An island: the key is the answer of a server
+/// function, shown once.
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+fn TwoFactor(on: bool) -> impl IntoView {
     let t = texts();
     let begin = ServerAction::<TotpBegin>::new();
     let confirm = ServerAction::<TotpConfirm>::new();
     let disable = ServerAction::<TotpDisable>::new();
-    let on = super::resource(
-        move || (confirm.version().get(), disable.version().get()),
-        |_| totp_status(),
-    );
+    // What the server said at render, then what the last confirm or disable did.
+    let on = RwSignal::new(on);
+    Effect::new(move |_| {
+        if confirm.value().get().is_some_and(|r| r.is_ok()) {
+            on.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        if disable.value().get().is_some_and(|r| r.is_ok()) {
+            on.set(false);
+        }
+    });
     let confirm_error = move || confirm.value().get().and_then(|r| r.err());
     let disable_error = move || disable.value().get().and_then(|r| r.err());
     view! {
         <section class="card" aria-labelledby="totp-title" id="two-factor">
             <h2 id="totp-title">{t.two_factor}</h2>
-            <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match on.await {
-                        Ok(true) => EitherOf3::A(view! {
-                            <p id="totp-on">{t.two_factor_on}</p>
-                            <ActionForm action=disable attr:class="grid-form" attr:id="totp-disable-form">
-                                <label for="totp-password">{t.password}</label>
-                                <input id="totp-password" name="password" type="password" required autocomplete="current-password"/>
-                                {field_error(disable_error, "password")}
-                                <button type="submit" class="secondary">{t.two_factor_turn_off}</button>
+            {move || if on.get() {
+                Either::Left(view! {
+                    <p id="totp-on">{t.two_factor_on}</p>
+                    <ActionForm action=disable attr:class="grid-form" attr:id="totp-disable-form">
+                        <label for="totp-password">{t.password}</label>
+                        <input id="totp-password" name="password" type="password" required autocomplete="current-password"/>
+                        {field_error(disable_error, "password")}
+                        <button type="submit" class="secondary">{t.two_factor_turn_off}</button>
+                    </ActionForm>
+                })
+            } else {
+                Either::Right(view! {
+                    <p id="totp-off">{t.two_factor_off}</p>
+                    {move || match begin.value().get() {
+                        Some(Ok(setup)) => Either::Left(view! {
+                            <p>{t.two_factor_scan}</p>
+                            <p><a href=setup.otpauth_url.clone() id="totp-link">{t.two_factor_link}</a></p>
+                            <p>{t.two_factor_key} ": " <code id="totp-key">{setup.secret.clone()}</code></p>
+                            <ActionForm action=confirm attr:class="grid-form" attr:id="totp-confirm-form">
+                                <label for="totp-first-code">{t.totp_code}</label>
+                                <input id="totp-first-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required/>
+                                {field_error(confirm_error, "code")}
+                                <button type="submit" class="primary">{t.two_factor_turn_on}</button>
                             </ActionForm>
                         }),
-                        Ok(false) => EitherOf3::B(view! {
-                            <p id="totp-off">{t.two_factor_off}</p>
-                            {move || match begin.value().get() {
-                                Some(Ok(setup)) => Either::Left(view! {
-                                    <p>{t.two_factor_scan}</p>
-                                    <p><a href=setup.otpauth_url.clone() id="totp-link">{t.two_factor_link}</a></p>
-                                    <p>{t.two_factor_key} ": " <code id="totp-key">{setup.secret.clone()}</code></p>
-                                    <ActionForm action=confirm attr:class="grid-form" attr:id="totp-confirm-form">
-                                        <label for="totp-first-code">{t.totp_code}</label>
-                                        <input id="totp-first-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required/>
-                                        {field_error(confirm_error, "code")}
-                                        <button type="submit" class="primary">{t.two_factor_turn_on}</button>
-                                    </ActionForm>
-                                }),
-                                other => Either::Right(view! {
-                                    {other.and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
-                                    <ActionForm action=begin attr:class="inline">
-                                        <button type="submit" class="secondary" id="totp-setup">{t.two_factor_setup}</button>
-                                    </ActionForm>
-                                }),
-                            }}
+                        other => Either::Right(view! {
+                            {other.and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                            <ActionForm action=begin attr:class="inline">
+                                <button type="submit" class="secondary" id="totp-setup">{t.two_factor_setup}</button>
+                            </ActionForm>
                         }),
-                        Err(e) => EitherOf3::C(view! { <ErrorNote error=e/> }),
-                    }
-                })}
-            </Transition>
+                    }}
+                })
+            }}
         </section>
     }
 }

@@ -27,15 +27,12 @@ pub fn Agents() -> impl IntoView {
         return Either::Left(no);
     }
     let t = texts();
-    let create = ServerAction::<CreateAgent>::new();
     let change = ServerAction::<ChangeAgent>::new();
-    let agents = super::resource(
-        move || (create.version().get(), change.version().get()),
-        |_| list_agents(),
-    );
+    let agents = super::resource(|| (), |_| list_agents());
     Either::Right(view! {
         <h1>{t.agents_title}</h1>
         {move || change.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+        <div data-live="" id="agents-live">
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match agents.await {
@@ -59,6 +56,24 @@ pub fn Agents() -> impl IntoView {
                 }
             })}
         </Transition>
+        </div>
+        <AddAgent/>
+    })
+}
+
+/// Adding an agent. An island: a refused form keeps what was typed; the list above shows
+/// the new agent.
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+fn AddAgent() -> impl IntoView {
+    let t = texts();
+    let create = ServerAction::<CreateAgent>::new();
+    Effect::new(move |_| {
+        if create.value().get().is_some_and(|r| r.is_ok()) {
+            crate::live::request_refresh();
+        }
+    });
+    view! {
         <section class="card" aria-labelledby="add-agent">
             <h2 id="add-agent">{t.add_agent}</h2>
             {move || create.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
@@ -79,7 +94,7 @@ pub fn Agents() -> impl IntoView {
                 <button type="submit" class="primary">{t.add_agent}</button>
             </ActionForm>
         </section>
-    })
+    }
 }
 
 #[component]
@@ -137,7 +152,7 @@ pub fn Clients() -> impl IntoView {
     let t = texts();
     let save = ServerAction::<SaveClient>::new();
     let data = super::resource(
-        move || save.version().get(),
+        || (),
         |_| async move {
             Ok::<_, crate::portal::AppError>((list_clients().await?, list_agents().await?))
         },
@@ -198,9 +213,7 @@ fn ClientForm(
 #[component]
 pub fn Settings() -> impl IntoView {
     let t = texts();
-    let save = ServerAction::<SaveSettings>::new();
-    let settings = super::resource(move || save.version().get(), |_| get_settings());
-    let error = move || save.value().get().and_then(|r| r.err());
+    let settings = super::resource(|| (), |_| get_settings());
     view! {
         <h1>{t.settings_title}</h1>
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -212,20 +225,7 @@ pub fn Settings() -> impl IntoView {
                             MailStatus::Files { dir } => crate::i18n::fill(t.mail_files, &[("dir", dir.as_str())]),
                         };
                         Either::Left(view! {
-                            <ActionForm action=save attr:class="card grid-form" attr:id="settings-form">
-                                <label for="s-organisation">{t.organisation}</label>
-                                <input id="s-organisation" name="organisation" required maxlength="100" value=s.organisation.clone()/>
-                                {field_error(error, "organisation")}
-                                <label for="s-default">{t.default_expiry}</label>
-                                <input id="s-default" name="default_expiry" required value=s.default_expiry_text.clone() aria-describedby="duration-hint"/>
-                                {field_error(error, "default_expiry")}
-                                <label for="s-max">{t.max_expiry}</label>
-                                <input id="s-max" name="max_expiry" required value=s.max_expiry_text.clone() aria-describedby="duration-hint"/>
-                                {field_error(error, "max_expiry")}
-                                <span class="hint" id="duration-hint">{t.duration_hint}</span>
-                                <button type="submit" class="primary">{t.save}</button>
-                                {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="settings-saved">{t.saved}</span> })}
-                            </ActionForm>
+                            <SettingsForm organisation=s.organisation.clone() default_expiry=s.default_expiry_text.clone() max_expiry=s.max_expiry_text.clone()/>
                             <dl class="card fields-list" id="settings">
                                 <dt>{t.public_url}</dt><dd>{s.public_url.clone()}</dd>
                                 <dt>{t.mail}</dt><dd>{mail}</dd>
@@ -241,6 +241,32 @@ pub fn Settings() -> impl IntoView {
     }
 }
 
+/// The settings an admin can change. An island: a refused value stays in its field, beside
+/// the error; a save says so.
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+fn SettingsForm(organisation: String, default_expiry: String, max_expiry: String) -> impl IntoView {
+    let t = texts();
+    let save = ServerAction::<SaveSettings>::new();
+    let error = move || save.value().get().and_then(|r| r.err());
+    view! {
+        <ActionForm action=save attr:class="card grid-form" attr:id="settings-form">
+            <label for="s-organisation">{t.organisation}</label>
+            <input id="s-organisation" name="organisation" required maxlength="100" value=organisation/>
+            {field_error(error, "organisation")}
+            <label for="s-default">{t.default_expiry}</label>
+            <input id="s-default" name="default_expiry" required value=default_expiry aria-describedby="duration-hint"/>
+            {field_error(error, "default_expiry")}
+            <label for="s-max">{t.max_expiry}</label>
+            <input id="s-max" name="max_expiry" required value=max_expiry aria-describedby="duration-hint"/>
+            {field_error(error, "max_expiry")}
+            <span class="hint" id="duration-hint">{t.duration_hint}</span>
+            <button type="submit" class="primary">{t.save}</button>
+            {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="settings-saved">{t.saved}</span> })}
+        </ActionForm>
+    }
+}
+
 /// Mail and webhooks: where mail goes, the outbox with last errors and retry, a test mail, and
 /// the webhook endpoints (the secret of a new one is shown once).
 #[component]
@@ -253,21 +279,10 @@ pub fn Mail() -> impl IntoView {
     let state = Memo::new(move |_| query.with(|q| q.get("state").unwrap_or_default()));
     let cursor = Memo::new(move |_| query.with(|q| q.get("cursor").unwrap_or_default()));
     let retry = ServerAction::<RetryDelivery>::new();
-    let test = ServerAction::<SendTestMail>::new();
-    let add = ServerAction::<AddWebhook>::new();
     let remove = ServerAction::<RemoveWebhook>::new();
     let page = super::resource(
-        move || {
-            (
-                state.get(),
-                cursor.get(),
-                retry.version().get(),
-                test.version().get(),
-                add.version().get(),
-                remove.version().get(),
-            )
-        },
-        |(s, c, ..)| list_outbox(s, c),
+        move || (state.get(), cursor.get()),
+        |(s, c)| list_outbox(s, c),
     );
     let tab = move |value: &'static str, label: &'static str| {
         let (href, id) = match value {
@@ -278,14 +293,10 @@ pub fn Mail() -> impl IntoView {
         view! { <Tab href=href id=id label=label selected=selected/> }
     };
     let errors = move || {
-        [
-            retry.value().get(),
-            test.value().get(),
-            remove.value().get(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|r| r.err())
+        [retry.value().get(), remove.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.err())
     };
     Either::Right(view! {
         <h1>{t.mail_title}</h1>
@@ -298,7 +309,7 @@ pub fn Mail() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => Either::Left(view! { <OutboxView p=p state=state.get_untracked() retry=retry test=test add=add remove=remove/> }),
+                    Ok(p) => Either::Left(view! { <OutboxView p=p state=state.get_untracked() retry=retry remove=remove/> }),
                     Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
@@ -311,8 +322,6 @@ fn OutboxView(
     p: OutboxPage,
     state: String,
     retry: ServerAction<RetryDelivery>,
-    test: ServerAction<SendTestMail>,
-    add: ServerAction<AddWebhook>,
     remove: ServerAction<RemoveWebhook>,
 ) -> impl IntoView {
     let t = texts();
@@ -335,12 +344,11 @@ fn OutboxView(
     view! {
         <section class="card" id="mail-status">
             <p>{mail}</p>
-            <p id="mail-counts">{counts}</p>
-            <ActionForm action=test attr:class="inline">
-                <button type="submit" class="secondary" id="send-test-mail">{t.send_test_mail}</button>
-            </ActionForm>
-            {move || test.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="test-mail-queued">{t.test_mail_queued}</span> })}
+            // This, the outbox and the webhooks are fetched again after a change (`enhance`).
+            <p id="mail-counts" data-live="">{counts}</p>
+            <TestMail/>
         </section>
+        <div data-live="" id="outbox-live">
         {if rows.is_empty() {
             Either::Left(view! { <p class="empty" id="no-mail">{t.no_mail}</p> })
         } else {
@@ -364,9 +372,10 @@ fn OutboxView(
             })
         }}
         {older}
+        </div>
         <section class="card" aria-labelledby="webhooks-title">
             <h2 id="webhooks-title">{t.webhooks}</h2>
-            <ul id="webhooks">
+            <ul id="webhooks" data-live="">
                 {p.webhooks.into_iter().map(|w| view! {
                     <li>
                         <code>{w.url.clone()}</code>
@@ -377,17 +386,57 @@ fn OutboxView(
                     </li>
                 }).collect_view()}
             </ul>
-            <ActionForm action=add attr:class="grid-form" attr:id="add-webhook-form">
-                <label for="w-url">{t.webhook_url}</label>
-                <input id="w-url" name="url" type="url" required placeholder="https://"/>
-                {field_error(move || add.value().get().and_then(|r| r.err()), "url")}
-                <button type="submit" class="primary">{t.add_webhook}</button>
-            </ActionForm>
-            {move || add.value().get().and_then(|r| r.ok()).map(|secret| view! {
-                <p role="status" id="webhook-secret">{t.webhook_secret} " " <code>{secret}</code></p>
-            })}
+            <AddWebhookForm/>
             <p class="hint">{t.webhook_hint}</p>
         </section>
+    }
+}
+
+/// The test-mail button and its answer (an island).
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+fn TestMail() -> impl IntoView {
+    let t = texts();
+    let test = ServerAction::<SendTestMail>::new();
+    Effect::new(move |_| {
+        if test.value().get().is_some_and(|r| r.is_ok()) {
+            crate::live::request_refresh();
+        }
+    });
+    view! {
+        <ActionForm action=test attr:class="inline">
+            <button type="submit" class="secondary" id="send-test-mail">{t.send_test_mail}</button>
+        </ActionForm>
+        {move || match test.value().get() {
+            Some(Ok(_)) => Some(Either::Left(view! { <span role="status" id="test-mail-queued">{t.test_mail_queued}</span> })),
+            Some(Err(e)) => Some(Either::Right(view! { <ErrorNote error=e/> })),
+            None => None,
+        }}
+    }
+}
+
+/// Adding a webhook endpoint. An island: its secret is the server function's answer, shown
+/// once, here.
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+fn AddWebhookForm() -> impl IntoView {
+    let t = texts();
+    let add = ServerAction::<AddWebhook>::new();
+    Effect::new(move |_| {
+        if add.value().get().is_some_and(|r| r.is_ok()) {
+            crate::live::request_refresh();
+        }
+    });
+    view! {
+        <ActionForm action=add attr:class="grid-form" attr:id="add-webhook-form">
+            <label for="w-url">{t.webhook_url}</label>
+            <input id="w-url" name="url" type="url" required placeholder="https://"/>
+            {field_error(move || add.value().get().and_then(|r| r.err()), "url")}
+            <button type="submit" class="primary">{t.add_webhook}</button>
+        </ActionForm>
+        {move || add.value().get().and_then(|r| r.ok()).map(|secret| view! {
+            <p role="status" id="webhook-secret">{t.webhook_secret} " " <code>{secret}</code></p>
+        })}
     }
 }
 

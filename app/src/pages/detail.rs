@@ -10,78 +10,52 @@ use super::layout::caller;
 use super::requests::{RequestFields, RowButtons, assignee_name};
 use super::session::SessionView;
 use super::texts;
-use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time, in_browser, live_version};
+use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time};
 use crate::domain::EventKind;
+use crate::live;
 use crate::portal::api::{EditRequest, RequestAction, create_choices, get_request};
-use crate::portal::{ActorView, RequestDetail, RowAction, row_actions};
+use crate::portal::{ActorView, Choices, RequestDetail, RequestForm, RowAction, row_actions};
 
 #[component]
 pub fn Detail() -> impl IntoView {
     let t = texts();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let version = live_version();
     let act = ServerAction::<RequestAction>::new();
-    let edit = ServerAction::<EditRequest>::new();
-    let detail = super::resource(
-        move || {
-            (
-                id(),
-                version.get(),
-                act.version().get(),
-                edit.version().get(),
-            )
-        },
-        |(id, _, _, _)| get_request(id),
-    );
-    // Made here, not inside the body that shows it: a resource first created inside another
-    // resource's view is missing from the server's hydration data, and the page would not
-    // hydrate on a direct load.
+    let detail = super::resource(id, get_request);
     let choices = super::resource(|| (), |_| create_choices());
-    // The session view stays mounted while the request is live (it holds a socket and maybe
-    // a video connection); a refetch in flight keeps the last answer. It is live-only, so it
-    // appears after hydration (the server's render cannot know what the socket will say).
-    let browser = in_browser();
-    let can_connect = caller().is_some_and(|m| m.can_edit);
-    let live_session = Memo::new(move |prev: Option<&bool>| {
-        detail
-            .get()
-            .and_then(|r| r.ok())
-            .map(|d| can_connect && !d.row.status.is_terminal())
-            .or(prev.copied())
-            .unwrap_or(false)
-    });
-    let ice_servers = Signal::derive(move || {
-        detail
-            .get()
-            .and_then(|r| r.ok())
-            .map(|d| d.ice_servers)
-            .unwrap_or_default()
-    });
+    let can_edit = caller().is_some_and(|m| m.can_edit);
     view! {
         <p><A href="/" attr:class="back">"← " {t.back_to_list}</A></p>
         {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => Either::Left(view! { <Body d=d act=act edit=edit choices=choices/> }),
+                    Ok(d) => {
+                        let live_request = can_edit && !d.row.status.is_terminal();
+                        let (id, form, ice_servers) = (d.row.id.to_string(), d.form.clone(), d.ice_servers.clone());
+                        let choices = choices.await.ok();
+                        Either::Left(view! {
+                            // Fetched again by the frame when the request changes (`enhance`);
+                            // the edit form and the session view below keep their state.
+                            <div data-live="" id="detail-live"><Body d=d act=act/></div>
+                            {live_request.then(|| choices.map(|c| view! {
+                                <EditForm id=id.clone() choices=c form=form/>
+                            }))}
+                            <div class="session-slot">
+                                {live_request.then(|| view! { <SessionView id=id ice_servers=ice_servers/> })}
+                            </div>
+                        })
+                    }
                     Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
                 }
             })}
         </Transition>
-        <div class="session-slot">
-            {move || (browser.get() && live_session.get()).then(|| view! { <SessionView id=id() ice_servers=ice_servers/> })}
-        </div>
     }
 }
 
 #[component]
-fn Body(
-    d: RequestDetail,
-    act: ServerAction<RequestAction>,
-    edit: ServerAction<EditRequest>,
-    choices: Resource<Result<crate::portal::Choices, crate::portal::AppError>, super::Wire>,
-) -> impl IntoView {
+fn Body(d: RequestDetail, act: ServerAction<RequestAction>) -> impl IntoView {
     let t = texts();
     let can_edit = caller().is_some_and(|m| m.can_edit);
     let row = d.row.clone();
@@ -90,13 +64,10 @@ fn Body(
         .session_started_at
         .map_or(0, |s| (d.now.0 - s.0).max(0) as u64);
     let session_secs = (d.session_total_ms + running_ms) / 1000;
-    let editable = can_edit && !row.status.is_terminal();
     let mut actions = row_actions(&row, can_edit);
     if can_edit && d.link_bound {
         actions.push(RowAction::Release);
     }
-    let form = d.form.clone();
-    let edit_id = id.clone();
     view! {
         <div class="page-head">
             <h1 id="detail-title">{row.recipient_name.clone()}</h1>
@@ -146,33 +117,35 @@ fn Body(
                 </ol>
             </section>
         </div>
-        {editable.then(|| view! {
-            <section aria-labelledby="edit-title" class="card">
-                <h2 id="edit-title">{t.save}</h2>
-                <Transition fallback=|| ()>
-                    {
-                        let form = form.clone();
-                        let edit_id = edit_id.clone();
-                        move || {
-                            let form = form.clone();
-                            let edit_id = edit_id.clone();
-                            Suspend::new(async move {
-                                choices.await.ok().map(|c| view! {
-                                    <ActionForm action=edit attr:id="edit-form">
-                                        <input type="hidden" name="id" value=edit_id/>
-                                        <RequestFields choices=c form=form error=Signal::derive(move || edit.value().get().and_then(|r| r.err()))/>
-                                        <div class="buttons">
-                                            <button type="submit" class="primary" disabled=move || edit.pending().get()>{t.save}</button>
-                                            {move || edit.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status">{t.saved}</span> })}
-                                        </div>
-                                    </ActionForm>
-                                })
-                            })
-                        }
-                    }
-                </Transition>
-            </section>
-        })}
+    }
+}
+
+/// The edit form of a request that can still change. An island: a refused save keeps what
+/// was typed, beside the error, and a saved one says so.
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+fn EditForm(id: String, choices: Choices, form: RequestForm) -> impl IntoView {
+    let t = texts();
+    let edit = ServerAction::<EditRequest>::new();
+    let saved = move || edit.value().get().is_some_and(|r| r.is_ok());
+    // The timeline and fields above show the change.
+    Effect::new(move |_| {
+        if saved() {
+            live::request_refresh();
+        }
+    });
+    view! {
+        <section aria-labelledby="edit-title" class="card">
+            <h2 id="edit-title">{t.save}</h2>
+            <ActionForm action=edit attr:id="edit-form">
+                <input type="hidden" name="id" value=id/>
+                <RequestFields choices=choices form=form error=Signal::derive(move || edit.value().get().and_then(|r| r.err()))/>
+                <div class="buttons">
+                    <button type="submit" class="primary" disabled=move || edit.pending().get()>{t.save}</button>
+                    {move || saved().then(|| view! { <span role="status">{t.saved}</span> })}
+                </div>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -5,6 +5,8 @@
 mod account;
 mod admin;
 mod detail;
+#[cfg(all(feature = "hydrate", not(feature = "link-bundle")))]
+mod enhance;
 mod layout;
 mod link;
 mod requests;
@@ -35,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang=lang.code()>
             <head>
                 <HeadStart/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -170,6 +172,13 @@ fn set_page_policy() {
     if let Ok(v) = HeaderValue::from_str(&page_policy(&nonce.to_string())) {
         res.insert_header(header::CONTENT_SECURITY_POLICY, v);
     }
+    // A form posted from a portal page goes back to it (the server function redirects to
+    // the `Referer`, with any error in the address), so portal pages tell their own origin
+    // where they were. Link and set-up pages, whose addresses are credentials, do not.
+    res.insert_header(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
 }
 
 /// The language of this page view: on the server from the `beckon_lang` cookie or
@@ -217,7 +226,8 @@ pub fn request_lang() -> Lang {
 
 /// The texts of the current language (provided by `App`).
 pub fn texts() -> &'static Texts {
-    use_context::<Lang>().unwrap_or_default().texts()
+    // Islands in the browser have no context from the server's render: the page's `lang`.
+    use_context::<Lang>().unwrap_or_else(request_lang).texts()
 }
 
 /// How a page's loaded data travels in the HTML the server renders, for hydration: postcard,

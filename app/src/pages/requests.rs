@@ -4,12 +4,12 @@
 use leptos::either::*;
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::layout::caller;
 use super::texts;
 use super::widgets::{
-    CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Tab, Time, field_error, live_version,
+    CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Tab, Time, field_error,
 };
 use crate::live;
 use crate::portal::api::{CreateRequest, RequestAction, create_choices, list_requests};
@@ -63,12 +63,8 @@ pub fn Requests() -> impl IntoView {
     let filter = filter_from_query();
     let query = use_query_map();
     let creating = Memo::new(move |_| query.with(|q| q.get("create").is_some()) && can_edit);
-    let version = live_version();
     let act = ServerAction::<RequestAction>::new();
-    let page = super::resource(
-        move || (filter.get(), version.get(), act.version().get()),
-        |(f, _, _)| list_requests(f),
-    );
+    let page = super::resource(move || filter.get(), list_requests);
     let choices = super::resource(|| (), |_| create_choices());
 
     let tab = move |name: &'static str, label: &'static str| {
@@ -100,14 +96,17 @@ pub fn Requests() -> impl IntoView {
             }}
         </Transition>
         {move || act.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => Either::Left(view! { <Table page=p filter=filter.get_untracked() act=act can_edit=can_edit/> }),
-                    Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
-                }
-            })}
-        </Transition>
+        // Fetched again by the frame when a request changes (`enhance`).
+        <div data-live="" id="requests-live">
+            <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => Either::Left(view! { <Table page=p filter=filter.get_untracked() act=act can_edit=can_edit/> }),
+                        Err(e) => Either::Right(view! { <ErrorNote error=e/> }),
+                    }
+                })}
+            </Transition>
+        </div>
         <Show when=move || creating.get()>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -310,17 +309,24 @@ fn span(secs: u64) -> String {
     texts().duration(secs as i64)
 }
 
-/// The create dialog; after success, the link with a copy button.
-#[component]
+/// The create dialog; after success, the link with a copy button (shown once: an island, so
+/// the answer of its server function stays on the page).
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
 fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
     let t = texts();
     let create = ServerAction::<CreateRequest>::new();
     // Only success swaps the form for the link: a refused submission keeps what was typed.
     let done = Memo::new(move |_| create.value().get().and_then(|r| r.ok()));
+    // The list behind the dialog shows the new request.
+    Effect::new(move |_| {
+        if done.with(Option::is_some) {
+            live::request_refresh();
+        }
+    });
     let close_href = format!("/?view={view}");
     let close_href2 = close_href.clone();
     let escape_href = close_href.clone();
-    let navigate = use_navigate();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     // Keyboard users start in the first field.
     Effect::new(move |_| {
@@ -335,7 +341,7 @@ fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
     view! {
         <div class="backdrop" on:keydown=move |ev| {
             if ev.key() == "Escape" {
-                navigate(&escape_href, Default::default());
+                live::go(&escape_href);
             }
         }>
             <dialog open class="dialog" aria-labelledby="create-title" id="create-dialog" aria-modal="true" node_ref=dialog>

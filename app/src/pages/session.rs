@@ -22,8 +22,10 @@ struct ViewState {
     chat: RwSignal<Vec<ChatLine>>,
 }
 
-#[component]
-pub fn SessionView(id: String, ice_servers: Signal<Vec<IceServer>>) -> impl IntoView {
+/// An island: everything in it happens in the browser (the server renders it offline).
+#[cfg_attr(feature = "link-bundle", component)]
+#[cfg_attr(not(feature = "link-bundle"), island)]
+pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
     let t = texts();
     let st = ViewState {
         status: RwSignal::new(None),
@@ -33,7 +35,7 @@ pub fn SessionView(id: String, ice_servers: Signal<Vec<IceServer>>) -> impl Into
         chat: RwSignal::new(Vec::new()),
     };
     let video = NodeRef::<leptos::html::Video>::new();
-    let live = Live::start(&id, ice_servers, st, video);
+    let live = Live::start(&id, ice_servers.into(), st, video);
     let in_session = move || st.status.get() == Some(Status::InSession);
     view! {
         <section class="card session-view" aria-labelledby="session-title" id="session-view"
@@ -69,7 +71,7 @@ struct Live {
 impl Live {
     fn start(
         _: &str,
-        _: Signal<Vec<IceServer>>,
+        _: std::rc::Rc<[IceServer]>,
         _: ViewState,
         _: NodeRef<leptos::html::Video>,
     ) -> Live {
@@ -82,7 +84,7 @@ impl Live {
 impl Live {
     fn start(
         id: &str,
-        ice: Signal<Vec<IceServer>>,
+        ice: std::rc::Rc<[IceServer]>,
         st: ViewState,
         video: NodeRef<leptos::html::Video>,
     ) -> Live {
@@ -92,7 +94,8 @@ impl Live {
         let path = format!("/api/v1/session-requests/{id}/ws");
         // Every (re)connect asks a sharing end user for a fresh offer.
         let hello = |s: &Socket| s.say(&crate::live::Say::Hello);
-        if let Some(socket) = Socket::open(&path, move |p| live.on_push(p, st, video, ice), hello) {
+        if let Some(socket) = Socket::open(&path, move |p| live.on_push(p, st, video, &ice), hello)
+        {
             let viewer = crate::rtc::Viewer::new(socket.clone());
             inner.set_value(Some((socket, viewer)));
             // Leaving the page hangs up (else the socket would reconnect forever).
@@ -140,7 +143,7 @@ impl Live {
         push: crate::live::Push,
         st: ViewState,
         video: NodeRef<leptos::html::Video>,
-        ice: Signal<Vec<IceServer>>,
+        ice: &[IceServer],
     ) {
         use crate::live::Push;
         let Some(viewer) = self.viewer() else { return };
@@ -159,7 +162,7 @@ impl Live {
                     return;
                 };
                 let el: web_sys::HtmlVideoElement = el;
-                let ice = ice.get_untracked();
+                let ice = ice.to_vec();
                 leptos::task::spawn_local(async move {
                     let _ = viewer.on_offer(&sdp, el, &ice).await;
                 });

@@ -1,20 +1,10 @@
-//! Small pieces the pages share: status badges, times, errors, the copy-link button and the
-//! live-update counter.
+//! Small pieces the pages share: status badges, times, errors and the copy-link button.
 
 use leptos::prelude::*;
 
 use super::texts;
 use crate::domain::Status;
-use crate::live;
 use crate::portal::{AppError, Instant};
-
-/// Bumped on every pushed change; resources that list or show requests depend on it.
-#[derive(Clone, Copy)]
-pub struct Live(pub RwSignal<u64>);
-
-pub fn live_version() -> RwSignal<u64> {
-    use_context::<Live>().map_or_else(|| RwSignal::new(0), |l| l.0)
-}
 
 /// Status as icon plus words: the shape tells the six apart without colour.
 #[component]
@@ -36,28 +26,11 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
     }
 }
 
-/// True once the page runs in the browser (after hydration), so times switch to local.
-pub fn in_browser() -> RwSignal<bool> {
-    let on = RwSignal::new(false);
-    Effect::new(move |_| on.set(true));
-    on
-}
-
-/// An absolute time: UTC as rendered by the server, the viewer's own zone once hydrated.
+/// An absolute time in UTC, as the server renders it; the portal's frame (`LiveFrame`)
+/// rewrites every `time[data-ms]` into the viewer's own zone once the page runs.
 #[component]
 pub fn Time(at: Instant) -> impl IntoView {
-    let local = in_browser();
-    let lang = use_context::<crate::i18n::Lang>()
-        .unwrap_or_default()
-        .code();
-    let utc = at.utc_text();
-    view! {
-        <time datetime=at.rfc3339()>
-            {move || {
-                if local.get() { live::format_local(at, lang).unwrap_or_else(|| utc.clone()) } else { utc.clone() }
-            }}
-        </time>
-    }
+    view! { <time datetime=at.rfc3339() data-ms=at.0.to_string()>{at.utc_text()}</time> }
 }
 
 /// One tab of a tab bar: a link that says whether it is the current view.
@@ -123,16 +96,13 @@ pub fn CopyLink(link: String, #[prop(optional)] id: Option<String>) -> impl Into
     }
 }
 
-/// Puts a link on the clipboard with one click, and says so.
+/// Puts a link on the clipboard with one click, and says so: the frame's one listener
+/// (`LiveFrame`) handles every `button.copy[data-link]`, rows refreshed in place included.
 #[component]
 pub fn CopyButton(link: String) -> impl IntoView {
     let t = texts();
-    let copied = RwSignal::new(false);
     view! {
-        <button type="button" class="secondary copy" data-link=link.clone() on:click=move |_| {
-            live::copy_text(&link);
-            copied.set(true);
-        }>{move || if copied.get() { t.copied } else { t.copy_link }}</button>
+        <button type="button" class="secondary copy" data-link=link data-copied=t.copied>{t.copy_link}</button>
     }
 }
 

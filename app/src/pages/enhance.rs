@@ -1,0 +1,177 @@
+//! What the portal's frame (`layout::LiveFrame`) does in the browser to the pages the server
+//! rendered: times in the viewer's own zone, the copy buttons, and the page's live regions
+//! fetched again when the change stream (or an island's own change) says something moved.
+//! Plain DOM work: the lists themselves are rendered on the server only, so the bundle
+//! carries no view code for them.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Element;
+
+use crate::i18n::Texts;
+use crate::live;
+use crate::portal::Instant;
+
+/// Starts it all, once per page (the frame's island calls it after hydrating).
+pub fn start(lang: &'static str, t: &'static Texts) {
+    let refresher = Refresher::default();
+    refresher.remember_regions();
+    localize_times(lang);
+    copy_buttons();
+    let on_change = refresher.clone();
+    let _ = live::watch_changes(move |c| {
+        on_change.run(lang);
+        if c.is_some_and(|c| c.status == "waiting") && live::alerts_enabled() {
+            live::alert(t.status_waiting, t.ev_checked_in);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let cb = Closure::<dyn Fn()>::new(move || refresher.run(lang));
+        let _ =
+            w.add_event_listener_with_callback(live::REFRESH_EVENT, cb.as_ref().unchecked_ref());
+        cb.forget();
+    }
+}
+
+/// Rewrites every `time[data-ms]` (see `widgets::Time`) into the viewer's zone, once each.
+fn localize_times(lang: &str) {
+    let Some(list) = document().and_then(|d| d.query_selector_all("time[data-ms]").ok()) else {
+        return;
+    };
+    for i in 0..list.length() {
+        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let ms = el
+            .get_attribute("data-ms")
+            .and_then(|v| v.parse::<i64>().ok());
+        if let Some(text) = ms.and_then(|ms| live::format_local(Instant(ms), lang)) {
+            el.set_text_content(Some(&text));
+        }
+        let _ = el.remove_attribute("data-ms");
+    }
+}
+
+/// One listener for every `button.copy[data-link]` on the page, present and future.
+fn copy_buttons() {
+    let Some(doc) = document() else { return };
+    let cb = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
+        let button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("button.copy[data-link]").ok().flatten());
+        if let Some(b) = button
+            && let Some(link) = b.get_attribute("data-link")
+        {
+            live::copy_text(&link);
+            if let Some(said) = b.get_attribute("data-copied") {
+                b.set_text_content(Some(&said));
+            }
+        }
+    });
+    let _ = doc.add_event_listener_with_callback("click", cb.as_ref().unchecked_ref());
+    cb.forget();
+}
+
+/// One refresh at a time; asks that arrive meanwhile make one more after it.
+#[derive(Clone, Default)]
+struct Refresher {
+    /// 0 idle, 1 running, 2 running and asked again.
+    state: Rc<Cell<u8>>,
+    /// Each live region's content as last rendered by the server (before times were made
+    /// local), so a refresh that brings nothing new leaves the page alone.
+    seen: Rc<RefCell<HashMap<String, String>>>,
+}
+
+impl Refresher {
+    fn remember_regions(&self) {
+        let Some(regions) = document().and_then(|d| d.query_selector_all("[data-live][id]").ok())
+        else {
+            return;
+        };
+        let mut seen = self.seen.borrow_mut();
+        for i in 0..regions.length() {
+            if let Some(el) = regions.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                seen.insert(el.id(), el.inner_html());
+            }
+        }
+    }
+
+    fn run(&self, lang: &'static str) {
+        if self.state.get() != 0 {
+            self.state.set(2);
+            return;
+        }
+        self.state.set(1);
+        let (state, seen) = (self.state.clone(), self.seen.clone());
+        leptos::task::spawn_local(async move {
+            loop {
+                let _ = swap_live_regions(&seen).await;
+                localize_times(lang);
+                if state.get() == 2 {
+                    state.set(1);
+                    continue;
+                }
+                state.set(0);
+                break;
+            }
+        });
+    }
+}
+
+/// Fetches this page again and puts the new content of each `[data-live][id]` region into
+/// the one on screen, where it changed. Everything else (an open dialog, a half-typed form,
+/// the session view) stays as it is.
+async fn swap_live_regions(seen: &RefCell<HashMap<String, String>>) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let doc = window.document().ok_or(JsValue::NULL)?;
+    let regions = doc.query_selector_all("[data-live][id]")?;
+    if regions.length() == 0 {
+        return Ok(());
+    }
+    let init = web_sys::RequestInit::new();
+    let headers = web_sys::Headers::new()?;
+    headers.set("Accept", "text/html")?;
+    init.set_headers(&headers);
+    let href = window.location().href()?;
+    let res: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&href, &init))
+        .await?
+        .dyn_into()?;
+    // Signed out meanwhile, or the page moved: go where the server sends us.
+    if res.redirected() {
+        live::go(&res.url());
+        return Ok(());
+    }
+    if !res.ok() {
+        return Ok(());
+    }
+    let html = JsFuture::from(res.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    let fresh =
+        web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
+    for i in 0..regions.length() {
+        let Some(old) = regions.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let id = old.id();
+        let Some(html) = fresh.get_element_by_id(&id).map(|n| n.inner_html()) else {
+            continue;
+        };
+        if seen.borrow().get(&id) != Some(&html) {
+            old.set_inner_html(&html);
+            seen.borrow_mut().insert(id, html);
+        }
+    }
+    Ok(())
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
