@@ -6,7 +6,7 @@
 //! When an agent's view (re)connects it says `hello`, and a sharing end user offers afresh:
 //! either side may reload without ending the session.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Reflect};
@@ -93,6 +93,10 @@ pub struct Sharer {
     ice: Rc<Vec<IceServer>>,
     stream: Rc<RefCell<Option<MediaStream>>>,
     pc: Rc<RefCell<Option<RtcPeerConnection>>>,
+    /// An offer is being made. An agent joining meanwhile gets that one (it is sent after
+    /// they joined); closing its connection for a new one would leave the browser's
+    /// `setLocalDescription` on it unsettled, and the share would never start.
+    offering: Rc<Cell<bool>>,
 }
 
 impl Sharer {
@@ -102,6 +106,7 @@ impl Sharer {
             ice: Rc::new(ice),
             stream: Rc::default(),
             pc: Rc::default(),
+            offering: Rc::default(),
         }
     }
 
@@ -146,8 +151,10 @@ impl Sharer {
             pc.add_track_0(&t, &stream);
         }
         *self.pc.borrow_mut() = Some(pc.clone());
-        let sdp = local(&pc, pc.create_offer(), RtcSdpType::Offer).await?;
-        self.socket.say(&Say::Offer { sdp: &sdp });
+        self.offering.set(true);
+        let made = local(&pc, pc.create_offer(), RtcSdpType::Offer).await;
+        self.offering.set(false);
+        self.socket.say(&Say::Offer { sdp: &made? });
         Ok(())
     }
 
@@ -168,8 +175,11 @@ impl Sharer {
         }
     }
 
-    /// An agent (re)joined: offer again if sharing.
+    /// An agent (re)joined: offer again if sharing (unless an offer is on its way already).
     pub async fn on_hello(&self) -> Result<(), JsValue> {
+        if self.offering.get() {
+            return Ok(());
+        }
         self.offer().await
     }
 
