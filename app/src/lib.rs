@@ -21,7 +21,10 @@ pub fn hydrate() {
     // The portal's pages are rendered on the server; only its islands come alive here
     // (Leptos' island script hydrates each `<leptos-island>` after this returns).
     #[cfg(not(feature = "link-bundle"))]
-    leptos::mount::hydrate_islands();
+    {
+        leptos::mount::hydrate_islands();
+        pages::enhance::start();
+    }
     #[cfg(feature = "link-bundle")]
     leptos::mount::hydrate_body(|| {
         use leptos::prelude::*;

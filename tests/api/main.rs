@@ -9,6 +9,7 @@ mod binary;
 mod crash;
 mod edge;
 mod expiry;
+mod forms;
 mod harness;
 mod leak;
 mod lifecycle;

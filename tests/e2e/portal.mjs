@@ -250,7 +250,9 @@ await run('portal', async (newPage) => {
   await agent.fill('#new-password', 'a brand new password');
   await agent.click('#password-form button[type=submit]');
   await agent.waitForSelector('#err-current_password');
+  // The form came back from the server with the error: password fields come back empty.
   await agent.fill('#current-password', env('ADMIN_PASSWORD'));
+  await agent.fill('#new-password', 'a brand new password');
   await agent.click('#password-form button[type=submit]');
   await agent.waitForSelector('#password-changed');
   await other.goto(`${BASE}/`);

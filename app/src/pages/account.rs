@@ -5,7 +5,7 @@ use leptos::either::*;
 use leptos::prelude::*;
 
 use super::texts;
-use super::widgets::{ErrorNote, field_error};
+use super::widgets::{ErrorNote, done, field_error};
 use crate::portal::api::{
     ChangePassword, LogoutEverywhere, TotpBegin, TotpConfirm, TotpDisable, totp_status,
 };
@@ -39,9 +39,9 @@ pub fn Account() -> impl IntoView {
     }
 }
 
-/// A new password (an island: a refused one is shown beside its field, a changed one says so).
-#[cfg_attr(feature = "link-bundle", component)]
-#[cfg_attr(not(feature = "link-bundle"), island)]
+/// A new password: a plain form; the page comes back saying it changed, or with the error
+/// beside its field.
+#[component]
 fn PasswordForm() -> impl IntoView {
     let t = texts();
     let change = ServerAction::<ChangePassword>::new();
@@ -57,7 +57,7 @@ fn PasswordForm() -> impl IntoView {
                 <input id="new-password" name="new_password" type="password" required minlength="8" autocomplete="new-password"/>
                 {field_error(error, "new_password")}
                 <button type="submit" class="primary">{t.change_password}</button>
-                {move || change.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="password-changed">{t.password_changed}</span> })}
+                {done("password").then(|| view! { <span role="status" id="password-changed">{t.password_changed}</span> })}
             </ActionForm>
         </section>
     }

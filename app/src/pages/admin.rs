@@ -5,7 +5,7 @@ use leptos::either::*;
 use leptos::prelude::*;
 
 use super::texts;
-use super::widgets::{ErrorNote, Tab, Time, field_error};
+use super::widgets::{ErrorNote, Tab, Time, done, field_error};
 use crate::domain::Role;
 use crate::portal::api::{
     AddWebhook, ChangeAgent, CreateAgent, RemoveWebhook, RetryDelivery, SaveClient, SaveSettings,
@@ -61,18 +61,12 @@ pub fn Agents() -> impl IntoView {
     })
 }
 
-/// Adding an agent. An island: a refused form keeps what was typed; the list above shows
-/// the new agent.
-#[cfg_attr(feature = "link-bundle", component)]
-#[cfg_attr(not(feature = "link-bundle"), island)]
+/// Adding an agent: a plain form; the page comes back with the new agent in the list, or
+/// with the error.
+#[component]
 fn AddAgent() -> impl IntoView {
     let t = texts();
     let create = ServerAction::<CreateAgent>::new();
-    Effect::new(move |_| {
-        if create.value().get().is_some_and(|r| r.is_ok()) {
-            crate::live::request_refresh();
-        }
-    });
     view! {
         <section class="card" aria-labelledby="add-agent">
             <h2 id="add-agent">{t.add_agent}</h2>
@@ -241,10 +235,9 @@ pub fn Settings() -> impl IntoView {
     }
 }
 
-/// The settings an admin can change. An island: a refused value stays in its field, beside
-/// the error; a save says so.
-#[cfg_attr(feature = "link-bundle", component)]
-#[cfg_attr(not(feature = "link-bundle"), island)]
+/// The settings an admin can change: a plain form; the page comes back saying it saved, or
+/// with the error beside its field.
+#[component]
 fn SettingsForm(organisation: String, default_expiry: String, max_expiry: String) -> impl IntoView {
     let t = texts();
     let save = ServerAction::<SaveSettings>::new();
@@ -262,7 +255,7 @@ fn SettingsForm(organisation: String, default_expiry: String, max_expiry: String
             {field_error(error, "max_expiry")}
             <span class="hint" id="duration-hint">{t.duration_hint}</span>
             <button type="submit" class="primary">{t.save}</button>
-            {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <span role="status" id="settings-saved">{t.saved}</span> })}
+            {done("settings").then(|| view! { <span role="status" id="settings-saved">{t.saved}</span> })}
         </ActionForm>
     }
 }
@@ -392,26 +385,17 @@ fn OutboxView(
     }
 }
 
-/// The test-mail button and its answer (an island).
-#[cfg_attr(feature = "link-bundle", component)]
-#[cfg_attr(not(feature = "link-bundle"), island)]
+/// The test-mail button and its answer (a plain form; the page comes back saying so).
+#[component]
 fn TestMail() -> impl IntoView {
     let t = texts();
     let test = ServerAction::<SendTestMail>::new();
-    Effect::new(move |_| {
-        if test.value().get().is_some_and(|r| r.is_ok()) {
-            crate::live::request_refresh();
-        }
-    });
     view! {
         <ActionForm action=test attr:class="inline">
             <button type="submit" class="secondary" id="send-test-mail">{t.send_test_mail}</button>
         </ActionForm>
-        {move || match test.value().get() {
-            Some(Ok(_)) => Some(Either::Left(view! { <span role="status" id="test-mail-queued">{t.test_mail_queued}</span> })),
-            Some(Err(e)) => Some(Either::Right(view! { <ErrorNote error=e/> })),
-            None => None,
-        }}
+        {done("test-mail").then(|| view! { <span role="status" id="test-mail-queued">{t.test_mail_queued}</span> })}
+        {move || test.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
     }
 }
 

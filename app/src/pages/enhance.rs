@@ -1,6 +1,7 @@
-//! What the portal's frame (`layout::LiveFrame`) does in the browser to the pages the server
-//! rendered: times in the viewer's own zone, the copy buttons, and the page's live regions
-//! fetched again when the change stream (or an island's own change) says something moved.
+//! What the portal's bundle does in the browser to the pages the server rendered, besides
+//! hydrating their islands: the frame's alerts switch and language select, times in the
+//! viewer's own zone, the copy buttons, and the page's live regions fetched again when the
+//! change stream (or an island's own change) says something moved.
 //! Plain DOM work: the lists themselves are rendered on the server only, so the bundle
 //! carries no view code for them.
 
@@ -13,12 +14,23 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Element;
 
-use crate::i18n::Texts;
 use crate::live;
 use crate::portal::Instant;
 
-/// Starts it all, once per page (the frame's island calls it after hydrating).
-pub fn start(lang: &'static str, t: &'static Texts) {
+/// Starts it all, once per page with the portal's frame (the bundle's `hydrate` calls it).
+pub fn start() {
+    let Some(doc) = document() else { return };
+    let Some(alerts) = doc
+        .get_element_by_id("alerts-toggle")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let lang = super::request_lang();
+    let t = lang.texts();
+    let lang = lang.code();
+    alerts_switch(alerts);
+    language_select(&doc);
     let refresher = Refresher::default();
     refresher.remember_regions();
     localize_times(lang);
@@ -36,6 +48,32 @@ pub fn start(lang: &'static str, t: &'static Texts) {
             w.add_event_listener_with_callback(live::REFRESH_EVENT, cb.as_ref().unchecked_ref());
         cb.forget();
     }
+}
+
+/// The alerts switch: as this browser last set it, and remembered when changed.
+fn alerts_switch(input: web_sys::HtmlInputElement) {
+    input.set_checked(live::alerts_enabled());
+    let el = input.clone();
+    let cb = Closure::<dyn Fn()>::new(move || live::set_alerts(el.checked()));
+    let _ = input.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+    cb.forget();
+}
+
+/// Choosing a language posts its form (the server answers with this page in it).
+fn language_select(doc: &web_sys::Document) {
+    let Some(select) = doc.get_element_by_id("lang-select") else {
+        return;
+    };
+    let form = doc
+        .get_element_by_id("lang-form")
+        .and_then(|f| f.dyn_into::<web_sys::HtmlFormElement>().ok());
+    let cb = Closure::<dyn Fn()>::new(move || {
+        if let Some(form) = &form {
+            let _ = form.request_submit();
+        }
+    });
+    let _ = select.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
+    cb.forget();
 }
 
 /// Rewrites every `time[data-ms]` (see `widgets::Time`) into the viewer's zone, once each.

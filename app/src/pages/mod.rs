@@ -6,7 +6,7 @@ mod account;
 mod admin;
 mod detail;
 #[cfg(all(feature = "hydrate", not(feature = "link-bundle")))]
-mod enhance;
+pub mod enhance;
 mod layout;
 mod link;
 mod requests;

@@ -26,7 +26,7 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
     }
 }
 
-/// An absolute time in UTC, as the server renders it; the portal's frame (`LiveFrame`)
+/// An absolute time in UTC, as the server renders it; the portal's bundle (`enhance`)
 /// rewrites every `time[data-ms]` into the viewer's own zone once the page runs.
 #[component]
 pub fn Time(at: Instant) -> impl IntoView {
@@ -73,6 +73,12 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
     view! { <p class="error" role="alert">{error_text(&error)}</p> }
 }
 
+/// Whether this page was reached after a plain form post that did `what`: the server
+/// function sent the browser back with `done=WHAT` in the address (`portal::api`).
+pub fn done(what: &str) -> bool {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get("done").as_deref() == Some(what))
+}
+
 /// The message for `field` of a failed form submission, shown beside the field.
 pub fn field_error(
     error: impl Fn() -> Option<AppError> + Copy + Send + Sync + 'static,
@@ -96,8 +102,8 @@ pub fn CopyLink(link: String, #[prop(optional)] id: Option<String>) -> impl Into
     }
 }
 
-/// Puts a link on the clipboard with one click, and says so: the frame's one listener
-/// (`LiveFrame`) handles every `button.copy[data-link]`, rows refreshed in place included.
+/// Puts a link on the clipboard with one click, and says so: the bundle's one listener
+/// (`enhance`) handles every `button.copy[data-link]`, rows refreshed in place included.
 #[component]
 pub fn CopyButton(link: String) -> impl IntoView {
     let t = texts();

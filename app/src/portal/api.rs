@@ -70,6 +70,53 @@ mod ctx {
             .is_some_and(|v| v.contains("text/html"))
     }
 
+    /// After a plain form post that worked: back to the page it came from, with `done=WHAT`
+    /// in its address, so that page can say so (a redirect carries no answer otherwise).
+    /// Calls from the bundle get their answer in the body and no redirect.
+    pub fn done(what: &str) {
+        let Ok(parts) = parts() else { return };
+        if !is_form_post(&parts) {
+            return;
+        }
+        let back = back_to(&parts);
+        let sep = if back.contains('?') { '&' } else { '?' };
+        leptos_axum::redirect(&format!("{back}{sep}done={what}"));
+    }
+
+    /// The path and query of the page a form was posted from (its `Referer`: portal pages
+    /// send it to their own origin), without the marks of earlier posts; `/` without one.
+    /// Only the path is taken, so the redirect cannot leave this site.
+    pub fn back_to(parts: &Parts) -> String {
+        let referer = parts
+            .headers
+            .get(http::header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let path = referer
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+            .unwrap_or("/");
+        // `//host` would be another site; a path of ours never starts so.
+        if path.starts_with("//") || path.contains('\\') {
+            return "/".into();
+        }
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| {
+                !p.is_empty()
+                    && !p.starts_with("done=")
+                    && !p.starts_with("__err=")
+                    && !p.starts_with("__path=")
+            })
+            .collect();
+        if kept.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        }
+    }
+
     pub fn set_cookie(value: &str) {
         if let (Some(res), Ok(v)) = (
             use_context::<leptos_axum::ResponseOptions>(),
@@ -79,8 +126,24 @@ mod ctx {
         }
     }
 
-    /// Gives a failed call its HTTP status (the body carries the `AppError`).
+    /// Gives a failed call its HTTP status (the body carries the `AppError`). Not a plain
+    /// form post from a portal page: that one goes back to its page (`back_to`) with the
+    /// error in the address, where `ServerAction::new()` finds it when the page renders. The
+    /// link page sends no `Referer` (its address is a credential), so its posts keep the
+    /// status.
     pub fn fail(e: AppError) -> AppError {
+        if let Ok(p) = parts()
+            && is_form_post(&p)
+            && p.headers.contains_key(http::header::REFERER)
+        {
+            let back = format!("http://page{}", back_to(&p));
+            if let Ok(url) =
+                server_fn::error::ServerFnUrlError::new(p.uri.path(), e.clone()).to_url(&back)
+            {
+                leptos_axum::redirect(&format!("{}?{}", url.path(), url.query().unwrap_or("")));
+            }
+            return e;
+        }
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(super::status_of(&e));
         }
@@ -170,7 +233,9 @@ pub async fn change_password(
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
         b.change_password(&ctx::parts()?, agent, current_password, new_password)
-            .await
+            .await?;
+        ctx::done("password");
+        Ok(())
     })
     .await
 }
@@ -415,7 +480,9 @@ pub async fn save_settings(
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
         b.save_settings(agent, organisation, default_expiry, max_expiry)
-            .await
+            .await?;
+        ctx::done("settings");
+        Ok(())
     })
     .await
 }
@@ -442,7 +509,9 @@ pub async fn retry_delivery(id: String) -> Result<(), AppError> {
 pub async fn send_test_mail() -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
-        b.test_mail(agent).await
+        b.test_mail(agent).await?;
+        ctx::done("test-mail");
+        Ok(())
     })
     .await
 }
