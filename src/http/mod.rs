@@ -231,12 +231,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assist/{token}/ws", get(assist::socket))
         .route("/api/v1/openapi.json", get(ops::openapi));
 
-    // `/s/TOKEN` is in the portal's route list (so a client-side navigation there reloads),
-    // but the server renders it on its own (`link_page`).
-    let pages: Vec<_> = generate_route_list(app::pages::App)
-        .into_iter()
-        .filter(|r| !r.path().starts_with(app::pages::LINK_PREFIX))
-        .collect();
+    let pages = generate_route_list(app::pages::App);
     let leptos = state.leptos.clone();
     let backend = state.portal.clone();
     let pages = Router::new()

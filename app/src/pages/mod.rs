@@ -1,5 +1,7 @@
 //! The Leptos pages: the agent portal and the end user's link page. Rendered on the server
-//! (every page is readable and every form posts before the bundle loads), then hydrated.
+//! (every page is readable and every form posts before the bundle loads). The portal's
+//! islands (`#[island]`) and `enhance` then make it live; the link page is hydrated whole
+//! by its own bundle.
 //! Pages never reach storage: they call the server functions in `portal::api`.
 
 mod account;
@@ -249,19 +251,6 @@ where
     Resource::new_with_options(source, fetcher, false)
 }
 
-/// The link route inside `App`. The server renders `/s/…` itself (`link_document`, with the
-/// link's own bundle), so the portal only ever reaches it by a client-side navigation, which
-/// it turns into a full page load.
-#[component]
-fn LinkRoute() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().reload();
-        }
-    });
-}
-
 /// The end user's page on its own, hydrated by its own bundle: no portal and no router (it is
 /// one page), so that bundle carries neither.
 #[component]
@@ -271,7 +260,8 @@ pub fn LinkApp(data: link::LinkData) -> impl IntoView {
     view! { <link::LinkPage data/> }
 }
 
-/// The portal (and, for the route list, the link page).
+/// The portal. Its pages render on the server only; in the browser just their islands come
+/// alive (the bundle's `hydrate`). The end user's page is not here: `link_document`.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -282,7 +272,6 @@ pub fn App() -> impl IntoView {
         <Title text=t.app_name/>
         <Router>
             <Routes fallback=move || view! { <main class="narrow"><p>{t.page_not_found}</p></main> }>
-                <Route path=path!("/s/:token") view=LinkRoute ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=signin::SignIn ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=layout::Portal ssr=SsrMode::Async>
                     <Route path=path!("") view=requests::Requests ssr=SsrMode::Async/>
