@@ -88,4 +88,29 @@ async fn a_plain_form_post_goes_back_to_its_page_with_what_it_did() {
         html.contains(r#"data-kind="test""#),
         "the test mail in the outbox"
     );
+
+    // The create dialog posted before its script ran: the new request's page, with its link
+    // (the dialog it came from could not show it).
+    let r = post(
+        "/portal/api/requests/create",
+        format!("{}/?view=active&create=1", t.base),
+        vec![
+            ("form[recipient_name]", "Grace Hopper"),
+            ("form[assign]", "me"),
+        ],
+    )
+    .await
+    .unwrap();
+    let back = location(&r);
+    let id = back.strip_prefix("/requests/").expect("the request's page");
+    let html = page(back.clone()).await;
+    assert!(html.contains("Grace Hopper"), "{html}");
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await;
+    let link = detail.body["link"].as_str().unwrap();
+    assert!(
+        html.contains(&format!(r#"value="{link}""#)),
+        "the link to copy: {html}"
+    );
 }

@@ -332,7 +332,13 @@ pub async fn create_choices() -> Result<Choices, AppError> {
 pub async fn create_request(form: RequestForm) -> Result<Created, AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
-        b.create(agent, form).await
+        let created = b.create(agent, form).await?;
+        // A plain post (the dialog before its script runs) cannot show the new link where it
+        // was sent from; the request's own page shows it.
+        if ctx::is_form_post(&ctx::parts()?) {
+            leptos_axum::redirect(&format!("/requests/{}", created.id));
+        }
+        Ok(created)
     })
     .await
 }
