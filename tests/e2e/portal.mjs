@@ -191,6 +191,16 @@ await run('portal', async (newPage) => {
   const overflow = await agent.evaluate(() => document.documentElement.scrollWidth);
   expect(overflow <= 375, `no sideways scrolling at 375 px (page is ${overflow} px wide)`);
 
+  // --- The language menu: choosing one reloads the page in it (and back).
+  log('language menu');
+  await hydrated(agent);
+  await agent.selectOption('#lang-select', 'ko');
+  await agent.waitForSelector('html[lang="ko"]');
+  expect((await agent.textContent('#tab-past')).trim() !== 'Past', 'the tabs in Korean');
+  await hydrated(agent);
+  await agent.selectOption('#lang-select', 'en');
+  await agent.waitForSelector('html[lang="en"]');
+
   // --- Admin: add an agent; the settings in force.
   log('admin pages');
   await agent.setViewportSize({ width: 1280, height: 800 });
