@@ -23,7 +23,6 @@ pub fn Detail() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let act = ServerAction::<RequestAction>::new();
     let detail = super::resource(id, get_request);
-    let choices = super::resource(|| (), |_| create_choices());
     let can_edit = caller().is_some_and(|m| m.can_edit);
     view! {
         <p><A href="/" attr:class="back">"← " {t.back_to_list}</A></p>
@@ -34,14 +33,18 @@ pub fn Detail() -> impl IntoView {
                     Ok(d) => {
                         let live_request = can_edit && !d.row.status.is_terminal();
                         let (id, form, ice_servers) = (d.row.id.to_string(), d.form.clone(), d.ice_servers.clone());
-                        let choices = choices.await.ok();
+                        // Only for the edit form (not for a finished request, a view-only
+                        // agent, or the live refresh of such a page).
+                        let choices = if live_request {
+                            create_choices().await.ok()
+                        } else {
+                            None
+                        };
                         Either::Left(view! {
                             // Fetched again by the frame when the request changes (`enhance`);
                             // the edit form and the session view below keep their state.
                             <div data-live="" id="detail-live"><Body d=d act=act/></div>
-                            {live_request.then(|| choices.map(|c| view! {
-                                <EditForm id=id.clone() choices=c form=form/>
-                            }))}
+                            {choices.map(|c| view! { <EditForm id=id.clone() choices=c form=form/> })}
                             <div class="session-slot">
                                 {live_request.then(|| view! { <SessionView id=id ice_servers=ice_servers/> })}
                             </div>
