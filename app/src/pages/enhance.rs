@@ -31,19 +31,18 @@ pub fn start() {
     let lang = lang.code();
     alerts_switch(alerts);
     language_select(&doc);
-    let refresher = Refresher::default();
-    refresher.remember_regions();
+    let refresher = Refresher::new(lang);
     localize_times(lang);
     copy_buttons();
     let on_change = refresher.clone();
     let _ = live::watch_changes(move |c| {
-        on_change.run(lang);
+        on_change.run();
         if c.is_some_and(|c| c.status == "waiting") && live::alerts_enabled() {
             live::alert(t.status_waiting, t.ev_checked_in);
         }
     });
     if let Some(w) = web_sys::window() {
-        let cb = Closure::<dyn Fn()>::new(move || refresher.run(lang));
+        let cb = Closure::<dyn Fn()>::new(move || refresher.run());
         let _ =
             w.add_event_listener_with_callback(live::REFRESH_EVENT, cb.as_ref().unchecked_ref());
         cb.forget();
@@ -117,8 +116,10 @@ fn copy_buttons() {
 }
 
 /// One refresh at a time; asks that arrive meanwhile make one more after it.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Refresher {
+    /// The page's language, for the times of what is swapped in.
+    lang: &'static str,
     /// 0 idle, 1 running, 2 running and asked again.
     state: Rc<Cell<u8>>,
     /// Each live region's content as last rendered by the server (before times were made
@@ -127,26 +128,26 @@ struct Refresher {
 }
 
 impl Refresher {
-    fn remember_regions(&self) {
-        let Some(regions) = document().and_then(|d| d.query_selector_all("[data-live][id]").ok())
-        else {
-            return;
-        };
-        let mut seen = self.seen.borrow_mut();
-        for i in 0..regions.length() {
-            if let Some(el) = regions.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                seen.insert(el.id(), el.inner_html());
-            }
+    /// Remembers the regions as the server rendered them: call before `localize_times`.
+    fn new(lang: &'static str) -> Refresher {
+        let seen = live_regions()
+            .into_iter()
+            .map(|el| (el.id(), el.inner_html()))
+            .collect();
+        Refresher {
+            lang,
+            state: Rc::default(),
+            seen: Rc::new(RefCell::new(seen)),
         }
     }
 
-    fn run(&self, lang: &'static str) {
+    fn run(&self) {
         if self.state.get() != 0 {
             self.state.set(2);
             return;
         }
         self.state.set(1);
-        let (state, seen) = (self.state.clone(), self.seen.clone());
+        let (lang, state, seen) = (self.lang, self.state.clone(), self.seen.clone());
         leptos::task::spawn_local(async move {
             loop {
                 let _ = swap_live_regions(&seen).await;
@@ -166,12 +167,11 @@ impl Refresher {
 /// the one on screen, where it changed. Everything else (an open dialog, a half-typed form,
 /// the session view) stays as it is.
 async fn swap_live_regions(seen: &RefCell<HashMap<String, String>>) -> Result<(), JsValue> {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let doc = window.document().ok_or(JsValue::NULL)?;
-    let regions = doc.query_selector_all("[data-live][id]")?;
-    if regions.length() == 0 {
+    let regions = live_regions();
+    if regions.is_empty() {
         return Ok(());
     }
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
     let init = web_sys::RequestInit::new();
     let headers = web_sys::Headers::new()?;
     headers.set("Accept", "text/html")?;
@@ -194,10 +194,7 @@ async fn swap_live_regions(seen: &RefCell<HashMap<String, String>>) -> Result<()
         .unwrap_or_default();
     let fresh =
         web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
-    for i in 0..regions.length() {
-        let Some(old) = regions.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
+    for old in regions {
         let id = old.id();
         let Some(html) = fresh.get_element_by_id(&id).map(|n| n.inner_html()) else {
             continue;
@@ -208,6 +205,16 @@ async fn swap_live_regions(seen: &RefCell<HashMap<String, String>>) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The page's live regions: `[data-live][id]`, each fetched again by its `id`.
+fn live_regions() -> Vec<Element> {
+    let Some(list) = document().and_then(|d| d.query_selector_all("[data-live][id]").ok()) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
 }
 
 fn document() -> Option<web_sys::Document> {
