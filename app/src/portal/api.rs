@@ -74,13 +74,18 @@ mod ctx {
     /// in its address, so that page can say so (a redirect carries no answer otherwise).
     /// Calls from the bundle get their answer in the body and no redirect.
     pub fn done(what: &str) {
-        let Ok(parts) = parts() else { return };
-        if !is_form_post(&parts) {
+        let Some(back) =
+            with_context::<Parts, _>(|p| is_form_post(p).then(|| back_to(p))).flatten()
+        else {
             return;
-        }
-        let back = back_to(&parts);
+        };
         let sep = if back.contains('?') { '&' } else { '?' };
         leptos_axum::redirect(&format!("{back}{sep}done={what}"));
+    }
+
+    /// A plain HTML form post, asked of the request in this context (borrowed, not cloned).
+    pub fn plain_post() -> bool {
+        with_context::<Parts, _>(is_form_post).unwrap_or(false)
     }
 
     /// The path and query of the page a form was posted from (its `Referer`: portal pages
@@ -132,13 +137,17 @@ mod ctx {
     /// link page sends no `Referer` (its address is a credential), so its posts keep the
     /// status.
     pub fn fail(e: AppError) -> AppError {
-        if let Ok(p) = parts()
-            && is_form_post(&p)
-            && p.headers.contains_key(http::header::REFERER)
-        {
-            let back = format!("http://page{}", back_to(&p));
-            if let Ok(url) =
-                server_fn::error::ServerFnUrlError::new(p.uri.path(), e.clone()).to_url(&back)
+        let back = with_context::<Parts, _>(|p| {
+            (is_form_post(p) && p.headers.contains_key(http::header::REFERER)).then(|| {
+                (
+                    format!("http://page{}", back_to(p)),
+                    p.uri.path().to_owned(),
+                )
+            })
+        })
+        .flatten();
+        if let Some((back, path)) = back {
+            if let Ok(url) = server_fn::error::ServerFnUrlError::new(path, e.clone()).to_url(&back)
             {
                 leptos_axum::redirect(&format!("{}?{}", url.path(), url.query().unwrap_or("")));
             }
@@ -335,7 +344,7 @@ pub async fn create_request(form: RequestForm) -> Result<Created, AppError> {
         let created = b.create(agent, form).await?;
         // A plain post (the dialog before its script runs) cannot show the new link where it
         // was sent from; the request's own page shows it.
-        if ctx::is_form_post(&ctx::parts()?) {
+        if ctx::plain_post() {
             leptos_axum::redirect(&format!("/requests/{}", created.id));
         }
         Ok(created)
