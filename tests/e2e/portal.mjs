@@ -49,13 +49,16 @@ await run('portal', async (newPage) => {
 
   // --- Create with every field; first an expiry past the maximum, refused beside the field.
   log('create dialog');
+  // The dialog is a page of its own (?create=1): Escape needs its island, awake.
   await agent.click('#new-request');
   await agent.waitForSelector('#create-form');
+  await hydrated(agent);
   expect(await agent.evaluate(() => document.activeElement.id) === 'f-recipient_name', 'focus starts in the first field');
   await agent.keyboard.press('Escape');
   await agent.waitForSelector('#create-form', { state: 'detached' });
   await agent.click('#new-request');
   await agent.waitForSelector('#create-form');
+  await hydrated(agent);
   await agent.fill('#f-recipient_name', 'Grace Hopper');
   await agent.selectOption('#f-assign', { label: 'Ada Admin' });
   await agent.fill('#f-recipient_email', 'grace@example.com');

@@ -327,24 +327,13 @@ fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
     let close_href = format!("/?view={view}");
     let close_href2 = close_href.clone();
     let escape_href = close_href.clone();
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    // Keyboard users start in the first field.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(d) = dialog.get()
-            && let Ok(Some(first)) = d.query_selector("input, select, textarea")
-            && let Ok(first) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(first)
-        {
-            let _ = first.focus();
-        }
-    });
     view! {
         <div class="backdrop" on:keydown=move |ev| {
             if ev.key() == "Escape" {
                 live::go(&escape_href);
             }
         }>
-            <dialog open class="dialog" aria-labelledby="create-title" id="create-dialog" aria-modal="true" node_ref=dialog>
+            <dialog open class="dialog" aria-labelledby="create-title" id="create-dialog" aria-modal="true">
                 <h2 id="create-title">{t.create_title}</h2>
                 {move || match done.get() {
                     Some(done) => Either::Right(view! {
@@ -359,7 +348,7 @@ fn CreateDialog(choices: Choices, view: String) -> impl IntoView {
                         let (choices, cancel) = (choices.clone(), close_href2.clone());
                         Either::Left(view! {
                         <ActionForm action=create attr:id="create-form">
-                            <RequestFields choices=choices form=RequestForm::default() error=Signal::derive(move || create.value().get().and_then(|r| r.err())) with_expiry_hint=true/>
+                            <RequestFields choices=choices form=RequestForm::default() error=Signal::derive(move || create.value().get().and_then(|r| r.err())) with_expiry_hint=true autofocus=true/>
                             <div class="buttons">
                                 <button type="submit" class="primary" id="create-submit" disabled=move || create.pending().get()>{t.create}</button>
                                 <a class="button secondary" href=cancel>{t.cancel}</a>
@@ -381,6 +370,10 @@ pub fn RequestFields(
     form: RequestForm,
     error: Signal<Option<crate::portal::AppError>>,
     #[prop(default = false)] with_expiry_hint: bool,
+    /// Keyboard users start in the first field (the create dialog): the page opens with
+    /// the dialog, so the browser focuses it on load, before any script.
+    #[prop(default = false)]
+    autofocus: bool,
 ) -> impl IntoView {
     let t = texts();
     let res = move || error.get();
@@ -410,7 +403,7 @@ pub fn RequestFields(
     view! {
         <div class="fields">
             <label for="f-recipient_name">{t.recipient_name}</label>
-            <input id="f-recipient_name" name="form[recipient_name]" required maxlength="200" value=form.recipient_name.clone() aria-describedby=described("recipient_name")/>
+            <input id="f-recipient_name" name="form[recipient_name]" required maxlength="200" value=form.recipient_name.clone() aria-describedby=described("recipient_name") autofocus=autofocus/>
             {field_error(res, "recipient_name")}
 
             <label for="f-assign">{t.assign_to}</label>
