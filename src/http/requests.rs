@@ -30,7 +30,9 @@ pub struct ListParams {
     status: Vec<String>,
     /// `me`, `unassigned`, or an agent or client ID.
     assignee: Option<String>,
-    /// Free text over name, email and comment.
+    /// Free text over name, email and comment: each word must begin a word of one of them,
+    /// ignoring case (`gra fis` finds "Grace Fischer"; in Chinese, Japanese and Korean text
+    /// any part of a word).
     q: Option<String>,
     /// 1..=200, default 50.
     limit: Option<String>,

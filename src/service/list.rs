@@ -1,15 +1,17 @@
-//! Listing requests: views, filters, newest first, cursor pages. The candidates come from the
-//! narrowest index the query allows (status, assignee, or creation order), merged newest
-//! first; the effective status (expiry as of now) and the remaining filters are applied to
+//! Listing requests: views, filters, search, newest first, cursor pages. The candidates come
+//! from the narrowest indexes the query allows (status, assignee, the search words' terms, or
+//! creation order), intersected newest first (`postings`); the effective status (expiry as
+//! of now), the search rule (`app::domain::search`) and the other filters are then checked on
 //! each candidate, so the page is exact even before the sweeper has run.
 
 use std::collections::BTreeSet;
-use std::iter::Peekable;
 
+use app::domain::search;
 use app::domain::{Agent, AgentId, Assignee, ClientId, RequestId, SessionRequest, Status};
 use redb::ReadOnlyTable;
 
 use super::error::{Result, ServiceError};
+use super::postings::{self, Cursor, Ids, Intersect, Listed, Stream, Union};
 use super::{Service, require_view, txn};
 use crate::store::{keys, tables};
 
@@ -151,32 +153,14 @@ pub struct Page {
     pub next_cursor: Option<RequestId>,
 }
 
-type Ids<'t> = Box<dyn Iterator<Item = Result<RequestId>> + 't>;
-
-/// Merges ID streams that are each newest first into one newest-first stream, once each
-/// (an overdue request comes from both its stored status and the expiry index).
-struct Merge<'t> {
-    heads: Vec<Peekable<Ids<'t>>>,
-}
-
-impl Iterator for Merge<'_> {
-    type Item = Result<RequestId>;
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut best: Option<RequestId> = None;
-        for head in &mut self.heads {
-            match head.peek() {
-                Some(Err(_)) => return head.next(),
-                Some(Ok(id)) if best.is_none_or(|b| *id > b) => best = Some(*id),
-                _ => {}
-            }
-        }
-        let id = best?;
-        for head in &mut self.heads {
-            // Drop the same ID from the other heads.
-            let _ = head.next_if(|e| matches!(e, Ok(x) if *x == id));
-        }
-        Some(Ok(id))
-    }
+/// A stream over one fixed-width index range: the IDs at the end of its keys from `lo` up
+/// to `hi(to)`, newest first.
+fn index_stream<'t, const N: usize>(
+    table: &'t ReadOnlyTable<[u8; N], ()>,
+    lo: [u8; N],
+    hi: impl Fn(RequestId) -> [u8; N] + 't,
+) -> Result<Stream<'t>> {
+    Cursor::of(move |to| index_ids(table, lo, hi(to)))
 }
 
 /// IDs at the end of the keys in `range`, newest first.
@@ -206,6 +190,49 @@ fn index_ids_between<'t, const N: usize>(
     })))
 }
 
+/// A page being filled from candidates in page order: `step` checks one.
+struct Ordered<I> {
+    candidates: I,
+    limit: usize,
+    items: Vec<SessionRequest>,
+}
+
+impl<I: Iterator<Item = Result<RequestId>>> Ordered<I> {
+    fn new(candidates: I, limit: usize) -> Self {
+        Ordered {
+            candidates,
+            limit,
+            items: Vec::with_capacity(limit.min(64)),
+        }
+    }
+
+    /// Checks the next candidate; the page once it is full (with a cursor when one more
+    /// matched) or the candidates ran out.
+    fn step(
+        &mut self,
+        requests: &ReadOnlyTable<[u8; 16], &[u8]>,
+        keep: &impl Fn(&SessionRequest) -> bool,
+    ) -> Result<Option<Page>> {
+        let Some(id) = self.candidates.next() else {
+            return Ok(Some(Page {
+                items: std::mem::take(&mut self.items),
+                next_cursor: None,
+            }));
+        };
+        let rec = record(requests, id?)?;
+        if !keep(&rec) {
+            return Ok(None);
+        }
+        if self.items.len() == self.limit {
+            let items = std::mem::take(&mut self.items);
+            let next_cursor = items.last().map(|r| r.id);
+            return Ok(Some(Page { items, next_cursor }));
+        }
+        self.items.push(rec);
+        Ok(None)
+    }
+}
+
 /// The first `limit` candidates that `keep` accepts, and a cursor when there are more.
 fn collect_page(
     requests: &ReadOnlyTable<[u8; 16], &[u8]>,
@@ -213,25 +240,12 @@ fn collect_page(
     limit: usize,
     keep: impl Fn(&SessionRequest) -> bool,
 ) -> Result<Page> {
-    let mut items = Vec::with_capacity(limit.min(64));
-    let mut has_more = false;
-    for id in candidates {
-        let rec = record(requests, id?)?;
-        if !keep(&rec) {
-            continue;
+    let mut page = Ordered::new(candidates, limit);
+    loop {
+        if let Some(p) = page.step(requests, &keep)? {
+            return Ok(p);
         }
-        if items.len() == limit {
-            has_more = true;
-            break;
-        }
-        items.push(rec);
     }
-    let next_cursor = if has_more {
-        items.last().map(|r| r.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next_cursor })
 }
 
 /// The request an index entry points at; a dangling entry is a broken invariant.
@@ -240,23 +254,15 @@ fn record(requests: &ReadOnlyTable<[u8; 16], &[u8]>, id: RequestId) -> Result<Se
         .ok_or_else(|| ServiceError::Internal(format!("index entry without a request: {id}")))
 }
 
-/// Requests past their expiry that the sweeper has not written down yet, newest first, up
-/// to `top`.
-fn overdue<'t>(
-    txn: &redb::ReadTransaction,
-    now: jiff::Timestamp,
-    top: RequestId,
-) -> Result<Ids<'t>> {
+/// Requests past their expiry that the sweeper has not written down yet (at most a sweep
+/// interval's worth).
+fn overdue<'t>(txn: &redb::ReadTransaction, now: jiff::Timestamp) -> Result<Stream<'t>> {
     let index = txn.open_table(tables::IDX_EXPIRY)?;
     let mut ids = Vec::new();
     for e in index.range(..=keys::timed(now, [0xff; 16]))? {
-        let id = keys::trailing_id(&e?.0.value());
-        if id <= top {
-            ids.push(id);
-        }
+        ids.push(keys::trailing_id(&e?.0.value()));
     }
-    ids.sort_unstable_by(|a, b| b.cmp(a));
-    Ok(Box::new(ids.into_iter().map(Ok)))
+    Ok(Listed::of(ids))
 }
 
 /// The highest request ID a page may contain: just below the cursor.
@@ -264,6 +270,70 @@ fn upper(cursor: Option<RequestId>) -> RequestId {
     cursor.map_or(RequestId::from_u128(u128::MAX), |c| {
         RequestId::from_u128(c.as_u128().saturating_sub(1))
     })
+}
+
+/// A search reads at most this many of its words from the index (the longest); it checks
+/// all of them on each record.
+const INDEXED_WORDS: usize = 8;
+
+/// Streams of the requests each query word finds, for the words the index can answer.
+fn word_streams<'t>(
+    by_words: &'t ReadOnlyTable<&'static [u8], ()>,
+    words: &[String],
+) -> Result<Vec<Stream<'t>>> {
+    let mut streams = Vec::new();
+    for w in words.iter().take(INDEXED_WORDS) {
+        streams.extend(postings::word(by_words, w)?);
+    }
+    Ok(streams)
+}
+
+/// An upcoming key turned into display order: scheduled soonest first, then unscheduled
+/// newest first (their ID bytes inverted), so byte order is page order.
+fn display_order(mut key: [u8; 25]) -> [u8; 25] {
+    if key[0] == 1 {
+        key[9..].iter_mut().for_each(|b| *b = !*b);
+    }
+    key
+}
+
+/// The Upcoming page of a search, from the requests the search finds: all of them are read
+/// and sorted into display order, so `step` finishes when the matches are exhausted.
+struct SortedMatches<I> {
+    matches: I,
+    after: Option<[u8; 25]>,
+    limit: usize,
+    found: Vec<([u8; 25], SessionRequest)>,
+}
+
+impl<I: Iterator<Item = Result<RequestId>>> SortedMatches<I> {
+    fn step(
+        &mut self,
+        requests: &ReadOnlyTable<[u8; 16], &[u8]>,
+        keep: &impl Fn(&SessionRequest) -> bool,
+    ) -> Result<Option<Page>> {
+        if let Some(id) = self.matches.next() {
+            let rec = record(requests, id?)?;
+            if keep(&rec) {
+                let key = display_order(keys::upcoming(rec.scheduled_at, rec.id));
+                if self.after.is_none_or(|a| key > a) {
+                    self.found.push((key, rec));
+                }
+            }
+            return Ok(None);
+        }
+        let mut found = std::mem::take(&mut self.found);
+        found.sort_unstable_by_key(|f| f.0);
+        let more = found.len() > self.limit;
+        let items: Vec<SessionRequest> =
+            found.into_iter().take(self.limit).map(|(_, r)| r).collect();
+        let next_cursor = if more {
+            items.last().map(|r| r.id)
+        } else {
+            None
+        };
+        Ok(Some(Page { items, next_cursor }))
+    }
 }
 
 impl Service {
@@ -304,89 +374,117 @@ impl Service {
             AssigneeFilter::Agent(id) => vec![Assignee::Agent(id)],
             AssigneeFilter::Client(id) => vec![Assignee::Client(id)],
         });
+        let words = query
+            .q
+            .as_deref()
+            .map(search::query_words)
+            .unwrap_or_default();
 
         let txn = self.store.begin_read()?;
         let requests = txn.open_table(tables::REQUESTS)?;
         let by_status = txn.open_table(tables::IDX_STATUS)?;
         let by_assignee = txn.open_table(tables::IDX_ASSIGNEE)?;
+        let by_words = txn.open_table(tables::IDX_WORDS)?;
 
         let keep = |rec: &SessionRequest| {
             let status = rec.status_at(now);
             wanted.as_ref().is_none_or(|w| w.contains(&status))
                 && assignees.as_ref().is_none_or(|a| a.contains(&rec.assignee))
-                && query.q.as_ref().is_none_or(|q| {
-                    rec.recipient_name.to_lowercase().contains(q)
-                        || rec
-                            .recipient_email
-                            .as_deref()
-                            .is_some_and(|e| e.contains(q.as_str()))
-                        || rec.comment.to_lowercase().contains(q)
-                })
+                && (words.is_empty()
+                    || search::finds(
+                        &search::terms(
+                            &rec.recipient_name,
+                            rec.recipient_email.as_deref(),
+                            &rec.comment,
+                        ),
+                        &words,
+                    ))
         };
+        let mut parts = word_streams(&by_words, &words)?;
 
         if query.view == Some(View::Upcoming) {
-            return self.upcoming_page(&txn, &requests, query.cursor, limit, keep);
+            let matches = (!parts.is_empty())
+                .then(|| -> Result<_> {
+                    // Only a request stored as open can be upcoming.
+                    let open = Status::Open;
+                    parts.push(index_stream(
+                        &by_status,
+                        keys::status(open, RequestId::from_u128(0)),
+                        move |to| keys::status(open, to),
+                    )?);
+                    Ok(postings::iter(Intersect::of(parts)))
+                })
+                .transpose()?;
+            return self.upcoming_page(&txn, &requests, matches, query.cursor, limit, keep);
         }
 
-        // Which index to read: the assignee index has the status in its keys, so a query
+        // The filters' candidates: the assignee index has the status in its keys, so a query
         // naming assignees reads just their entries in the wanted statuses; otherwise the
-        // status index.
+        // status index. Expired but not yet swept requests are still stored as open, waiting
+        // or ready: the expiry index's entries up to now add them.
         let expired_wanted = wanted
             .as_ref()
             .is_some_and(|w| w.contains(&Status::Expired));
-        let candidates: Ids<'_> = if let Some(assignees) = &assignees {
+        let mut filters = Vec::new();
+        if let Some(assignees) = &assignees {
             let statuses: Vec<Status> = match &wanted {
                 Some(w) => w.iter().copied().collect(),
                 None => Status::ALL.to_vec(),
             };
-            let mut heads = Vec::new();
             for a in assignees {
                 for s in &statuses {
-                    let lo = keys::assignee(*a, *s, RequestId::from_u128(0));
-                    let hi = keys::assignee(*a, *s, top);
-                    heads.push(index_ids(&by_assignee, lo, hi)?.peekable());
+                    let (a, s) = (*a, *s);
+                    filters.push(index_stream(
+                        &by_assignee,
+                        keys::assignee(a, s, RequestId::from_u128(0)),
+                        move |to| keys::assignee(a, s, to),
+                    )?);
                 }
             }
-            if expired_wanted {
-                heads.push(overdue(&txn, now, top)?.peekable());
-            }
-            Box::new(Merge { heads })
         } else if let Some(wanted) = &wanted {
-            let mut heads = wanted
-                .iter()
-                .map(|s| {
-                    index_ids(
-                        &by_status,
-                        keys::status(*s, RequestId::from_u128(0)),
-                        keys::status(*s, top),
-                    )
-                    .map(Iterator::peekable)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            if expired_wanted {
-                // Expired but not yet swept, still stored as open/waiting/ready: the expiry
-                // index's entries up to now (at most a sweep interval's worth).
-                heads.push(overdue(&txn, now, top)?.peekable());
+            for s in wanted.iter().copied() {
+                filters.push(index_stream(
+                    &by_status,
+                    keys::status(s, RequestId::from_u128(0)),
+                    move |to| keys::status(s, to),
+                )?);
             }
-            Box::new(Merge { heads })
-        } else {
-            let range = requests.range(..=top.to_be_bytes())?;
-            Box::new(range.rev().map(|e| {
-                e.map(|(k, _)| RequestId::from_be_bytes(k.value()))
-                    .map_err(Into::into)
-            }))
+        }
+        if expired_wanted {
+            filters.push(overdue(&txn, now)?);
+        }
+        if assignees.is_some() || wanted.is_some() {
+            parts.push(Union::of(filters));
+        }
+        // Each search word's requests and the filters' together, or every request.
+        let mut candidates = match parts.len() {
+            0 => Cursor::of(|to| {
+                let range = requests.range(..=to.to_be_bytes())?;
+                Ok(Box::new(range.rev().map(|e| {
+                    e.map(|(k, _)| RequestId::from_be_bytes(k.value()))
+                        .map_err(Into::into)
+                })) as Ids<'_>)
+            })?,
+            1 => parts.pop().expect("one part"),
+            _ => Intersect::of(parts),
         };
-
-        collect_page(&requests, candidates, limit, keep)
+        candidates.skip_to(top)?;
+        collect_page(&requests, postings::iter(candidates), limit, keep)
     }
 
     /// Upcoming: open requests by schedule, soonest first, then the unscheduled ones newest
     /// first, read in that order from the upcoming index, so a page costs what it shows. The
     /// cursor is the last request shown; its own index key says where the next page starts.
+    ///
+    /// A search (`matches`: the requests its words find) races the index read in that order
+    /// against reading all of its matches and sorting them, one candidate each in turn: the
+    /// first to finish gives the page, so a common word costs what the page shows and a rare
+    /// one what it finds.
     fn upcoming_page(
         &self,
         txn: &redb::ReadTransaction,
         requests: &ReadOnlyTable<[u8; 16], &[u8]>,
+        matches: Option<impl Iterator<Item = Result<RequestId>>>,
         cursor: Option<RequestId>,
         limit: usize,
         keep: impl Fn(&SessionRequest) -> bool,
@@ -415,7 +513,24 @@ impl Service {
             _ => last,
         };
         let unscheduled = index_ids(&index, first_unscheduled, below)?;
-        collect_page(requests, scheduled.chain(unscheduled), limit, keep)
+        let mut in_order = Ordered::new(scheduled.chain(unscheduled), limit);
+        let Some(matches) = matches else {
+            return collect_page(requests, in_order.candidates, limit, keep);
+        };
+        let mut sorted = SortedMatches {
+            matches,
+            after: after.map(display_order),
+            limit,
+            found: Vec::new(),
+        };
+        loop {
+            if let Some(page) = in_order.step(requests, &keep)? {
+                return Ok(page);
+            }
+            if let Some(page) = sorted.step(requests, &keep)? {
+                return Ok(page);
+            }
+        }
     }
 
     /// Tells what an ID in `assignee=` names: an agent or a client.

@@ -14,6 +14,7 @@ mod error;
 pub mod input;
 mod list;
 mod outbox;
+mod postings;
 mod presence;
 mod ratelimit;
 mod relay;

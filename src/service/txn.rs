@@ -31,6 +31,7 @@ pub struct Tx<'t> {
     pub idx_expiry: Table<'t, [u8; 24], ()>,
     pub idx_finished: Table<'t, [u8; 24], ()>,
     pub idx_upcoming: Table<'t, [u8; 25], ()>,
+    pub idx_words: Table<'t, &'static [u8], ()>,
     pub links: Table<'t, [u8; 32], [u8; 16]>,
     pub devices: Table<'t, [u8; 32], [u8; 32]>,
     pub agents: Table<'t, [u8; 16], &'static [u8]>,
@@ -55,6 +56,7 @@ impl<'t> Tx<'t> {
             idx_expiry: txn.open_table(tables::IDX_EXPIRY)?,
             idx_finished: txn.open_table(tables::IDX_FINISHED)?,
             idx_upcoming: txn.open_table(tables::IDX_UPCOMING)?,
+            idx_words: txn.open_table(tables::IDX_WORDS)?,
             links: txn.open_table(tables::LINK_TOKENS)?,
             devices: txn.open_table(tables::LINK_DEVICES)?,
             agents: txn.open_table(tables::AGENTS)?,
@@ -144,6 +146,28 @@ pub fn put_request(
     if let Some(u) = k.upcoming {
         tx.idx_upcoming.insert(u, ())?;
     }
+    put_words(tx, old, new)
+}
+
+/// Moves the search terms from `old`'s text to `new`'s; most writes change no text and
+/// cost nothing here.
+fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest) -> Result<()> {
+    let same_text = |o: &SessionRequest| {
+        o.recipient_name == new.recipient_name
+            && o.recipient_email == new.recipient_email
+            && o.comment == new.comment
+    };
+    if old.is_some_and(same_text) {
+        return Ok(());
+    }
+    let was = old.map(keys::words).unwrap_or_default();
+    let now = keys::words(new);
+    for k in was.difference(&now) {
+        tx.idx_words.remove(k.as_slice())?;
+    }
+    for k in now.difference(&was) {
+        tx.idx_words.insert(k.as_slice(), ())?;
+    }
     Ok(())
 }
 
@@ -164,6 +188,9 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]
     }
     if let Some(u) = k.upcoming {
         tx.idx_upcoming.remove(u)?;
+    }
+    for w in keys::words(rec) {
+        tx.idx_words.remove(w.as_slice())?;
     }
     tx.links.remove(link_hash)?;
     tx.devices.remove(link_hash)?;

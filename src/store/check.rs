@@ -18,6 +18,7 @@ impl Store {
         let requests = txn.open_table(tables::REQUESTS)?;
         let mut problems = Vec::new();
         let mut upcoming = BTreeSet::new();
+        let mut words = BTreeSet::new();
         let (mut status, mut assignee, mut schedule, mut expiry, mut finished) = (
             BTreeSet::new(),
             BTreeSet::new(),
@@ -38,6 +39,7 @@ impl Store {
             expiry.extend(keys.expiry.map(|k| k.to_vec()));
             finished.extend(keys.finished.map(|k| k.to_vec()));
             upcoming.extend(keys.upcoming.map(|k| k.to_vec()));
+            words.extend(keys::words(&rec));
             let events = txn
                 .open_table(tables::REQUEST_EVENTS)?
                 .range(keys::event(rec.id, 0)..=keys::event(rec.id, u32::MAX))?
@@ -77,6 +79,7 @@ impl Store {
         compare!(tables::IDX_EXPIRY, expiry, "expiry");
         compare!(tables::IDX_FINISHED, finished, "finished");
         compare!(tables::IDX_UPCOMING, upcoming, "upcoming");
+        compare!(tables::IDX_WORDS, words, "search");
         for entry in txn.open_table(tables::LINK_TOKENS)?.iter()? {
             let id = entry?.1.value();
             if requests.get(id)?.is_none() {

@@ -1,5 +1,8 @@
-//! Building the fixed-width index keys of `tables`.
+//! Building the index keys of `tables`.
 
+use std::collections::BTreeSet;
+
+use app::domain::search;
 use app::domain::{Assignee, RequestId, SessionRequest, Status};
 use jiff::Timestamp;
 
@@ -86,6 +89,24 @@ pub fn upcoming(scheduled_at: Option<Timestamp>, id: RequestId) -> [u8; 25] {
     }
     k[9..].copy_from_slice(&id.to_be_bytes());
     k
+}
+
+/// A search term's index key: the term (cut to `TERM_BYTES`), a zero byte, the request ID.
+pub fn word(term: &str, id: RequestId) -> Vec<u8> {
+    let t = search::term_key(term).as_bytes();
+    let mut k = Vec::with_capacity(t.len() + 17);
+    k.extend_from_slice(t);
+    k.push(0);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// The word-index keys of a request (see `tables::IDX_WORDS`).
+pub fn words(r: &SessionRequest) -> BTreeSet<Vec<u8>> {
+    search::terms(&r.recipient_name, r.recipient_email.as_deref(), &r.comment)
+        .iter()
+        .map(|t| word(t, r.id))
+        .collect()
 }
 
 /// Every secondary-index key a request has, so writes can remove the old set and add the new.

@@ -50,6 +50,13 @@ pub const IDX_FINISHED: TableDefinition<[u8; 24], ()> = TableDefinition::new("id
 /// (scheduled soonest first, then unscheduled newest first), proportional to the page.
 pub const IDX_UPCOMING: TableDefinition<[u8; 25], ()> = TableDefinition::new("idx_upcoming_v1");
 
+/// Search term (UTF-8, at most `search::TERM_BYTES`) ‖ 0 ‖ request ID (16) → (). Every term
+/// of a request's name, email and comment (`app::domain::search::terms`): a query word reads
+/// the terms it begins, each newest first, so a search page costs about what it finds. The
+/// zero byte ends the term (terms have no control characters), so one term's entries are
+/// one range, and a prefix's terms are one range too.
+pub const IDX_WORDS: TableDefinition<&[u8], ()> = TableDefinition::new("idx_words_v1");
+
 /// SHA-256 of a live link token (32) → request ID (16). The token itself is never stored
 /// (it is derived from a key kept outside the database, see `links`), so a copy of the
 /// database alone reveals no live link.

@@ -18,6 +18,7 @@ mod notify;
 mod permissions;
 mod portal;
 mod restart;
+mod search;
 mod sessions;
 mod settings;
 #[path = "../support/smtp_sink.rs"]

@@ -8,6 +8,7 @@ mod agent;
 mod ids;
 mod machine;
 mod request;
+pub mod search;
 mod status;
 
 pub use agent::{Agent, Client, Permissions, Role};

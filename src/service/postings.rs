@@ -1,0 +1,296 @@
+//! Streams of request IDs, newest first, that can skip ahead: the candidates of a list page.
+//!
+//! Each index range is a `Cursor`; a `Union` merges several (the statuses of a view, the
+//! terms a search word begins); an `Intersect` keeps the IDs all its parts hold (each word of
+//! a search, and the view's statuses). An intersection moves every part down to the lowest
+//! of their heads, so a rare part makes a common one skip, not walk: a search page costs
+//! about what it finds, not what is stored.
+
+use std::iter::Peekable;
+
+use app::domain::RequestId;
+use app::domain::search;
+use redb::ReadOnlyTable;
+
+use super::error::Result;
+use crate::store::keys;
+
+pub type Ids<'t> = Box<dyn Iterator<Item = Result<RequestId>> + 't>;
+
+/// A newest-first stream of IDs.
+pub trait Postings {
+    /// The largest ID left, without taking it.
+    fn peek(&mut self) -> Result<Option<RequestId>>;
+    /// Drops every ID above `to`.
+    fn skip_to(&mut self, to: RequestId) -> Result<()>;
+    /// Drops the current ID.
+    fn advance(&mut self) -> Result<()>;
+}
+
+pub type Stream<'t> = Box<dyn Postings + 't>;
+
+/// Takes the IDs of a stream one by one.
+pub fn iter<'s>(mut s: Stream<'s>) -> impl Iterator<Item = Result<RequestId>> + 's {
+    std::iter::from_fn(move || match s.peek() {
+        Ok(Some(id)) => Some(s.advance().map(|()| id)),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    })
+}
+
+/// How many entries a cursor steps over before it reopens its range further down instead
+/// (a reopen is a B-tree descent, worth a few dozen steps).
+const WALK: usize = 24;
+
+/// One index range, read backwards; `open(to)` reads the range's IDs up to `to`.
+pub struct Cursor<'t> {
+    open: Box<dyn Fn(RequestId) -> Result<Ids<'t>> + 't>,
+    ids: Peekable<Ids<'t>>,
+}
+
+impl<'t> Cursor<'t> {
+    pub fn of(open: impl Fn(RequestId) -> Result<Ids<'t>> + 't) -> Result<Stream<'t>> {
+        let ids = open(RequestId::from_u128(u128::MAX))?.peekable();
+        Ok(Box::new(Cursor {
+            open: Box::new(open),
+            ids,
+        }))
+    }
+}
+
+impl Postings for Cursor<'_> {
+    fn peek(&mut self) -> Result<Option<RequestId>> {
+        if let Some(Err(e)) = self.ids.next_if(Result::is_err) {
+            return Err(e);
+        }
+        Ok(self.ids.peek().and_then(|r| r.as_ref().ok().copied()))
+    }
+
+    fn skip_to(&mut self, to: RequestId) -> Result<()> {
+        for _ in 0..WALK {
+            match self.peek()? {
+                Some(id) if id > to => {
+                    self.ids.next();
+                }
+                _ => return Ok(()),
+            }
+        }
+        if self.peek()?.is_some_and(|id| id > to) {
+            self.ids = (self.open)(to)?.peekable();
+        }
+        Ok(())
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        self.ids.next().transpose().map(|_| ())
+    }
+}
+
+/// IDs held in memory, newest first, once each.
+pub struct Listed {
+    ids: Vec<RequestId>,
+    at: usize,
+}
+
+impl Listed {
+    pub fn of<'t>(mut ids: Vec<RequestId>) -> Stream<'t> {
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.dedup();
+        Box::new(Listed { ids, at: 0 })
+    }
+}
+
+impl Postings for Listed {
+    fn peek(&mut self) -> Result<Option<RequestId>> {
+        Ok(self.ids.get(self.at).copied())
+    }
+    fn skip_to(&mut self, to: RequestId) -> Result<()> {
+        self.at += self.ids[self.at..].partition_point(|id| *id > to);
+        Ok(())
+    }
+    fn advance(&mut self) -> Result<()> {
+        self.at += 1;
+        Ok(())
+    }
+}
+
+/// The IDs of any part, once each (an overdue request is both in its stored status and in
+/// the expiry index).
+pub struct Union<'t> {
+    parts: Vec<Stream<'t>>,
+}
+
+impl<'t> Union<'t> {
+    pub fn of(parts: Vec<Stream<'t>>) -> Stream<'t> {
+        Box::new(Union { parts })
+    }
+}
+
+impl Postings for Union<'_> {
+    fn peek(&mut self) -> Result<Option<RequestId>> {
+        let mut top = None;
+        for p in &mut self.parts {
+            top = top.max(p.peek()?);
+        }
+        Ok(top)
+    }
+    fn skip_to(&mut self, to: RequestId) -> Result<()> {
+        self.parts.iter_mut().try_for_each(|p| p.skip_to(to))
+    }
+    fn advance(&mut self) -> Result<()> {
+        let Some(top) = self.peek()? else {
+            return Ok(());
+        };
+        for p in &mut self.parts {
+            if p.peek()? == Some(top) {
+                p.advance()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The IDs every part holds.
+pub struct Intersect<'t> {
+    parts: Vec<Stream<'t>>,
+}
+
+impl<'t> Intersect<'t> {
+    /// `parts` must not be empty (an intersection of nothing would be everything).
+    pub fn of(parts: Vec<Stream<'t>>) -> Stream<'t> {
+        assert!(!parts.is_empty(), "an intersection needs a part");
+        Box::new(Intersect { parts })
+    }
+}
+
+impl Postings for Intersect<'_> {
+    fn peek(&mut self) -> Result<Option<RequestId>> {
+        loop {
+            // Nothing above the lowest head is in every part: all go down to it.
+            let mut low = RequestId::from_u128(u128::MAX);
+            for p in &mut self.parts {
+                match p.peek()? {
+                    Some(id) => low = low.min(id),
+                    None => return Ok(None),
+                }
+            }
+            let mut agreed = true;
+            for p in &mut self.parts {
+                p.skip_to(low)?;
+                match p.peek()? {
+                    Some(id) => agreed &= id == low,
+                    None => return Ok(None),
+                }
+            }
+            if agreed {
+                return Ok(Some(low));
+            }
+        }
+    }
+    fn skip_to(&mut self, to: RequestId) -> Result<()> {
+        self.parts.iter_mut().try_for_each(|p| p.skip_to(to))
+    }
+    fn advance(&mut self) -> Result<()> {
+        if self.peek()?.is_some() {
+            self.parts.iter_mut().try_for_each(|p| p.advance())?;
+        }
+        Ok(())
+    }
+}
+
+/// A word that begins more terms than this is read whole into memory (`GATHER`) instead of
+/// as one cursor per term.
+const MANY_TERMS: usize = 32;
+/// A word whose terms have more entries than this drives nothing: it is common, so checking
+/// it on the records the other parts find costs less than reading its entries.
+const GATHER: usize = 20_000;
+
+type WordTable = ReadOnlyTable<&'static [u8], ()>;
+
+/// The requests with a term that begins with `word`, newest first; `None` when the word is
+/// too common to be worth reading (see `GATHER`).
+pub fn word<'t>(index: &'t WordTable, word: &str) -> Result<Option<Stream<'t>>> {
+    let prefix = search::term_key(word).as_bytes();
+    let mut end = prefix.to_vec();
+    end.push(0xff); // no UTF-8 byte: above every key that starts with `prefix`
+    let mut terms: Vec<Vec<u8>> = Vec::new();
+    let mut from = prefix.to_vec();
+    while terms.len() <= MANY_TERMS {
+        let Some(entry) = index
+            .range::<&[u8]>(from.as_slice()..end.as_slice())?
+            .next()
+        else {
+            break;
+        };
+        let key = entry?.0.value().to_vec();
+        let term = key[..key.len() - 17].to_vec();
+        // The next term starts after this one's entries (`term ‖ 0 ‖ id`).
+        from = term.clone();
+        from.push(1);
+        terms.push(term);
+    }
+    if terms.len() <= MANY_TERMS {
+        let cursors = terms
+            .into_iter()
+            .map(|term| {
+                Cursor::of(move |to| {
+                    let mut lo = term.clone();
+                    lo.push(0);
+                    let mut hi = lo.clone();
+                    lo.extend_from_slice(&[0; 16]);
+                    hi.extend_from_slice(&to.to_be_bytes());
+                    let range = index.range::<&[u8]>(lo.as_slice()..=hi.as_slice())?;
+                    Ok(Box::new(range.rev().map(|e| {
+                        e.map(|(k, _)| keys::trailing_id(k.value()))
+                            .map_err(Into::into)
+                    })) as Ids<'t>)
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(Some(match cursors.len() {
+            1 => cursors.into_iter().next().expect("one"),
+            _ => Union::of(cursors),
+        }));
+    }
+    let mut ids = Vec::new();
+    for entry in index.range::<&[u8]>(prefix..end.as_slice())? {
+        if ids.len() == GATHER {
+            return Ok(None);
+        }
+        ids.push(keys::trailing_id(entry?.0.value()));
+    }
+    Ok(Some(Listed::of(ids)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(ids: &[u128]) -> Stream<'static> {
+        Listed::of(ids.iter().map(|i| RequestId::from_u128(*i)).collect())
+    }
+
+    fn all(s: Stream<'_>) -> Vec<u128> {
+        iter(s).map(|r| r.unwrap().as_u128()).collect()
+    }
+
+    #[test]
+    fn union_merges_newest_first_once_each() {
+        let u = Union::of(vec![listed(&[1, 5, 9]), listed(&[5, 7]), listed(&[])]);
+        assert_eq!(all(u), [9, 7, 5, 1]);
+    }
+
+    #[test]
+    fn intersect_keeps_what_every_part_holds() {
+        let i = Intersect::of(vec![
+            listed(&[1, 3, 5, 7, 9, 11]),
+            Union::of(vec![listed(&[3, 4]), listed(&[9, 11, 12])]),
+            listed(&[2, 3, 9, 10, 11]),
+        ]);
+        assert_eq!(all(i), [11, 9, 3]);
+        let mut i = Intersect::of(vec![listed(&[1, 3, 5]), listed(&[1, 3, 5])]);
+        i.skip_to(RequestId::from_u128(4)).unwrap();
+        assert_eq!(all(i), [3, 1]);
+        assert!(all(Intersect::of(vec![listed(&[1]), listed(&[])])).is_empty());
+    }
+}
