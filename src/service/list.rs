@@ -190,17 +190,24 @@ fn index_ids_between<'t, const N: usize>(
     })))
 }
 
-/// A page being filled from candidates in page order: `step` checks one.
-struct Ordered<I> {
+/// A page being filled from candidates in page order: `step` checks one, first with
+/// `check` (an index look-up, cheaper than reading the record), then with `keep`.
+struct Ordered<I, C> {
     candidates: I,
+    check: C,
     limit: usize,
     items: Vec<SessionRequest>,
 }
 
-impl<I: Iterator<Item = Result<RequestId>>> Ordered<I> {
-    fn new(candidates: I, limit: usize) -> Self {
+impl<I, C> Ordered<I, C>
+where
+    I: Iterator<Item = Result<RequestId>>,
+    C: FnMut(RequestId) -> Result<bool>,
+{
+    fn new(candidates: I, check: C, limit: usize) -> Self {
         Ordered {
             candidates,
+            check,
             limit,
             items: Vec::with_capacity(limit.min(64)),
         }
@@ -219,7 +226,11 @@ impl<I: Iterator<Item = Result<RequestId>>> Ordered<I> {
                 next_cursor: None,
             }));
         };
-        let rec = record(requests, id?)?;
+        let id = id?;
+        if !(self.check)(id)? {
+            return Ok(None);
+        }
+        let rec = record(requests, id)?;
         if !keep(&rec) {
             return Ok(None);
         }
@@ -240,7 +251,7 @@ fn collect_page(
     limit: usize,
     keep: impl Fn(&SessionRequest) -> bool,
 ) -> Result<Page> {
-    let mut page = Ordered::new(candidates, limit);
+    let mut page = Ordered::new(candidates, |_| Ok(true), limit);
     loop {
         if let Some(p) = page.step(requests, &keep)? {
             return Ok(p);
@@ -297,42 +308,50 @@ fn display_order(mut key: [u8; 25]) -> [u8; 25] {
     key
 }
 
-/// The Upcoming page of a search, from the requests the search finds: all of them are read
-/// and sorted into display order, so `step` finishes when the matches are exhausted.
+/// The Upcoming page of a search, from the requests the search finds: `step` gathers
+/// their IDs one at a time; once there are no more, `page` reads them, sorts them into
+/// display order and cuts the page.
 struct SortedMatches<I> {
     matches: I,
-    after: Option<[u8; 25]>,
-    limit: usize,
-    found: Vec<([u8; 25], SessionRequest)>,
+    ids: Vec<RequestId>,
 }
 
 impl<I: Iterator<Item = Result<RequestId>>> SortedMatches<I> {
-    fn step(
-        &mut self,
+    /// Takes one more ID; false when there are no more.
+    fn step(&mut self) -> Result<bool> {
+        match self.matches.next() {
+            Some(id) => {
+                self.ids.push(id?);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn page(
+        self,
         requests: &ReadOnlyTable<[u8; 16], &[u8]>,
         keep: &impl Fn(&SessionRequest) -> bool,
-    ) -> Result<Option<Page>> {
-        if let Some(id) = self.matches.next() {
-            let rec = record(requests, id?)?;
-            if keep(&rec) {
-                let key = display_order(keys::upcoming(rec.scheduled_at, rec.id));
-                if self.after.is_none_or(|a| key > a) {
-                    self.found.push((key, rec));
-                }
+        after: Option<[u8; 25]>,
+        limit: usize,
+    ) -> Result<Page> {
+        let mut found = Vec::new();
+        for id in self.ids {
+            let rec = record(requests, id)?;
+            let key = display_order(keys::upcoming(rec.scheduled_at, rec.id));
+            if keep(&rec) && after.is_none_or(|a| key > a) {
+                found.push((key, rec));
             }
-            return Ok(None);
         }
-        let mut found = std::mem::take(&mut self.found);
         found.sort_unstable_by_key(|f| f.0);
-        let more = found.len() > self.limit;
-        let items: Vec<SessionRequest> =
-            found.into_iter().take(self.limit).map(|(_, r)| r).collect();
+        let more = found.len() > limit;
+        let items: Vec<SessionRequest> = found.into_iter().take(limit).map(|(_, r)| r).collect();
         let next_cursor = if more {
             items.last().map(|r| r.id)
         } else {
             None
         };
-        Ok(Some(Page { items, next_cursor }))
+        Ok(Page { items, next_cursor })
     }
 }
 
@@ -391,31 +410,32 @@ impl Service {
             wanted.as_ref().is_none_or(|w| w.contains(&status))
                 && assignees.as_ref().is_none_or(|a| a.contains(&rec.assignee))
                 && (words.is_empty()
-                    || search::finds(
-                        &search::terms(
-                            &rec.recipient_name,
-                            rec.recipient_email.as_deref(),
-                            &rec.comment,
-                        ),
+                    || search::found_in(
+                        &rec.recipient_name,
+                        rec.recipient_email.as_deref(),
+                        &rec.comment,
                         &words,
                     ))
         };
         let mut parts = word_streams(&by_words, &words)?;
 
         if query.view == Some(View::Upcoming) {
-            let matches = (!parts.is_empty())
+            let search = (!parts.is_empty())
                 .then(|| -> Result<_> {
-                    // Only a request stored as open can be upcoming.
+                    // Look-ups for the index-ordered read; the matches (only a request
+                    // stored as open can be upcoming) for the sorted one.
+                    let probe = Intersect::of(parts);
                     let open = Status::Open;
-                    parts.push(index_stream(
+                    let mut matches = word_streams(&by_words, &words)?;
+                    matches.push(index_stream(
                         &by_status,
                         keys::status(open, RequestId::from_u128(0)),
                         move |to| keys::status(open, to),
                     )?);
-                    Ok(postings::iter(Intersect::of(parts)))
+                    Ok((probe, postings::iter(Intersect::of(matches))))
                 })
                 .transpose()?;
-            return self.upcoming_page(&txn, &requests, matches, query.cursor, limit, keep);
+            return self.upcoming_page(&txn, &requests, search, query.cursor, limit, keep);
         }
 
         // The filters' candidates: the assignee index has the status in its keys, so a query
@@ -476,15 +496,17 @@ impl Service {
     /// first, read in that order from the upcoming index, so a page costs what it shows. The
     /// cursor is the last request shown; its own index key says where the next page starts.
     ///
-    /// A search (`matches`: the requests its words find) races the index read in that order
-    /// against reading all of its matches and sorting them, one candidate each in turn: the
-    /// first to finish gives the page, so a common word costs what the page shows and a rare
-    /// one what it finds.
-    fn upcoming_page(
+    /// A search (`probe`: the requests its words find, to look up; `matches`: the open
+    /// ones among them, newest first) races two reads, one candidate each in turn: the
+    /// index in display order, each candidate looked up in `probe` before its record is
+    /// read, and the matches' IDs, read and sorted once they are all in. The first to
+    /// finish gives the page, so a common word costs what the page shows and a rare one
+    /// what it finds.
+    fn upcoming_page<'t>(
         &self,
         txn: &redb::ReadTransaction,
         requests: &ReadOnlyTable<[u8; 16], &[u8]>,
-        matches: Option<impl Iterator<Item = Result<RequestId>>>,
+        search: Option<(Stream<'t>, impl Iterator<Item = Result<RequestId>>)>,
         cursor: Option<RequestId>,
         limit: usize,
         keep: impl Fn(&SessionRequest) -> bool,
@@ -513,22 +535,21 @@ impl Service {
             _ => last,
         };
         let unscheduled = index_ids(&index, first_unscheduled, below)?;
-        let mut in_order = Ordered::new(scheduled.chain(unscheduled), limit);
-        let Some(matches) = matches else {
-            return collect_page(requests, in_order.candidates, limit, keep);
+        let in_order = scheduled.chain(unscheduled);
+        let Some((mut probe, matches)) = search else {
+            return collect_page(requests, in_order, limit, keep);
         };
+        let mut in_order = Ordered::new(in_order, |id| probe.contains(id), limit);
         let mut sorted = SortedMatches {
             matches,
-            after: after.map(display_order),
-            limit,
-            found: Vec::new(),
+            ids: Vec::new(),
         };
         loop {
             if let Some(page) = in_order.step(requests, &keep)? {
                 return Ok(page);
             }
-            if let Some(page) = sorted.step(requests, &keep)? {
-                return Ok(page);
+            if !sorted.step()? {
+                return sorted.page(requests, &keep, after.map(display_order), limit);
             }
         }
     }

@@ -25,6 +25,8 @@ pub trait Postings {
     fn skip_to(&mut self, to: RequestId) -> Result<()>;
     /// Drops the current ID.
     fn advance(&mut self) -> Result<()>;
+    /// Whether `id` is in the stream, wherever it stands (a look-up; the stream stays put).
+    fn contains(&mut self, id: RequestId) -> Result<bool>;
 }
 
 pub type Stream<'t> = Box<dyn Postings + 't>;
@@ -84,6 +86,10 @@ impl Postings for Cursor<'_> {
     fn advance(&mut self) -> Result<()> {
         self.ids.next().transpose().map(|_| ())
     }
+
+    fn contains(&mut self, id: RequestId) -> Result<bool> {
+        Ok((self.open)(id)?.next().transpose()? == Some(id))
+    }
 }
 
 /// IDs held in memory, newest first, once each.
@@ -111,6 +117,9 @@ impl Postings for Listed {
     fn advance(&mut self) -> Result<()> {
         self.at += 1;
         Ok(())
+    }
+    fn contains(&mut self, id: RequestId) -> Result<bool> {
+        Ok(self.ids.binary_search_by(|x| id.cmp(x)).is_ok())
     }
 }
 
@@ -148,6 +157,14 @@ impl Postings for Union<'_> {
         }
         Ok(())
     }
+    fn contains(&mut self, id: RequestId) -> Result<bool> {
+        for p in &mut self.parts {
+            if p.contains(id)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// The IDs every part holds.
@@ -164,27 +181,25 @@ impl<'t> Intersect<'t> {
 }
 
 impl Postings for Intersect<'_> {
+    /// Leapfrog: each part in turn goes down to the candidate; one that has nothing there
+    /// names a lower candidate, and the round starts again from the first part. Callers put
+    /// the sparse parts (search words) first, so the dense ones (a view's statuses) are
+    /// moved only when the sparse ones agree.
     fn peek(&mut self) -> Result<Option<RequestId>> {
-        loop {
-            // Nothing above the lowest head is in every part: all go down to it.
-            let mut low = RequestId::from_u128(u128::MAX);
-            for p in &mut self.parts {
-                match p.peek()? {
-                    Some(id) => low = low.min(id),
-                    None => return Ok(None),
-                }
-            }
-            let mut agreed = true;
+        let mut low = RequestId::from_u128(u128::MAX);
+        'round: loop {
             for p in &mut self.parts {
                 p.skip_to(low)?;
                 match p.peek()? {
-                    Some(id) => agreed &= id == low,
                     None => return Ok(None),
+                    Some(id) if id < low => {
+                        low = id;
+                        continue 'round;
+                    }
+                    Some(_) => {}
                 }
             }
-            if agreed {
-                return Ok(Some(low));
-            }
+            return Ok(Some(low));
         }
     }
     fn skip_to(&mut self, to: RequestId) -> Result<()> {
@@ -195,6 +210,14 @@ impl Postings for Intersect<'_> {
             self.parts.iter_mut().try_for_each(|p| p.advance())?;
         }
         Ok(())
+    }
+    fn contains(&mut self, id: RequestId) -> Result<bool> {
+        for p in &mut self.parts {
+            if !p.contains(id)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
 
@@ -292,5 +315,17 @@ mod tests {
         i.skip_to(RequestId::from_u128(4)).unwrap();
         assert_eq!(all(i), [3, 1]);
         assert!(all(Intersect::of(vec![listed(&[1]), listed(&[])])).is_empty());
+    }
+
+    #[test]
+    fn contains_looks_up_without_moving() {
+        let mut u = Union::of(vec![listed(&[1, 5]), listed(&[7])]);
+        let mut i = Intersect::of(vec![listed(&[1, 5, 7]), listed(&[5, 7, 9])]);
+        let id = RequestId::from_u128;
+        assert!(u.contains(id(5)).unwrap() && u.contains(id(7)).unwrap());
+        assert!(!u.contains(id(6)).unwrap());
+        assert!(i.contains(id(5)).unwrap() && !i.contains(id(9)).unwrap());
+        assert_eq!(all(u), [7, 5, 1]);
+        assert_eq!(all(i), [7, 5]);
     }
 }
