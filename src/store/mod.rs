@@ -487,10 +487,10 @@ mod tests {
                 .unwrap(),
             3
         );
-        // "p0", "p1", "p2", one term each.
+        // "P0", "P1", "P2": the word "p" and a digit each.
         assert_eq!(
             read.open_table(tables::IDX_WORDS).unwrap().len().unwrap(),
-            3
+            6
         );
         assert!(matches!(
             read.open_table(tables::IDX_ASSIGNEE_V1),

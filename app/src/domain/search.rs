@@ -2,7 +2,8 @@
 //!
 //! A query finds a request when **each of its words begins a word** of those fields, ignoring
 //! case: `gra` finds "Grace", `acme` finds "it@acme.example", `lena fisch` finds "Lena
-//! Fischer". Words are runs of letters and digits, so an address is found by its parts. This
+//! Fischer". Words are runs of letters and runs of digits, so an address is found by its
+//! parts (`huang` and `42` in "grace.huang42@…"). This
 //! is the rule people know from mail and ticket search, and one a word index can answer in
 //! time proportional to what it finds (see the server's `idx_words`), where matching any
 //! substring would read every record (or need an index the size of the store).
@@ -28,9 +29,27 @@ fn fold(c: char) -> impl Iterator<Item = char> {
     c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
 }
 
+/// Runs of letters and runs of digits: `huang42` is `huang` and `42`, as people search
+/// for either.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .flat_map(digit_runs)
+}
+
+/// Splits a word where letters turn into digits or back.
+fn digit_runs(word: &str) -> impl Iterator<Item = &str> {
+    let mut rest = word;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| c.is_numeric() != first.is_numeric())
+            .map_or(rest.len(), |(i, _)| i);
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        Some(run)
+    })
 }
 
 /// Han, kana and Hangul: scripts written without spaces between words.
@@ -152,6 +171,7 @@ mod tests {
         assert!(f("acme"));
         assert!(f("oneil acme"));
         assert!(f("vpn 5pm"));
+        assert!(f("5"), "digits and letters are words of their own");
         assert!(f("g.oneil@acme.example"));
         assert!(!f("race"), "not the middle of a word");
         assert!(!f("grace smith"), "every word must be found");
@@ -173,6 +193,16 @@ mod tests {
         assert!(found("straße", "STRASSE straße", None, ""));
         assert!(found("ΟΔΥΣ", "Οδυσσευς", None, ""));
         assert!(found("οδυσσευς", "ΟΔΥΣΣΕΥΣ", None, ""));
+    }
+
+    #[test]
+    fn letters_and_digits_are_separate_words() {
+        assert_eq!(
+            words("grace.huang42@acme.example Win11x").collect::<Vec<_>>(),
+            ["grace", "huang", "42", "acme", "example", "win", "11", "x"]
+        );
+        assert!(found("huang42", "", Some("grace.huang42@acme.example"), ""));
+        assert!(found("huang 4", "", Some("grace.huang42@acme.example"), ""));
     }
 
     #[test]
