@@ -16,20 +16,36 @@
 //! and run again without it: closures are `FnMut` and only look at their inputs and the
 //! tables, so a second run does the same. Failures are rare (the inputs were checked before
 //! the batch); a batch runs at most once more per failing use case.
+//!
+//! The writer also keeps the search index close behind the creates (`tables::WORDS_PENDING`):
+//! when no caller has come for `IDLE` it indexes the pending requests' words, a chunk per
+//! transaction; under a long burst, a batch that leaves more than `WORDS_LAG` pending
+//! indexes the oldest of them before it commits, so searches never have many to check by
+//! hand.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
+use redb::ReadableTableMetadata;
 use tokio::sync::oneshot;
 
 use super::error::{Result, ServiceError};
-use super::txn::Tx;
+use super::txn::{self, Tx};
 use crate::store::{Store, StoreError};
 
 /// At most this many use cases share a transaction: bounds a batch's latency.
 const MAX_BATCH: usize = 256;
+
+/// Requests whose words may wait (see the module doc): a search checks at most this many on
+/// their records besides what the index finds.
+pub const WORDS_LAG: u64 = 4096;
+/// How long the writer waits with nothing to do before it indexes pending words.
+const IDLE: std::time::Duration = std::time::Duration::from_millis(50);
+/// Pending requests indexed per idle transaction: a caller arriving meanwhile waits at most
+/// one chunk.
+const IDLE_CHUNK: usize = 1024;
 
 /// One queued use case, type-erased so one batch can hold use cases of any result type.
 trait Job: Send {
@@ -177,11 +193,26 @@ impl Drop for Writer {
 }
 
 fn run(store: &Store, shared: &Shared) {
+    // Words may be pending from before a restart; the first idle moment finds out.
+    let mut words_pending = true;
     loop {
         let mut jobs = {
             let mut q = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
             while q.jobs.is_empty() && !q.stop {
-                q = shared.ready.wait(q).unwrap_or_else(PoisonError::into_inner);
+                if !words_pending {
+                    q = shared.ready.wait(q).unwrap_or_else(PoisonError::into_inner);
+                    continue;
+                }
+                let (guard, waited) = shared
+                    .ready
+                    .wait_timeout(q, IDLE)
+                    .unwrap_or_else(PoisonError::into_inner);
+                q = guard;
+                if waited.timed_out() && q.jobs.is_empty() && !q.stop {
+                    drop(q);
+                    words_pending = index_words(store);
+                    q = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                }
             }
             if q.jobs.is_empty() {
                 return;
@@ -189,6 +220,8 @@ fn run(store: &Store, shared: &Shared) {
             let n = q.jobs.len().min(MAX_BATCH);
             q.jobs.drain(..n).collect::<Vec<_>>()
         };
+        // Any batch may have created requests.
+        words_pending = true;
         while !jobs.is_empty() {
             match attempt(store, shared, &mut jobs) {
                 // Their answers go out once the commit is durable (from the syncer), while
@@ -224,6 +257,39 @@ fn run(store: &Store, shared: &Shared) {
     }
 }
 
+/// With more than `WORDS_LAG` requests' words pending (a long burst of creates), indexes the
+/// oldest of them down to half that, in the batch's own transaction.
+fn catch_up_words(tx: &mut Tx<'_>) -> Result<()> {
+    let pending = tx.words_pending.len()?;
+    if pending > WORDS_LAG {
+        txn::index_pending_words(tx, (pending - WORDS_LAG / 2) as usize)?;
+    }
+    Ok(())
+}
+
+/// Indexes a chunk of pending words in a transaction of its own, made durable at once (the
+/// writer is idle); returns whether more may be pending. A failure is logged and waits for
+/// the next batch, rather than being retried in a loop.
+fn index_words(store: &Store) -> bool {
+    let indexed = (|| -> Result<usize> {
+        let txn = store.begin_write()?;
+        let mut tx = Tx::open(&txn)?;
+        let n = txn::index_pending_words(&mut tx, IDLE_CHUNK)?;
+        tx.close();
+        if n > 0 {
+            txn.commit_now()?;
+        }
+        Ok(n)
+    })();
+    match indexed {
+        Ok(n) => n == IDLE_CHUNK,
+        Err(e) => {
+            tracing::error!(error = %e, "indexing pending search words failed");
+            false
+        }
+    }
+}
+
 /// Runs every job in one transaction and commits it; on failure says which job failed.
 fn attempt(
     store: &Store,
@@ -246,6 +312,7 @@ fn attempt(
             }
         }
     }
+    catch_up_words(&mut tx).map_err(|e| (None, e))?;
     tx.close();
     // With callers queued behind this batch, leave the sync to the group commit and start on
     // them; with none, sync here (one writer alone: one thread hand-off fewer).
@@ -267,10 +334,15 @@ fn attempt(
 mod tests {
     use std::sync::Barrier;
 
+    use app::domain::SessionRequest;
+    use jiff::ToSpan;
+    use redb::{ReadableTable, ReadableTableMetadata};
+
+    use super::*;
     use crate::config::Config;
     use crate::links::LinkKey;
     use crate::service::{NewRequest, Service, ServiceError};
-    use crate::store::Store;
+    use crate::store::{Store, keys, tables};
 
     fn request(name: &str, assignee: serde_json::Value) -> NewRequest {
         serde_json::from_value(serde_json::json!({
@@ -363,5 +435,117 @@ mod tests {
         assert_eq!(page.items.len(), 1);
         assert_eq!(page.items[0].recipient_name, "Gone");
         assert_eq!(svc.outbox_counts().unwrap().pending, 1);
+    }
+
+    fn service(dir: &std::path::Path) -> (Service, app::domain::Agent) {
+        let store = Store::open(dir).unwrap();
+        let links = LinkKey::load_or_create(dir).unwrap();
+        let svc = Service::new(store, links, &Config::with_data_dir(dir)).unwrap();
+        let admin = svc
+            .create_admin_unchecked("a@example.com", "Ada", "a long password")
+            .unwrap();
+        (svc, admin)
+    }
+
+    /// Stores requests as a create does, outside the writer: their words go pending.
+    fn store_pending(svc: &Service, admin: &app::domain::Agent, names: &[String]) {
+        let now = jiff::Timestamp::now();
+        let txn = svc.store().begin_write().unwrap();
+        let mut tx = Tx::open(&txn).unwrap();
+        for name in names {
+            let id = crate::service::new_id(now);
+            let rec = SessionRequest::new(id, name.clone(), admin.id, now, now + 3_600.seconds());
+            txn::put_request(&mut tx, None, &rec).unwrap();
+        }
+        tx.close();
+        txn.commit().unwrap();
+    }
+
+    fn names_found(svc: &Service, admin: &app::domain::Agent, q: &str) -> Vec<String> {
+        let query = crate::service::ListQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        };
+        let mut names: Vec<String> = (svc.list_requests(admin, query).unwrap().items)
+            .into_iter()
+            .map(|r| r.recipient_name)
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn pending(svc: &Service) -> u64 {
+        let read = svc.store().begin_read().unwrap();
+        read.open_table(tables::WORDS_PENDING)
+            .unwrap()
+            .len()
+            .unwrap()
+    }
+
+    /// A create only queues its words. Search finds the request all the same, and once the
+    /// writer has been idle its words are in the index, the queue is empty, and every
+    /// index matches the records.
+    #[test]
+    fn pending_words_are_searched_and_then_indexed_when_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let (svc, admin) = service(dir.path());
+        store_pending(&svc, &admin, &["Grace Hopper".into()]);
+        assert_eq!(names_found(&svc, &admin, "gra hop"), ["Grace Hopper"]);
+        assert_eq!(svc.store().verify_indexes().unwrap(), Vec::<String>::new());
+        let kelly = svc
+            .create_request(
+                &admin,
+                request("Grace Kelly", serde_json::json!({"type": "me"})),
+            )
+            .unwrap();
+        let start = std::time::Instant::now();
+        while pending(&svc) > 0 {
+            assert!(
+                start.elapsed().as_secs() < 30,
+                "the words were never indexed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let read = svc.store().begin_read().unwrap();
+        let index = read.open_table(tables::IDX_WORDS).unwrap();
+        for k in keys::words(&kelly) {
+            assert!(index.get(k.as_slice()).unwrap().is_some());
+        }
+        assert_eq!(
+            names_found(&svc, &admin, "grace"),
+            ["Grace Hopper", "Grace Kelly"]
+        );
+        assert_eq!(names_found(&svc, &admin, "kel gr"), ["Grace Kelly"]);
+        assert_eq!(svc.store().verify_indexes().unwrap(), Vec::<String>::new());
+    }
+
+    /// Past `WORDS_LAG` pending, a batch indexes the oldest down to half of it.
+    #[test]
+    fn a_long_queue_of_pending_words_is_cut_by_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let (svc, admin) = service(dir.path());
+        let names: Vec<String> = (0..WORDS_LAG + 10).map(|i| format!("Person {i}")).collect();
+        store_pending(&svc, &admin, &names);
+        let txn = svc.store().begin_write().unwrap();
+        let mut tx = Tx::open(&txn).unwrap();
+        catch_up_words(&mut tx).unwrap();
+        assert_eq!(tx.words_pending.len().unwrap(), WORDS_LAG / 2);
+        // The oldest went first: every one left is newer than every one indexed.
+        let oldest_left = tx.words_pending.first().unwrap().unwrap().0.value();
+        let indexed = tx.idx_words.len().unwrap();
+        assert!(indexed > 0);
+        for e in tx.idx_words.iter().unwrap() {
+            assert!(keys::trailing_id(e.unwrap().0.value()).to_be_bytes() < oldest_left);
+        }
+        tx.close();
+        txn.commit().unwrap();
+        assert_eq!(svc.store().verify_indexes().unwrap(), Vec::<String>::new());
+        // Each number names one request, indexed or still pending.
+        for n in [1000, 2000, 3000, 4105] {
+            assert_eq!(
+                names_found(&svc, &admin, &format!("person {n}")),
+                [format!("Person {n}")]
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use app::domain::search;
 use app::domain::{Agent, AgentId, Assignee, ClientId, RequestId, SessionRequest, Status};
-use redb::ReadOnlyTable;
+use redb::{ReadOnlyTable, ReadableTable};
 
 use super::error::{Result, ServiceError};
 use super::postings::{self, Cursor, Ids, Intersect, Listed, Stream, Union};
@@ -287,16 +287,33 @@ fn upper(cursor: Option<RequestId>) -> RequestId {
 /// all of them on each record.
 const INDEXED_WORDS: usize = 8;
 
-/// Streams of the requests each query word finds, for the words the index can answer.
+/// Streams of the requests each query word may find, for the words the index can answer:
+/// what the index holds, and every request whose words are still pending (`pending`, checked
+/// on their records like every candidate).
 fn word_streams<'t>(
     by_words: &'t ReadOnlyTable<&'static [u8], ()>,
+    pending: &[RequestId],
     words: &[String],
 ) -> Result<Vec<Stream<'t>>> {
     let mut streams = Vec::new();
     for w in words.iter().take(INDEXED_WORDS) {
-        streams.extend(postings::word(by_words, w)?);
+        if let Some(found) = postings::word(by_words, w)? {
+            streams.push(match pending {
+                [] => found,
+                _ => Union::of(vec![found, Listed::of(pending.to_vec())]),
+            });
+        }
     }
     Ok(streams)
+}
+
+/// The requests whose words are not indexed yet (at most about `batch::WORDS_LAG`).
+fn words_pending(txn: &redb::ReadTransaction) -> Result<Vec<RequestId>> {
+    let mut ids = Vec::new();
+    for e in txn.open_table(tables::WORDS_PENDING)?.iter()? {
+        ids.push(RequestId::from_be_bytes(e?.0.value()));
+    }
+    Ok(ids)
 }
 
 /// An upcoming key turned into display order: scheduled soonest first, then unscheduled
@@ -417,7 +434,11 @@ impl Service {
                         &words,
                     ))
         };
-        let mut parts = word_streams(&by_words, &words)?;
+        let pending = match words.is_empty() {
+            true => vec![],
+            false => words_pending(&txn)?,
+        };
+        let mut parts = word_streams(&by_words, &pending, &words)?;
 
         if query.view == Some(View::Upcoming) {
             let search = (!parts.is_empty())
@@ -426,7 +447,7 @@ impl Service {
                     // stored as open can be upcoming) for the sorted one.
                     let probe = Intersect::of(parts);
                     let open = Status::Open;
-                    let mut matches = word_streams(&by_words, &words)?;
+                    let mut matches = word_streams(&by_words, &pending, &words)?;
                     matches.push(index_stream(
                         &by_status,
                         keys::status(open, RequestId::from_u128(0)),

@@ -6,7 +6,7 @@ use app::domain::{SessionRequest, TimelineEvent};
 
 use super::Service;
 use super::error::Result;
-use super::txn::{Tx, append_event, put_request};
+use super::txn::{Tx, append_event, index_pending_words, put_request};
 use crate::links::token_hash;
 
 impl Service {
@@ -33,6 +33,8 @@ impl Service {
             let link = token_hash(&self.links.token(rec.id, rec.link_generation));
             tx.links.insert(link, rec.id.to_be_bytes())?;
         }
+        // A seed is a bulk load: its words go in now, in key order, not through the queue.
+        index_pending_words(&mut tx, usize::MAX)?;
         tx.close();
         txn.commit()?;
         Ok(())

@@ -32,6 +32,7 @@ pub struct Tx<'t> {
     pub idx_finished: Table<'t, [u8; 24], ()>,
     pub idx_upcoming: Table<'t, [u8; 25], ()>,
     pub idx_words: Table<'t, &'static [u8], ()>,
+    pub words_pending: Table<'t, [u8; 16], ()>,
     pub links: Table<'t, [u8; 32], [u8; 16]>,
     pub devices: Table<'t, [u8; 32], [u8; 32]>,
     pub agents: Table<'t, [u8; 16], &'static [u8]>,
@@ -57,6 +58,7 @@ impl<'t> Tx<'t> {
             idx_finished: txn.open_table(tables::IDX_FINISHED)?,
             idx_upcoming: txn.open_table(tables::IDX_UPCOMING)?,
             idx_words: txn.open_table(tables::IDX_WORDS)?,
+            words_pending: txn.open_table(tables::WORDS_PENDING)?,
             links: txn.open_table(tables::LINK_TOKENS)?,
             devices: txn.open_table(tables::LINK_DEVICES)?,
             agents: txn.open_table(tables::AGENTS)?,
@@ -149,18 +151,25 @@ pub fn put_request(
     put_words(tx, old, new)
 }
 
-/// Moves the search terms from `old`'s text to `new`'s; most writes change no text and
-/// cost nothing here.
+/// Keeps the search terms in step with the text. A new request only joins the pending
+/// queue (`tables::WORDS_PENDING`), and so does an edit of one still in it: its words are
+/// indexed later, from the text it has then. Otherwise the terms move from `old`'s text to
+/// `new`'s; most writes change no text and cost nothing here.
 fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest) -> Result<()> {
-    let same_text = |o: &SessionRequest| {
-        o.recipient_name == new.recipient_name
-            && o.recipient_email == new.recipient_email
-            && o.comment == new.comment
+    let Some(old) = old else {
+        tx.words_pending.insert(new.id.to_be_bytes(), ())?;
+        return Ok(());
     };
-    if old.is_some_and(same_text) {
+    if old.recipient_name == new.recipient_name
+        && old.recipient_email == new.recipient_email
+        && old.comment == new.comment
+    {
         return Ok(());
     }
-    let was = old.map(keys::words).unwrap_or_default();
+    if tx.words_pending.get(new.id.to_be_bytes())?.is_some() {
+        return Ok(());
+    }
+    let was = keys::words(old);
     let now = keys::words(new);
     for k in was.difference(&now) {
         tx.idx_words.remove(k.as_slice())?;
@@ -169,6 +178,31 @@ fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest
         tx.idx_words.insert(k.as_slice(), ())?;
     }
     Ok(())
+}
+
+/// Indexes the words of up to `max` pending requests (oldest first) and takes them off the
+/// queue; returns how many it took. Their keys go in sorted, so neighbouring inserts land on
+/// the same pages.
+pub fn index_pending_words(tx: &mut Tx<'_>, max: usize) -> Result<usize> {
+    let ids = tx
+        .words_pending
+        .iter()?
+        .take(max)
+        .map(|e| Ok(e?.0.value()))
+        .collect::<Result<Vec<[u8; 16]>>>()?;
+    let mut words = Vec::new();
+    for id in &ids {
+        // A request removed meanwhile took its pending entry with it, so this finds one.
+        if let Some(rec) = get::<SessionRequest>(&tx.requests, *id)? {
+            words.extend(keys::words(&rec));
+        }
+        tx.words_pending.remove(*id)?;
+    }
+    words.sort_unstable();
+    for w in &words {
+        tx.idx_words.insert(w.as_slice(), ())?;
+    }
+    Ok(ids.len())
 }
 
 /// Removes a request with every index entry, its timeline and its link hash (retention).
@@ -192,6 +226,7 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]
     for w in keys::words(rec) {
         tx.idx_words.remove(w.as_slice())?;
     }
+    tx.words_pending.remove(rec.id.to_be_bytes())?;
     tx.links.remove(link_hash)?;
     tx.devices.remove(link_hash)?;
     let mut events = 0;

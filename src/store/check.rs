@@ -26,6 +26,17 @@ impl Store {
             BTreeSet::new(),
             BTreeSet::new(),
         );
+        let mut pending = BTreeSet::new();
+        for entry in txn.open_table(tables::WORDS_PENDING)?.iter()? {
+            let id = entry?.0.value();
+            if requests.get(id)?.is_none() {
+                problems.push(format!(
+                    "words pending for a missing request {}",
+                    RequestId::from_be_bytes(id)
+                ));
+            }
+            pending.insert(id);
+        }
         for entry in requests.iter()? {
             let (k, v) = entry?;
             let rec: SessionRequest = decode(v.value())?;
@@ -39,7 +50,10 @@ impl Store {
             expiry.extend(keys.expiry.map(|k| k.to_vec()));
             finished.extend(keys.finished.map(|k| k.to_vec()));
             upcoming.extend(keys.upcoming.map(|k| k.to_vec()));
-            words.extend(keys::words(&rec));
+            // A pending request's words are not indexed yet (`tables::WORDS_PENDING`).
+            if !pending.contains(&rec.id.to_be_bytes()) {
+                words.extend(keys::words(&rec));
+            }
             let events = txn
                 .open_table(tables::REQUEST_EVENTS)?
                 .range(keys::event(rec.id, 0)..=keys::event(rec.id, u32::MAX))?

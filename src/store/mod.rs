@@ -21,7 +21,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -115,6 +115,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_word_index",
         to_version: 6,
         run: create_word_index,
+    },
+    Migration {
+        name: "0007_words_pending",
+        to_version: 7,
+        run: |txn| {
+            txn.open_table(tables::WORDS_PENDING)?;
+            Ok(())
+        },
     },
 ];
 
@@ -432,7 +440,7 @@ mod tests {
     }
 
     /// A store of schema 3 (no upcoming or word index, the assignee index without statuses)
-    /// with requests in it comes out of migrations 0004 to 0006 with every index matching
+    /// with requests in it comes out of migrations 0004 to 0007 with every index matching
     /// its records, and without the old table.
     #[test]
     fn indexes_added_by_migrations_are_built_from_the_records() {
@@ -461,6 +469,7 @@ mod tests {
             let txn = svc.store().begin_write().unwrap();
             txn.delete_table(tables::IDX_UPCOMING).unwrap();
             txn.delete_table(tables::IDX_WORDS).unwrap();
+            txn.delete_table(tables::WORDS_PENDING).unwrap();
             txn.delete_table(tables::IDX_ASSIGNEE).unwrap();
             txn.open_table(tables::IDX_ASSIGNEE_V1).unwrap();
             txn.open_table(tables::META)

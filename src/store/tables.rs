@@ -57,6 +57,13 @@ pub const IDX_UPCOMING: TableDefinition<[u8; 25], ()> = TableDefinition::new("id
 /// one range, and a prefix's terms are one range too.
 pub const IDX_WORDS: TableDefinition<&[u8], ()> = TableDefinition::new("idx_words_v1");
 
+/// Request ID (16) → (): requests whose words are not in `IDX_WORDS` yet. A create writes
+/// this one entry instead of a dozen word entries, so a burst of creates is not slowed by
+/// search; the batch writer indexes them once it is idle, or in the batch that takes the
+/// queue past `batch::WORDS_LAG`. Search takes every one of them as a candidate of every
+/// word and checks it on its record, so it stays exact meanwhile.
+pub const WORDS_PENDING: TableDefinition<[u8; 16], ()> = TableDefinition::new("words_pending_v1");
+
 /// SHA-256 of a live link token (32) → request ID (16). The token itself is never stored
 /// (it is derived from a key kept outside the database, see `links`), so a copy of the
 /// database alone reveals no live link.
