@@ -16,7 +16,9 @@
 //! 3. Sizes: the binary, the two WASM bundles as served (gzip).
 //!
 //! Run: `cargo bench --bench suite` (BENCH_QUICK=1: 100,000 stored, fewer requests;
-//! SUITE_ONLY=empty or SUITE_ONLY=stored runs one part).
+//! SUITE_ONLY=empty or SUITE_ONLY=stored runs one part; SUITE_STORE=DIR keeps the filled
+//! store in DIR and, when DIR holds one already, reuses it instead of filling again, for
+//! reruns and profiles of the stored part).
 
 mod common;
 
@@ -459,14 +461,22 @@ fn main() {
         if !(only.is_empty() || only == "stored") {
             return;
         }
-        let big = dir.path().join("big");
-        let fill_rate = tokio::task::block_in_place(|| fill(&big, stored));
+        let kept = std::env::var_os("SUITE_STORE").map(std::path::PathBuf::from);
+        let big = kept.clone().unwrap_or_else(|| dir.path().join("big"));
+        let fill_rate = match kept {
+            Some(k) if k.join(beckon::store::DB_FILE).exists() => f64::NAN,
+            _ => tokio::task::block_in_place(|| fill(&big, stored)),
+        };
         let size = std::fs::metadata(big.join(beckon::store::DB_FILE))
             .unwrap()
             .len() as f64;
         t.row(
             &format!("generator: {stored} requests stored"),
-            rate(fill_rate),
+            if fill_rate.is_nan() {
+                "reused (SUITE_STORE)".into()
+            } else {
+                rate(fill_rate)
+            },
             "durable creates/s, 1 client (above)",
             String::new(),
             String::new(),
