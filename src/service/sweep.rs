@@ -256,31 +256,27 @@ impl Service {
         Ok(out)
     }
 
-    /// The stored status of a request, as written (not as of now): for tests and checks that
-    /// the sweeper made an expiry durable.
     /// Connect prompts nobody answered within `timeout` count as denied (by the system), so
-    /// the agent is not left waiting on a page nobody is looking at. Only waiting requests
-    /// can hold a prompt, and those are few: this reads their slice of the status index.
+    /// the agent is not left waiting on a page nobody is looking at. The prompt index holds
+    /// the unanswered ones by the time they were asked: this reads the stale ones and stops.
     pub fn deny_stale_prompts(&self, now: Timestamp, timeout: Duration) -> Result<usize> {
         let timeout = SignedDuration::try_from(timeout).unwrap_or(SignedDuration::MAX);
+        // A timeout reaching back before the first timestamp: nothing can be stale.
+        let Ok(cutoff) = now.checked_sub(timeout) else {
+            return Ok(0);
+        };
         let mut stale = Vec::new();
         {
             let read = self.store.begin_read()?;
-            let idx = read.open_table(tables::IDX_STATUS)?;
+            let idx = read.open_table(tables::IDX_PROMPTS)?;
             let requests = read.open_table(tables::REQUESTS)?;
-            let from = keys::status(Status::Waiting, RequestId::from_be_bytes([0; 16]));
-            let to = keys::status(Status::Waiting, RequestId::from_be_bytes([0xff; 16]));
-            for entry in idx.range(from..=to)? {
-                let key = entry?.0.value();
-                let mut id = [0; 16];
-                id.copy_from_slice(&key[1..]);
+            for entry in idx.range(..=keys::timed(cutoff, [0xff; 16]))? {
+                let id = keys::trailing(&entry?.0.value());
                 let Some(rec) = txn::get::<app::domain::SessionRequest>(&requests, id)? else {
                     continue;
                 };
-                if let Some(p) = rec
-                    .prompt
-                    .filter(|p| p.asked_at.checked_add(timeout).is_ok_and(|t| t <= now))
-                {
+                // Keys hold milliseconds: the record says whether it is stale to the tick.
+                if let Some(p) = rec.prompt.filter(|p| p.asked_at <= cutoff) {
                     stale.push((rec.id, p.id));
                 }
             }
@@ -307,6 +303,8 @@ impl Service {
         Ok(denied)
     }
 
+    /// The stored status of a request, as written (not as of now): for tests and checks that
+    /// the sweeper made an expiry durable.
     pub fn stored_status(&self, id: RequestId) -> Result<Option<Status>> {
         let txn = self.store.begin_read()?;
         Ok(txn::get::<app::domain::SessionRequest>(

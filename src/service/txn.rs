@@ -31,6 +31,7 @@ pub struct Tx<'t> {
     pub idx_expiry: Table<'t, [u8; 24], ()>,
     pub idx_finished: Table<'t, [u8; 24], ()>,
     pub idx_upcoming: Table<'t, [u8; 25], ()>,
+    pub idx_prompts: Table<'t, [u8; 24], ()>,
     pub idx_words: Table<'t, &'static [u8], ()>,
     pub words_pending: Table<'t, [u8; 16], ()>,
     pub links: Table<'t, [u8; 32], [u8; 16]>,
@@ -57,6 +58,7 @@ impl<'t> Tx<'t> {
             idx_expiry: txn.open_table(tables::IDX_EXPIRY)?,
             idx_finished: txn.open_table(tables::IDX_FINISHED)?,
             idx_upcoming: txn.open_table(tables::IDX_UPCOMING)?,
+            idx_prompts: txn.open_table(tables::IDX_PROMPTS)?,
             idx_words: txn.open_table(tables::IDX_WORDS)?,
             words_pending: txn.open_table(tables::WORDS_PENDING)?,
             links: txn.open_table(tables::LINK_TOKENS)?,
@@ -133,6 +135,9 @@ pub fn put_request(
         if let Some(u) = o.upcoming.filter(|u| Some(*u) != k.upcoming) {
             tx.idx_upcoming.remove(u)?;
         }
+        if let Some(p) = o.prompt.filter(|p| Some(*p) != k.prompt) {
+            tx.idx_prompts.remove(p)?;
+        }
     }
     tx.idx_status.insert(k.status, ())?;
     tx.idx_assignee.insert(k.assignee, ())?;
@@ -147,6 +152,9 @@ pub fn put_request(
     }
     if let Some(u) = k.upcoming {
         tx.idx_upcoming.insert(u, ())?;
+    }
+    if let Some(p) = k.prompt {
+        tx.idx_prompts.insert(p, ())?;
     }
     put_words(tx, old, new)
 }
@@ -222,6 +230,9 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]
     }
     if let Some(u) = k.upcoming {
         tx.idx_upcoming.remove(u)?;
+    }
+    if let Some(p) = k.prompt {
+        tx.idx_prompts.remove(p)?;
     }
     for w in keys::words(rec) {
         tx.idx_words.remove(w.as_slice())?;

@@ -80,6 +80,7 @@ fn copy_all(
     rows += copy(from, to, IDX_EXPIRY, copied)?;
     rows += copy(from, to, IDX_FINISHED, copied)?;
     rows += copy(from, to, IDX_UPCOMING, copied)?;
+    rows += copy(from, to, IDX_PROMPTS, copied)?;
     rows += copy(from, to, IDX_WORDS, copied)?;
     rows += copy(from, to, WORDS_PENDING, copied)?;
     rows += copy(from, to, LINK_TOKENS, copied)?;

@@ -18,6 +18,7 @@ impl Store {
         let requests = txn.open_table(tables::REQUESTS)?;
         let mut problems = Vec::new();
         let mut upcoming = BTreeSet::new();
+        let mut prompts = BTreeSet::new();
         let mut words = BTreeSet::new();
         let (mut status, mut assignee, mut schedule, mut expiry, mut finished) = (
             BTreeSet::new(),
@@ -50,6 +51,7 @@ impl Store {
             expiry.extend(keys.expiry.map(|k| k.to_vec()));
             finished.extend(keys.finished.map(|k| k.to_vec()));
             upcoming.extend(keys.upcoming.map(|k| k.to_vec()));
+            prompts.extend(keys.prompt.map(|k| k.to_vec()));
             // A pending request's words are not indexed yet (`tables::WORDS_PENDING`).
             if !pending.contains(&rec.id.to_be_bytes()) {
                 words.extend(keys::words(&rec));
@@ -93,6 +95,7 @@ impl Store {
         compare!(tables::IDX_EXPIRY, expiry, "expiry");
         compare!(tables::IDX_FINISHED, finished, "finished");
         compare!(tables::IDX_UPCOMING, upcoming, "upcoming");
+        compare!(tables::IDX_PROMPTS, prompts, "prompts");
         compare!(tables::IDX_WORDS, words, "search");
         for entry in txn.open_table(tables::LINK_TOKENS)?.iter()? {
             let id = entry?.1.value();

@@ -117,6 +117,7 @@ pub struct RequestKeys {
     pub expiry: Option<[u8; 24]>,
     pub finished: Option<[u8; 24]>,
     pub upcoming: Option<[u8; 25]>,
+    pub prompt: Option<[u8; 24]>,
 }
 
 impl RequestKeys {
@@ -130,6 +131,7 @@ impl RequestKeys {
             finished: r.finished_at().map(|t| timed(t, id)),
             upcoming: (r.status == app::domain::Status::Open)
                 .then(|| upcoming(r.scheduled_at, r.id)),
+            prompt: r.prompt.as_ref().map(|p| timed(p.asked_at, id)),
         }
     }
 }

@@ -21,7 +21,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -124,7 +124,35 @@ const MIGRATIONS: &[Migration] = &[
             Ok(())
         },
     },
+    Migration {
+        name: "0008_prompt_index",
+        to_version: 8,
+        run: create_prompt_index,
+    },
 ];
+
+/// Fills the prompt index from the waiting requests, the only ones that hold a prompt
+/// (`beckon check` compares it with every record). Idempotent: inserting a key again is a
+/// no-op.
+fn create_prompt_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
+    let requests = txn.open_table(tables::REQUESTS)?;
+    let by_status = txn.open_table(tables::IDX_STATUS)?;
+    let mut prompts = txn.open_table(tables::IDX_PROMPTS)?;
+    let waiting = app::domain::Status::Waiting;
+    let lo = keys::status(waiting, app::domain::RequestId::from_u128(0));
+    let hi = keys::status(waiting, app::domain::RequestId::from_u128(u128::MAX));
+    for entry in by_status.range(lo..=hi)? {
+        let id = keys::trailing(&entry?.0.value());
+        if let Some(v) = requests.get(id)? {
+            let rec: app::domain::SessionRequest = decode(v.value())?;
+            if let Some(k) = keys::RequestKeys::of(&rec).prompt {
+                prompts.insert(k, ())?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Fills the search index from every request (idempotent: inserting a key again is a
 /// no-op). Reads the whole store once, in one transaction: about a minute per million
@@ -440,7 +468,7 @@ mod tests {
     }
 
     /// A store of schema 3 (no upcoming or word index, the assignee index without statuses)
-    /// with requests in it comes out of migrations 0004 to 0007 with every index matching
+    /// with requests in it comes out of migrations 0004 to 0008 with every index matching
     /// its records, and without the old table.
     #[test]
     fn indexes_added_by_migrations_are_built_from_the_records() {
@@ -450,7 +478,7 @@ mod tests {
             let store = Store::open(dir.path()).unwrap();
             let links = crate::links::LinkKey::load_or_create(dir.path()).unwrap();
             let config = crate::config::Config::with_data_dir(dir.path());
-            let svc = crate::service::Service::new(store, links, &config).unwrap();
+            let svc = crate::service::Service::new(store, links.clone(), &config).unwrap();
             let admin = svc
                 .create_admin_unchecked("a@example.com", "Ada", "a long password")
                 .unwrap();
@@ -465,11 +493,24 @@ mod tests {
                     svc.close(&admin, rec.id).unwrap();
                 }
             }
+            // A waiting request with a connect prompt no one has answered.
+            let rec = svc
+                .create_request(
+                    &admin,
+                    serde_json::from_value(serde_json::json!({"recipient_name": "Q"})).unwrap(),
+                )
+                .unwrap();
+            let token = links.token(rec.id, rec.link_generation);
+            let web = serde_json::from_value(serde_json::json!({"client": "web"})).unwrap();
+            let device = crate::service::Device::random();
+            svc.checkin(&token, &device, web).unwrap();
+            assert!(svc.connect(&admin, rec.id).unwrap().prompt.is_some());
             // Back to schema 3's layout.
             let txn = svc.store().begin_write().unwrap();
             txn.delete_table(tables::IDX_UPCOMING).unwrap();
             txn.delete_table(tables::IDX_WORDS).unwrap();
             txn.delete_table(tables::WORDS_PENDING).unwrap();
+            txn.delete_table(tables::IDX_PROMPTS).unwrap();
             txn.delete_table(tables::IDX_ASSIGNEE).unwrap();
             txn.open_table(tables::IDX_ASSIGNEE_V1).unwrap();
             txn.open_table(tables::META)
@@ -490,16 +531,20 @@ mod tests {
             2
         );
         assert_eq!(
+            read.open_table(tables::IDX_PROMPTS).unwrap().len().unwrap(),
+            1
+        );
+        assert_eq!(
             read.open_table(tables::IDX_ASSIGNEE)
                 .unwrap()
                 .len()
                 .unwrap(),
-            3
+            4
         );
-        // "P0", "P1", "P2": the word "p" and a digit each.
+        // "P0", "P1", "P2": the word "p" and a digit each; "Q".
         assert_eq!(
             read.open_table(tables::IDX_WORDS).unwrap().len().unwrap(),
-            6
+            7
         );
         assert!(matches!(
             read.open_table(tables::IDX_ASSIGNEE_V1),

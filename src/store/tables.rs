@@ -40,6 +40,12 @@ pub const IDX_SCHEDULE: TableDefinition<[u8; 24], ()> = TableDefinition::new("id
 /// one not yet due.
 pub const IDX_EXPIRY: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_expiry_v1");
 
+/// Time asked (8) ‖ request ID (16) → (). Only requests with a connect prompt unanswered:
+/// the prompts job reads it from the oldest entry and stops at the first one not yet stale,
+/// so a run costs what it denies, not what is waiting. Replaced reading every waiting
+/// request's record each run (every 5 s), which at a million stored was 50,000 records.
+pub const IDX_PROMPTS: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_prompts_v1");
+
 /// Finished time (8) ‖ request ID (16) → (). Only closed (closing time) and expired (expiry
 /// time) requests: retention reads it from the oldest entry and stops at the first that is
 /// not old enough.

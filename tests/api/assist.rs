@@ -203,12 +203,16 @@ async fn an_unanswered_connect_prompt_counts_as_denied() {
         json!({}),
     )
     .await;
-    let sweeper = Sweeper::new(t.server().service().clone(), SweeperConfig::default());
+    let svc = t.server().service().clone();
+    let sweeper = Sweeper::new(svc.clone(), SweeperConfig::default());
     let now = jiff::Timestamp::now();
     // Within the timeout: still asking.
     assert_eq!(sweeper.deny_stale_prompts(now).await.unwrap(), 0);
     let later = now + jiff::SignedDuration::from_secs(61);
     assert_eq!(sweeper.deny_stale_prompts(later).await.unwrap(), 1);
+    // Denied once: the prompt left its index with it.
+    assert_eq!(sweeper.deny_stale_prompts(later).await.unwrap(), 0);
+    assert_eq!(svc.store().verify_indexes().unwrap(), Vec::<String>::new());
     let p = t.assist(Method::GET, link, "prompt", None).await;
     assert_eq!(p.body["prompt"], Value::Null);
     let detail = t
