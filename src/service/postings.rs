@@ -40,14 +40,20 @@ pub fn iter<'s>(mut s: Stream<'s>) -> impl Iterator<Item = Result<RequestId>> + 
     })
 }
 
-/// How many entries a cursor steps over before it reopens its range further down instead
-/// (a reopen is a B-tree descent, worth a few dozen steps).
+/// How many entries a cursor steps over at most before it reopens its range further down
+/// instead (a reopen is a B-tree descent, worth a few dozen steps).
 const WALK: usize = 24;
 
 /// One index range, read backwards; `open(to)` reads the range's IDs up to `to`.
 pub struct Cursor<'t> {
     open: Box<dyn Fn(RequestId) -> Result<Ids<'t>> + 't>,
     ids: Peekable<Ids<'t>>,
+    /// How far the next skip walks before it reopens. A skip that had to reopen halves it
+    /// (down to one step); one that found its place by walking doubles it (up to `WALK`). So
+    /// a dense part that a rare one keeps sending far down (a view's statuses under a full
+    /// name) reopens almost at once instead of first walking `WALK` entries every time,
+    /// while parts that move in step with each other keep walking.
+    walk: usize,
 }
 
 impl<'t> Cursor<'t> {
@@ -56,6 +62,7 @@ impl<'t> Cursor<'t> {
         Ok(Box::new(Cursor {
             open: Box::new(open),
             ids,
+            walk: WALK,
         }))
     }
 }
@@ -69,16 +76,18 @@ impl Postings for Cursor<'_> {
     }
 
     fn skip_to(&mut self, to: RequestId) -> Result<()> {
-        for _ in 0..WALK {
-            match self.peek()? {
-                Some(id) if id > to => {
-                    self.ids.next();
-                }
-                _ => return Ok(()),
+        let mut steps = 0;
+        while self.peek()?.is_some_and(|id| id > to) {
+            if steps == self.walk {
+                self.ids = (self.open)(to)?.peekable();
+                self.walk = (self.walk / 2).max(1);
+                return Ok(());
             }
+            self.ids.next();
+            steps += 1;
         }
-        if self.peek()?.is_some_and(|id| id > to) {
-            self.ids = (self.open)(to)?.peekable();
+        if steps > 0 {
+            self.walk = (self.walk * 2).min(WALK);
         }
         Ok(())
     }
@@ -315,6 +324,45 @@ mod tests {
         i.skip_to(RequestId::from_u128(4)).unwrap();
         assert_eq!(all(i), [3, 1]);
         assert!(all(Intersect::of(vec![listed(&[1]), listed(&[])])).is_empty());
+    }
+
+    /// A cursor over the IDs 0 to 999 that counts the entries it reads.
+    fn counted() -> (Stream<'static>, std::rc::Rc<std::cell::Cell<usize>>) {
+        let read = std::rc::Rc::new(std::cell::Cell::new(0));
+        let r = read.clone();
+        let cursor = Cursor::of(move |to| {
+            let r = r.clone();
+            let top = to.as_u128().min(999);
+            Ok(Box::new((0..=top).rev().map(move |i| {
+                r.set(r.get() + 1);
+                Ok(RequestId::from_u128(i))
+            })) as Ids<'static>)
+        })
+        .unwrap();
+        (cursor, read)
+    }
+
+    #[test]
+    fn a_cursor_sent_far_down_again_and_again_soon_reopens_instead_of_walking() {
+        let (mut c, read) = counted();
+        for to in (0..10).rev().map(|k| k * 100) {
+            c.skip_to(RequestId::from_u128(to)).unwrap();
+            assert_eq!(c.peek().unwrap(), Some(RequestId::from_u128(to)));
+        }
+        // Walking `WALK` entries before each reopen would read over 200.
+        assert!(read.get() < 80, "{} entries read", read.get());
+        // Short skips walk again, and every ID is still there.
+        let (mut c, _) = counted();
+        c.skip_to(RequestId::from_u128(500)).unwrap();
+        c.skip_to(RequestId::from_u128(100)).unwrap();
+        let rest: Vec<u128> = (0..5)
+            .map(|_| {
+                let id = c.peek().unwrap().unwrap();
+                c.advance().unwrap();
+                id.as_u128()
+            })
+            .collect();
+        assert_eq!(rest, [100, 99, 98, 97, 96]);
     }
 
     #[test]
