@@ -267,13 +267,13 @@ fn record(requests: &ReadOnlyTable<[u8; 16], &[u8]>, id: RequestId) -> Result<Se
 
 /// Requests past their expiry that the sweeper has not written down yet (at most a sweep
 /// interval's worth).
-fn overdue<'t>(txn: &redb::ReadTransaction, now: jiff::Timestamp) -> Result<Stream<'t>> {
+fn overdue(txn: &redb::ReadTransaction, now: jiff::Timestamp) -> Result<Vec<RequestId>> {
     let index = txn.open_table(tables::IDX_EXPIRY)?;
     let mut ids = Vec::new();
     for e in index.range(..=keys::timed(now, [0xff; 16]))? {
         ids.push(keys::trailing_id(&e?.0.value()));
     }
-    Ok(Listed::of(ids))
+    Ok(ids)
 }
 
 /// The highest request ID a page may contain: just below the cursor.
@@ -287,20 +287,28 @@ fn upper(cursor: Option<RequestId>) -> RequestId {
 /// all of them on each record.
 const INDEXED_WORDS: usize = 8;
 
-/// Streams of the requests each query word may find, for the words the index can answer:
-/// what the index holds, and every request whose words are still pending (`pending`, checked
-/// on their records like every candidate).
+/// Where a search's words are looked up: the halves of the word index (`keys::word_class`)
+/// that hold the wanted statuses, and the requests filed elsewhere that may still be wanted,
+/// each a candidate of every word (checked on its record like every candidate): those whose
+/// words are still pending, and, when only the finished half is read, the expired ones the
+/// sweeper has not written down yet (still filed as unfinished).
+struct WordScope {
+    classes: Vec<u8>,
+    also: Vec<RequestId>,
+}
+
+/// Streams of the requests each query word may find, for the words the index can answer.
 fn word_streams<'t>(
     by_words: &'t ReadOnlyTable<&'static [u8], ()>,
-    pending: &[RequestId],
+    scope: &WordScope,
     words: &[String],
 ) -> Result<Vec<Stream<'t>>> {
     let mut streams = Vec::new();
     for w in words.iter().take(INDEXED_WORDS) {
-        if let Some(found) = postings::word(by_words, w)? {
-            streams.push(match pending {
+        if let Some(found) = postings::word(by_words, w, &scope.classes)? {
+            streams.push(match scope.also.as_slice() {
                 [] => found,
-                _ => Union::of(vec![found, Listed::of(pending.to_vec())]),
+                also => Union::of(vec![found, Listed::of(also.to_vec())]),
             });
         }
     }
@@ -434,11 +442,29 @@ impl Service {
                         &words,
                     ))
         };
-        let pending = match words.is_empty() {
-            true => vec![],
-            false => words_pending(&txn)?,
+        let expired_wanted = wanted
+            .as_ref()
+            .is_some_and(|w| w.contains(&Status::Expired));
+        let scope = match words.is_empty() {
+            true => WordScope {
+                classes: vec![],
+                also: vec![],
+            },
+            false => {
+                let mut classes: Vec<u8> = match &wanted {
+                    None => vec![0, 1],
+                    Some(w) => w.iter().map(|s| keys::word_class(*s)).collect(),
+                };
+                classes.sort_unstable();
+                classes.dedup();
+                let mut also = words_pending(&txn)?;
+                if expired_wanted && !classes.contains(&0) {
+                    also.extend(overdue(&txn, now)?);
+                }
+                WordScope { classes, also }
+            }
         };
-        let mut parts = word_streams(&by_words, &pending, &words)?;
+        let mut parts = word_streams(&by_words, &scope, &words)?;
 
         if query.view == Some(View::Upcoming) {
             let search = (!parts.is_empty())
@@ -447,7 +473,7 @@ impl Service {
                     // stored as open can be upcoming) for the sorted one.
                     let probe = Intersect::of(parts);
                     let open = Status::Open;
-                    let mut matches = word_streams(&by_words, &pending, &words)?;
+                    let mut matches = word_streams(&by_words, &scope, &words)?;
                     matches.push(index_stream(
                         &by_status,
                         keys::status(open, RequestId::from_u128(0)),
@@ -463,9 +489,6 @@ impl Service {
         // naming assignees reads just their entries in the wanted statuses; otherwise the
         // status index. Expired but not yet swept requests are still stored as open, waiting
         // or ready: the expiry index's entries up to now add them.
-        let expired_wanted = wanted
-            .as_ref()
-            .is_some_and(|w| w.contains(&Status::Expired));
         let mut filters = Vec::new();
         if let Some(assignees) = &assignees {
             let statuses: Vec<Status> = match &wanted {
@@ -492,7 +515,7 @@ impl Service {
             }
         }
         if expired_wanted {
-            filters.push(overdue(&txn, now)?);
+            filters.push(Listed::of(overdue(&txn, now)?));
         }
         if assignees.is_some() || wanted.is_some() {
             parts.push(Union::of(filters));
