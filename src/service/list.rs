@@ -267,13 +267,13 @@ fn record(requests: &ReadOnlyTable<[u8; 16], &[u8]>, id: RequestId) -> Result<Se
 
 /// Requests past their expiry that the sweeper has not written down yet (at most a sweep
 /// interval's worth).
-fn overdue(txn: &redb::ReadTransaction, now: jiff::Timestamp) -> Result<Vec<RequestId>> {
+fn overdue<'t>(txn: &redb::ReadTransaction, now: jiff::Timestamp) -> Result<Stream<'t>> {
     let index = txn.open_table(tables::IDX_EXPIRY)?;
     let mut ids = Vec::new();
     for e in index.range(..=keys::timed(now, [0xff; 16]))? {
         ids.push(keys::trailing_id(&e?.0.value()));
     }
-    Ok(ids)
+    Ok(Listed::of(ids))
 }
 
 /// The highest request ID a page may contain: just below the cursor.
@@ -287,28 +287,20 @@ fn upper(cursor: Option<RequestId>) -> RequestId {
 /// all of them on each record.
 const INDEXED_WORDS: usize = 8;
 
-/// Where a search's words are looked up: the halves of the word index (`keys::word_class`)
-/// that hold the wanted statuses, and the requests filed elsewhere that may still be wanted,
-/// each a candidate of every word (checked on its record like every candidate): those whose
-/// words are still pending, and, when only the finished half is read, the expired ones the
-/// sweeper has not written down yet (still filed as unfinished).
-struct WordScope {
-    classes: Vec<u8>,
-    also: Vec<RequestId>,
-}
-
-/// Streams of the requests each query word may find, for the words the index can answer.
+/// Streams of the requests each query word may find, for the words the index can answer:
+/// what the index holds, and every request whose words are still pending (`pending`, checked
+/// on their records like every candidate).
 fn word_streams<'t>(
     by_words: &'t ReadOnlyTable<&'static [u8], ()>,
-    scope: &WordScope,
+    pending: &[RequestId],
     words: &[String],
 ) -> Result<Vec<Stream<'t>>> {
     let mut streams = Vec::new();
     for w in words.iter().take(INDEXED_WORDS) {
-        if let Some(found) = postings::word(by_words, w, &scope.classes)? {
-            streams.push(match scope.also.as_slice() {
+        if let Some(found) = postings::word(by_words, w)? {
+            streams.push(match pending {
                 [] => found,
-                also => Union::of(vec![found, Listed::of(also.to_vec())]),
+                _ => Union::of(vec![found, Listed::of(pending.to_vec())]),
             });
         }
     }
@@ -442,29 +434,11 @@ impl Service {
                         &words,
                     ))
         };
-        let expired_wanted = wanted
-            .as_ref()
-            .is_some_and(|w| w.contains(&Status::Expired));
-        let scope = match words.is_empty() {
-            true => WordScope {
-                classes: vec![],
-                also: vec![],
-            },
-            false => {
-                let mut classes: Vec<u8> = match &wanted {
-                    None => vec![0, 1],
-                    Some(w) => w.iter().map(|s| keys::word_class(*s)).collect(),
-                };
-                classes.sort_unstable();
-                classes.dedup();
-                let mut also = words_pending(&txn)?;
-                if expired_wanted && !classes.contains(&0) {
-                    also.extend(overdue(&txn, now)?);
-                }
-                WordScope { classes, also }
-            }
+        let pending = match words.is_empty() {
+            true => vec![],
+            false => words_pending(&txn)?,
         };
-        let mut parts = word_streams(&by_words, &scope, &words)?;
+        let mut parts = word_streams(&by_words, &pending, &words)?;
 
         if query.view == Some(View::Upcoming) {
             let search = (!parts.is_empty())
@@ -473,7 +447,7 @@ impl Service {
                     // stored as open can be upcoming) for the sorted one.
                     let probe = Intersect::of(parts);
                     let open = Status::Open;
-                    let mut matches = word_streams(&by_words, &scope, &words)?;
+                    let mut matches = word_streams(&by_words, &pending, &words)?;
                     matches.push(index_stream(
                         &by_status,
                         keys::status(open, RequestId::from_u128(0)),
@@ -489,6 +463,9 @@ impl Service {
         // naming assignees reads just their entries in the wanted statuses; otherwise the
         // status index. Expired but not yet swept requests are still stored as open, waiting
         // or ready: the expiry index's entries up to now add them.
+        let expired_wanted = wanted
+            .as_ref()
+            .is_some_and(|w| w.contains(&Status::Expired));
         let mut filters = Vec::new();
         if let Some(assignees) = &assignees {
             let statuses: Vec<Status> = match &wanted {
@@ -515,7 +492,7 @@ impl Service {
             }
         }
         if expired_wanted {
-            filters.push(Listed::of(overdue(&txn, now)?));
+            filters.push(overdue(&txn, now)?);
         }
         if assignees.is_some() || wanted.is_some() {
             parts.push(Union::of(filters));

@@ -239,10 +239,9 @@ const GATHER: usize = 20_000;
 
 type WordTable = ReadOnlyTable<&'static [u8], ()>;
 
-/// The requests with a term that begins with `word` in the halves `classes` of the index
-/// (`keys::word_class`), newest first; `None` when the word is too common to be worth
-/// reading (see `GATHER`).
-pub fn word<'t>(index: &'t WordTable, word: &str, classes: &[u8]) -> Result<Option<Stream<'t>>> {
+/// The requests with a term that begins with `word`, newest first; `None` when the word is
+/// too common to be worth reading (see `GATHER`).
+pub fn word<'t>(index: &'t WordTable, word: &str) -> Result<Option<Stream<'t>>> {
     let prefix = search::term_key(word).as_bytes();
     let mut end = prefix.to_vec();
     end.push(0xff); // no UTF-8 byte: above every key that starts with `prefix`
@@ -256,20 +255,20 @@ pub fn word<'t>(index: &'t WordTable, word: &str, classes: &[u8]) -> Result<Opti
             break;
         };
         let key = entry?.0.value().to_vec();
-        let term = key[..key.len() - 18].to_vec();
-        // The next term starts after this one's entries (`term ‖ 0 ‖ class ‖ id`).
+        let term = key[..key.len() - 17].to_vec();
+        // The next term starts after this one's entries (`term ‖ 0 ‖ id`).
         from = term.clone();
         from.push(1);
         terms.push(term);
     }
     if terms.len() <= MANY_TERMS {
-        let mut cursors = Vec::new();
-        for term in terms {
-            for &class in classes {
-                let mut lo = term.clone();
-                lo.extend_from_slice(&[0, class]);
-                cursors.push(Cursor::of(move |to| {
-                    let (mut lo, mut hi) = (lo.clone(), lo.clone());
+        let cursors = terms
+            .into_iter()
+            .map(|term| {
+                Cursor::of(move |to| {
+                    let mut lo = term.clone();
+                    lo.push(0);
+                    let mut hi = lo.clone();
                     lo.extend_from_slice(&[0; 16]);
                     hi.extend_from_slice(&to.to_be_bytes());
                     let range = index.range::<&[u8]>(lo.as_slice()..=hi.as_slice())?;
@@ -277,25 +276,20 @@ pub fn word<'t>(index: &'t WordTable, word: &str, classes: &[u8]) -> Result<Opti
                         e.map(|(k, _)| keys::trailing_id(k.value()))
                             .map_err(Into::into)
                     })) as Ids<'t>)
-                })?);
-            }
-        }
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         return Ok(Some(match cursors.len() {
             1 => cursors.into_iter().next().expect("one"),
             _ => Union::of(cursors),
         }));
     }
-    let (mut ids, mut read) = (Vec::new(), 0);
+    let mut ids = Vec::new();
     for entry in index.range::<&[u8]>(prefix..end.as_slice())? {
-        if read == GATHER {
+        if ids.len() == GATHER {
             return Ok(None);
         }
-        read += 1;
-        let entry = entry?;
-        let key = entry.0.value();
-        if classes.contains(&key[key.len() - 17]) {
-            ids.push(keys::trailing_id(key));
-        }
+        ids.push(keys::trailing_id(entry?.0.value()));
     }
     Ok(Some(Listed::of(ids)))
 }

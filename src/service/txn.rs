@@ -159,11 +159,10 @@ pub fn put_request(
     put_words(tx, old, new)
 }
 
-/// Keeps the search terms in step with the text and the status. A new request only joins
-/// the pending queue (`tables::WORDS_PENDING`), and so does an edit of one still in it: its
-/// words are indexed later, from the text and status it has then. Otherwise the terms move
-/// from `old`'s keys to `new`'s: all of them when it finishes or is reopened (the class in
-/// the keys changes), the changed ones on an edit; most writes cost nothing here.
+/// Keeps the search terms in step with the text. A new request only joins the pending
+/// queue (`tables::WORDS_PENDING`), and so does an edit of one still in it: its words are
+/// indexed later, from the text it has then. Otherwise the terms move from `old`'s text to
+/// `new`'s; most writes change no text and cost nothing here.
 fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest) -> Result<()> {
     let Some(old) = old else {
         tx.words_pending.insert(new.id.to_be_bytes(), ())?;
@@ -172,7 +171,6 @@ fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest
     if old.recipient_name == new.recipient_name
         && old.recipient_email == new.recipient_email
         && old.comment == new.comment
-        && keys::word_class(old.status) == keys::word_class(new.status)
     {
         return Ok(());
     }

@@ -91,30 +91,21 @@ pub fn upcoming(scheduled_at: Option<Timestamp>, id: RequestId) -> [u8; 25] {
     k
 }
 
-/// Which half of a term's entries a request is filed in (see `tables::IDX_WORDS`): 0 while
-/// its stored status is unfinished, 1 once it is closed or expired.
-pub fn word_class(stored: app::domain::Status) -> u8 {
-    u8::from(stored.is_terminal())
-}
-
-/// A search term's index key: the term (cut to `TERM_BYTES`), a zero byte, the word class,
-/// the request ID.
-pub fn word(term: &str, class: u8, id: RequestId) -> Vec<u8> {
+/// A search term's index key: the term (cut to `TERM_BYTES`), a zero byte, the request ID.
+pub fn word(term: &str, id: RequestId) -> Vec<u8> {
     let t = search::term_key(term).as_bytes();
-    let mut k = Vec::with_capacity(t.len() + 18);
+    let mut k = Vec::with_capacity(t.len() + 17);
     k.extend_from_slice(t);
     k.push(0);
-    k.push(class);
     k.extend_from_slice(&id.to_be_bytes());
     k
 }
 
 /// The word-index keys of a request (see `tables::IDX_WORDS`).
 pub fn words(r: &SessionRequest) -> BTreeSet<Vec<u8>> {
-    let class = word_class(r.status);
     search::terms(&r.recipient_name, r.recipient_email.as_deref(), &r.comment)
         .iter()
-        .map(|t| word(t, class, r.id))
+        .map(|t| word(t, r.id))
         .collect()
 }
 

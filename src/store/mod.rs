@@ -21,7 +21,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 8;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -129,25 +129,7 @@ const MIGRATIONS: &[Migration] = &[
         to_version: 8,
         run: create_prompt_index,
     },
-    // 0006 builds the current layout, so a store from before it has nothing to redo here.
-    Migration {
-        name: "0009_word_index_by_class",
-        to_version: 9,
-        run: word_index_by_class,
-    },
 ];
-
-/// Replaces the word index without classes by the one with them, built from every record
-/// (the pending ones included, so the queue is emptied), when the old one is there. Done in
-/// one transaction, so a crash leaves the old one; a rerun after that starts again.
-fn word_index_by_class(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    if txn.delete_table(tables::IDX_WORDS_V1)? {
-        create_word_index(txn)?;
-        txn.open_table(tables::WORDS_PENDING)?
-            .retain(|_, _| false)?;
-    }
-    Ok(())
-}
 
 /// Fills the prompt index from the waiting requests, the only ones that hold a prompt
 /// (`beckon check` compares it with every record). Idempotent: inserting a key again is a
@@ -566,66 +548,6 @@ mod tests {
         );
         assert!(matches!(
             read.open_table(tables::IDX_ASSIGNEE_V1),
-            Err(redb::TableError::TableDoesNotExist(_))
-        ));
-    }
-
-    /// A store of schema 8 (the word index without classes, words still queued) comes out of
-    /// migration 0009 with the index rebuilt from every record, each in its class, the queue
-    /// empty, and without the old table.
-    #[test]
-    fn the_word_index_is_rebuilt_with_classes() {
-        use redb::ReadableTableMetadata;
-        let dir = tempfile::tempdir().unwrap();
-        let (open, closed) = {
-            let store = Store::open(dir.path()).unwrap();
-            let links = crate::links::LinkKey::load_or_create(dir.path()).unwrap();
-            let config = crate::config::Config::with_data_dir(dir.path());
-            let svc = crate::service::Service::new(store, links, &config).unwrap();
-            let admin = svc
-                .create_admin_unchecked("a@example.com", "Ada", "a long password")
-                .unwrap();
-            let mut made = ["Ada Byron", "Grace Hopper"].map(|name| {
-                let input = serde_json::json!({"recipient_name": name});
-                svc.create_request(&admin, serde_json::from_value(input).unwrap())
-                    .unwrap()
-            });
-            made[1] = svc.close(&admin, made[1].id).unwrap();
-            let txn = svc.store().begin_write().unwrap();
-            txn.delete_table(tables::IDX_WORDS).unwrap();
-            let mut old = txn.open_table(tables::IDX_WORDS_V1).unwrap();
-            let mut key = b"ada\0".to_vec();
-            key.extend_from_slice(&made[0].id.to_be_bytes());
-            old.insert(key.as_slice(), ()).unwrap();
-            drop(old);
-            txn.open_table(tables::WORDS_PENDING)
-                .unwrap()
-                .insert(made[0].id.to_be_bytes(), ())
-                .unwrap();
-            txn.open_table(tables::META)
-                .unwrap()
-                .insert("schema_version", 8u32.to_be_bytes().as_slice())
-                .unwrap();
-            txn.commit().unwrap();
-            let [a, b] = made;
-            (a, b)
-        };
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(store.verify_indexes().unwrap(), Vec::<String>::new());
-        let read = store.begin_read().unwrap();
-        let words = read.open_table(tables::IDX_WORDS).unwrap();
-        for (rec, class) in [(&open, 0), (&closed, 1)] {
-            for k in keys::words(rec) {
-                assert_eq!(k[k.len() - 17], class);
-                assert!(words.get(k.as_slice()).unwrap().is_some());
-            }
-        }
-        assert_eq!(words.len().unwrap(), 4);
-        let pending = read.open_table(tables::WORDS_PENDING).unwrap();
-        assert_eq!(pending.len().unwrap(), 0);
-        assert!(matches!(
-            read.open_table(tables::IDX_WORDS_V1),
             Err(redb::TableError::TableDoesNotExist(_))
         ));
     }

@@ -56,20 +56,12 @@ pub const IDX_FINISHED: TableDefinition<[u8; 24], ()> = TableDefinition::new("id
 /// (scheduled soonest first, then unscheduled newest first), proportional to the page.
 pub const IDX_UPCOMING: TableDefinition<[u8; 25], ()> = TableDefinition::new("idx_upcoming_v1");
 
-/// Search term (UTF-8, at most `search::TERM_BYTES`) ‖ 0 ‖ class (1) ‖ request ID (16) → ().
-/// Every term of a request's name, email and comment (`app::domain::search::terms`): a query
-/// word reads the terms it begins, each newest first, so a search page costs about what it
-/// finds. The zero byte ends the term (terms have no control characters), so one term's
-/// entries are one range, and a prefix's terms are one range too. The class (`keys::
-/// word_class`) splits a term's entries into unfinished requests and finished ones, so a
-/// search in a view reads only its half: in a store where the newest requests are mostly
-/// unfinished, "past" and a name would otherwise walk every unfinished namesake first. A
-/// request's words move to the other half when it finishes or is reopened.
-pub const IDX_WORDS: TableDefinition<&[u8], ()> = TableDefinition::new("idx_words_v2");
-
-/// The first layout of the word index (term ‖ 0 ‖ request ID, without the class), replaced
-/// by migration 0009.
-pub const IDX_WORDS_V1: TableDefinition<&[u8], ()> = TableDefinition::new("idx_words_v1");
+/// Search term (UTF-8, at most `search::TERM_BYTES`) ‖ 0 ‖ request ID (16) → (). Every term
+/// of a request's name, email and comment (`app::domain::search::terms`): a query word reads
+/// the terms it begins, each newest first, so a search page costs about what it finds. The
+/// zero byte ends the term (terms have no control characters), so one term's entries are
+/// one range, and a prefix's terms are one range too.
+pub const IDX_WORDS: TableDefinition<&[u8], ()> = TableDefinition::new("idx_words_v1");
 
 /// Request ID (16) → (): requests whose words are not in `IDX_WORDS` yet. A create writes
 /// this one entry instead of a dozen word entries, so a burst of creates is not slowed by
