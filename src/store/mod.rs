@@ -132,22 +132,32 @@ const MIGRATIONS: &[Migration] = &[
 ];
 
 /// Fills the prompt index from the waiting requests, the only ones that hold a prompt
-/// (`beckon check` compares it with every record). Idempotent: inserting a key again is a
-/// no-op.
+/// (`beckon check` compares it with every record).
 fn create_prompt_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let waiting = app::domain::Status::Waiting;
+    index_from_status(txn, waiting, tables::IDX_PROMPTS, |k| k.prompt)
+}
+
+/// Fills `index` with the key `key` picks from each request stored as `status`, reading
+/// that status's slice of the status index (idempotent: inserting a key again is a no-op).
+fn index_from_status<const N: usize>(
+    txn: &redb::WriteTransaction,
+    status: app::domain::Status,
+    index: redb::TableDefinition<[u8; N], ()>,
+    key: impl Fn(keys::RequestKeys) -> Option<[u8; N]>,
+) -> Result<(), StoreError> {
     use redb::ReadableTable;
     let requests = txn.open_table(tables::REQUESTS)?;
     let by_status = txn.open_table(tables::IDX_STATUS)?;
-    let mut prompts = txn.open_table(tables::IDX_PROMPTS)?;
-    let waiting = app::domain::Status::Waiting;
-    let lo = keys::status(waiting, app::domain::RequestId::from_u128(0));
-    let hi = keys::status(waiting, app::domain::RequestId::from_u128(u128::MAX));
+    let mut index = txn.open_table(index)?;
+    let lo = keys::status(status, app::domain::RequestId::from_u128(0));
+    let hi = keys::status(status, app::domain::RequestId::from_u128(u128::MAX));
     for entry in by_status.range(lo..=hi)? {
         let id = keys::trailing(&entry?.0.value());
         if let Some(v) = requests.get(id)? {
             let rec: app::domain::SessionRequest = decode(v.value())?;
-            if let Some(k) = keys::RequestKeys::of(&rec).prompt {
-                prompts.insert(k, ())?;
+            if let Some(k) = key(keys::RequestKeys::of(&rec)) {
+                index.insert(k, ())?;
             }
         }
     }
@@ -186,27 +196,10 @@ fn assignee_index_with_status(txn: &redb::WriteTransaction) -> Result<(), StoreE
     Ok(())
 }
 
-/// Fills the Upcoming view's index from the open requests (idempotent: inserting a key again
-/// is a no-op).
+/// Fills the Upcoming view's index from the open requests.
 fn create_upcoming_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use redb::ReadableTable;
-    use tables::*;
-    let requests = txn.open_table(REQUESTS)?;
-    let by_status = txn.open_table(IDX_STATUS)?;
-    let mut upcoming = txn.open_table(IDX_UPCOMING)?;
     let open = app::domain::Status::Open;
-    let lo = keys::status(open, app::domain::RequestId::from_u128(0));
-    let hi = keys::status(open, app::domain::RequestId::from_u128(u128::MAX));
-    for entry in by_status.range(lo..=hi)? {
-        let id = keys::trailing(&entry?.0.value());
-        if let Some(v) = requests.get(id)? {
-            let rec: app::domain::SessionRequest = decode(v.value())?;
-            if let Some(k) = keys::RequestKeys::of(&rec).upcoming {
-                upcoming.insert(k, ())?;
-            }
-        }
-    }
-    Ok(())
+    index_from_status(txn, open, tables::IDX_UPCOMING, |k| k.upcoming)
 }
 
 /// Opening a table creates it; doing so again is a no-op, so this is idempotent.
