@@ -220,13 +220,14 @@ fn run(store: &Store, shared: &Shared) {
             let n = q.jobs.len().min(MAX_BATCH);
             q.jobs.drain(..n).collect::<Vec<_>>()
         };
-        // Any batch may have created requests.
-        words_pending = true;
         while !jobs.is_empty() {
+            // Until a batch commits, as much may be pending as before it, or more.
+            words_pending = true;
             match attempt(store, shared, &mut jobs) {
                 // Their answers go out once the commit is durable (from the syncer), while
                 // this thread goes on with the next batch.
-                Ok(seq) => {
+                Ok((seq, pending)) => {
+                    words_pending = pending > 0;
                     let done = std::mem::take(&mut jobs);
                     store.on_durable(
                         seq,
@@ -258,13 +259,15 @@ fn run(store: &Store, shared: &Shared) {
 }
 
 /// With more than `WORDS_LAG` requests' words pending (a long burst of creates), indexes the
-/// oldest of them down to half that, in the batch's own transaction.
-fn catch_up_words(tx: &mut Tx<'_>) -> Result<()> {
+/// oldest of them down to half that, in the batch's own transaction; returns how many are
+/// left pending.
+fn catch_up_words(tx: &mut Tx<'_>) -> Result<u64> {
     let pending = tx.words_pending.len()?;
     if pending > WORDS_LAG {
-        txn::index_pending_words(tx, (pending - WORDS_LAG / 2) as usize)?;
+        let indexed = txn::index_pending_words(tx, (pending - WORDS_LAG / 2) as usize)?;
+        return Ok(pending - indexed as u64);
     }
-    Ok(())
+    Ok(pending)
 }
 
 /// Indexes a chunk of pending words in a transaction of its own, made durable at once (the
@@ -290,12 +293,13 @@ fn index_words(store: &Store) -> bool {
     }
 }
 
-/// Runs every job in one transaction and commits it; on failure says which job failed.
+/// Runs every job in one transaction and commits it; says which commit it was and how many
+/// requests' words are left pending, or on failure which job failed.
 fn attempt(
     store: &Store,
     shared: &Shared,
     jobs: &mut [Box<dyn Job>],
-) -> std::result::Result<u64, (Option<usize>, ServiceError)> {
+) -> std::result::Result<(u64, u64), (Option<usize>, ServiceError)> {
     let txn = store.begin_write().map_err(|e| (None, e.into()))?;
     let mut tx = Tx::open(&txn).map_err(|e| (None, e))?;
     for (i, job) in jobs.iter_mut().enumerate() {
@@ -312,7 +316,7 @@ fn attempt(
             }
         }
     }
-    catch_up_words(&mut tx).map_err(|e| (None, e))?;
+    let pending = catch_up_words(&mut tx).map_err(|e| (None, e))?;
     tx.close();
     // With callers queued behind this batch, leave the sync to the group commit and start on
     // them; with none, sync here (one writer alone: one thread hand-off fewer).
@@ -327,7 +331,9 @@ fn attempt(
     } else {
         txn.commit_unsynced()
     };
-    committed.map_err(|e| (None, e.into()))
+    committed
+        .map(|seq| (seq, pending))
+        .map_err(|e| (None, e.into()))
 }
 
 #[cfg(test)]
@@ -529,7 +535,7 @@ mod tests {
         store_pending(&store, app::domain::AgentId::from_u128(1), &names);
         let txn = store.begin_write().unwrap();
         let mut tx = Tx::open(&txn).unwrap();
-        catch_up_words(&mut tx).unwrap();
+        assert_eq!(catch_up_words(&mut tx).unwrap(), WORDS_LAG / 2);
         assert_eq!(tx.words_pending.len().unwrap(), WORDS_LAG / 2);
         // The oldest went first: every one left is newer than every one indexed.
         let oldest_left = tx.words_pending.first().unwrap().unwrap().0.value();
