@@ -13,7 +13,7 @@ use super::error::{Result, ServiceError};
 use super::outbox::{queue_agent_mails, queue_decline_alerts};
 use super::requests::{Outcome, finish_session};
 use super::{Service, require_edit, txn};
-use crate::links::{token_hash, well_formed};
+use crate::links::{Locate, locate, token_hash};
 use crate::store::records::MailKind;
 use crate::store::records::{AuditEvent, AuditKind};
 use crate::store::tables;
@@ -102,20 +102,21 @@ impl Service {
     /// (`token_hash`), which the device bindings are keyed by too: hashed once.
     fn resolve_in(&self, txn: &ReadTransaction, token: &str) -> Result<(SessionRequest, [u8; 32])> {
         const UNKNOWN: ServiceError = ServiceError::NotFound("link");
-        if !well_formed(token) {
+        let Some(found) = locate(token) else {
             return Err(UNKNOWN);
-        }
+        };
         let lookup = token_hash(token);
-        let Some(id) = txn
-            .open_table(tables::LINK_TOKENS)?
-            .get(lookup)?
-            .map(|v| v.value())
-        else {
-            return Err(UNKNOWN);
+        let id = match found {
+            Locate::Request(id) => id.to_be_bytes(),
+            Locate::Indexed => match txn.open_table(tables::LINK_TOKENS)?.get(lookup)? {
+                Some(id) => id.value(),
+                None => return Err(UNKNOWN),
+            },
         };
         let rec: SessionRequest =
             txn::get(&txn.open_table(tables::REQUESTS)?, id)?.ok_or(UNKNOWN)?;
-        // The index says which request; the key says whether this is its current link.
+        // The token or the index says which request; the key says whether this is its
+        // current link.
         if !self.links.verify(token, rec.id, rec.link_generation) {
             return Err(UNKNOWN);
         }

@@ -14,7 +14,7 @@ use super::error::{Result, ServiceError};
 use super::outbox::{notify_end_user, queue_agent_mails, queue_end_user_mail, queue_invitation};
 use super::txn::{self, Tx, append_event, load_request, put_request};
 use super::{Change, Service, Settings, input, new_id, require_edit, require_view};
-use crate::links::token_hash;
+use crate::links::{next_generation, token_hash};
 use crate::store::records::MailKind;
 use crate::store::tables;
 
@@ -186,7 +186,6 @@ impl Service {
             schedule_set_at: input.scheduled_at.map(|_| now),
             ..SessionRequest::new(new_id(now), recipient_name, caller.id, now, expires_at)
         };
-        let link = token_hash(&self.links.token(new.id, new.link_generation));
         let assignee = input.assignee.unwrap_or(AssigneeInput::Unassigned);
         let (by, actor) = (caller.id, Actor::Agent(caller.id));
         Ok(move |tx: &mut Tx<'_>| {
@@ -199,7 +198,6 @@ impl Service {
             queue_invitation(tx, &mut rec, now, actor)?;
             queue_agent_mails(tx, &rec, now, MailKind::Assigned, actor)?;
             put_request(tx, None, &rec)?;
-            tx.links.insert(link, rec.id.to_be_bytes())?;
             Ok(rec)
         })
     }
@@ -445,14 +443,12 @@ impl Service {
                 if rec.scheduled_at.is_some() {
                     rec.schedule_seq += 1;
                 }
-                let old_link = token_hash(&links.token(rec.id, rec.link_generation));
-                tx.links.remove(old_link)?;
-                tx.devices.remove(old_link)?;
-                rec.link_generation += 1;
-                tx.links.insert(
-                    token_hash(&links.token(rec.id, rec.link_generation)),
-                    rec.id.to_be_bytes(),
-                )?;
+                if let Some(indexed) = links.indexed(rec.id, rec.link_generation) {
+                    tx.links.remove(indexed)?;
+                }
+                tx.devices
+                    .remove(token_hash(&links.token(rec.id, rec.link_generation)))?;
+                rec.link_generation = next_generation(rec.link_generation);
                 rec.prompt = None;
                 rec.end_user_client = None;
                 rec.end_user_platform = None;

@@ -1,13 +1,12 @@
 //! Filling a store fast, for benchmarks and scale tests: many requests per transaction, each
-//! written the way the use cases write one (the record, all its indexes, its timeline and its
-//! link), so what is measured afterwards is what production would hold.
+//! written the way the use cases write one (the record, all its indexes, its timeline and, for
+//! a v1 link, its look-up entry), so what is measured afterwards is what production would hold.
 
 use app::domain::{SessionRequest, TimelineEvent};
 
 use super::Service;
 use super::error::Result;
 use super::txn::{Tx, append_event, index_pending_words, put_request};
-use crate::links::token_hash;
 
 impl Service {
     /// Stores `requests` in one transaction: each record as it ends up, with the timeline
@@ -30,8 +29,10 @@ impl Service {
                 append_event(&mut tx, &mut rec, e.at, e.actor, e.kind, e.from, e.to)?;
             }
             put_request(&mut tx, None, &rec)?;
-            let link = token_hash(&self.links.token(rec.id, rec.link_generation));
-            tx.links.insert(link, rec.id.to_be_bytes())?;
+            // Records made as they were before v2 links get their link filed, as then.
+            if let Some(indexed) = self.links.indexed(rec.id, rec.link_generation) {
+                tx.links.insert(indexed, rec.id.to_be_bytes())?;
+            }
         }
         // A seed is a bulk load: its words go in now, in key order, not through the queue.
         index_pending_words(&mut tx, usize::MAX)?;

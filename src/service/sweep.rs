@@ -15,7 +15,6 @@ use super::error::Result;
 use super::outbox::{queue_agent_mails, queue_end_user_mail, queue_reminder};
 use super::txn::{self, Tx, put_request};
 use super::{Change, Service, require_admin};
-use crate::links::token_hash;
 use crate::store::keys;
 use crate::store::records::{DeliveryState, MailKind, OutboxItem, PurgeRecord};
 use crate::store::{decode, encode, tables};
@@ -193,8 +192,7 @@ impl Service {
             let Some(rec) = txn::load_request(&tx, rid)? else {
                 continue;
             };
-            let link = token_hash(&self.links.token(rid, rec.link_generation));
-            purged.events += txn::delete_request(&mut tx, &rec, link)?;
+            purged.events += txn::delete_request(&mut tx, &rec, &self.links)?;
             purged.requests += 1;
         }
         tx.close();

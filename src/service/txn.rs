@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::error::Result;
+use crate::links::{LinkKey, token_hash};
 use crate::store::keys::{self, RequestKeys};
 use crate::store::{decode, encode, tables};
 
@@ -213,9 +214,9 @@ pub fn index_pending_words(tx: &mut Tx<'_>, max: usize) -> Result<usize> {
     Ok(ids.len())
 }
 
-/// Removes a request with every index entry, its timeline and its link hash (retention).
-/// Returns how many timeline events went with it.
-pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]) -> Result<u64> {
+/// Removes a request with every index entry, its timeline and its link's entries
+/// (retention). Returns how many timeline events went with it.
+pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, links: &LinkKey) -> Result<u64> {
     let k = RequestKeys::of(rec);
     tx.idx_status.remove(k.status)?;
     tx.idx_assignee.remove(k.assignee)?;
@@ -238,8 +239,11 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, link_hash: [u8; 32]
         tx.idx_words.remove(w.as_slice())?;
     }
     tx.words_pending.remove(rec.id.to_be_bytes())?;
-    tx.links.remove(link_hash)?;
-    tx.devices.remove(link_hash)?;
+    if let Some(indexed) = links.indexed(rec.id, rec.link_generation) {
+        tx.links.remove(indexed)?;
+    }
+    tx.devices
+        .remove(token_hash(&links.token(rec.id, rec.link_generation)))?;
     let mut events = 0;
     tx.events.retain_in(
         keys::event(rec.id, 0)..=keys::event(rec.id, u32::MAX),

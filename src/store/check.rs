@@ -97,13 +97,22 @@ impl Store {
         compare!(tables::IDX_UPCOMING, upcoming, "upcoming");
         compare!(tables::IDX_PROMPTS, prompts, "prompts");
         compare!(tables::IDX_WORDS, words, "search");
+        // Only v1 links are filed; a request with a v2 link has no entry left.
         for entry in txn.open_table(tables::LINK_TOKENS)?.iter()? {
             let id = entry?.1.value();
-            if requests.get(id)?.is_none() {
-                problems.push(format!(
+            let rec: Option<SessionRequest> = match requests.get(id)? {
+                Some(v) => Some(decode(v.value())?),
+                None => None,
+            };
+            match rec {
+                None => problems.push(format!(
                     "link for a missing request {}",
                     RequestId::from_be_bytes(id)
-                ));
+                )),
+                Some(r) if r.link_generation >= SessionRequest::FIRST_LINK_GENERATION => {
+                    problems.push(format!("a v1 link entry for {}, whose link is v2", r.id))
+                }
+                Some(_) => {}
             }
         }
         self.verify_outbox(&txn, &mut problems)?;

@@ -21,7 +21,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -128,6 +128,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "0008_prompt_index",
         to_version: 8,
         run: create_prompt_index,
+    },
+    // Links that name their request (v2, `links`): nothing to convert, since v1 links keep
+    // their format, but a binary from before would not find the new ones, so it must refuse
+    // this store (`TooNew`) rather than serve it.
+    Migration {
+        name: "0009_links_name_their_request",
+        to_version: 9,
+        run: |_| Ok(()),
     },
 ];
 

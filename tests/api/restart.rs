@@ -1,9 +1,11 @@
 //! Everything survives a restart on the same data directory.
 
+use app::domain::{AgentId, RequestId, SessionRequest};
+use redb::ReadableTableMetadata;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::TestServer;
+use crate::harness::{TestServer, token_of};
 
 #[tokio::test]
 async fn restart_with_the_same_data_directory_keeps_everything() {
@@ -68,6 +70,77 @@ async fn restart_with_the_same_data_directory_keeps_everything() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
+    t.assert_consistent();
+    t.stop().await;
+    drop(guard);
+}
+
+/// Links mailed by a Beckon from before links named their request (v1, generation below
+/// `FIRST_LINK_GENERATION`, filed by hash) keep opening; a reopen gives the request a v2
+/// link and takes the old one's entry away. New requests file nothing.
+#[tokio::test]
+async fn links_sent_in_the_first_format_open_until_a_reopen_replaces_them() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let me = t.get("/api/v1/me", &admin).await.body;
+    let agent: AgentId = me["id"].as_str().unwrap().parse().unwrap();
+    let now = jiff::Timestamp::now();
+    let id = RequestId::from_u128((now.as_millisecond() as u128) << 80 | 7);
+    let old = SessionRequest {
+        link_generation: 3,
+        ..SessionRequest::new(
+            id,
+            "Old Link".into(),
+            agent,
+            now,
+            now + jiff::SignedDuration::from_hours(24),
+        )
+    };
+    t.server().service().seed(vec![(old, vec![])]).unwrap();
+    let filed = || {
+        let txn = t.server().service().store().begin_read().unwrap();
+        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
+        links.len().unwrap()
+    };
+    assert_eq!(filed(), 1);
+    let fresh = t
+        .create(&admin, json!({"recipient_name": "New Link"}))
+        .await;
+    assert_eq!(filed(), 1, "a new request files no link");
+    assert_eq!(token_of(fresh["link"].as_str().unwrap()).len(), 43);
+
+    // The old link, restarted on: still the same 32 characters, and it opens.
+    let (dir, guard) = t.stop().await;
+    let t = TestServer::start_in(&dir, |_| {}).await;
+    let path = format!("/api/v1/session-requests/{id}");
+    let v1_link = t.get(&path, &admin).await.body["link"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(token_of(&v1_link).len(), 32);
+    assert_eq!(t.checkin(&v1_link).await.status, StatusCode::OK);
+    assert_eq!(t.status_of(&admin, &id.to_string()).await, "waiting");
+    t.assert_consistent();
+
+    let close = t.post(&format!("{path}/close"), &admin, json!({})).await;
+    assert_eq!(close.status, StatusCode::OK);
+    let reopened = t.post(&format!("{path}/reopen"), &admin, json!({})).await;
+    assert_eq!(reopened.status, StatusCode::OK, "{}", reopened.body);
+    let v2_link = reopened.body["link"].as_str().unwrap().to_owned();
+    assert_eq!(token_of(&v2_link).len(), 43);
+    assert_eq!(t.page_status(&v1_link).await, 404);
+    assert_eq!(t.checkin(&v2_link).await.status, StatusCode::OK);
+    let filed = {
+        let txn = t.server().service().store().begin_read().unwrap();
+        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
+        links.len().unwrap()
+    };
+    assert_eq!(filed, 0, "the reopen took the v1 link's entry away");
+    // A v2 token with its MAC changed names the same request but is no link.
+    let token = token_of(&v2_link);
+    let last = if token.ends_with('A') { "E" } else { "A" };
+    let forged = format!("{}{last}", &v2_link[..v2_link.len() - 1]);
+    assert_eq!(t.page_status(&forged).await, 404);
     t.assert_consistent();
     t.stop().await;
     drop(guard);

@@ -175,6 +175,11 @@ pub struct SessionRequest {
 }
 
 impl SessionRequest {
+    /// The link generation a new request starts at. Lower generations belong to links sent
+    /// before the link format that names its request (v2, `src/links.rs`); they keep their
+    /// format, so their links still open.
+    pub const FIRST_LINK_GENERATION: u32 = 1 << 31;
+
     /// A new open request with its essentials; everything else empty (callers set the rest
     /// with struct update syntax).
     pub fn new(
@@ -200,7 +205,7 @@ impl SessionRequest {
             created_by,
             created_at: now,
             updated_at: now,
-            link_generation: 0,
+            link_generation: Self::FIRST_LINK_GENERATION,
             prompt: None,
             prompt_seq: 0,
             end_user_client: None,
