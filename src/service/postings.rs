@@ -44,9 +44,15 @@ pub fn iter<'s>(mut s: Stream<'s>) -> impl Iterator<Item = Result<RequestId>> + 
 /// instead (a reopen is a B-tree descent, worth a few dozen steps).
 const WALK: usize = 24;
 
+/// An exact look-up: whether an ID is in the range.
+type Lookup<'t> = Box<dyn Fn(RequestId) -> Result<bool> + 't>;
+
 /// One index range, read backwards; `open(to)` reads the range's IDs up to `to`.
 pub struct Cursor<'t> {
     open: Box<dyn Fn(RequestId) -> Result<Ids<'t>> + 't>,
+    /// `contains` by a point look-up, one B-tree descent; without it, `contains` opens the
+    /// range at the ID, which costs a descent to each of its ends.
+    lookup: Option<Lookup<'t>>,
     ids: Peekable<Ids<'t>>,
     /// How far the next skip walks before it reopens. A skip that had to reopen halves it
     /// (down to one step); one that found its place by walking doubles it (up to `WALK`). So
@@ -58,12 +64,31 @@ pub struct Cursor<'t> {
 
 impl<'t> Cursor<'t> {
     pub fn of(open: impl Fn(RequestId) -> Result<Ids<'t>> + 't) -> Result<Stream<'t>> {
+        Ok(Box::new(Cursor::new(Box::new(open), None)?))
+    }
+
+    /// A cursor whose `contains` is `lookup`.
+    pub fn with_lookup(
+        open: impl Fn(RequestId) -> Result<Ids<'t>> + 't,
+        lookup: impl Fn(RequestId) -> Result<bool> + 't,
+    ) -> Result<Stream<'t>> {
+        Ok(Box::new(Cursor::new(
+            Box::new(open),
+            Some(Box::new(lookup)),
+        )?))
+    }
+
+    fn new(
+        open: Box<dyn Fn(RequestId) -> Result<Ids<'t>> + 't>,
+        lookup: Option<Lookup<'t>>,
+    ) -> Result<Cursor<'t>> {
         let ids = open(RequestId::from_u128(u128::MAX))?.peekable();
-        Ok(Box::new(Cursor {
-            open: Box::new(open),
+        Ok(Cursor {
+            open,
+            lookup,
             ids,
             walk: WALK,
-        }))
+        })
     }
 }
 
@@ -97,7 +122,10 @@ impl Postings for Cursor<'_> {
     }
 
     fn contains(&mut self, id: RequestId) -> Result<bool> {
-        Ok((self.open)(id)?.next().transpose()? == Some(id))
+        match &self.lookup {
+            Some(lookup) => lookup(id),
+            None => Ok((self.open)(id)?.next().transpose()? == Some(id)),
+        }
     }
 }
 
@@ -265,18 +293,26 @@ pub fn word<'t>(index: &'t WordTable, word: &str) -> Result<Option<Stream<'t>>> 
         let cursors = terms
             .into_iter()
             .map(|term| {
-                Cursor::of(move |to| {
-                    let mut lo = term.clone();
-                    lo.push(0);
-                    let mut hi = lo.clone();
-                    lo.extend_from_slice(&[0; 16]);
-                    hi.extend_from_slice(&to.to_be_bytes());
-                    let range = index.range::<&[u8]>(lo.as_slice()..=hi.as_slice())?;
-                    Ok(Box::new(range.rev().map(|e| {
-                        e.map(|(k, _)| keys::trailing_id(k.value()))
-                            .map_err(Into::into)
-                    })) as Ids<'t>)
-                })
+                // An entry's key: `term ‖ 0 ‖ id`.
+                let key = move |id: RequestId| {
+                    let mut k = term.clone();
+                    k.push(0);
+                    k.extend_from_slice(&id.to_be_bytes());
+                    k
+                };
+                let lo = key(RequestId::from_u128(0));
+                let range_key = key.clone();
+                Cursor::with_lookup(
+                    move |to| {
+                        let hi = range_key(to);
+                        let range = index.range::<&[u8]>(lo.as_slice()..=hi.as_slice())?;
+                        Ok(Box::new(range.rev().map(|e| {
+                            e.map(|(k, _)| keys::trailing_id(k.value()))
+                                .map_err(Into::into)
+                        })) as Ids<'t>)
+                    },
+                    move |id| Ok(index.get(key(id).as_slice())?.is_some()),
+                )
             })
             .collect::<Result<Vec<_>>>()?;
         return Ok(Some(match cursors.len() {
