@@ -224,6 +224,7 @@ async fn creates(base: &str, auth: &str, clients: usize, total: usize) -> f64 {
                         .header("content-type", "application/json")
                         .body(Full::new(body))
                         .unwrap();
+                    sender.ready().await.unwrap();
                     let res = sender.send_request(req).await.unwrap();
                     assert_eq!(res.status(), 201);
                     res.into_body().collect().await.unwrap();
@@ -287,6 +288,8 @@ async fn latencies(url: &str, auth: &str, n: usize) -> Vec<Duration> {
             .header("authorization", auth)
             .body(Empty::<bytes::Bytes>::new())
             .unwrap();
+        // The connection takes the next request once it has finished the last one.
+        sender.ready().await.unwrap();
         let res = sender.send_request(req).await.unwrap();
         assert!(res.status().is_success(), "{url}: {}", res.status());
         res.into_body().collect().await.unwrap();
