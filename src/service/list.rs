@@ -451,16 +451,31 @@ impl Service {
             let search = (!parts.is_empty())
                 .then(|| -> Result<_> {
                     // Look-ups for the index-ordered read; the matches (only a request
-                    // stored as open can be upcoming) for the sorted one.
+                    // stored as open can be upcoming) for the sorted one: the words'
+                    // requests down to the oldest open one, each looked up in the status
+                    // index. Open requests are dense among the newest, where leapfrogging
+                    // with the status index reopened its cursor at nearly every match.
                     let probe = Intersect::of(parts);
                     let open = Status::Open;
-                    let mut matches = word_streams(&by_words, &pending, &words)?;
-                    matches.push(index_stream(
-                        &by_status,
-                        keys::status(open, RequestId::from_u128(0)),
-                        move |to| keys::status(open, to),
-                    )?);
-                    Ok((probe, postings::iter(Intersect::of(matches))))
+                    let (first, last) = (RequestId::from_u128(0), RequestId::from_u128(u128::MAX));
+                    let oldest_open = by_status
+                        .range(keys::status(open, first)..=keys::status(open, last))?
+                        .next()
+                        .transpose()?
+                        .map_or(last, |(k, _)| keys::trailing_id(&k.value()));
+                    let found = Intersect::of(word_streams(&by_words, &pending, &words)?);
+                    let by_status = &by_status;
+                    let matches = postings::iter(found)
+                        .take_while(move |id| id.as_ref().map_or(true, |id| *id >= oldest_open))
+                        .filter_map(move |id| {
+                            let open_too = |id| by_status.get(keys::status(open, id));
+                            match id.and_then(|id| Ok((id, open_too(id)?.is_some()))) {
+                                Ok((id, true)) => Some(Ok(id)),
+                                Ok((_, false)) => None,
+                                Err(e) => Some(Err(e)),
+                            }
+                        });
+                    Ok((probe, matches))
                 })
                 .transpose()?;
             return self.upcoming_page(&txn, &requests, search, query.cursor, limit, keep);
