@@ -4,10 +4,11 @@
 
 use std::time::Duration;
 
-use app::domain::{RequestId, Status};
+use app::domain::{AgentId, RequestId, SessionRequest, Status};
 use beckon::config::SweeperConfig;
 use beckon::sweep::Sweeper;
 use jiff::{SignedDuration, Timestamp};
+use redb::ReadableTableMetadata;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -222,12 +223,33 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
     let open = t.create(&admin, json!({})).await;
     let session = t.request_in(&admin, Status::InSession).await;
     let now = Timestamp::now();
+    // And one closed by an older Beckon, whose link (v1) is filed by its hash.
+    let me = t.get("/api/v1/me", &admin).await.body;
+    let agent: AgentId = me["id"].as_str().unwrap().parse().unwrap();
+    let v1 = SessionRequest {
+        status: Status::Closed,
+        link_generation: 0,
+        ..SessionRequest::new(
+            RequestId::from_u128((now.as_millisecond() as u128) << 80 | 9),
+            "Old Link".into(),
+            agent,
+            now,
+            now + SignedDuration::from_hours(24),
+        )
+    };
+    t.server().service().seed(vec![(v1, vec![])]).unwrap();
+    let filed_links = || {
+        let txn = t.server().service().store().begin_read().unwrap();
+        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
+        links.len().unwrap()
+    };
+    assert_eq!(filed_links(), 1);
     assert_eq!(
         s.expire(now + SignedDuration::from_hours(3)).await.unwrap(),
         2
     );
 
-    // 365 days after "now + 1 h": the closed one and the one that expired at +10 min are past
+    // 365 days after "now + 1 h": the closed ones and the one that expired at +10 min are past
     // the cutoff; the one that expired at +2 h is not; open and running ones never are.
     let run_at = now + SignedDuration::from_hours(365 * 24 + 1);
     let record = s
@@ -235,8 +257,13 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
         .await
         .unwrap()
         .expect("retention is on by default");
-    assert_eq!(record.requests, 2);
-    assert!(record.events >= 4, "{record:?}");
+    assert_eq!(record.requests, 3);
+    assert!(record.events >= 5, "{record:?}");
+    assert_eq!(
+        filed_links(),
+        0,
+        "the v1 link's entry went with its request"
+    );
     // A year on, the admin's sign-in has ended too (and was deleted by the same run).
     assert_eq!(
         t.get("/api/v1/me", &admin).await.status,
@@ -263,7 +290,7 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
     assert!(record.outbox_items >= 1, "{record:?}");
     let log = t.get("/api/v1/purges", &admin).await.body;
     assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
-    assert_eq!(log[0]["requests"], 2);
+    assert_eq!(log[0]["requests"], 3);
     assert_eq!(log[0]["at"], run_at.to_string());
     // A second run finds nothing more.
     assert_eq!(s.retain(run_at).await.unwrap().unwrap().requests, 0);
