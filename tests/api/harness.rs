@@ -98,6 +98,14 @@ impl TestServer {
         assert!(problems.is_empty(), "store inconsistent: {problems:?}");
     }
 
+    /// How many links are filed by hash (the v1 format's look-up entries).
+    pub fn filed_links(&self) -> u64 {
+        use redb::ReadableTableMetadata;
+        let txn = self.server().service().store().begin_read().unwrap();
+        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
+        links.len().unwrap()
+    }
+
     pub fn server(&self) -> &Server {
         self.server.as_ref().unwrap()
     }

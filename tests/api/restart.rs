@@ -1,7 +1,6 @@
 //! Everything survives a restart on the same data directory.
 
 use app::domain::{AgentId, RequestId, SessionRequest};
-use redb::ReadableTableMetadata;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -97,16 +96,11 @@ async fn links_sent_in_the_first_format_open_until_a_reopen_replaces_them() {
         )
     };
     t.server().service().seed(vec![(old, vec![])]).unwrap();
-    let filed = || {
-        let txn = t.server().service().store().begin_read().unwrap();
-        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
-        links.len().unwrap()
-    };
-    assert_eq!(filed(), 1);
+    assert_eq!(t.filed_links(), 1);
     let fresh = t
         .create(&admin, json!({"recipient_name": "New Link"}))
         .await;
-    assert_eq!(filed(), 1, "a new request files no link");
+    assert_eq!(t.filed_links(), 1, "a new request files no link");
     assert_eq!(token_of(fresh["link"].as_str().unwrap()).len(), 43);
 
     // The old link, restarted on: still the same 32 characters, and it opens.
@@ -130,12 +124,11 @@ async fn links_sent_in_the_first_format_open_until_a_reopen_replaces_them() {
     assert_eq!(token_of(&v2_link).len(), 43);
     assert_eq!(t.page_status(&v1_link).await, 404);
     assert_eq!(t.checkin(&v2_link).await.status, StatusCode::OK);
-    let filed = {
-        let txn = t.server().service().store().begin_read().unwrap();
-        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
-        links.len().unwrap()
-    };
-    assert_eq!(filed, 0, "the reopen took the v1 link's entry away");
+    assert_eq!(
+        t.filed_links(),
+        0,
+        "the reopen took the v1 link's entry away"
+    );
     // A v2 token with its MAC changed names the same request but is no link.
     let token = token_of(&v2_link);
     let last = if token.ends_with('A') { "E" } else { "A" };

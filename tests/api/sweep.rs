@@ -8,7 +8,6 @@ use app::domain::{AgentId, RequestId, SessionRequest, Status};
 use beckon::config::SweeperConfig;
 use beckon::sweep::Sweeper;
 use jiff::{SignedDuration, Timestamp};
-use redb::ReadableTableMetadata;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -238,12 +237,7 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
         )
     };
     t.server().service().seed(vec![(v1, vec![])]).unwrap();
-    let filed_links = || {
-        let txn = t.server().service().store().begin_read().unwrap();
-        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
-        links.len().unwrap()
-    };
-    assert_eq!(filed_links(), 1);
+    assert_eq!(t.filed_links(), 1);
     assert_eq!(
         s.expire(now + SignedDuration::from_hours(3)).await.unwrap(),
         2
@@ -260,7 +254,7 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
     assert_eq!(record.requests, 3);
     assert!(record.events >= 5, "{record:?}");
     assert_eq!(
-        filed_links(),
+        t.filed_links(),
         0,
         "the v1 link's entry went with its request"
     );
