@@ -13,7 +13,7 @@ use redb::{ReadOnlyTable, ReadableTable};
 use super::error::{Result, ServiceError};
 use super::postings::{self, Cursor, Ids, Intersect, Listed, Stream, Union};
 use super::{Service, require_view, txn};
-use crate::store::{keys, tables};
+use crate::store::{keys, prefix_filter, tables};
 
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 200;
@@ -176,22 +176,43 @@ fn index_ids<'t, const N: usize>(
     })))
 }
 
-/// IDs of the keys strictly between `after` and `before`, in key order.
-fn index_ids_between<'t, const N: usize>(
-    table: &'t ReadOnlyTable<[u8; N], ()>,
-    after: [u8; N],
-    before: [u8; N],
-) -> Result<Ids<'t>> {
+/// An upcoming index entry: the request and its prefix filter.
+type Upcoming = (RequestId, prefix_filter::Filter);
+type UpcomingEntries<'t> = Box<dyn Iterator<Item = Result<Upcoming>> + 't>;
+type UpcomingTable = ReadOnlyTable<[u8; 25], prefix_filter::Filter>;
+
+fn upcoming_entry(
+    e: std::result::Result<
+        (
+            redb::AccessGuard<'_, [u8; 25]>,
+            redb::AccessGuard<'_, prefix_filter::Filter>,
+        ),
+        redb::StorageError,
+    >,
+) -> Result<Upcoming> {
+    let (k, v) = e?;
+    Ok((keys::trailing_id(&k.value()), v.value()))
+}
+
+/// The upcoming entries strictly between `after` and `before`, in key order.
+fn upcoming_between(
+    index: &UpcomingTable,
+    after: [u8; 25],
+    before: [u8; 25],
+) -> Result<UpcomingEntries<'_>> {
     use std::ops::Bound::Excluded;
-    let range = table.range::<[u8; N]>((Excluded(after), Excluded(before)))?;
-    Ok(Box::new(range.map(|e| {
-        e.map(|(k, _)| keys::trailing_id(&k.value()))
-            .map_err(Into::into)
-    })))
+    let range = index.range::<[u8; 25]>((Excluded(after), Excluded(before)))?;
+    Ok(Box::new(range.map(upcoming_entry)))
+}
+
+/// The upcoming entries from `lo` up to `hi`, backwards.
+fn upcoming_down(index: &UpcomingTable, lo: [u8; 25], hi: [u8; 25]) -> Result<UpcomingEntries<'_>> {
+    Ok(Box::new(index.range(lo..=hi)?.rev().map(upcoming_entry)))
 }
 
 /// A page being filled from candidates in page order: `step` checks one, first with
-/// `check` (an index look-up, cheaper than reading the record), then with `keep`.
+/// `check` (on what the index says of it, cheaper than reading the record), then with
+/// `keep`. A candidate is an ID and what its index entry holds beside it.
 struct Ordered<I, C> {
     candidates: I,
     check: C,
@@ -199,10 +220,10 @@ struct Ordered<I, C> {
     items: Vec<SessionRequest>,
 }
 
-impl<I, C> Ordered<I, C>
+impl<I, C, X> Ordered<I, C>
 where
-    I: Iterator<Item = Result<RequestId>>,
-    C: FnMut(RequestId) -> Result<bool>,
+    I: Iterator<Item = Result<(RequestId, X)>>,
+    C: FnMut(RequestId, X) -> Result<bool>,
 {
     fn new(candidates: I, check: C, limit: usize) -> Self {
         Ordered {
@@ -226,8 +247,8 @@ where
                 next_cursor: None,
             }));
         };
-        let id = id?;
-        if !(self.check)(id)? {
+        let (id, entry) = id?;
+        if !(self.check)(id, entry)? {
             return Ok(None);
         }
         let rec = record(requests, id)?;
@@ -251,7 +272,8 @@ fn collect_page(
     limit: usize,
     keep: impl Fn(&SessionRequest) -> bool,
 ) -> Result<Page> {
-    let mut page = Ordered::new(candidates, |_| Ok(true), limit);
+    let candidates = candidates.map(|id| id.map(|id| (id, ())));
+    let mut page = Ordered::new(candidates, |_, ()| Ok(true), limit);
     loop {
         if let Some(p) = page.step(requests, &keep)? {
             return Ok(p);
@@ -326,11 +348,12 @@ fn display_order(mut key: [u8; 25]) -> [u8; 25] {
 }
 
 /// How many candidates the Upcoming page's in-order read checks for each match its sorted
-/// read gathers. A candidate costs a point look-up per word; a match costs a leapfrog of the
-/// words and the open status to the next one, several times that. Measured at a million
-/// (`wrk -c1`, p50): a last name 4.80 ms at one to one, 2.27 ms at four; a comment's word
-/// 1.49 and 0.94 ms; a full name, which the sorted read wins, 1.39 and 1.60 ms.
-const IN_ORDER_STEPS: usize = 4;
+/// read gathers. Most candidates cost one index entry read, their prefix filter ruling
+/// them out; a match costs a step of the words' intersection and a status look-up, several
+/// times that. Measured at a million (`wrk -c1`, p50, 4 / 16 / 64 to one): a last name
+/// 1.21 / 0.83 / 0.79 ms, a mail domain 0.79 / 0.50 / 0.46 ms, two letters 1.03 / 0.64 /
+/// 0.57 ms; a full name, which the sorted read wins, 1.44 / 1.61 / 2.06 ms.
+const IN_ORDER_STEPS: usize = 16;
 
 /// The Upcoming page of a search, from the requests the search finds: `step` gathers
 /// their IDs one at a time; once there are no more, `page` reads them, sorts them into
@@ -475,7 +498,7 @@ impl Service {
                                 Err(e) => Some(Err(e)),
                             }
                         });
-                    Ok((probe, matches))
+                    Ok((probe, matches, prefix_filter::Query::new(&words)))
                 })
                 .transpose()?;
             return self.upcoming_page(&txn, &requests, search, query.cursor, limit, keep);
@@ -540,8 +563,9 @@ impl Service {
     /// cursor is the last request shown; its own index key says where the next page starts.
     ///
     /// A search (`probe`: the requests its words find, to look up; `matches`: the open
-    /// ones among them, newest first) races two reads: the index in display order, each
-    /// candidate looked up in `probe` before its record is read, and the matches' IDs, read
+    /// ones among them, newest first; `filter`: its test of prefix filters) races two reads:
+    /// the index in display order, each candidate's filter tested and, if it passes,
+    /// looked up in `probe` before its record is read, and the matches' IDs, read
     /// and sorted once they are all in (`IN_ORDER_STEPS` candidates of the first to one
     /// match of the second). The first to finish gives the page, so a common word costs
     /// what the page shows and a rare one what it finds.
@@ -549,7 +573,11 @@ impl Service {
         &self,
         txn: &redb::ReadTransaction,
         requests: &ReadOnlyTable<[u8; 16], &[u8]>,
-        search: Option<(Stream<'t>, impl Iterator<Item = Result<RequestId>>)>,
+        search: Option<(
+            Stream<'t>,
+            impl Iterator<Item = Result<RequestId>>,
+            prefix_filter::Query,
+        )>,
         cursor: Option<RequestId>,
         limit: usize,
         keep: impl Fn(&SessionRequest) -> bool,
@@ -566,10 +594,10 @@ impl Service {
         let first_unscheduled = keys::upcoming(None, RequestId::from_u128(0));
         let last = keys::upcoming(None, RequestId::from_u128(u128::MAX));
         // Scheduled: forwards from after the cursor; unscheduled: backwards from below it.
-        let scheduled: Ids<'_> = match after {
+        let scheduled: UpcomingEntries<'_> = match after {
             Some(a) if a >= first_unscheduled => Box::new(std::iter::empty()),
-            Some(a) => index_ids_between(&index, a, first_unscheduled)?,
-            None => index_ids_between(&index, [0; 25], first_unscheduled)?,
+            Some(a) => upcoming_between(&index, a, first_unscheduled)?,
+            None => upcoming_between(&index, [0; 25], first_unscheduled)?,
         };
         let below = match after {
             Some(a) if a >= first_unscheduled => {
@@ -577,12 +605,15 @@ impl Service {
             }
             _ => last,
         };
-        let unscheduled = index_ids(&index, first_unscheduled, below)?;
+        let unscheduled = upcoming_down(&index, first_unscheduled, below)?;
         let in_order = scheduled.chain(unscheduled);
-        let Some((mut probe, matches)) = search else {
-            return collect_page(requests, in_order, limit, keep);
+        let Some((mut probe, matches, filter)) = search else {
+            let ids = in_order.map(|e| e.map(|(id, _)| id));
+            return collect_page(requests, ids, limit, keep);
         };
-        let mut in_order = Ordered::new(in_order, |id| probe.contains(id), limit);
+        // The filter rules out most candidates; the few it lets by are looked up.
+        let check = |id, f| Ok(filter.may_find(&f) && probe.contains(id)?);
+        let mut in_order = Ordered::new(in_order, check, limit);
         let mut sorted = SortedMatches {
             matches,
             ids: Vec::new(),

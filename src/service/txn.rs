@@ -16,6 +16,7 @@ use redb::{ReadableTable, Table, WriteTransaction};
 use super::error::Result;
 use crate::links::{LinkKey, token_hash};
 use crate::store::keys::{self, RequestKeys};
+use crate::store::prefix_filter;
 use crate::store::{decode, encode, tables};
 
 /// The tables a request's use case writes, open for one write transaction. `close` it before
@@ -31,7 +32,7 @@ pub struct Tx<'t> {
     pub idx_schedule: Table<'t, [u8; 24], ()>,
     pub idx_expiry: Table<'t, [u8; 24], ()>,
     pub idx_finished: Table<'t, [u8; 24], ()>,
-    pub idx_upcoming: Table<'t, [u8; 25], ()>,
+    pub idx_upcoming: Table<'t, [u8; 25], prefix_filter::Filter>,
     pub idx_prompts: Table<'t, [u8; 24], ()>,
     pub idx_words: Table<'t, &'static [u8], ()>,
     pub words_pending: Table<'t, [u8; 16], ()>,
@@ -115,8 +116,13 @@ pub fn put_request(
     tx.requests
         .insert(new.id.to_be_bytes(), encode(new).as_slice())?;
     let k = RequestKeys::of(new);
-    if let Some(old) = old {
-        let o = RequestKeys::of(old);
+    // The upcoming entry's filter is rewritten only when its key or the text moves: most
+    // writes of an open request (a check-in) change neither.
+    let was = old.map(|old| (old, RequestKeys::of(old)));
+    let upcoming_moved = was
+        .as_ref()
+        .is_none_or(|(old, o)| o.upcoming != k.upcoming || !same_text(old, new));
+    if let Some((_, o)) = was {
         // Unchanged keys stay as they are: most changes move one or two indexes.
         if o.status != k.status {
             tx.idx_status.remove(o.status)?;
@@ -151,8 +157,8 @@ pub fn put_request(
     if let Some(f) = k.finished {
         tx.idx_finished.insert(f, ())?;
     }
-    if let Some(u) = k.upcoming {
-        tx.idx_upcoming.insert(u, ())?;
+    if let Some(u) = k.upcoming.filter(|_| upcoming_moved) {
+        tx.idx_upcoming.insert(u, prefix_filter::of_request(new))?;
     }
     if let Some(p) = k.prompt {
         tx.idx_prompts.insert(p, ())?;
@@ -169,10 +175,7 @@ fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest
         tx.words_pending.insert(new.id.to_be_bytes(), ())?;
         return Ok(());
     };
-    if old.recipient_name == new.recipient_name
-        && old.recipient_email == new.recipient_email
-        && old.comment == new.comment
-    {
+    if same_text(old, new) {
         return Ok(());
     }
     if tx.words_pending.get(new.id.to_be_bytes())?.is_some() {
@@ -187,6 +190,13 @@ fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest
         tx.idx_words.insert(k.as_slice(), ())?;
     }
     Ok(())
+}
+
+/// Whether a write leaves the text a search reads as it was.
+fn same_text(old: &SessionRequest, new: &SessionRequest) -> bool {
+    old.recipient_name == new.recipient_name
+        && old.recipient_email == new.recipient_email
+        && old.comment == new.comment
 }
 
 /// Indexes the words of up to `max` pending requests (oldest first) and takes them off the

@@ -2,14 +2,14 @@
 //! points at a request whose keys include it; the outbox's indexes match its rows. Used by
 //! `beckon check`, restore's verification and the tests.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use app::domain::{RequestId, SessionRequest};
 use redb::{ReadableDatabase, ReadableTable};
 
 use super::keys::{self, RequestKeys};
 use super::records::{DeliveryState, OutboxItem, OutboxMessage};
-use super::{Store, StoreError, decode, tables};
+use super::{Store, StoreError, decode, prefix_filter, tables};
 
 impl Store {
     /// Lists every inconsistency between records and indexes (empty when all is well).
@@ -17,7 +17,7 @@ impl Store {
         let txn = self.db.begin_read()?;
         let requests = txn.open_table(tables::REQUESTS)?;
         let mut problems = Vec::new();
-        let mut upcoming = BTreeSet::new();
+        let mut upcoming = BTreeMap::new();
         let mut prompts = BTreeSet::new();
         let mut words = BTreeSet::new();
         let (mut status, mut assignee, mut schedule, mut expiry, mut finished) = (
@@ -50,7 +50,7 @@ impl Store {
             schedule.extend(keys.schedule.map(|k| k.to_vec()));
             expiry.extend(keys.expiry.map(|k| k.to_vec()));
             finished.extend(keys.finished.map(|k| k.to_vec()));
-            upcoming.extend(keys.upcoming.map(|k| k.to_vec()));
+            upcoming.extend(keys.upcoming.map(|k| (k, prefix_filter::of_request(&rec))));
             prompts.extend(keys.prompt.map(|k| k.to_vec()));
             // A pending request's words are not indexed yet (`tables::WORDS_PENDING`).
             if !pending.contains(&rec.id.to_be_bytes()) {
@@ -94,7 +94,23 @@ impl Store {
         compare!(tables::IDX_SCHEDULE, schedule, "schedule");
         compare!(tables::IDX_EXPIRY, expiry, "expiry");
         compare!(tables::IDX_FINISHED, finished, "finished");
-        compare!(tables::IDX_UPCOMING, upcoming, "upcoming");
+        // The upcoming index's entries hold the request's prefix filter, which must be its
+        // text's: a stale one would hide the request from searches of the Upcoming view.
+        for entry in txn.open_table(tables::IDX_UPCOMING)?.iter()? {
+            let (k, v) = entry?;
+            let id = keys::trailing_id(&k.value());
+            match upcoming.remove(&k.value()) {
+                None => problems.push(format!("upcoming index has a stray entry for {id}")),
+                Some(f) if f != v.value() => {
+                    problems.push(format!("upcoming index has a stale search filter for {id}"))
+                }
+                Some(_) => {}
+            }
+        }
+        for missing in upcoming.keys() {
+            let id = keys::trailing_id(missing);
+            problems.push(format!("upcoming index lacks an entry for {id}"));
+        }
         compare!(tables::IDX_PROMPTS, prompts, "prompts");
         compare!(tables::IDX_WORDS, words, "search");
         // Only v1 links are filed; a request with a v2 link has no entry left.
@@ -218,5 +234,40 @@ mod tests {
         let problems = store.verify_indexes().unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("stray"), "{problems:?}");
+    }
+
+    /// An open request's filter that no longer matches its text is reported, since the
+    /// Upcoming view's searches would pass over it.
+    #[test]
+    fn a_stale_prefix_filter_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let links = crate::links::LinkKey::load_or_create(dir.path()).unwrap();
+        let config = crate::config::Config::with_data_dir(dir.path());
+        let svc = crate::service::Service::new(store, links, &config).unwrap();
+        let admin = svc
+            .create_admin_unchecked("a@example.com", "Ada", "a long password")
+            .unwrap();
+        let input = serde_json::json!({"recipient_name": "Grace Huang"});
+        let rec = svc
+            .create_request(&admin, serde_json::from_value(input).unwrap())
+            .unwrap();
+        assert!(svc.store().verify_indexes().unwrap().is_empty());
+        let key = keys::RequestKeys::of(&rec).upcoming.unwrap();
+        let txn = svc.store().begin_write().unwrap();
+        let other = prefix_filter::of_terms(["lena", "fischer"]);
+        txn.open_table(tables::IDX_UPCOMING)
+            .unwrap()
+            .insert(key, other)
+            .unwrap();
+        txn.commit().unwrap();
+        let problems = svc.store().verify_indexes().unwrap();
+        assert_eq!(
+            problems,
+            vec![format!(
+                "upcoming index has a stale search filter for {}",
+                rec.id
+            )]
+        );
     }
 }

@@ -9,6 +9,7 @@ mod group;
 pub use group::OnDurable;
 pub mod keys;
 mod legacy;
+pub mod prefix_filter;
 pub mod records;
 pub mod tables;
 
@@ -21,7 +22,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -137,7 +138,27 @@ const MIGRATIONS: &[Migration] = &[
         to_version: 9,
         run: |_| Ok(()),
     },
+    Migration {
+        name: "0010_upcoming_prefix_filters",
+        to_version: 10,
+        run: upcoming_prefix_filters,
+    },
 ];
+
+/// Rebuilds the upcoming index with each open request's prefix filter beside its key, and
+/// drops the one without (idempotent: inserting again is a no-op, dropping a missing table
+/// too).
+fn upcoming_prefix_filters(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let mut index = txn.open_table(tables::IDX_UPCOMING)?;
+    stored_as(txn, app::domain::Status::Open, |rec| {
+        if let Some(k) = keys::RequestKeys::of(&rec).upcoming {
+            index.insert(k, prefix_filter::of_request(&rec))?;
+        }
+        Ok(())
+    })?;
+    txn.delete_table(tables::IDX_UPCOMING_V1)?;
+    Ok(())
+}
 
 /// Fills the prompt index from the waiting requests, the only ones that hold a prompt
 /// (`beckon check` compares it with every record).
@@ -146,27 +167,39 @@ fn create_prompt_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     index_from_status(txn, waiting, tables::IDX_PROMPTS, |k| k.prompt)
 }
 
-/// Fills `index` with the key `key` picks from each request stored as `status`, reading
-/// that status's slice of the status index (idempotent: inserting a key again is a no-op).
+/// Fills `index` with the key `key` picks from each request stored as `status`
+/// (idempotent: inserting a key again is a no-op).
 fn index_from_status<const N: usize>(
     txn: &redb::WriteTransaction,
     status: app::domain::Status,
     index: redb::TableDefinition<[u8; N], ()>,
     key: impl Fn(keys::RequestKeys) -> Option<[u8; N]>,
 ) -> Result<(), StoreError> {
+    let mut index = txn.open_table(index)?;
+    stored_as(txn, status, |rec| {
+        if let Some(k) = key(keys::RequestKeys::of(&rec)) {
+            index.insert(k, ())?;
+        }
+        Ok(())
+    })
+}
+
+/// Calls `f` with each request stored as `status`, read through that status's slice of
+/// the status index.
+fn stored_as(
+    txn: &redb::WriteTransaction,
+    status: app::domain::Status,
+    mut f: impl FnMut(app::domain::SessionRequest) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     use redb::ReadableTable;
     let requests = txn.open_table(tables::REQUESTS)?;
     let by_status = txn.open_table(tables::IDX_STATUS)?;
-    let mut index = txn.open_table(index)?;
     let lo = keys::status(status, app::domain::RequestId::from_u128(0));
     let hi = keys::status(status, app::domain::RequestId::from_u128(u128::MAX));
     for entry in by_status.range(lo..=hi)? {
         let id = keys::trailing(&entry?.0.value());
         if let Some(v) = requests.get(id)? {
-            let rec: app::domain::SessionRequest = decode(v.value())?;
-            if let Some(k) = key(keys::RequestKeys::of(&rec)) {
-                index.insert(k, ())?;
-            }
+            f(decode(v.value())?)?;
         }
     }
     Ok(())
@@ -207,7 +240,7 @@ fn assignee_index_with_status(txn: &redb::WriteTransaction) -> Result<(), StoreE
 /// Fills the Upcoming view's index from the open requests.
 fn create_upcoming_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     let open = app::domain::Status::Open;
-    index_from_status(txn, open, tables::IDX_UPCOMING, |k| k.upcoming)
+    index_from_status(txn, open, tables::IDX_UPCOMING_V1, |k| k.upcoming)
 }
 
 /// Opening a table creates it; doing so again is a no-op, so this is idempotent.
@@ -469,8 +502,9 @@ mod tests {
     }
 
     /// A store of schema 3 (no upcoming or word index, the assignee index without statuses)
-    /// with requests in it comes out of migrations 0004 to 0008 with every index matching
-    /// its records, and without the old table.
+    /// with requests in it comes out of migrations 0004 to 0010 with every index matching
+    /// its records (the upcoming one with each request's prefix filter), and without the old
+    /// tables.
     #[test]
     fn indexes_added_by_migrations_are_built_from_the_records() {
         use redb::ReadableTableMetadata;
@@ -549,6 +583,10 @@ mod tests {
         );
         assert!(matches!(
             read.open_table(tables::IDX_ASSIGNEE_V1),
+            Err(redb::TableError::TableDoesNotExist(_))
+        ));
+        assert!(matches!(
+            read.open_table(tables::IDX_UPCOMING_V1),
             Err(redb::TableError::TableDoesNotExist(_))
         ));
     }

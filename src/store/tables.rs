@@ -51,10 +51,14 @@ pub const IDX_PROMPTS: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx
 /// not old enough.
 pub const IDX_FINISHED: TableDefinition<[u8; 24], ()> = TableDefinition::new("idx_finished_v1");
 
-/// 0 ‖ schedule time (8) ‖ request ID (16), or 1 ‖ zeros (8) ‖ request ID → (). Only
-/// requests stored as open: the Upcoming view reads its page from it in display order
-/// (scheduled soonest first, then unscheduled newest first), proportional to the page.
-pub const IDX_UPCOMING: TableDefinition<[u8; 25], ()> = TableDefinition::new("idx_upcoming_v1");
+/// 0 ‖ schedule time (8) ‖ request ID (16), or 1 ‖ zeros (8) ‖ request ID → the request's
+/// prefix filter (`prefix_filter`). Only requests stored as open: the Upcoming view reads
+/// its page from it in display order (scheduled soonest first, then unscheduled newest
+/// first), proportional to the page, and a search rules out most entries by their filter.
+pub const IDX_UPCOMING: TableDefinition<[u8; 25], crate::store::prefix_filter::Filter> =
+    TableDefinition::new("idx_upcoming_v2");
+/// Schema 4 to 9: the same keys without filters (replaced by `IDX_UPCOMING` in 10).
+pub const IDX_UPCOMING_V1: TableDefinition<[u8; 25], ()> = TableDefinition::new("idx_upcoming_v1");
 
 /// Search term (UTF-8, at most `search::TERM_BYTES`) ‖ 0 ‖ request ID (16) → (). Every term
 /// of a request's name, email and comment (`app::domain::search::terms`): a query word reads
