@@ -313,7 +313,7 @@ const INDEXED_WORDS: usize = 8;
 /// what the index holds, and every request whose words are still pending (`pending`, checked
 /// on their records like every candidate).
 fn word_streams<'t>(
-    by_words: &'t ReadOnlyTable<&'static [u8], ()>,
+    by_words: &'t postings::WordTable,
     pending: &[RequestId],
     words: &[String],
 ) -> Result<Vec<Stream<'t>>> {

@@ -1,7 +1,7 @@
 //! Streams of request IDs, newest first, that can skip ahead: the candidates of a list page.
 //!
-//! Each index range is a `Cursor`; a `Union` merges several (the statuses of a view, the
-//! terms a search word begins); an `Intersect` keeps the IDs all its parts hold (each word of
+//! Each index range is a `Cursor`, each search term's blocks a `Blocks`; a `Union` merges
+//! several (the statuses of a view, the terms a search word begins); an `Intersect` keeps the IDs all its parts hold (each word of
 //! a search, and the view's statuses). An intersection moves every part down to the lowest
 //! of their heads, so a rare part makes a common one skip, not walk: a search page costs
 //! about what it finds, not what is stored.
@@ -13,7 +13,7 @@ use app::domain::search;
 use redb::ReadOnlyTable;
 
 use super::error::Result;
-use crate::store::keys;
+use crate::store::word_blocks;
 
 pub type Ids<'t> = Box<dyn Iterator<Item = Result<RequestId>> + 't>;
 
@@ -44,15 +44,9 @@ pub fn iter<'s>(mut s: Stream<'s>) -> impl Iterator<Item = Result<RequestId>> + 
 /// instead (a reopen is a B-tree descent, worth a few dozen steps).
 const WALK: usize = 24;
 
-/// An exact look-up: whether an ID is in the range.
-type Lookup<'t> = Box<dyn Fn(RequestId) -> Result<bool> + 't>;
-
 /// One index range, read backwards; `open(to)` reads the range's IDs up to `to`.
 pub struct Cursor<'t> {
     open: Box<dyn Fn(RequestId) -> Result<Ids<'t>> + 't>,
-    /// `contains` by a point look-up, one B-tree descent; without it, `contains` opens the
-    /// range at the ID, which costs a descent to each of its ends.
-    lookup: Option<Lookup<'t>>,
     ids: Peekable<Ids<'t>>,
     /// How far the next skip walks before it reopens. A skip that had to reopen halves it
     /// (down to one step); one that found its place by walking doubles it (up to `WALK`). So
@@ -64,28 +58,13 @@ pub struct Cursor<'t> {
 
 impl<'t> Cursor<'t> {
     pub fn of(open: impl Fn(RequestId) -> Result<Ids<'t>> + 't) -> Result<Stream<'t>> {
-        Ok(Box::new(Cursor::new(Box::new(open), None)?))
+        Ok(Box::new(Cursor::new(Box::new(open))?))
     }
 
-    /// A cursor whose `contains` is `lookup`.
-    pub fn with_lookup(
-        open: impl Fn(RequestId) -> Result<Ids<'t>> + 't,
-        lookup: impl Fn(RequestId) -> Result<bool> + 't,
-    ) -> Result<Stream<'t>> {
-        Ok(Box::new(Cursor::new(
-            Box::new(open),
-            Some(Box::new(lookup)),
-        )?))
-    }
-
-    fn new(
-        open: Box<dyn Fn(RequestId) -> Result<Ids<'t>> + 't>,
-        lookup: Option<Lookup<'t>>,
-    ) -> Result<Cursor<'t>> {
+    fn new(open: Box<dyn Fn(RequestId) -> Result<Ids<'t>> + 't>) -> Result<Cursor<'t>> {
         let ids = open(RequestId::from_u128(u128::MAX))?.peekable();
         Ok(Cursor {
             open,
-            lookup,
             ids,
             walk: WALK,
         })
@@ -122,10 +101,7 @@ impl Postings for Cursor<'_> {
     }
 
     fn contains(&mut self, id: RequestId) -> Result<bool> {
-        match &self.lookup {
-            Some(lookup) => lookup(id),
-            None => Ok((self.open)(id)?.next().transpose()? == Some(id)),
-        }
+        Ok((self.open)(id)?.next().transpose()? == Some(id))
     }
 }
 
@@ -265,7 +241,109 @@ const MANY_TERMS: usize = 32;
 /// it on the records the other parts find costs less than reading its entries.
 const GATHER: usize = 20_000;
 
-type WordTable = ReadOnlyTable<&'static [u8], ()>;
+pub type WordTable = ReadOnlyTable<&'static [u8], &'static [u8]>;
+
+/// One search term's IDs, newest first, from its blocks (`word_blocks`): a block is decoded
+/// once and skipped within by binary search, so walking a term costs memory reads, and a
+/// skip past the block costs one B-tree descent.
+pub struct Blocks<'t> {
+    index: &'t WordTable,
+    term: Vec<u8>,
+    /// The blocks older than `block`, read backwards.
+    older: redb::Range<'t, &'static [u8], &'static [u8]>,
+    /// The current block, ascending; `block[..left]` are still to come.
+    block: Vec<RequestId>,
+    left: usize,
+}
+
+impl<'t> Blocks<'t> {
+    pub fn of(index: &'t WordTable, term: Vec<u8>) -> Result<Stream<'t>> {
+        let older = Self::range(index, &term, RequestId::from_u128(u128::MAX))?;
+        Ok(Box::new(Blocks {
+            index,
+            term,
+            older,
+            block: Vec::new(),
+            left: 0,
+        }))
+    }
+
+    /// The term's blocks that start at or below `to`.
+    fn range(
+        index: &'t WordTable,
+        term: &[u8],
+        to: RequestId,
+    ) -> Result<redb::Range<'t, &'static [u8], &'static [u8]>> {
+        let lo = word_blocks::key(term, RequestId::from_u128(0));
+        let hi = word_blocks::key(term, to);
+        Ok(index.range::<&[u8]>(lo.as_slice()..=hi.as_slice())?)
+    }
+
+    /// Reads the next older block when the current one is used up; false at the end.
+    fn fill(&mut self) -> Result<bool> {
+        while self.left == 0 {
+            let Some(e) = self.older.next_back() else {
+                return Ok(false);
+            };
+            self.block.clear();
+            self.block.extend(word_blocks::ids(e?.1.value()));
+            self.left = self.block.len();
+        }
+        Ok(true)
+    }
+
+    /// Drops the IDs above `to` from the current block's rest.
+    fn cut(&mut self, to: RequestId) {
+        self.left = self.block[..self.left].partition_point(|id| *id <= to);
+    }
+}
+
+impl Postings for Blocks<'_> {
+    fn peek(&mut self) -> Result<Option<RequestId>> {
+        Ok(match self.fill()? {
+            true => Some(self.block[self.left - 1]),
+            false => None,
+        })
+    }
+
+    fn skip_to(&mut self, to: RequestId) -> Result<()> {
+        if !self.fill()? || self.block[self.left - 1] <= to {
+            return Ok(());
+        }
+        if self.block[0] <= to {
+            self.cut(to);
+            return Ok(());
+        }
+        // Past this block: the next one may hold `to`; further down, reopen at it.
+        self.left = 0;
+        if self.fill()? && self.block[0] > to {
+            self.older = Self::range(self.index, &self.term, to)?;
+            self.left = 0;
+            self.fill()?;
+        }
+        if self.left > 0 {
+            self.cut(to);
+        }
+        Ok(())
+    }
+
+    fn advance(&mut self) -> Result<()> {
+        if self.fill()? {
+            self.left -= 1;
+        }
+        Ok(())
+    }
+
+    fn contains(&mut self, id: RequestId) -> Result<bool> {
+        if let (Some(first), Some(last)) = (self.block.first(), self.block.last())
+            && (*first..=*last).contains(&id)
+        {
+            return Ok(self.block.binary_search(&id).is_ok());
+        }
+        let entry = word_blocks::key(&self.term, id);
+        Ok(word_blocks::contains(self.index, &entry)?)
+    }
+}
 
 /// The requests with a term that begins with `word`, newest first; `None` when the word is
 /// too common to be worth reading (see `GATHER`).
@@ -282,9 +360,8 @@ pub fn word<'t>(index: &'t WordTable, word: &str) -> Result<Option<Stream<'t>>> 
         else {
             break;
         };
-        let key = entry?.0.value().to_vec();
-        let term = key[..key.len() - 17].to_vec();
-        // The next term starts after this one's entries (`term ‖ 0 ‖ id`).
+        let term = word_blocks::split(entry?.0.value()).0.to_vec();
+        // The next term starts after this one's blocks (`term ‖ 0 ‖ first ID`).
         from = term.clone();
         from.push(1);
         terms.push(term);
@@ -292,28 +369,7 @@ pub fn word<'t>(index: &'t WordTable, word: &str) -> Result<Option<Stream<'t>>> 
     if terms.len() <= MANY_TERMS {
         let cursors = terms
             .into_iter()
-            .map(|term| {
-                // An entry's key: `term ‖ 0 ‖ id`.
-                let key = move |id: RequestId| {
-                    let mut k = term.clone();
-                    k.push(0);
-                    k.extend_from_slice(&id.to_be_bytes());
-                    k
-                };
-                let lo = key(RequestId::from_u128(0));
-                let range_key = key.clone();
-                Cursor::with_lookup(
-                    move |to| {
-                        let hi = range_key(to);
-                        let range = index.range::<&[u8]>(lo.as_slice()..=hi.as_slice())?;
-                        Ok(Box::new(range.rev().map(|e| {
-                            e.map(|(k, _)| keys::trailing_id(k.value()))
-                                .map_err(Into::into)
-                        })) as Ids<'t>)
-                    },
-                    move |id| Ok(index.get(key(id).as_slice())?.is_some()),
-                )
-            })
+            .map(|term| Blocks::of(index, term))
             .collect::<Result<Vec<_>>>()?;
         return Ok(Some(match cursors.len() {
             1 => cursors.into_iter().next().expect("one"),
@@ -322,10 +378,10 @@ pub fn word<'t>(index: &'t WordTable, word: &str) -> Result<Option<Stream<'t>>> 
     }
     let mut ids = Vec::new();
     for entry in index.range::<&[u8]>(prefix..end.as_slice())? {
-        if ids.len() == GATHER {
+        ids.extend(word_blocks::ids(entry?.1.value()));
+        if ids.len() > GATHER {
             return Ok(None);
         }
-        ids.push(keys::trailing_id(entry?.0.value()));
     }
     Ok(Some(Listed::of(ids)))
 }
@@ -399,6 +455,59 @@ mod tests {
             })
             .collect();
         assert_eq!(rest, [100, 99, 98, 97, 96]);
+    }
+
+    /// A term filed in blocks reads newest first, skips to the highest ID at or below any
+    /// target (within a block, to the next one, or far down), and looks IDs up anywhere.
+    #[test]
+    fn a_term_in_blocks_reads_skips_and_looks_up_like_a_list() {
+        use redb::{Database, ReadableDatabase};
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("t.redb")).unwrap();
+        let stored: Vec<u128> = (1..=700).map(|i| i * 3).collect();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut t = txn.open_table(crate::store::tables::IDX_WORDS).unwrap();
+            let entries: Vec<Vec<u8>> = ["other", "term"]
+                .iter()
+                .flat_map(|term| {
+                    let stored = &stored;
+                    stored
+                        .iter()
+                        .map(move |i| word_blocks::key(term.as_bytes(), RequestId::from_u128(*i)))
+                })
+                .collect();
+            word_blocks::insert_sorted(&mut t, &entries).unwrap();
+        }
+        txn.commit().unwrap();
+        let txn = db.begin_read().unwrap();
+        let index = txn.open_table(crate::store::tables::IDX_WORDS).unwrap();
+        let expected: Vec<u128> = stored.iter().rev().copied().collect();
+        assert_eq!(all(Blocks::of(&index, b"term".to_vec()).unwrap()), expected);
+        let mut b = Blocks::of(&index, b"term".to_vec()).unwrap();
+        for to in [2100, 2099, 2000, 1990, 1500, 300, 299, 10, 3] {
+            b.skip_to(RequestId::from_u128(to)).unwrap();
+            let want = stored.iter().rev().find(|i| **i <= to).copied();
+            assert_eq!(b.peek().unwrap().map(|i| i.as_u128()), want, "to {to}");
+        }
+        b.skip_to(RequestId::from_u128(2)).unwrap();
+        assert_eq!(b.peek().unwrap(), None);
+        let mut b = Blocks::of(&index, b"term".to_vec()).unwrap();
+        b.skip_to(RequestId::from_u128(1000)).unwrap();
+        for (id, held) in [
+            (999, true),
+            (1000, false),
+            (3, true),
+            (2100, true),
+            (2101, false),
+        ] {
+            assert_eq!(b.contains(RequestId::from_u128(id)).unwrap(), held, "{id}");
+        }
+        assert_eq!(
+            b.peek().unwrap().map(|i| i.as_u128()),
+            Some(999),
+            "stays put"
+        );
     }
 
     #[test]

@@ -16,8 +16,8 @@ use redb::{ReadableTable, Table, WriteTransaction};
 use super::error::Result;
 use crate::links::{LinkKey, token_hash};
 use crate::store::keys::{self, RequestKeys};
-use crate::store::prefix_filter;
 use crate::store::{decode, encode, tables};
+use crate::store::{prefix_filter, word_blocks};
 
 /// The tables a request's use case writes, open for one write transaction. `close` it before
 /// committing; it says how many outbox items the transaction queued, so the delivery worker
@@ -34,7 +34,7 @@ pub struct Tx<'t> {
     pub idx_finished: Table<'t, [u8; 24], ()>,
     pub idx_upcoming: Table<'t, [u8; 25], prefix_filter::Filter>,
     pub idx_prompts: Table<'t, [u8; 24], ()>,
-    pub idx_words: Table<'t, &'static [u8], ()>,
+    pub idx_words: word_blocks::BlockTable<'t>,
     pub words_pending: Table<'t, [u8; 16], ()>,
     pub links: Table<'t, [u8; 32], [u8; 16]>,
     pub devices: Table<'t, [u8; 32], [u8; 32]>,
@@ -184,10 +184,10 @@ fn put_words(tx: &mut Tx<'_>, old: Option<&SessionRequest>, new: &SessionRequest
     let was = keys::words(old);
     let now = keys::words(new);
     for k in was.difference(&now) {
-        tx.idx_words.remove(k.as_slice())?;
+        word_blocks::remove(&mut tx.idx_words, k)?;
     }
     for k in now.difference(&was) {
-        tx.idx_words.insert(k.as_slice(), ())?;
+        word_blocks::insert(&mut tx.idx_words, k)?;
     }
     Ok(())
 }
@@ -200,8 +200,8 @@ fn same_text(old: &SessionRequest, new: &SessionRequest) -> bool {
 }
 
 /// Indexes the words of up to `max` pending requests (oldest first) and takes them off the
-/// queue; returns how many it took. Their keys go in sorted, so neighbouring inserts land on
-/// the same pages.
+/// queue; returns how many it took. Their entries go in sorted, so each term's newest block
+/// is read and written once.
 pub fn index_pending_words(tx: &mut Tx<'_>, max: usize) -> Result<usize> {
     let ids = tx
         .words_pending
@@ -218,9 +218,8 @@ pub fn index_pending_words(tx: &mut Tx<'_>, max: usize) -> Result<usize> {
         tx.words_pending.remove(*id)?;
     }
     words.sort_unstable();
-    for w in &words {
-        tx.idx_words.insert(w.as_slice(), ())?;
-    }
+    words.dedup();
+    word_blocks::insert_sorted(&mut tx.idx_words, &words)?;
     Ok(ids.len())
 }
 
@@ -246,7 +245,7 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, links: &LinkKey) ->
         tx.idx_prompts.remove(p)?;
     }
     for w in keys::words(rec) {
-        tx.idx_words.remove(w.as_slice())?;
+        word_blocks::remove(&mut tx.idx_words, &w)?;
     }
     tx.words_pending.remove(rec.id.to_be_bytes())?;
     if let Some(indexed) = links.indexed(rec.id, rec.link_generation) {

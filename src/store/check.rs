@@ -9,7 +9,7 @@ use redb::{ReadableDatabase, ReadableTable};
 
 use super::keys::{self, RequestKeys};
 use super::records::{DeliveryState, OutboxItem, OutboxMessage};
-use super::{Store, StoreError, decode, prefix_filter, tables};
+use super::{Store, StoreError, decode, prefix_filter, tables, word_blocks};
 
 impl Store {
     /// Lists every inconsistency between records and indexes (empty when all is well).
@@ -73,6 +73,10 @@ impl Store {
                 for entry in txn.open_table($table)?.iter()? {
                     found.insert(entry?.0.value().to_vec());
                 }
+                compare!(found found, $expected, $name);
+            };
+            (found $found:expr, $expected:expr, $name:literal) => {
+                let found = $found;
                 for missing in $expected.difference(&found) {
                     problems.push(format!(
                         "{} index lacks an entry for {}",
@@ -112,7 +116,7 @@ impl Store {
             problems.push(format!("upcoming index lacks an entry for {id}"));
         }
         compare!(tables::IDX_PROMPTS, prompts, "prompts");
-        compare!(tables::IDX_WORDS, words, "search");
+        compare!(found self.word_entries(&txn, &mut problems)?, words, "search");
         // Only v1 links are filed; a request with a v2 link has no entry left.
         for entry in txn.open_table(tables::LINK_TOKENS)?.iter()? {
             let id = entry?.1.value();
@@ -137,6 +141,28 @@ impl Store {
 
     /// Pending items are due (or queued behind an earlier webhook call to the same place),
     /// failed ones are listed as failed, and no index entry points at anything else.
+    /// The search index's logical entries (`term ‖ 0 ‖ ID`), from its blocks, reporting any
+    /// block that is empty, over full, unsorted or not filed under its first ID.
+    fn word_entries(
+        &self,
+        txn: &redb::ReadTransaction,
+        problems: &mut Vec<String>,
+    ) -> Result<BTreeSet<Vec<u8>>, StoreError> {
+        let mut found = BTreeSet::new();
+        for entry in txn.open_table(tables::IDX_WORDS)?.iter()? {
+            let (k, v) = entry?;
+            let (term, first) = word_blocks::split(k.value());
+            let ids: Vec<RequestId> = word_blocks::ids(v.value()).collect();
+            let sorted = ids.windows(2).all(|w| w[0] < w[1]);
+            let whole = v.value().len() % 16 == 0;
+            if ids.first() != Some(&first) || !sorted || !whole || ids.len() > word_blocks::CAP {
+                problems.push(format!("search index block at {first} is malformed"));
+            }
+            found.extend(ids.into_iter().map(|id| word_blocks::key(term, id)));
+        }
+        Ok(found)
+    }
+
     fn verify_outbox(
         &self,
         txn: &redb::ReadTransaction,

@@ -12,6 +12,7 @@ mod legacy;
 pub mod prefix_filter;
 pub mod records;
 pub mod tables;
+pub mod word_blocks;
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -143,7 +144,44 @@ const MIGRATIONS: &[Migration] = &[
         to_version: 10,
         run: upcoming_prefix_filters,
     },
+    Migration {
+        name: "0011_word_blocks",
+        to_version: 11,
+        run: word_blocks_from_entries,
+    },
 ];
+
+/// Files the word index's entries into blocks (`word_blocks`), reading them in key order,
+/// and drops the table of single entries (idempotent: a block written again is the same,
+/// dropping a missing table is a no-op).
+fn word_blocks_from_entries(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use redb::ReadableTable;
+    {
+        let entries = txn.open_table(tables::IDX_WORDS_V1)?;
+        let mut blocks = txn.open_table(tables::IDX_WORDS)?;
+        let mut term: Vec<u8> = Vec::new();
+        let mut ids = Vec::new();
+        let mut flush = |term: &[u8], ids: &mut Vec<app::domain::RequestId>| {
+            for chunk in ids.chunks(word_blocks::CAP) {
+                word_blocks::put(&mut blocks, term, chunk)?;
+            }
+            ids.clear();
+            Ok::<(), StoreError>(())
+        };
+        for entry in entries.iter()? {
+            let k = entry?.0;
+            let (t, id) = word_blocks::split(k.value());
+            if t != term.as_slice() {
+                flush(&term, &mut ids)?;
+                term = t.to_vec();
+            }
+            ids.push(id);
+        }
+        flush(&term, &mut ids)?;
+    }
+    txn.delete_table(tables::IDX_WORDS_V1)?;
+    Ok(())
+}
 
 /// Rebuilds the upcoming index with each open request's prefix filter beside its key, and
 /// drops the one without (idempotent: inserting again is a no-op, dropping a missing table
@@ -212,7 +250,7 @@ fn create_word_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     use redb::ReadableTable;
     use tables::*;
     let requests = txn.open_table(REQUESTS)?;
-    let mut words = txn.open_table(IDX_WORDS)?;
+    let mut words = txn.open_table(IDX_WORDS_V1)?;
     for entry in requests.iter()? {
         let rec: app::domain::SessionRequest = decode(entry?.1.value())?;
         for k in keys::words(&rec) {
@@ -502,7 +540,7 @@ mod tests {
     }
 
     /// A store of schema 3 (no upcoming or word index, the assignee index without statuses)
-    /// with requests in it comes out of migrations 0004 to 0010 with every index matching
+    /// with requests in it comes out of migrations 0004 to 0011 with every index matching
     /// its records (the upcoming one with each request's prefix filter), and without the old
     /// tables.
     #[test]
@@ -579,7 +617,8 @@ mod tests {
         // "P0", "P1", "P2": the word "p" and a digit each; "Q".
         assert_eq!(
             read.open_table(tables::IDX_WORDS).unwrap().len().unwrap(),
-            7
+            5,
+            "one block for each of the terms p, 0, 1, 2 and q"
         );
         assert!(matches!(
             read.open_table(tables::IDX_ASSIGNEE_V1),
@@ -587,6 +626,10 @@ mod tests {
         ));
         assert!(matches!(
             read.open_table(tables::IDX_UPCOMING_V1),
+            Err(redb::TableError::TableDoesNotExist(_))
+        ));
+        assert!(matches!(
+            read.open_table(tables::IDX_WORDS_V1),
             Err(redb::TableError::TableDoesNotExist(_))
         ));
     }

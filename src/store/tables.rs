@@ -60,12 +60,16 @@ pub const IDX_UPCOMING: TableDefinition<[u8; 25], crate::store::prefix_filter::F
 /// Schema 4 to 9: the same keys without filters (replaced by `IDX_UPCOMING` in 10).
 pub const IDX_UPCOMING_V1: TableDefinition<[u8; 25], ()> = TableDefinition::new("idx_upcoming_v1");
 
-/// Search term (UTF-8, at most `search::TERM_BYTES`) ‖ 0 ‖ request ID (16) → (). Every term
-/// of a request's name, email and comment (`app::domain::search::terms`): a query word reads
-/// the terms it begins, each newest first, so a search page costs about what it finds. The
-/// zero byte ends the term (terms have no control characters), so one term's entries are
-/// one range, and a prefix's terms are one range too.
-pub const IDX_WORDS: TableDefinition<&[u8], ()> = TableDefinition::new("idx_words_v1");
+/// Search term (UTF-8, at most `search::TERM_BYTES`) ‖ 0 ‖ first request ID (16) → up to
+/// `word_blocks::CAP` request IDs, ascending, 16 bytes each. Every term of a request's name,
+/// email and comment (`app::domain::search::terms`) holds its ID in one block
+/// (`word_blocks`): a query word reads the terms it begins, each newest first, so a search
+/// page costs about what it finds. The zero byte ends the term (terms have no control
+/// characters), so one term's blocks are one range, and a prefix's terms are one range too.
+pub const IDX_WORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("idx_words_v2");
+/// Schema 6 to 10: one entry per term and request, `term ‖ 0 ‖ request ID → ()` (the
+/// logical entries the blocks now hold; replaced by `IDX_WORDS` in 11).
+pub const IDX_WORDS_V1: TableDefinition<&[u8], ()> = TableDefinition::new("idx_words_v1");
 
 /// Request ID (16) → (): requests whose words are not in `IDX_WORDS` yet. A create writes
 /// this one entry instead of a dozen word entries, so a burst of creates is not slowed by
