@@ -191,9 +191,9 @@ fn urlencoding(s: &str) -> String {
 /// Request `i` of the seeded store: names, addresses and comments from short lists, so
 /// words are shared as they are in life, and numbers (`i`, a ticket number), so some
 /// prefixes begin thousands of terms; a quarter scheduled; every third one assigned. Of
-/// every ten, two are closed, one expired, and one past its expiry but still stored as
-/// open (the sweeper has not come yet), so a view's search reads its half of the index
-/// and still finds those.
+/// every ten, two are closed, one expired, one waiting, one ready, and one past its expiry
+/// but still stored as open (the sweeper has not come yet), so a view's search must still
+/// find those as expired; so must it the one in twenty waiting past its expiry.
 fn seeded(i: u64, agent: AgentId, now: jiff::Timestamp) -> SessionRequest {
     const FIRST: [&str; 7] = ["Anna", "Ben", "Chen", "Dana", "Emil", "Fatima", "Zed"];
     const LAST: [&str; 5] = ["Fischer", "Garcia", "Huang", "Ito", "Jones"];
@@ -218,6 +218,11 @@ fn seeded(i: u64, agent: AgentId, now: jiff::Timestamp) -> SessionRequest {
         1 | 4 => (Status::Closed, now + week),
         2 => (Status::Expired, now - hour),
         7 => (Status::Open, now - hour),
+        5 => (Status::Waiting, now + week),
+        8 => (Status::Ready, now + week),
+        9 if i % 20 == 9 => (Status::Waiting, now - hour),
+        // The oldest request is overdue, older than every one stored as closed or expired.
+        0 if i == 0 => (Status::Open, now - hour),
         _ => (Status::Open, now + week),
     };
     SessionRequest {
@@ -306,6 +311,9 @@ async fn search_pages_over_thousands_match_the_rule() {
                     && match view {
                         "upcoming" => status == Status::Open,
                         "past" => matches!(status, Status::Closed | Status::Expired),
+                        "active" => {
+                            matches!(status, Status::Waiting | Status::Ready | Status::InSession)
+                        }
                         _ => true,
                     }
             })
@@ -352,6 +360,11 @@ async fn search_pages_over_thousands_match_the_rule() {
             all_pages(&t, &admin, &format!("q={enc}&view=past")).await,
             expect(q, "past", false),
             "view=past&q={q}"
+        );
+        assert_eq!(
+            all_pages(&t, &admin, &format!("q={enc}&view=active")).await,
+            expect(q, "active", false),
+            "view=active&q={q}"
         );
         assert_eq!(
             all_pages(&t, &admin, &format!("q={enc}&assignee=unassigned")).await,
