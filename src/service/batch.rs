@@ -444,13 +444,7 @@ mod tests {
     }
 
     fn service(dir: &std::path::Path) -> (Service, app::domain::Agent) {
-        let store = Store::open(dir).unwrap();
-        let links = LinkKey::load_or_create(dir).unwrap();
-        let svc = Service::new(store, links, &Config::with_data_dir(dir)).unwrap();
-        let admin = svc
-            .create_admin_unchecked("a@example.com", "Ada", "a long password")
-            .unwrap();
-        (svc, admin)
+        crate::service::test_service(dir)
     }
 
     /// Stores requests as a create does, outside the writer: their words go pending.

@@ -262,3 +262,16 @@ pub fn new_id<K>(now: Timestamp) -> app::domain::Id<K> {
     let ulid = ulid::Ulid::from_parts(now.as_millisecond().max(0) as u64, rand::random());
     app::domain::Id::from_u128(ulid.0)
 }
+
+/// A service on a fresh store in `dir`, with its first administrator (unit tests).
+#[cfg(test)]
+pub(crate) fn test_service(dir: &std::path::Path) -> (Service, Agent) {
+    let store = crate::store::Store::open(dir).unwrap();
+    let links = crate::links::LinkKey::load_or_create(dir).unwrap();
+    let config = crate::config::Config::with_data_dir(dir);
+    let svc = Service::new(store, links, &config).unwrap();
+    let admin = svc
+        .create_admin_unchecked("a@example.com", "Ada", "a long password")
+        .unwrap();
+    (svc, admin)
+}

@@ -267,13 +267,7 @@ mod tests {
     #[test]
     fn a_stale_prefix_filter_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let links = crate::links::LinkKey::load_or_create(dir.path()).unwrap();
-        let config = crate::config::Config::with_data_dir(dir.path());
-        let svc = crate::service::Service::new(store, links, &config).unwrap();
-        let admin = svc
-            .create_admin_unchecked("a@example.com", "Ada", "a long password")
-            .unwrap();
+        let (svc, admin) = crate::service::test_service(dir.path());
         let input = serde_json::json!({"recipient_name": "Grace Huang"});
         let rec = svc
             .create_request(&admin, serde_json::from_value(input).unwrap())

@@ -548,13 +548,8 @@ mod tests {
         use redb::ReadableTableMetadata;
         let dir = tempfile::tempdir().unwrap();
         {
-            let store = Store::open(dir.path()).unwrap();
+            let (svc, admin) = crate::service::test_service(dir.path());
             let links = crate::links::LinkKey::load_or_create(dir.path()).unwrap();
-            let config = crate::config::Config::with_data_dir(dir.path());
-            let svc = crate::service::Service::new(store, links.clone(), &config).unwrap();
-            let admin = svc
-                .create_admin_unchecked("a@example.com", "Ada", "a long password")
-                .unwrap();
             for (i, assignee) in ["me", "unassigned", "me"].iter().enumerate() {
                 let input = serde_json::from_value(serde_json::json!({
                     "recipient_name": format!("P{i}"),
