@@ -187,14 +187,12 @@ impl Service {
             more,
             ..Purged::default()
         };
+        let mut recs = Vec::new();
         for id in ids {
-            let rid = RequestId::from_be_bytes(id);
-            let Some(rec) = txn::load_request(&tx, rid)? else {
-                continue;
-            };
-            purged.events += txn::delete_request(&mut tx, &rec, &self.links)?;
-            purged.requests += 1;
+            recs.extend(txn::load_request(&tx, RequestId::from_be_bytes(id))?);
         }
+        purged.events += txn::delete_requests(&mut tx, &recs, &self.links)?;
+        purged.requests += recs.len() as u64;
         tx.close();
         txn.commit()?;
         Ok(purged)

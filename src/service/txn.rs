@@ -223,9 +223,23 @@ pub fn index_pending_words(tx: &mut Tx<'_>, max: usize) -> Result<usize> {
     Ok(ids.len())
 }
 
-/// Removes a request with every index entry, its timeline and its link's entries
-/// (retention). Returns how many timeline events went with it.
-pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, links: &LinkKey) -> Result<u64> {
+/// Removes requests with every index entry, their timelines and their links' entries
+/// (retention). Their search terms go last, all together and in key order, so the ones that
+/// share a block cost one rewrite of it. Returns how many timeline events went with them.
+pub fn delete_requests(tx: &mut Tx<'_>, recs: &[SessionRequest], links: &LinkKey) -> Result<u64> {
+    let mut events = 0;
+    let mut words = Vec::new();
+    for rec in recs {
+        events += delete_request(tx, rec, links)?;
+        words.extend(keys::words(rec));
+    }
+    words.sort_unstable();
+    word_blocks::remove_sorted(&mut tx.idx_words, &words)?;
+    Ok(events)
+}
+
+/// Removes one request but its search terms (`delete_requests` takes those out).
+fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, links: &LinkKey) -> Result<u64> {
     let k = RequestKeys::of(rec);
     tx.idx_status.remove(k.status)?;
     tx.idx_assignee.remove(k.assignee)?;
@@ -243,9 +257,6 @@ pub fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, links: &LinkKey) ->
     }
     if let Some(p) = k.prompt {
         tx.idx_prompts.remove(p)?;
-    }
-    for w in keys::words(rec) {
-        word_blocks::remove(&mut tx.idx_words, &w)?;
     }
     tx.words_pending.remove(rec.id.to_be_bytes())?;
     if let Some(indexed) = links.indexed(rec.id, rec.link_generation) {

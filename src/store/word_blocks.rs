@@ -163,19 +163,42 @@ pub fn insert_sorted(table: &mut BlockTable<'_>, entries: &[Vec<u8>]) -> Result<
 
 /// Takes the logical entry `entry` out (nothing happens if it is not there).
 pub fn remove(table: &mut BlockTable<'_>, entry: &[u8]) -> Result<(), StorageError> {
-    let (term, id) = split(entry);
-    let Some((first, mut block)) = block_at(table, term, id)? else {
-        return Ok(());
-    };
-    let Ok(at) = block.binary_search(&id) else {
-        return Ok(());
-    };
-    block.remove(at);
-    if at == 0 || block.is_empty() {
-        table.remove(key(term, first).as_slice())?;
-    }
-    if !block.is_empty() {
-        put(table, term, &block)?;
+    remove_sorted(table, std::slice::from_ref(&entry.to_vec()))
+}
+
+/// Takes logical entries given in key order out (those not there are passed over). The
+/// entries that fall in one block, as a retention run's old requests do in each common
+/// term's oldest blocks, cost one read and one write of it.
+pub fn remove_sorted(table: &mut BlockTable<'_>, entries: &[Vec<u8>]) -> Result<(), StorageError> {
+    let mut rest = entries;
+    while let Some(head) = rest.first() {
+        let (term, id) = split(head);
+        let Some((first, mut block)) = block_at(table, term, id)? else {
+            rest = &rest[1..];
+            continue;
+        };
+        let last = *block.last().expect("a block is never empty");
+        let n = rest
+            .iter()
+            .take_while(|e| split(e).0 == term && split(e).1 <= last)
+            .count()
+            .max(1);
+        let before = block.len();
+        for e in &rest[..n] {
+            if let Ok(at) = block.binary_search(&split(e).1) {
+                block.remove(at);
+            }
+        }
+        rest = &rest[n..];
+        if block.len() == before {
+            continue;
+        }
+        if block.first() != Some(&first) {
+            table.remove(key(term, first).as_slice())?;
+        }
+        if !block.is_empty() {
+            put(table, term, &block)?;
+        }
     }
     Ok(())
 }
@@ -226,6 +249,7 @@ mod tests {
         Insert(u8, u16),
         Remove(u8, u16),
         Batch(u8, Vec<u16>),
+        RemoveBatch(Vec<(u8, u16)>),
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -233,6 +257,7 @@ mod tests {
             (0..3u8, 0..400u16).prop_map(|(t, i)| Op::Insert(t, i)),
             (0..3u8, 0..400u16).prop_map(|(t, i)| Op::Remove(t, i)),
             (0..3u8, prop::collection::vec(0..400u16, 0..150)).prop_map(|(t, v)| Op::Batch(t, v)),
+            prop::collection::vec((0..3u8, 0..400u16), 0..200).prop_map(Op::RemoveBatch),
         ]
     }
 
@@ -267,6 +292,17 @@ mod tests {
                             let batch: Vec<Vec<u8>> = batch.into_iter().collect();
                             insert_sorted(&mut table, &batch).unwrap();
                             model.extend(batch);
+                        }
+                        Op::RemoveBatch(entries) => {
+                            let batch: BTreeSet<Vec<u8>> = entries
+                                .iter()
+                                .map(|(t, i)| entry(terms[*t as usize], *i as u128))
+                                .collect();
+                            let batch: Vec<Vec<u8>> = batch.into_iter().collect();
+                            remove_sorted(&mut table, &batch).unwrap();
+                            for e in &batch {
+                                model.remove(e);
+                            }
                         }
                     }
                 }
