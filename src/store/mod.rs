@@ -162,9 +162,7 @@ fn word_blocks_from_entries(txn: &redb::WriteTransaction) -> Result<(), StoreErr
         let mut term: Vec<u8> = Vec::new();
         let mut ids = Vec::new();
         let mut flush = |term: &[u8], ids: &mut Vec<app::domain::RequestId>| {
-            for chunk in ids.chunks(word_blocks::CAP) {
-                word_blocks::put(&mut blocks, term, chunk)?;
-            }
+            word_blocks::put_new(&mut blocks, term, ids)?;
             ids.clear();
             Ok::<(), StoreError>(())
         };

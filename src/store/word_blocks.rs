@@ -76,8 +76,19 @@ pub fn contains(
     Ok(block_at(table, term, id)?.is_some_and(|(_, block)| block.binary_search(&id).is_ok()))
 }
 
+/// Files `ids` (ascending, all above the term's blocks, or a term without any) as new
+/// blocks of `term`, `CAP` to a block.
+pub fn put_new(
+    table: &mut BlockTable<'_>,
+    term: &[u8],
+    ids: &[RequestId],
+) -> Result<(), StorageError> {
+    ids.chunks(CAP)
+        .try_for_each(|chunk| put(table, term, chunk))
+}
+
 /// Files `ids` (ascending, at most `CAP`) as one block of `term`.
-pub fn put(table: &mut BlockTable<'_>, term: &[u8], ids: &[RequestId]) -> Result<(), StorageError> {
+fn put(table: &mut BlockTable<'_>, term: &[u8], ids: &[RequestId]) -> Result<(), StorageError> {
     table.insert(key(term, ids[0]).as_slice(), encode(ids).as_slice())?;
     Ok(())
 }
@@ -142,14 +153,10 @@ pub fn insert_sorted(table: &mut BlockTable<'_>, entries: &[Vec<u8>]) -> Result<
                 if !joining.is_empty() {
                     put(table, term, &[block, joining.to_vec()].concat())?;
                 }
-                for chunk in after.chunks(CAP) {
-                    put(table, term, chunk)?;
-                }
+                put_new(table, term, after)?;
             }
             None => {
-                for chunk in new.chunks(CAP) {
-                    put(table, term, chunk)?;
-                }
+                put_new(table, term, &new)?;
             }
             Some(_) => {
                 for e in group {
