@@ -444,7 +444,7 @@ pub fn RequestFields(
             {field_error(res, "email_language")}
 
             <label for="f-comment">{t.comment}</label>
-            <textarea id="f-comment" name="form[comment]" maxlength="4000" rows="3" aria-describedby=described("comment")>{form.comment.clone()}</textarea>
+            <textarea id="f-comment" name="form[comment]" maxlength="4000" rows="3" aria-describedby=described("comment")>{super::widgets::textarea_text(&form.comment)}</textarea>
             {field_error(res, "comment")}
             <label class="check">
                 <input id="f-share_comment" type="checkbox" name="form[share_comment]" value="true" checked=form.share_comment/>

@@ -147,3 +147,24 @@ pub fn Chat(
         </section>
     }
 }
+
+/// The text inside a `<textarea>`. Leptos writes a textarea's children unescaped on the
+/// server (as it does a `<script>`'s), so a stored comment holding `</textarea>` would end
+/// the element and inject markup into the page. On the server it is escaped here; in the
+/// browser it becomes a text node as it is.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                c => out.push(c),
+            }
+        }
+        out
+    } else {
+        text.to_owned()
+    }
+}
