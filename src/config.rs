@@ -518,8 +518,13 @@ impl Config {
         let mail_from = match get("mail_from") {
             Some(r) => {
                 let v = r.value.trim();
-                if !email_address::EmailAddress::is_valid(v) {
-                    return Err(bad(r, format!("`{v}` is not an email address")));
+                if let Err(e) = crate::notify::compose::sender(v) {
+                    return Err(bad(
+                        r,
+                        format!(
+                            "{e} (write `noreply@example.com` or `Support <noreply@example.com>`)"
+                        ),
+                    ));
                 }
                 v.to_owned()
             }

@@ -31,8 +31,18 @@ pub struct LoginBody {
 pub async fn login(
     State(st): State<AppState>,
     Client { ip, https }: Client,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
+    // Sign-in sets the portal's cookie: a page on another site must not sign a browser in
+    // (login CSRF). JSON only (`ApiJson`), and no foreign Origin.
+    if super::auth::from_other_site(&headers, &st.svc.settings().public_url) {
+        return Err(super::error::ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_site",
+            "cross-site requests are not allowed",
+        ));
+    }
     let (token, agent) = st
         .svc
         .run(move |s| s.login_with_code(ip, &body.email, &body.password, body.totp.as_deref()))
@@ -86,15 +96,17 @@ pub struct PasswordBody {
 
 /// The caller's own password; every other sign-in of theirs ends.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordBody,
-    responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401)))]
+    responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 429, body = super::ErrorJson)))]
 pub async fn change_password(
     State(st): State<AppState>,
+    Client { ip, .. }: Client,
     auth: Authed,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<StatusCode> {
     st.svc
         .run(move |s| {
             s.change_own_password(
+                ip,
                 &auth.agent,
                 &auth.token,
                 &body.current_password,
@@ -141,14 +153,15 @@ pub struct TotpOffBody {
 
 /// Turns two-factor sign-in off (the password proves it is you).
 #[utoipa::path(post, path = "/api/v1/me/totp/disable", tag = "auth", request_body = TotpOffBody,
-    responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 403)))]
+    responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 403), (status = 429, body = super::ErrorJson)))]
 pub async fn totp_disable(
     State(st): State<AppState>,
+    Client { ip, .. }: Client,
     auth: Authed,
     ApiJson(body): ApiJson<TotpOffBody>,
 ) -> ApiResult<StatusCode> {
     st.svc
-        .run(move |s| s.totp_disable(&auth.agent, &body.password))
+        .run(move |s| s.totp_disable(ip, &auth.agent, &body.password))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

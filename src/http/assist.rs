@@ -15,7 +15,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::ApiJson;
 use super::json::{AssistStatusJson, PromptEnvelope, PromptJson};
 use super::socket::{Peer, upgrade};
-use crate::service::{CheckIn, Consent, Side};
+use crate::service::{CheckIn, Consent};
 
 #[utoipa::path(post, path = "/api/v1/assist/{token}/checkin", tag = "assist", request_body = CheckIn,
     responses((status = 200, body = AssistStatusJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
@@ -92,7 +92,7 @@ pub async fn socket(
 ) -> ApiResult<Response> {
     st.svc.check_link_rate(ip)?;
     let rec = st.svc.assist_request(&token, &device)?;
-    let seat = st.svc.relay().join(rec.id, Side::EndUser).ok_or_else(|| {
+    let seat = st.svc.relay().join_end_user(rec.id).ok_or_else(|| {
         ApiError::new(
             axum::http::StatusCode::CONFLICT,
             "too_many_connections",

@@ -11,6 +11,7 @@ use cookie::{Cookie, SameSite};
 
 use super::AppState;
 use super::error::ApiError;
+use crate::service::Service;
 
 pub const COOKIE: &str = "beckon_session";
 
@@ -41,25 +42,30 @@ pub fn token_of(headers: &HeaderMap) -> Option<(String, bool)> {
 }
 
 /// A cookie-carried mutation from another site is refused.
-pub fn cross_site(parts: &Parts) -> bool {
+pub fn cross_site(parts: &Parts, svc: &Service) -> bool {
     if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }
-    let h = &parts.headers;
+    from_other_site(&parts.headers, &svc.settings().public_url)
+}
+
+/// A browser's request from a page that is not ours: `Sec-Fetch-Site` says so, or its
+/// `Origin` is not the origin of `public_url` (the address our pages are served from; the
+/// `Host` header is the client's to choose, so it proves nothing). Tools that send no
+/// `Origin` are not browsers acting for someone else.
+pub fn from_other_site(h: &HeaderMap, public_url: &str) -> bool {
     if h.get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|s| s == "cross-site" || s == "same-site")
     {
         return true;
     }
-    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
-        (Some(origin), Some(host)) => {
-            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-            origin_host != host
+    match h.get(header::ORIGIN) {
+        None => false,
+        Some(origin) => {
+            let ours = url::Url::parse(public_url).map(|u| u.origin().ascii_serialization());
+            !matches!((origin.to_str(), ours), (Ok(o), Ok(ours)) if o.eq_ignore_ascii_case(&ours))
         }
-        (Some(_), None) => true,
-        _ => false,
     }
 }
 
@@ -74,7 +80,7 @@ impl FromRequestParts<AppState> for Authed {
                 "sign in first",
             ));
         };
-        if via_cookie && cross_site(parts) {
+        if via_cookie && cross_site(parts, &state.svc) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "cross_site",

@@ -12,6 +12,7 @@ use super::AppState;
 use super::auth::Authed;
 use super::error::ApiResult;
 use super::json::ChangeJson;
+use super::signin_guard::SignInGuard;
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "session-requests",
     responses((status = 200, description = "text/event-stream of ChangeJson", content_type = "text/event-stream"), (status = 401), (status = 403)))]
@@ -21,6 +22,8 @@ pub async fn stream(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     crate::service::require_view(&auth.agent)?;
     let shutdown = st.shutdown.clone();
+    // The stream ends when its sign-in does, or when the agent may no longer view requests.
+    let mut guard = SignInGuard::new(st.svc.clone(), auth.token, crate::service::require_view);
     let changes = BroadcastStream::new(st.svc.subscribe())
         // A lagging client skips what it missed; the next list load catches it up.
         .filter_map(|c| async move { c.ok() })
@@ -30,6 +33,11 @@ pub async fn stream(
                 .json_data(ChangeJson::from(&c))
                 .unwrap_or_else(|_| Event::default().comment("encode error")))
         })
-        .take_until(async move { shutdown.cancelled().await });
+        .take_until(async move {
+            tokio::select! {
+                _ = shutdown.cancelled() => {}
+                _ = guard.lost() => {}
+            }
+        });
     Ok(Sse::new(changes).keep_alive(KeepAlive::default()))
 }

@@ -72,6 +72,24 @@ impl Metrics {
     }
 }
 
+/// A method's label: the standard ones by name, anything else `other`. Every label value
+/// comes from a fixed set (route templates, these methods, status codes), so no client can
+/// grow the metrics without bound by inventing methods or paths.
+fn method_label(m: &axum::http::Method) -> &'static str {
+    match m.as_str() {
+        "GET" => "GET",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "HEAD" => "HEAD",
+        "OPTIONS" => "OPTIONS",
+        "CONNECT" => "CONNECT",
+        "TRACE" => "TRACE",
+        _ => "other",
+    }
+}
+
 /// Middleware: counts and times every request.
 pub async fn track(State(m): State<std::sync::Arc<Metrics>>, req: Request, next: Next) -> Response {
     let route = req
@@ -79,7 +97,7 @@ pub async fn track(State(m): State<std::sync::Arc<Metrics>>, req: Request, next:
         .get::<MatchedPath>()
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method()).to_owned();
     let start = Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16();

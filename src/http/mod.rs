@@ -22,6 +22,7 @@ mod portal;
 mod requests;
 mod setup;
 mod signal;
+mod signin_guard;
 mod socket;
 
 use std::sync::{Arc, Mutex};

@@ -250,7 +250,7 @@ impl Backend for Portal {
         let Some((token, via_cookie)) = token_of(&parts.headers) else {
             return Err(unauthenticated());
         };
-        if via_cookie && cross_site(parts) {
+        if via_cookie && cross_site(parts, &self.svc) {
             return Err(AppError::new(
                 "cross_site",
                 "cross-site requests are not allowed",
@@ -266,7 +266,7 @@ impl Backend for Portal {
         password: String,
         totp: Option<String>,
     ) -> Result<String> {
-        if cross_site(parts) {
+        if cross_site(parts, &self.svc) {
             return Err(AppError::new(
                 "cross_site",
                 "cross-site requests are not allowed",
@@ -303,8 +303,10 @@ impl Backend for Portal {
         self.run(move |s| s.totp_confirm(&caller, &code)).await
     }
 
-    async fn totp_disable(&self, caller: Agent, password: String) -> Result<()> {
-        self.run(move |s| s.totp_disable(&caller, &password)).await
+    async fn totp_disable(&self, parts: &Parts, caller: Agent, password: String) -> Result<()> {
+        let ip = Client::of(parts).ip;
+        self.run(move |s| s.totp_disable(ip, &caller, &password))
+            .await
     }
 
     async fn logout_everywhere(&self, parts: &Parts, caller: Agent) -> Result<String> {
@@ -322,7 +324,8 @@ impl Backend for Portal {
         let Some((token, _)) = token_of(&parts.headers) else {
             return Err(unauthenticated());
         };
-        self.run(move |s| s.change_own_password(&caller, &token, &current, &new))
+        let ip = Client::of(parts).ip;
+        self.run(move |s| s.change_own_password(ip, &caller, &token, &current, &new))
             .await
     }
 
@@ -831,6 +834,11 @@ fn message_id(t: Text) -> &'static str {
     }
 }
 
+/// Text between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE.
+pub fn isolate(s: &str) -> String {
+    format!("\u{2068}{s}\u{2069}")
+}
+
 /// The link page's words in the request's language.
 fn link_texts(
     lang: &crate::i18n::Lang<'_>,
@@ -839,9 +847,13 @@ fn link_texts(
     org: &str,
     consent_timeout: std::time::Duration,
 ) -> LinkTexts {
+    // Names are set apart from the sentence around them (Unicode isolates, what `<bdi>`
+    // does): a right-to-left name cannot reorder the words that follow it.
+    let org = &isolate(org);
+    let agent = agent.map(isolate);
     LinkTexts::new(|k| match k {
-        Text::Greeting => lang.text(message_id(k), &[("name", &r.recipient_name)]),
-        Text::Asks => match agent {
+        Text::Greeting => lang.text(message_id(k), &[("name", &isolate(&r.recipient_name))]),
+        Text::Asks => match &agent {
             Some(a) => lang.text(message_id(k), &[("agent", a), ("org", org)]),
             None => lang.text("page-asks-org", &[("org", org)]),
         },

@@ -13,6 +13,7 @@ use super::auth::Authed;
 use super::error::{ApiError, ApiResult};
 use super::extract::{ApiJson, ApiQuery};
 use super::json::{PageJson, RequestDetailJson, RequestJson};
+use super::signin_guard::SignInGuard;
 use crate::service::{ListQuery, NewRequest, RequestPatch};
 
 /// Parses an ID from a path; anything that is not one is simply unknown.
@@ -209,7 +210,7 @@ pub async fn socket(
     use super::socket::{Peer, upgrade};
     // Browsers send cookies with cross-site socket upgrades too: only our own pages may
     // open one (tools without an Origin header authenticate with a bearer token).
-    if !same_origin(&headers) {
+    if super::auth::from_other_site(&headers, &st.svc.settings().public_url) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
@@ -218,37 +219,24 @@ pub async fn socket(
     }
     let id: RequestId = path_id(&id)?;
     let agent = auth.agent;
-    let name = agent.name.clone();
-    let rec = st.svc.run(move |s| s.session_peer(&agent, id)).await?;
-    let seat = st
-        .svc
-        .relay()
-        .join(rec.id, crate::service::Side::Agent)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::CONFLICT,
-                "too_many_connections",
-                "too many agents are watching this session",
-            )
-        })?;
-    Ok(upgrade(ws, st, Peer::agent(&rec, seat, name)))
-}
-
-/// No `Origin` (not a browser), or one naming the host the request was sent to.
-fn same_origin(headers: &axum::http::HeaderMap) -> bool {
-    let Some(origin) = headers.get(axum::http::header::ORIGIN) else {
-        return true;
+    let (name, agent_id) = (agent.name.clone(), agent.id);
+    let (rec, assignee) = st.svc.run(move |s| s.session_peer(&agent, id)).await?;
+    let who = crate::service::AgentSeat {
+        agent: agent_id,
+        assignee,
     };
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok());
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| url::Url::parse(o).ok())
-        .map(|u| match u.port() {
-            Some(p) => format!("{}:{p}", u.host_str().unwrap_or("")),
-            None => u.host_str().unwrap_or("").to_owned(),
-        });
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    let seat = st.svc.relay().join_agent(rec.id, who).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "too_many_connections",
+            "too many agents are watching this session",
+        )
+    })?;
+    // The socket lives only as long as the sign-in that opened it, with the right to connect.
+    let guard = SignInGuard::new(st.svc.clone(), auth.token, crate::service::require_edit);
+    Ok(upgrade(
+        ws,
+        st,
+        Peer::agent(&rec, seat, name, agent_id, guard),
+    ))
 }

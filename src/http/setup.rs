@@ -18,10 +18,20 @@ pub struct SetupForm {
 }
 
 fn token_matches(st: &AppState, token: &str) -> bool {
-    let guard = st.setup.lock().expect("setup lock");
+    let guard = st.setup.lock().unwrap_or_else(|p| p.into_inner());
     guard
         .as_deref()
         .is_some_and(|t| bool::from(t.as_bytes().ct_eq(token.as_bytes())))
+}
+
+/// Takes the token if `token` is it: of several posts at once, exactly one holds it while
+/// it creates the administrator (and gives it back if that fails).
+fn take_token(st: &AppState, token: &str) -> Option<String> {
+    let mut guard = st.setup.lock().unwrap_or_else(|p| p.into_inner());
+    let matches = guard
+        .as_deref()
+        .is_some_and(|t| bool::from(t.as_bytes().ct_eq(token.as_bytes())));
+    if matches { guard.take() } else { None }
 }
 
 fn page(status: StatusCode, body: &str) -> Response {
@@ -54,19 +64,18 @@ pub async fn submit(
     Path(token): Path<String>,
     Form(f): Form<SetupForm>,
 ) -> Response {
-    if !token_matches(&st, &token) {
+    let Some(taken) = take_token(&st, &token) else {
         return page(
             StatusCode::NOT_FOUND,
             "<h1>This setup link is not valid</h1>",
         );
-    }
+    };
     match st
         .svc
         .run(move |s| s.create_admin_unchecked(&f.email, &f.name, &f.password))
         .await
     {
         Ok(_) => {
-            st.setup.lock().expect("setup lock").take();
             tracing::info!("first administrator created through the setup link");
             page(
                 StatusCode::CREATED,
@@ -74,6 +83,8 @@ pub async fn submit(
             )
         }
         Err(e) => {
+            // Not used up: the operator may try again with a corrected form.
+            *st.setup.lock().unwrap_or_else(|p| p.into_inner()) = Some(taken);
             let msg = html_escape::encode_text(&e.to_string()).into_owned();
             page(
                 StatusCode::BAD_REQUEST,

@@ -58,12 +58,20 @@ pub enum Verdict {
 }
 
 /// Checks a message from `side` (named `sender` in chat) while the request is `status`.
-pub fn check(raw: &str, side: Side, sender: &str, status: Status) -> Verdict {
+/// `granted`: the end user allowed this sender (always so for the end user's own side); an
+/// agent they did not allow may chat but not take part in the screen's signalling.
+pub fn check(raw: &str, side: Side, sender: &str, status: Status, granted: bool) -> Verdict {
     let msg: Incoming = match serde_json::from_str(raw) {
         Ok(m) => m,
         Err(e) => return Verdict::Refuse(format!("not a message this socket takes: {e}")),
     };
     let in_session = status == Status::InSession;
+    if !granted && !matches!(msg, Incoming::Ping | Incoming::Chat { .. }) {
+        return Verdict::Refuse(format!(
+            "{}: the end user has not allowed you to connect; ask them first",
+            kind(&msg)
+        ));
+    }
     let out = match (msg, side) {
         (Incoming::Ping, _) => return Verdict::Ping,
         (Incoming::Offer { sdp }, Side::EndUser) | (Incoming::Answer { sdp }, Side::Agent)
@@ -139,28 +147,39 @@ mod tests {
         use Status::*;
         let offer = r#"{"type":"offer","sdp":"v=0"}"#;
         assert!(matches!(
-            check(offer, EndUser, "", InSession),
+            check(offer, EndUser, "", InSession, true),
             Verdict::Relay(_)
         ));
         assert!(matches!(
-            check(offer, Agent, "", InSession),
+            check(offer, Agent, "", InSession, true),
             Verdict::Refuse(_)
         ));
         assert!(matches!(
-            check(offer, EndUser, "", Ready),
+            check(offer, EndUser, "", Ready, true),
             Verdict::Refuse(_)
         ));
         let answer = r#"{"type":"answer","sdp":"v=0"}"#;
         assert!(matches!(
-            check(answer, Agent, "", InSession),
+            check(answer, Agent, "", InSession, true),
             Verdict::Relay(_)
         ));
         assert!(matches!(
-            check(answer, EndUser, "", InSession),
+            check(answer, EndUser, "", InSession, true),
             Verdict::Refuse(_)
         ));
+        assert!(
+            matches!(
+                check(answer, Agent, "", InSession, false),
+                Verdict::Refuse(_)
+            ),
+            "an agent the end user did not allow does not answer their screen"
+        );
         let chat = r#"{"type":"chat","text":"  hi  "}"#;
-        match check(chat, Agent, "Grace <b>", Ready) {
+        assert!(matches!(
+            check(chat, Agent, "", InSession, false),
+            Verdict::Chat(_)
+        ));
+        match check(chat, Agent, "Grace <b>", Ready, true) {
             Verdict::Chat(m) => {
                 let v: serde_json::Value = serde_json::from_str(&m).unwrap();
                 assert_eq!(v["text"], "hi");
@@ -170,11 +189,11 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            check(chat, EndUser, "", Waiting),
+            check(chat, EndUser, "", Waiting, true),
             Verdict::Refuse(_)
         ));
         assert_eq!(
-            check(r#"{"type":"ping"}"#, EndUser, "", Open),
+            check(r#"{"type":"ping"}"#, EndUser, "", Open, true),
             Verdict::Ping
         );
     }
@@ -192,7 +211,7 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    check(raw, EndUser, "", Status::InSession),
+                    check(raw, EndUser, "", Status::InSession, true),
                     Verdict::Refuse(_)
                 ),
                 "{raw}"
@@ -200,12 +219,12 @@ mod tests {
         }
         let long = format!(r#"{{"type":"chat","text":"{}"}}"#, "x".repeat(MAX_CHAT + 1));
         assert!(matches!(
-            check(&long, Agent, "", Status::InSession),
+            check(&long, Agent, "", Status::InSession, true),
             Verdict::Refuse(_)
         ));
         let sdp = format!(r#"{{"type":"offer","sdp":"{}"}}"#, "x".repeat(MAX_SDP + 1));
         assert!(matches!(
-            check(&sdp, EndUser, "", Status::InSession),
+            check(&sdp, EndUser, "", Status::InSession, true),
             Verdict::Refuse(_)
         ));
     }

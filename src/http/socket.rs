@@ -10,7 +10,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{RequestId, SessionRequest, Status};
+use app::domain::{AgentId, RequestId, SessionRequest, Status};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
@@ -20,6 +20,7 @@ use serde_json::json;
 use super::AppState;
 use super::json::PromptJson;
 use super::signal::{self, Verdict};
+use super::signin_guard::SignInGuard;
 use crate::service::{Device, Seat, Service, Side};
 
 /// Largest message a session socket accepts (an SDP offer is a few KB).
@@ -43,6 +44,13 @@ pub struct Peer {
     /// The end user's credentials, to read their view of the request again.
     link: Option<(String, Device)>,
     status: Status,
+    /// An agent's sign-in, checked for as long as the socket is open.
+    guard: Option<SignInGuard>,
+    agent: Option<AgentId>,
+    /// The end user allowed this agent in the current session: they alone receive the
+    /// screen (offer, the end user's ICE candidates) and may answer it. The end user's side
+    /// is always `true`.
+    granted: bool,
 }
 
 impl Peer {
@@ -54,10 +62,19 @@ impl Peer {
             seat,
             link: Some((token, device)),
             status: rec.status_at(jiff::Timestamp::now()),
+            guard: None,
+            agent: None,
+            granted: true,
         }
     }
 
-    pub fn agent(rec: &SessionRequest, seat: Seat, name: String) -> Peer {
+    pub fn agent(
+        rec: &SessionRequest,
+        seat: Seat,
+        name: String,
+        agent: AgentId,
+        guard: SignInGuard,
+    ) -> Peer {
         Peer {
             id: rec.id,
             side: Side::Agent,
@@ -65,7 +82,24 @@ impl Peer {
             seat,
             link: None,
             status: rec.status_at(jiff::Timestamp::now()),
+            guard: Some(guard),
+            agent: Some(agent),
+            granted: false,
         }
+    }
+
+    /// Whether a message from the other side is for this socket: the screen goes only to the
+    /// agents the end user allowed.
+    fn hears(&self, relayed: &str) -> bool {
+        if self.granted {
+            return true;
+        }
+        #[derive(serde::Deserialize)]
+        struct Kind<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: &'a str,
+        }
+        serde_json::from_str::<Kind<'_>>(relayed).is_ok_and(|k| !matches!(k.kind, "offer" | "ice"))
     }
 
     /// The status message for this side, or `None` when the request is gone for it.
@@ -75,6 +109,9 @@ impl Peer {
             None => svc.session_request(self.id).ok()?,
         };
         self.status = rec.status_at(jiff::Timestamp::now());
+        if let Some(agent) = self.agent {
+            self.granted = svc.allowed_agents(self.id).ok()?.contains(&agent);
+        }
         let msg = match self.side {
             Side::EndUser => {
                 let prompt = rec
@@ -130,6 +167,8 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
         Quota::per_second(NonZeroU32::new(RATE).expect("non-zero"))
             .allow_burst(NonZeroU32::new(BURST).expect("non-zero")),
     );
+    // Held apart from `peer`, whose fields the loop borrows too.
+    let mut guard = peer.guard.take();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     match peer.snapshot(svc) {
@@ -143,6 +182,10 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
     loop {
         tokio::select! {
             _ = st.shutdown.cancelled() => break,
+            why = signin_lost(&mut guard) => {
+                close(&mut tx, &mut rx, why).await;
+                break;
+            }
             _ = heartbeat.tick() => {
                 if tx.send(Message::Ping(Vec::new().into())).await.is_err() { break; }
             }
@@ -165,7 +208,8 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                 if tx.send(Message::Text(msg.into())).await.is_err() { break; }
             }
             relayed = peer.seat.inbox.recv() => match relayed {
-                Some(m) => if tx.send(Message::Text(m.to_string().into())).await.is_err() { break; },
+                Some(m) if peer.hears(&m) => if tx.send(Message::Text(m.to_string().into())).await.is_err() { break; },
+                Some(_) => continue,
                 None => break,
             },
             incoming = rx.next() => {
@@ -183,18 +227,16 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                     }
                 };
                 if limiter.check().is_err() {
-                    let _ = tx.send(Message::Close(Some(CloseFrame { code: POLICY, reason: "too many messages".into() }))).await;
-                    // Read what is still in flight (briefly): closing with unread data makes
-                    // the kernel reset the connection, and the peer would never see why.
-                    let _ = tokio::time::timeout(Duration::from_secs(1), async {
-                        while let Some(Ok(m)) = rx.next().await {
-                            if matches!(m, Message::Close(_)) { break; }
-                        }
-                    }).await;
+                    close(&mut tx, &mut rx, "too many messages").await;
+                    break;
+                }
+                // Nothing an agent says passes on without their sign-in and right rechecked.
+                if let Some(why) = guard.as_ref().and_then(SignInGuard::check) {
+                    close(&mut tx, &mut rx, why).await;
                     break;
                 }
                 if peer.side == Side::EndUser { svc.presence().touch(peer.id); }
-                let reply = match signal::check(&text, peer.side, &peer.name, peer.status) {
+                let reply = match signal::check(&text, peer.side, &peer.name, peer.status, peer.granted) {
                     Verdict::Relay(m) => {
                         peer.seat.send(m);
                         None
@@ -214,4 +256,36 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
             }
         }
     }
+}
+
+/// Resolves when an agent's sign-in ends or loses the right to connect (never for the end
+/// user, whose link is checked on every change instead).
+async fn signin_lost(guard: &mut Option<SignInGuard>) -> &'static str {
+    match guard {
+        Some(g) => g.lost().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Closes the socket for breaking a rule (1008, with the reason), then reads what is still in
+/// flight, briefly: closing with unread data makes the kernel reset the connection, and the
+/// peer would never see why.
+async fn close(
+    tx: &mut futures_util::stream::SplitSink<WebSocket, Message>,
+    rx: &mut futures_util::stream::SplitStream<WebSocket>,
+    why: &'static str,
+) {
+    let frame = CloseFrame {
+        code: POLICY,
+        reason: why.into(),
+    };
+    let _ = tx.send(Message::Close(Some(frame))).await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(Ok(m)) = rx.next().await {
+            if matches!(m, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }

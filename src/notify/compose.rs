@@ -27,7 +27,10 @@ pub struct MailEnv {
     pub public_url: String,
     /// The host part of Message-IDs and calendar UIDs.
     pub host: String,
-    pub mail_from: String,
+    /// The sender's address, and the display name an administrator wrote with it
+    /// (`Support <noreply@example.com>`); without one, mails come from the organisation.
+    pub mail_from: lettre::Address,
+    pub mail_from_name: Option<String>,
 }
 
 impl std::fmt::Debug for MailEnv {
@@ -36,6 +39,21 @@ impl std::fmt::Debug for MailEnv {
             .field("host", &self.host)
             .finish_non_exhaustive()
     }
+}
+
+/// The sender as a mail administrator writes it: `noreply@example.com`,
+/// `Support <noreply@example.com>`, `"Support, Acme" <noreply@example.com>` or a name in any
+/// script. The configuration checks it with this at start-up, so a sender that cannot work
+/// stops the server instead of every mail.
+pub fn sender(mail_from: &str) -> Result<Mailbox, ComposeError> {
+    let v = mail_from.trim();
+    let mailbox: Mailbox = v
+        .parse()
+        .map_err(|e| ComposeError::Address(format!("`{v}`: {e}")))?;
+    Ok(Mailbox {
+        name: mailbox.name.filter(|n| !n.trim().is_empty()),
+        ..mailbox
+    })
 }
 
 /// Why a mail cannot be built; never worth retrying.
@@ -89,12 +107,14 @@ impl MailEnv {
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| "localhost".into());
+        let sender = sender(mail_from)?;
         Ok(MailEnv {
             catalog,
             templates,
             public_url: public_url.trim_end_matches('/').to_owned(),
             host,
-            mail_from: mail_from.to_owned(),
+            mail_from: sender.email,
+            mail_from_name: sender.name,
         })
     }
 
@@ -137,12 +157,8 @@ impl MailEnv {
         let html = self.render("mail.html", &body)?;
         let text = self.render("mail.txt", &body)?;
 
-        let from = Mailbox::new(
-            Some(header_text(organisation)),
-            self.mail_from
-                .parse()
-                .map_err(|_| ComposeError::Address(self.mail_from.clone()))?,
-        );
+        let from_name = self.mail_from_name.as_deref().unwrap_or(organisation);
+        let from = Mailbox::new(Some(header_text(from_name)), self.mail_from.clone());
         let to = Mailbox::new(
             to_name.as_deref().map(header_text),
             to.parse().map_err(|_| ComposeError::Address(to.clone()))?,
@@ -373,7 +389,7 @@ impl MailEnv {
                     description: &description,
                     url: link.as_deref().filter(|_| method == Method::Request),
                     organizer_name: org,
-                    organizer_email: &self.mail_from,
+                    organizer_email: self.mail_from.as_ref(),
                     attendee_name: &r.recipient_name,
                     attendee_email: to,
                 }),
@@ -408,4 +424,42 @@ fn header_text(s: &str) -> String {
         .collect::<String>()
         .trim()
         .to_owned()
+}
+
+#[cfg(test)]
+mod sender_tests {
+    use super::*;
+
+    #[test]
+    fn every_sender_form_a_mail_admin_writes_is_accepted() {
+        for (written, name, address) in [
+            ("noreply@example.com", None, "noreply@example.com"),
+            (
+                "Support <noreply@example.com>",
+                Some("Support"),
+                "noreply@example.com",
+            ),
+            (
+                "\"Support, Acme\" <noreply@example.com>",
+                Some("Support, Acme"),
+                "noreply@example.com",
+            ),
+            (
+                "Société Générale <noreply@example.com>",
+                Some("Société Générale"),
+                "noreply@example.com",
+            ),
+            ("  <noreply@example.com>  ", None, "noreply@example.com"),
+        ] {
+            let m = sender(written).unwrap_or_else(|e| panic!("{written}: {e}"));
+            assert_eq!(
+                (m.name.as_deref(), m.email.as_ref()),
+                (name, address),
+                "{written}"
+            );
+        }
+        for bad in ["Support <noreply>", "not an address", "", "a@b@c"] {
+            assert!(sender(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -50,12 +50,29 @@ fn utc(t: Timestamp) -> String {
 }
 
 /// The `.ics` text (CRLF line ends, folded and escaped by the `icalendar` crate).
+/// A parameter value as RFC 6868 writes it: `^` → `^^`, `"` → `^'`, a line break → `^n`;
+/// other control characters are dropped. Without it a `"` in a name would end the quoted
+/// `CN="…"` and let the rest of the name add parameters of its own.
+fn param_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '^' => out.push_str("^^"),
+            '"' => out.push_str("^'"),
+            '\n' => out.push_str("^n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub fn render(i: &Invite<'_>) -> String {
     let mut organizer = Property::new("ORGANIZER", format!("mailto:{}", i.organizer_email));
-    organizer.add_parameter("CN", i.organizer_name);
+    organizer.add_parameter("CN", &param_value(i.organizer_name));
     let mut attendee = Property::new("ATTENDEE", format!("mailto:{}", i.attendee_email));
     attendee
-        .add_parameter("CN", i.attendee_name)
+        .add_parameter("CN", &param_value(i.attendee_name))
         .add_parameter("ROLE", "REQ-PARTICIPANT")
         .add_parameter("RSVP", "FALSE");
     let mut event = Event::new();
@@ -134,5 +151,46 @@ mod tests {
             }
         });
         assert!(cancel.contains("METHOD:CANCEL") && cancel.contains("STATUS:CANCELLED"));
+    }
+
+    #[test]
+    fn quotes_in_names_are_escaped_per_rfc_6868_and_cannot_add_parameters() {
+        let start: Timestamp = "2026-11-26T13:30:00Z".parse().unwrap();
+        let text = render(&Invite {
+            method: Method::Request,
+            uid: "u",
+            sequence: 0,
+            start,
+            now: start,
+            summary: "s",
+            description: "d",
+            url: None,
+            organizer_name: "Acme ^ \"Support\"",
+            organizer_email: "help@acme.example",
+            attendee_name: "Ada\";ROLE=CHAIR;X=\"y:mailto:evil@example.com",
+            attendee_email: "ada@example.com",
+        });
+        // Unfold (RFC 5545 §3.1) before reading a property's line.
+        let unfolded = text.replace("\r\n ", "");
+        let line = |name: &str| {
+            unfolded
+                .lines()
+                .find(|l| l.starts_with(name))
+                .unwrap_or_else(|| panic!("{name} missing from\n{text}"))
+                .to_owned()
+        };
+        let attendee = line("ATTENDEE");
+        assert!(
+            attendee.contains(r#"CN="Ada^';ROLE=CHAIR;X=^'y:mailto:evil@example.com""#),
+            "{attendee}"
+        );
+        assert_eq!(attendee.matches('"').count(), 2, "{attendee}");
+        assert!(attendee.ends_with(":mailto:ada@example.com"), "{attendee}");
+        let organizer = line("ORGANIZER");
+        assert!(
+            organizer.contains("CN=Acme ^^ ^'Support^'")
+                || organizer.contains("CN=\"Acme ^^ ^'Support^'\""),
+            "{organizer}"
+        );
     }
 }

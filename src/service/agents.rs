@@ -1,13 +1,12 @@
 //! Agents and clients (signing in: `sessions`).
 
 use app::domain::{Agent, AgentId, Client, ClientId, Permissions, Role};
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use redb::ReadableTable;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
+use super::passwords::hash_password;
 use super::{Service, audit, input, new_id, require_admin, require_view, txn};
 use crate::store::records::{AuditEvent, AuditKind};
 use crate::store::{decode, encode, tables};
@@ -70,29 +69,6 @@ fn describe_rights(a: &Agent) -> String {
         _ if rights.is_empty() => "agent (no rights)".to_owned(),
         _ => format!("agent ({})", rights.join(", ")),
     }
-}
-
-pub fn hash_password(password: &str) -> String {
-    let salt =
-        SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes is a valid salt");
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2id hashes any password")
-        .to_string()
-}
-
-pub(super) fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// Hash used when no agent matches, so a wrong email takes as long as a wrong password.
-pub(super) fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password("not a real password"))
 }
 
 impl Service {
@@ -279,6 +255,8 @@ impl Service {
         );
         audit::append_in(&txn, &event)?;
         txn.commit()?;
+        // Rights, role or the account itself changed: the agent's live channels re-check.
+        self.signins_changed();
         Ok(agent)
     }
 

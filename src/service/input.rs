@@ -15,6 +15,20 @@ pub fn line(field: &str, value: &str, max: usize) -> Result<String> {
     optional_line(field, v, max)
 }
 
+/// Invisible characters that change how the text around them reads: bidirectional
+/// embeddings, overrides and isolates (U+202E turns "Support<U+202E>gnp.exe" around), the
+/// zero-width space, word joiner and byte-order mark, and the line and paragraph separators.
+/// The zero-width (non-)joiners U+200C/U+200D stay allowed: Persian and Indic names and
+/// emoji sequences need them, and they cannot reorder text.
+fn is_deceptive(c: char) -> bool {
+    matches!(c,
+        '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+}
+
 /// Like `line`, but empty is allowed.
 pub fn optional_line(field: &str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
@@ -22,6 +36,12 @@ pub fn optional_line(field: &str, value: &str, max: usize) -> Result<String> {
         return Err(ServiceError::invalid(
             field,
             "must be a single line without control characters",
+        ));
+    }
+    if v.chars().any(is_deceptive) {
+        return Err(ServiceError::invalid(
+            field,
+            "must not contain invisible direction, zero-width or separator characters",
         ));
     }
     if v.chars().count() > max {
@@ -42,6 +62,12 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String> {
         return Err(ServiceError::invalid(
             field,
             "must not contain control characters",
+        ));
+    }
+    if value.chars().any(is_deceptive) {
+        return Err(ServiceError::invalid(
+            field,
+            "must not contain invisible direction, zero-width or separator characters",
         ));
     }
     if value.chars().count() > max {

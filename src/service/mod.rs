@@ -14,6 +14,7 @@ mod error;
 pub mod input;
 mod list;
 mod outbox;
+mod passwords;
 mod postings;
 mod presence;
 mod ratelimit;
@@ -45,7 +46,7 @@ pub use list::{ListQuery, Page, View};
 pub use outbox::{AgentRef, Due, OutboxCounts, OutboxQuery, Outcome};
 pub use presence::Presence;
 pub use ratelimit::RateLimits;
-pub use relay::{AGENT_SEATS, END_USER_SEATS, Relay, Seat, Side};
+pub use relay::{AGENT_SEATS, AgentSeat, END_USER_SEATS, Relay, SEATS_PER_AGENT, Seat, Side};
 pub use requests::{AssigneeInput, NewRequest, RequestPatch};
 pub use settings::SettingsPatch;
 pub use sweep::{Batch, Purged, cutoff};
@@ -103,6 +104,9 @@ pub struct Service {
     /// Administrators without a second factor sign in with no rights until they set one up.
     require_totp_for_admins: bool,
     changes: broadcast::Sender<Change>,
+    /// Counts changes that may end sign-ins or take rights away (sign-outs, password changes,
+    /// agent edits, purges): live streams and sockets re-check their sign-in when it moves.
+    signins: tokio::sync::watch::Sender<u64>,
     /// Rung after a commit that may have queued mail: the delivery worker wakes up.
     outbox_wake: Arc<tokio::sync::Notify>,
 }
@@ -138,6 +142,7 @@ impl Service {
             ),
             require_totp_for_admins: config.require_totp_for_admins,
             changes,
+            signins: tokio::sync::watch::Sender::new(0),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
         svc.load_settings()?;
@@ -176,6 +181,16 @@ impl Service {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.changes.subscribe()
+    }
+
+    /// Moves whenever a sign-in may have ended or an agent's rights changed.
+    pub fn watch_signins(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.signins.subscribe()
+    }
+
+    /// After a commit that ended sign-ins or changed an agent: live channels re-check.
+    fn signins_changed(&self) {
+        self.signins.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// What the delivery worker waits on between due times.
@@ -241,7 +256,7 @@ pub fn require_view(caller: &Agent) -> Result<()> {
     }
 }
 
-fn require_edit(caller: &Agent) -> Result<()> {
+pub fn require_edit(caller: &Agent) -> Result<()> {
     if caller.can_edit() {
         Ok(())
     } else {

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use app::domain::RequestId;
+use app::domain::{AgentId, RequestId};
 use tokio::sync::broadcast;
 
 /// Sockets one request's end user may hold at once (a page, a reload overlapping it, the
@@ -19,6 +19,9 @@ use tokio::sync::broadcast;
 pub const END_USER_SEATS: usize = 3;
 /// Agents watching one request at once.
 pub const AGENT_SEATS: usize = 8;
+/// Seats one agent may hold in a room (a tab and a reload overlapping it): one agent cannot
+/// take every seat.
+pub const SEATS_PER_AGENT: usize = 2;
 /// Messages buffered per direction before a slow reader starts losing them.
 const BACKLOG: usize = 64;
 
@@ -40,6 +43,17 @@ struct Room {
     changes: broadcast::Sender<&'static str>,
     end_users: usize,
     agents: usize,
+    /// Seats held per agent, and how many of them are the request's assignee's.
+    by_agent: HashMap<AgentId, usize>,
+    assignee_seats: usize,
+}
+
+/// Who takes an agent's seat: the last free seat is kept for the request's assignee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentSeat {
+    pub agent: AgentId,
+    /// The request is assigned to this agent (or to a client they belong to).
+    pub assignee: bool,
 }
 
 /// One socket's place in a room: what it hears, and where what it says goes.
@@ -53,6 +67,7 @@ pub struct Seat {
     pub changes: Changes,
     outbox: broadcast::Sender<Arc<str>>,
     rooms: Arc<Mutex<HashMap<RequestId, Room>>>,
+    agent: Option<AgentSeat>,
 }
 
 #[derive(Debug)]
@@ -62,8 +77,19 @@ pub struct Inbox(broadcast::Receiver<Arc<str>>);
 pub struct Changes(broadcast::Receiver<&'static str>);
 
 impl Relay {
-    /// A seat on `side` of the request's room; `None` when that side is full.
-    pub fn join(&self, id: RequestId, side: Side) -> Option<Seat> {
+    /// A seat on the end user's side of the request's room; `None` when that side is full.
+    pub fn join_end_user(&self, id: RequestId) -> Option<Seat> {
+        self.join(id, None)
+    }
+
+    /// A seat for an agent; `None` when the room is full for them: every seat is taken, the
+    /// agent holds `SEATS_PER_AGENT` already, or only the seat kept for the assignee is left
+    /// and they are not the assignee.
+    pub fn join_agent(&self, id: RequestId, who: AgentSeat) -> Option<Seat> {
+        self.join(id, Some(who))
+    }
+
+    fn join(&self, id: RequestId, agent: Option<AgentSeat>) -> Option<Seat> {
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         let room = rooms.entry(id).or_insert_with(|| Room {
             to_end_user: broadcast::channel(BACKLOG).0,
@@ -71,15 +97,29 @@ impl Relay {
             changes: broadcast::channel(16).0,
             end_users: 0,
             agents: 0,
+            by_agent: HashMap::new(),
+            assignee_seats: 0,
         });
-        let (count, cap) = match side {
-            Side::EndUser => (&mut room.end_users, END_USER_SEATS),
-            Side::Agent => (&mut room.agents, AGENT_SEATS),
+        let side = match agent {
+            None => {
+                if room.end_users >= END_USER_SEATS {
+                    return None;
+                }
+                room.end_users += 1;
+                Side::EndUser
+            }
+            Some(who) => {
+                let held = room.by_agent.get(&who.agent).copied().unwrap_or(0);
+                let kept = usize::from(room.assignee_seats == 0 && !who.assignee);
+                if held >= SEATS_PER_AGENT || room.agents + kept >= AGENT_SEATS {
+                    return None;
+                }
+                room.agents += 1;
+                *room.by_agent.entry(who.agent).or_default() += 1;
+                room.assignee_seats += usize::from(who.assignee);
+                Side::Agent
+            }
         };
-        if *count >= cap {
-            return None;
-        }
-        *count += 1;
         let (inbox, outbox) = match side {
             Side::EndUser => (room.to_end_user.subscribe(), room.to_agents.clone()),
             Side::Agent => (room.to_agents.subscribe(), room.to_end_user.clone()),
@@ -91,6 +131,7 @@ impl Relay {
             changes: Changes(room.changes.subscribe()),
             outbox,
             rooms: self.rooms.clone(),
+            agent,
         })
     }
 
@@ -153,6 +194,17 @@ impl Drop for Seat {
                 Side::EndUser => room.end_users = room.end_users.saturating_sub(1),
                 Side::Agent => room.agents = room.agents.saturating_sub(1),
             }
+            if let Some(who) = self.agent {
+                if let Some(n) = room.by_agent.get_mut(&who.agent) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        room.by_agent.remove(&who.agent);
+                    }
+                }
+                if who.assignee {
+                    room.assignee_seats = room.assignee_seats.saturating_sub(1);
+                }
+            }
             if room.end_users == 0 && room.agents == 0 {
                 rooms.remove(&self.id);
             }
@@ -171,9 +223,9 @@ mod tests {
     #[tokio::test]
     async fn messages_cross_to_the_other_side_only() {
         let relay = Relay::default();
-        let mut user = relay.join(id(1), Side::EndUser).unwrap();
-        let mut agent = relay.join(id(1), Side::Agent).unwrap();
-        let mut other = relay.join(id(2), Side::Agent).unwrap();
+        let mut user = relay.join_end_user(id(1)).unwrap();
+        let mut agent = relay.join_agent(id(1), agent_seat(1, false)).unwrap();
+        let mut other = relay.join_agent(id(2), agent_seat(1, false)).unwrap();
         user.send("offer".into());
         agent.send("answer".into());
         assert_eq!(&*agent.inbox.recv().await.unwrap(), "offer");
@@ -197,12 +249,55 @@ mod tests {
     fn seats_are_capped_and_rooms_go_when_empty() {
         let relay = Relay::default();
         let seats: Vec<_> = (0..END_USER_SEATS)
-            .map(|_| relay.join(id(1), Side::EndUser).unwrap())
+            .map(|_| relay.join_end_user(id(1)).unwrap())
             .collect();
-        assert!(relay.join(id(1), Side::EndUser).is_none());
-        assert!(relay.join(id(1), Side::Agent).is_some());
+        assert!(relay.join_end_user(id(1)).is_none());
+        assert!(relay.join_agent(id(1), agent_seat(1, false)).is_some());
         drop(seats);
-        assert!(relay.join(id(1), Side::EndUser).is_some());
+        assert!(relay.join_end_user(id(1)).is_some());
         assert_eq!(relay.rooms(), 0, "the last seat's drop removes the room");
+    }
+
+    fn agent_seat(n: u8, assignee: bool) -> AgentSeat {
+        AgentSeat {
+            agent: AgentId::from_be_bytes([n; 16]),
+            assignee,
+        }
+    }
+
+    #[test]
+    fn one_agent_cannot_take_every_seat_and_the_assignee_always_gets_one() {
+        let relay = Relay::default();
+        let mine: Vec<_> = (0..SEATS_PER_AGENT)
+            .map(|_| relay.join_agent(id(1), agent_seat(1, false)).unwrap())
+            .collect();
+        assert!(
+            relay.join_agent(id(1), agent_seat(1, false)).is_none(),
+            "one agent holds at most SEATS_PER_AGENT"
+        );
+        let mut others = Vec::new();
+        for n in 2u8.. {
+            match relay.join_agent(id(1), agent_seat(n, false)) {
+                Some(s) => others.push(s),
+                None => break,
+            }
+        }
+        assert_eq!(
+            mine.len() + others.len(),
+            AGENT_SEATS - 1,
+            "the last seat is kept for the assignee"
+        );
+        let assignee = relay.join_agent(id(1), agent_seat(99, true));
+        assert!(assignee.is_some(), "the assignee gets the kept seat");
+        assert!(
+            relay.join_agent(id(1), agent_seat(98, true)).is_none(),
+            "full"
+        );
+        drop(assignee);
+        assert!(
+            relay.join_agent(id(1), agent_seat(97, false)).is_none(),
+            "kept again"
+        );
+        assert!(relay.join_agent(id(1), agent_seat(99, true)).is_some());
     }
 }

@@ -229,9 +229,18 @@ impl Service {
             .ok_or(ServiceError::NotFound("session request"))
     }
 
+    /// The agents the end user allowed to connect in the current session (they alone get
+    /// the screen and may answer it).
+    pub fn allowed_agents(&self, id: RequestId) -> Result<Vec<AgentId>> {
+        let txn = self.store.begin_read()?;
+        let events = txn::events(&txn.open_table(tables::REQUEST_EVENTS)?, id)?;
+        Ok(app::domain::allowed_agents(&events))
+    }
+
     /// An agent joining a request's session view: only agents who may connect may watch
-    /// the screen and talk to the end user.
-    pub fn session_peer(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+    /// the screen and talk to the end user. Also says whether the request is the caller's
+    /// (assigned to them or to a client they belong to): a seat is kept for its assignee.
+    pub fn session_peer(&self, caller: &Agent, id: RequestId) -> Result<(SessionRequest, bool)> {
         require_edit(caller)?;
         let rec = self.session_request(id)?;
         if rec.status_at(Self::now()).is_terminal() {
@@ -240,7 +249,12 @@ impl Service {
                 message: "the request has ended".into(),
             });
         }
-        Ok(rec)
+        let assignee = match rec.assignee {
+            Assignee::Agent(a) => a == caller.id,
+            Assignee::Client(c) => self.clients_of(caller.id)?.contains(&c),
+            Assignee::Unassigned => false,
+        };
+        Ok((rec, assignee))
     }
 
     pub fn edit_request(

@@ -13,8 +13,8 @@ use jiff::{SignedDuration, Timestamp};
 use redb::ReadableTable;
 use sha2::{Digest, Sha256};
 
-use super::agents::{dummy_hash, hash_password, verify_password};
 use super::error::{Result, ServiceError};
+use super::passwords::{dummy_hash, hash_password, verify_password};
 use super::{Service, audit, input, txn};
 use crate::store::records::{AuditEvent, AuditKind, AuthToken};
 use crate::store::{decode, encode, tables};
@@ -162,11 +162,23 @@ impl Service {
         let event = AuditEvent::by(&agent, AuditKind::SignInSucceeded, None, second.to_owned());
         audit::append_in(&txn, &event.from_ip(ip))?;
         txn.commit()?;
+        self.limits.signed_in(ip, &email);
         Ok((token, agent))
     }
 
     /// The agent behind a sign-in token, if it is live and the agent is enabled.
     pub fn authenticate(&self, token: &str) -> Result<Agent> {
+        self.signed_in(token, true)
+    }
+
+    /// Whether a sign-in still holds, without counting as a use of it: what a live stream
+    /// or socket asks while it stays open (an open stream is not activity; the idle timeout
+    /// still ends it).
+    pub fn still_signed_in(&self, token: &str) -> Result<Agent> {
+        self.signed_in(token, false)
+    }
+
+    fn signed_in(&self, token: &str, touch: bool) -> Result<Agent> {
         if token.is_empty() || token.len() > 128 {
             return Err(ServiceError::Unauthenticated);
         }
@@ -187,7 +199,7 @@ impl Service {
                 _ => return Err(ServiceError::Unauthenticated),
             }
         };
-        if now.duration_since(record.last_seen_at) >= self.sessions.touch_every() {
+        if touch && now.duration_since(record.last_seen_at) >= self.sessions.touch_every() {
             self.touch(key, now)?;
         }
         self.restrict_until_enrolled(agent)
@@ -216,6 +228,7 @@ impl Service {
         txn.open_table(tables::AUTH_TOKENS)?
             .remove(token_key(token))?;
         txn.commit()?;
+        self.signins_changed();
         Ok(())
     }
 
@@ -229,30 +242,31 @@ impl Service {
             &AuditEvent::by(caller, AuditKind::SignedOutEverywhere, None, detail),
         )?;
         txn.commit()?;
+        self.signins_changed();
         Ok(n)
     }
 
     /// The caller changes their own password, proving the current one; every other sign-in
-    /// of theirs ends, the one in use (`token`) stays.
+    /// of theirs ends, the one in use (`token`) stays. The current password is a guess like
+    /// any other: it draws on the sign-in rate limits of the account and `ip`.
     pub fn change_own_password(
         &self,
+        ip: IpAddr,
         caller: &Agent,
         token: &str,
         current: &str,
         new: &str,
     ) -> Result<()> {
         let new = input::password("new_password", new)?;
+        self.prove_password(ip, caller, "current_password", current)?;
+        // Hashed before the write transaction: a hash takes tens of milliseconds, and every
+        // other write would wait for it.
+        let new_hash = hash_password(&new);
         let txn = self.store.begin_write()?;
         let mut agents = txn.open_table(tables::AGENTS)?;
         let mut agent = txn::get::<Agent>(&agents, caller.id.to_be_bytes())?
             .ok_or(ServiceError::Unauthenticated)?;
-        if !verify_password(current, &agent.password_hash) {
-            return Err(ServiceError::invalid(
-                "current_password",
-                "that is not your current password",
-            ));
-        }
-        agent.password_hash = hash_password(&new);
+        agent.password_hash = new_hash;
         agent.updated_at = Self::now();
         agents.insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
         drop(agents);
@@ -263,7 +277,34 @@ impl Service {
             &AuditEvent::by(caller, AuditKind::PasswordChanged, None, detail),
         )?;
         txn.commit()?;
+        self.signins_changed();
         Ok(())
+    }
+
+    /// Checks the caller's password (`field` names it in the error), rate-limited like a
+    /// sign-in and outside any write transaction.
+    pub(super) fn prove_password(
+        &self,
+        ip: IpAddr,
+        caller: &Agent,
+        field: &str,
+        password: &str,
+    ) -> Result<()> {
+        self.limits.login(ip, &caller.email)?;
+        let hash = {
+            let txn = self.store.begin_read()?;
+            txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, caller.id.to_be_bytes())?
+                .ok_or(ServiceError::Unauthenticated)?
+                .password_hash
+        };
+        if verify_password(password, &hash) {
+            Ok(())
+        } else {
+            Err(ServiceError::invalid(
+                field,
+                "that is not your current password",
+            ))
+        }
     }
 
     /// Deletes sign-ins that have ended by time (the sweeper's retention run). Returns how
@@ -272,6 +313,9 @@ impl Service {
         let txn = self.store.begin_write()?;
         let n = remove_where(&txn, |_, t| !self.sessions.live(t, now))?;
         txn.commit()?;
+        if n > 0 {
+            self.signins_changed();
+        }
         Ok(n)
     }
 }

@@ -13,7 +13,6 @@ use sha2::Sha256;
 use totp_rs::{Algorithm, TOTP};
 use utoipa::ToSchema;
 
-use super::agents::verify_password;
 use super::error::{Result, ServiceError};
 use super::{Service, audit, txn};
 use crate::store::records::{AuditEvent, AuditKind, TotpRecord};
@@ -171,16 +170,11 @@ impl Service {
 
     /// Turns the caller's second factor off, proving their password. Not for administrators
     /// while it is required of them.
-    pub fn totp_disable(&self, caller: &Agent, password: &str) -> Result<()> {
+    pub fn totp_disable(&self, ip: std::net::IpAddr, caller: &Agent, password: &str) -> Result<()> {
+        self.prove_password(ip, caller, "password", password)?;
         let txn = self.store.begin_write()?;
         let agent = txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, caller.id.to_be_bytes())?
             .ok_or(ServiceError::Unauthenticated)?;
-        if !verify_password(password, &agent.password_hash) {
-            return Err(ServiceError::invalid(
-                "password",
-                "that is not your current password",
-            ));
-        }
         if self.require_totp_for_admins && agent.is_admin() {
             return Err(ServiceError::Forbidden(
                 "administrators must keep two-factor sign-in (require_totp_for_admins)",

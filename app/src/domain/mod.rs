@@ -16,5 +16,6 @@ pub use ids::{AgentId, ClientId, Id, IdError, MailId, RequestId, WebhookId};
 pub use machine::{Action, DomainError, Transition, agent_actions, apply};
 pub use request::{
     Actor, Assignee, EndUserClient, EventKind, Prompt, SessionRequest, TimelineEvent,
+    allowed_agents,
 };
 pub use status::Status;

@@ -131,6 +131,37 @@ pub struct TimelineEvent {
     pub to: Status,
 }
 
+/// The agents the end user has allowed to connect in the current session, from the timeline:
+/// each agent whose connect prompt was answered *allow* since the last event that ended a
+/// session or the link (only they receive the end user's screen). Consent belongs to the
+/// agent who asked; another agent must ask, and be allowed, for their own.
+pub fn allowed_agents(events: &[TimelineEvent]) -> Vec<AgentId> {
+    let mut allowed_prompts = Vec::new();
+    let mut agents = Vec::new();
+    for e in events.iter().rev() {
+        match (&e.kind, e.actor) {
+            (EventKind::AccessAllowed { prompt_id }, _) => allowed_prompts.push(*prompt_id),
+            (EventKind::ConnectRequested { prompt_id }, Actor::Agent(a))
+                if allowed_prompts.contains(prompt_id) && !agents.contains(&a) =>
+            {
+                agents.push(a);
+            }
+            (
+                EventKind::SessionEnded { .. }
+                | EventKind::Closed
+                | EventKind::Declined
+                | EventKind::Reopened
+                | EventKind::Expired
+                | EventKind::Created
+                | EventKind::LinkReleased,
+                _,
+            ) => break,
+            _ => {}
+        }
+    }
+    agents
+}
+
 /// A session request. `status` is what was last stored; ask `status_at(now)` for the truth.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRequest {

@@ -233,7 +233,7 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                 st.prompt.get().filter(|_| st.status.get() == Status::Waiting).map(move |p| view! {
                     <div class="backdrop">
                         <div role="alertdialog" aria-modal="true" aria-labelledby="prompt-title" aria-describedby="prompt-body" class="dialog" id="prompt">
-                            <h2 id="prompt-title">{t(Text::PromptTitle).replace("{agent}", &p.agent_name)}</h2>
+                            <h2 id="prompt-title">{t(Text::PromptTitle).replace("{agent}", &format!("\u{2068}{}\u{2069}", p.agent_name))}</h2>
                             <p id="prompt-body">{t(Text::PromptBody)}</p>
                             <p class="hint">{t(Text::PromptTimeout)}</p>
                             <div class="buttons">

@@ -280,7 +280,7 @@ pub async fn totp_confirm(code: String) -> Result<(), AppError> {
 pub async fn totp_disable(password: String) -> Result<(), AppError> {
     ctx::guard(async move {
         let (b, agent) = ctx::caller()?;
-        b.totp_disable(agent, password).await
+        b.totp_disable(&ctx::parts()?, agent, password).await
     })
     .await
 }

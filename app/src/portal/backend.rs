@@ -28,7 +28,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn totp_enabled(&self, caller: Agent) -> Result<bool>;
     async fn totp_begin(&self, caller: Agent) -> Result<TotpSetupView>;
     async fn totp_confirm(&self, caller: Agent, code: String) -> Result<()>;
-    async fn totp_disable(&self, caller: Agent, password: String) -> Result<()>;
+    async fn totp_disable(&self, parts: &Parts, caller: Agent, password: String) -> Result<()>;
     /// Ends the session the request carries; returns the `Set-Cookie` value clearing it.
     async fn logout(&self, parts: &Parts) -> Result<String>;
     /// Ends every session of the caller; returns the `Set-Cookie` value clearing this one.
