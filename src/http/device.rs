@@ -32,13 +32,30 @@ pub fn device_of(headers: &HeaderMap) -> Option<Device> {
         .and_then(|c| Device::parse(c.value()))
 }
 
+pub const AGENT_SIGNED_IN: &str = "this browser is signed in to the portal as an agent: an agent \
+     cannot act as the end user (open the link in a private window to try it)";
+
+/// Whether the request carries a live agent sign-in. End-user routes refuse it: an agent's
+/// sign-in gives no end-user powers (a view-only agent must not decline a request through
+/// its link).
+pub fn signed_in_agent(headers: &HeaderMap, st: &AppState) -> bool {
+    super::auth::token_of(headers).is_some_and(|(token, _)| st.svc.still_signed_in(&token).is_ok())
+}
+
 /// The calling device, for the end user's routes.
 pub struct EndUserDevice(pub Device);
 
 impl FromRequestParts<AppState> for EndUserDevice {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        if signed_in_agent(&parts.headers, st) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "agent_signed_in",
+                AGENT_SIGNED_IN,
+            ));
+        }
         device_of(&parts.headers).map(EndUserDevice).ok_or_else(|| {
             ApiError::invalid(format!(
                 "{HEADER}: send a device ID (16 to 128 characters of A-Z a-z 0-9 - _) or accept the {COOKIE_NAME} cookie"
@@ -67,6 +84,11 @@ pub async fn ensure_cookie(mut req: Request, next: Next) -> Response {
         req.headers_mut().append(COOKIE, v);
     }
     let mut res = next.run(req).await;
+    // Only a link that exists and is live gets a device (an unknown or ended link's page
+    // answers 404/410 and leaves no cookie behind).
+    if !res.status().is_success() {
+        return res;
+    }
     let cookie = Cookie::build((COOKIE_NAME, device.as_str().to_owned()))
         .http_only(true)
         // Lax: the link is opened from a mail, a top-level navigation from another site.

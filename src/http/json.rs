@@ -1,4 +1,4 @@
-//! The JSON shapes of API.md. Names here are a public contract: add fields, never rename.
+//! The JSON shapes of docs/API.md. Names here are a public contract: add fields, never rename.
 
 use app::domain::{
     Actor, Agent, Assignee, Client, EventKind, Prompt, SessionRequest, TimelineEvent,
@@ -31,7 +31,7 @@ fn rfc3339(t: Timestamp) -> String {
     t.to_string()
 }
 
-/// A session request as API.md shows it.
+/// A session request as docs/API.md shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RequestJson {
     pub id: String,
@@ -48,7 +48,9 @@ pub struct RequestJson {
     pub time_zone: Option<String>,
     pub expires_at: String,
     pub assignee: AssigneeJson,
-    pub link: String,
+    /// The end user's link; `null` for an agent who may only view requests (the link acts as
+    /// the end user, which a viewer may not).
+    pub link: Option<String>,
     pub created_by: String,
     pub created_at: String,
     pub updated_at: String,
@@ -61,7 +63,8 @@ pub struct RequestJson {
 }
 
 impl RequestJson {
-    pub fn new(svc: &Service, r: &SessionRequest) -> RequestJson {
+    /// `caller`: who asks; the link is theirs only if they may act on requests.
+    pub fn new(svc: &Service, caller: &app::domain::Agent, r: &SessionRequest) -> RequestJson {
         let now = Timestamp::now();
         let status = r.status_at(now);
         RequestJson {
@@ -77,7 +80,9 @@ impl RequestJson {
             time_zone: r.time_zone.clone(),
             expires_at: rfc3339(r.expires_at),
             assignee: r.assignee.into(),
-            link: svc.link(r.id, r.link_generation),
+            link: caller
+                .can_edit()
+                .then(|| svc.link(r.id, r.link_generation)),
             created_by: r.created_by.to_string(),
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
@@ -209,8 +214,8 @@ impl From<&Agent> for AgentJson {
             name: a.name.clone(),
             role: a.role.as_str(),
             permissions: PermissionsJson {
-                view_session_requests: a.permissions.view_session_requests,
-                edit_session_requests: a.permissions.edit_session_requests,
+                view_session_requests: a.effective_permissions().view_session_requests,
+                edit_session_requests: a.effective_permissions().edit_session_requests,
             },
             disabled: a.disabled,
             created_at: rfc3339(a.created_at),

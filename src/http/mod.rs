@@ -48,7 +48,7 @@ pub use portal::Portal;
 
 use crate::service::Service;
 
-/// Largest request body accepted (API.md: 413 beyond).
+/// Largest request body accepted (docs/API.md: 413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// What every handler and middleware gets. The router clones it several times per request
@@ -100,7 +100,7 @@ pub struct ErrorJson {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Beckon REST API", version = "1", description = "Remote-support session requests. See API.md."),
+    info(title = "Beckon REST API", version = "1", description = "Remote-support session requests. The contract is docs/API.md in the repository."),
     paths(
         admin::login, admin::logout, admin::logout_all, admin::change_password,
         admin::totp_begin, admin::totp_confirm, admin::totp_disable, admin::me,

@@ -96,7 +96,15 @@ impl Names {
     }
 }
 
-fn row(svc: &Service, names: &Names, r: &SessionRequest, now: Timestamp) -> RequestRow {
+/// `caller`: the link is shown only to agents who may act on requests (it acts as the end
+/// user).
+fn row(
+    svc: &Service,
+    caller: &Agent,
+    names: &Names,
+    r: &SessionRequest,
+    now: Timestamp,
+) -> RequestRow {
     RequestRow {
         id: r.id,
         status: r.status_at(now),
@@ -107,7 +115,9 @@ fn row(svc: &Service, names: &Names, r: &SessionRequest, now: Timestamp) -> Requ
         scheduled_at: r.scheduled_at.map(Into::into),
         time_zone: r.time_zone.clone(),
         expires_at: r.expires_at.into(),
-        link: svc.link(r.id, r.link_generation),
+        link: caller
+            .can_edit()
+            .then(|| svc.link(r.id, r.link_generation)),
         online: svc.presence().is_present(r.id),
     }
 }
@@ -239,6 +249,11 @@ impl Portal {
         self.svc
             .check_link_rate(Client::of(parts).ip)
             .map_err(app_error)?;
+        let agent = super::auth::token_of(&parts.headers)
+            .is_some_and(|(token, _)| self.svc.still_signed_in(&token).is_ok());
+        if agent {
+            return Err(AppError::new("forbidden", super::device::AGENT_SIGNED_IN));
+        }
         device_of(&parts.headers)
             .ok_or_else(|| AppError::new("invalid_input", "this page needs cookies to be enabled"))
     }
@@ -373,7 +388,11 @@ impl Backend for Portal {
             let names = Names::load(s, &caller)?;
             let now = Timestamp::now();
             Ok(RequestPage {
-                rows: page.items.iter().map(|r| row(s, &names, r, now)).collect(),
+                rows: page
+                    .items
+                    .iter()
+                    .map(|r| row(s, &caller, &names, r, now))
+                    .collect(),
                 next_cursor: page.next_cursor.map(|c| c.to_string()),
                 now: now.into(),
             })
@@ -407,7 +426,7 @@ impl Backend for Portal {
                 expires_at: form_time(r.expires_at, &tz),
             };
             Ok(RequestDetail {
-                row: row(s, &names, &r, now),
+                row: row(s, &caller, &names, &r, now),
                 email_language: r.email_language.clone(),
                 comment: r.comment.clone(),
                 share_comment: r.share_comment,

@@ -55,7 +55,10 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<RequestJson>)> {
     // Checked and awaited on this task: no blocking-pool hand-off (`create_request_async`).
     let rec = st.svc.create_request_async(&auth.agent, input).await?;
-    Ok((StatusCode::CREATED, Json(RequestJson::new(&st.svc, &rec))))
+    Ok((
+        StatusCode::CREATED,
+        Json(RequestJson::new(&st.svc, &auth.agent, &rec)),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/session-requests", tag = "session-requests", params(ListParams),
@@ -76,14 +79,16 @@ pub async fn list(
         |id| svc.assignee_kind(id),
     )?;
     // A filtered page may scan many records: keep it off the async workers.
-    let page = svc
-        .run(move |s| s.list_requests(&auth.agent, query))
-        .await?;
+    let caller = auth.agent;
+    let page = {
+        let caller = caller.clone();
+        svc.run(move |s| s.list_requests(&caller, query)).await?
+    };
     Ok(Json(PageJson {
         items: page
             .items
             .iter()
-            .map(|r| RequestJson::new(svc, r))
+            .map(|r| RequestJson::new(svc, &caller, r))
             .collect(),
         next_cursor: page.next_cursor.map(|c| c.to_string()),
     }))
@@ -99,7 +104,7 @@ pub async fn get(
     let id: RequestId = path_id(&id)?;
     let (rec, events) = st.svc.get_request(&auth.agent, id)?;
     Ok(Json(RequestDetailJson {
-        request: RequestJson::new(&st.svc, &rec),
+        request: RequestJson::new(&st.svc, &auth.agent, &rec),
         events: events.iter().map(Into::into).collect(),
     }))
 }
@@ -113,11 +118,14 @@ pub async fn edit(
     ApiJson(patch): ApiJson<RequestPatch>,
 ) -> ApiResult<Json<RequestJson>> {
     let id: RequestId = path_id(&id)?;
-    let rec = st
-        .svc
-        .run(move |s| s.edit_request(&auth.agent, id, patch))
-        .await?;
-    Ok(Json(RequestJson::new(&st.svc, &rec)))
+    let caller = auth.agent;
+    let rec = {
+        let caller = caller.clone();
+        st.svc
+            .run(move |s| s.edit_request(&caller, id, patch))
+            .await?
+    };
+    Ok(Json(RequestJson::new(&st.svc, &caller, &rec)))
 }
 
 /// The lifecycle actions share one shape: authenticate, parse the ID, run the use case.
@@ -131,8 +139,12 @@ macro_rules! action {
             Path(id): Path<String>,
         ) -> ApiResult<(StatusCode, Json<RequestJson>)> {
             let id: RequestId = path_id(&id)?;
-            let rec = st.svc.run(move |s| s.$call(&auth.agent, id)).await?;
-            Ok(($status, Json(RequestJson::new(&st.svc, &rec))))
+            let caller = auth.agent;
+            let rec = {
+                let caller = caller.clone();
+                st.svc.run(move |s| s.$call(&caller, id)).await?
+            };
+            Ok(($status, Json(RequestJson::new(&st.svc, &caller, &rec))))
         }
     };
 }
@@ -189,11 +201,14 @@ pub async fn reopen(
     ApiJson(body): ApiJson<ReopenBody>,
 ) -> ApiResult<Json<RequestJson>> {
     let id: RequestId = path_id(&id)?;
-    let rec = st
-        .svc
-        .run(move |s| s.reopen(&auth.agent, id, body.expires_at))
-        .await?;
-    Ok(Json(RequestJson::new(&st.svc, &rec)))
+    let caller = auth.agent;
+    let rec = {
+        let caller = caller.clone();
+        st.svc
+            .run(move |s| s.reopen(&caller, id, body.expires_at))
+            .await?
+    };
+    Ok(Json(RequestJson::new(&st.svc, &caller, &rec)))
 }
 
 /// An agent's live view of a session: status and the end user's presence as they change, the

@@ -119,7 +119,7 @@ impl Service {
             name,
             password_hash: hash_password(&password),
             role: new.role,
-            permissions: new.permissions,
+            permissions: new.permissions.normalised(),
             disabled: false,
             created_at: now,
             updated_at: now,
@@ -195,7 +195,7 @@ impl Service {
             agent.role = role;
         }
         if let Some(p) = patch.permissions {
-            agent.permissions = p;
+            agent.permissions = p.normalised();
         }
         if let Some(d) = patch.disabled {
             revoke |= d && !agent.disabled;

@@ -113,10 +113,20 @@ async fn a_link_belongs_to_the_first_device_until_an_agent_releases_it() {
         .body;
     assert!(kinds(&detail).contains(&"link_released".to_owned()));
 
-    // A browser without a device gets one on its first visit, and keeps it.
-    let fresh = t
+    // An unknown link leaves no device cookie behind.
+    let unknown = t
         .http
         .get(format!("{}/s/{}", t.base, "A".repeat(32)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(unknown.headers().get("set-cookie").is_none());
+    // A browser without a device gets one on its first visit to a live link, and keeps it.
+    let live = t.create(&admin, json!({})).await;
+    let fresh = t
+        .http
+        .get(live["link"].as_str().unwrap())
         .send()
         .await
         .unwrap();

@@ -1,4 +1,4 @@
-//! The request lifecycle of DESIGN.md, end to end over HTTP.
+//! The request lifecycle of docs/DESIGN.md, end to end over HTTP.
 
 use std::time::Duration;
 

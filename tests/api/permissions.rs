@@ -386,3 +386,102 @@ async fn login_and_link_lookups_are_rate_limited() {
         "{link_statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn edit_implies_view_and_agent_sign_ins_get_no_end_user_powers() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let (editor_id, editor) = t.agent(&admin, "editor@example.com", false, true).await;
+    let (_, viewer) = t.agent(&admin, "viewer@example.com", true, false).await;
+    // Edit without view is stored and shown as both: the API and the portal agree.
+    let agents = t.get("/api/v1/agents", &admin).await.body;
+    let shown = agents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == editor_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(shown["permissions"]["view_session_requests"], true, "{shown}");
+    let me = t.get("/api/v1/agents", &admin).await.body;
+    let admin_shown = me
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["role"] == "admin")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            &admin_shown["permissions"]["view_session_requests"],
+            &admin_shown["permissions"]["edit_session_requests"]
+        ),
+        (&json!(true), &json!(true)),
+        "an administrator is shown with every right"
+    );
+    let req = t.create(&editor, json!({})).await;
+    let id = req["id"].as_str().unwrap();
+    assert_eq!(
+        t.get(&format!("/api/v1/session-requests/{id}"), &editor)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // A view-only agent sees the request but not its link (which acts as the end user).
+    let seen = t
+        .get(&format!("/api/v1/session-requests/{id}"), &viewer)
+        .await
+        .body;
+    assert!(seen["link"].is_null(), "{seen}");
+    let listed = t
+        .get("/api/v1/session-requests?view=upcoming", &viewer)
+        .await
+        .body;
+    assert_eq!(listed["items"][0]["id"], id, "{listed}");
+    assert!(listed["items"][0]["link"].is_null(), "{listed}");
+    let page = t
+        .http
+        .get(format!("{}/requests/{id}", t.base))
+        .header("cookie", format!("beckon_session={viewer}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Ada Lovelace"), "the viewer sees the request");
+    assert!(
+        !page.contains(crate::harness::token_of(req["link"].as_str().unwrap())),
+        "the portal shows a viewer no link"
+    );
+
+    // Even with the link, an agent's sign-in cannot act as the end user.
+    let link = req["link"].as_str().unwrap();
+    let declined = t
+        .http
+        .post(format!(
+            "{}/api/v1/assist/{}/decline",
+            t.base,
+            crate::harness::token_of(link)
+        ))
+        .bearer_auth(&viewer)
+        .header("beckon-device", crate::harness::DEVICE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declined.status(), StatusCode::FORBIDDEN);
+    let acted = t
+        .http
+        .post(format!("{}/portal/api/link/act", t.base))
+        .header("cookie", format!("beckon_session={viewer}"))
+        .header("beckon-device", crate::harness::DEVICE)
+        .form(&[("token", crate::harness::token_of(link)), ("step", "decline")])
+        .send()
+        .await
+        .unwrap();
+    assert!(!acted.status().is_success(), "{}", acted.status());
+    assert_eq!(t.status_of(&admin, id).await, "open", "nothing was declined");
+    // Without a sign-in, the end user still can.
+    assert_eq!(t.checkin(link).await.status, StatusCode::OK);
+}

@@ -58,6 +58,25 @@ impl Agent {
     pub fn can_edit(&self) -> bool {
         self.is_admin() || self.permissions.edit_session_requests
     }
+
+    /// The rights in force, as the API and the portal show them: an administrator has both,
+    /// and *edit* implies *view* (one cannot edit what one cannot see).
+    pub fn effective_permissions(&self) -> Permissions {
+        Permissions {
+            view_session_requests: self.can_view(),
+            edit_session_requests: self.can_edit(),
+        }
+    }
+}
+
+impl Permissions {
+    /// As stored: *edit* brings *view* with it, so the record says what the agent may do.
+    pub fn normalised(self) -> Permissions {
+        Permissions {
+            view_session_requests: self.view_session_requests || self.edit_session_requests,
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,5 +118,17 @@ mod tests {
         // Edit without view still needs to see what it edits.
         assert!(agent(Role::Agent, false, true).can_view());
         assert!(agent(Role::Admin, false, false).can_edit());
+        let shown = agent(Role::Agent, false, true).effective_permissions();
+        assert!(shown.view_session_requests && shown.edit_session_requests);
+        let admin = agent(Role::Admin, false, false).effective_permissions();
+        assert!(admin.view_session_requests && admin.edit_session_requests);
+        assert!(
+            Permissions {
+                view_session_requests: false,
+                edit_session_requests: true
+            }
+            .normalised()
+            .view_session_requests
+        );
     }
 }

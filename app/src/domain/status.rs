@@ -1,4 +1,4 @@
-//! The six statuses of a session request (DESIGN.md, "The request lifecycle").
+//! The six statuses of a session request (docs/DESIGN.md, "The request lifecycle").
 
 use serde::{Deserialize, Serialize};
 

@@ -97,7 +97,7 @@ fn Body(d: RequestDetail, act: ServerAction<RequestAction>) -> impl IntoView {
                     <dt>{t.created_by}</dt><dd>{d.created_by.clone()}</dd>
                     <dt>{t.created_at}</dt><dd><Time at=d.created_at/></dd>
                     <dt>{t.updated_at}</dt><dd><Time at=d.updated_at/></dd>
-                    <dt>{t.link}</dt><dd>{if row.status.is_terminal() { Either::Left("—") } else { Either::Right(view! { <CopyLink link=row.link.clone()/> }) }}</dd>
+                    <dt>{t.link}</dt><dd>{match row.link.clone().filter(|_| !row.status.is_terminal()) { None => Either::Left("—"), Some(link) => Either::Right(view! { <CopyLink link/> }) }}</dd>
                 </dl>
             </section>
             <section aria-labelledby="timeline-title" class="card">

@@ -70,7 +70,7 @@ pub fn title(data: &LinkData) -> String {
     }
 }
 
-/// API.md: unknown link → 404, ended → 410, in use elsewhere → 409 (the page is friendly
+/// docs/API.md: unknown link → 404, ended → 410, in use elsewhere → 409 (the page is friendly
 /// either way).
 #[cfg(feature = "ssr")]
 pub fn status(data: &LinkData) -> http::StatusCode {

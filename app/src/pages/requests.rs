@@ -260,7 +260,7 @@ fn Row(
             </td>
             <td data-label=t.col_actions class="actions">
                 <RowButtons id=id.clone() actions=actions act=act/>
-                {(!row.status.is_terminal()).then(|| view! { <CopyButton link=row.link.clone()/> })}
+                {row.link.clone().filter(|_| !row.status.is_terminal()).map(|link| view! { <CopyButton link/> })}
             </td>
         </tr>
     }

@@ -159,7 +159,8 @@ pub struct RequestRow {
     pub scheduled_at: Option<Instant>,
     pub time_zone: Option<String>,
     pub expires_at: Instant,
-    pub link: String,
+    /// `None` for an agent who may only view (the link acts as the end user).
+    pub link: Option<String>,
     /// The end user has the link page or the assist client open right now.
     pub online: bool,
 }
@@ -344,7 +345,7 @@ impl From<&crate::domain::Agent> for AgentView {
             email: a.email.clone(),
             name: a.name.clone(),
             role: a.role,
-            permissions: a.permissions,
+            permissions: a.effective_permissions(),
             disabled: a.disabled,
         }
     }
