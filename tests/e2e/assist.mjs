@@ -16,7 +16,7 @@ await run('assist', async (newPage) => {
   const res = await user.goto(LINK);
   expect(res.status() === 200, `the link page answers 200, got ${res.status()}`);
   const main = await user.textContent('main');
-  expect(main.includes('Ada Admin von Acme Support'), `the agent and organisation, in German: ${main}`);
+  expect(main.includes('\u2068Ada Admin\u2069 von \u2068Acme Support\u2069'), `the agent and organisation, in German: ${main}`);
   expect(main.includes('niemals nach Zahlungen oder Passwörtern') || main.includes('Zahlung'), 'the anti-scam note');
   expect(main.includes('Drucker'), 'the shared reason');
   expect(main.includes('geplant'), 'the schedule');

@@ -109,7 +109,7 @@ await run('portal', async (newPage) => {
   const res = await user.goto(link);
   expect(res.status() === 200, 'the link page answers 200');
   expect(res.headers()['referrer-policy'] === 'no-referrer', 'the link page sends no Referer');
-  expect((await user.textContent('main')).includes('Grace Hopper님'), 'the page speaks the request\'s language (Korean)');
+  expect((await user.textContent('main')).includes('\u2068Grace Hopper\u2069님'), 'the page speaks the request\'s language (Korean)');
   expect((await user.textContent('main')).includes('Printer') === false, 'the comment stays private');
   await hydrated(user);
   const loaded = await user.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
