@@ -141,6 +141,22 @@ const KEYS: &[Key] = &[
         file: "require_totp_for_admins",
         env: "BECKON_REQUIRE_TOTP_FOR_ADMINS",
     },
+    Key {
+        file: "header_read_timeout",
+        env: "BECKON_HEADER_READ_TIMEOUT",
+    },
+    Key {
+        file: "idle_timeout",
+        env: "BECKON_IDLE_TIMEOUT",
+    },
+    Key {
+        file: "max_connections_per_address",
+        env: "BECKON_MAX_CONNECTIONS_PER_ADDRESS",
+    },
+    Key {
+        file: "max_event_streams_per_signin",
+        env: "BECKON_MAX_EVENT_STREAMS_PER_SIGNIN",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,6 +296,22 @@ pub struct Config {
     pub sweeper: SweeperConfig,
     /// STUN/TURN servers for in-browser sessions (none needed on one network).
     pub ice_servers: Vec<app::portal::IceServer>,
+    /// What one client may hold of the server (slow clients, connection floods).
+    pub connections: ConnectionLimits,
+    /// Open `/api/v1/events` streams per sign-in (a portal tab holds one).
+    pub max_event_streams_per_signin: u32,
+}
+
+/// Limits on connections, so slow or greedy clients cannot hold the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request's head must arrive within this (else 408 and the connection closes).
+    pub header_read_timeout: Duration,
+    /// A kept-alive connection with no request in flight closes after this.
+    pub idle_timeout: Duration,
+    /// Connections open at once from one address (429 beyond; behind a trusted proxy this
+    /// counts the proxy).
+    pub max_per_address: u32,
 }
 
 /// A cron expression with seconds (`sec min hour day-of-month month day-of-week`), checked at
@@ -637,6 +669,12 @@ impl Config {
             },
             mail_retry_delay,
             sweeper: sweeper(&get)?,
+            connections: ConnectionLimits {
+                header_read_timeout: duration("header_read_timeout", Duration::from_secs(10))?,
+                idle_timeout: duration("idle_timeout", Duration::from_secs(75))?,
+                max_per_address: per_minute("max_connections_per_address", 256)?,
+            },
+            max_event_streams_per_signin: per_minute("max_event_streams_per_signin", 16)?,
             ice_servers: match get("ice_servers") {
                 None => Vec::new(),
                 Some(r) => ice_servers(&r.value).map_err(|m| bad(r, m))?,

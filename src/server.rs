@@ -90,39 +90,24 @@ impl Server {
             }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),
+            event_streams: crate::slots::Slots::new(config.max_event_streams_per_signin as usize),
         });
-        let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-
-        let task = match &config.tls {
-            None => {
-                let stop = shutdown.clone();
-                tokio::spawn(async move {
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(async move { stop.cancelled().await })
-                        .await
-                        .context("serving HTTP")
-                })
-            }
+        let app = http::router(state.clone());
+        let tls = match &config.tls {
+            None => None,
             Some(files) => {
                 let tls = crate::tls::load(files).await?;
                 crate::tls::reload_on_hangup(tls.clone(), files.clone(), shutdown.clone());
-                let handle = axum_server::Handle::new();
-                let stop = shutdown.clone();
-                let h = handle.clone();
-                tokio::spawn(async move {
-                    stop.cancelled().await;
-                    h.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
-                });
-                let std_listener = listener.into_std()?;
-                tokio::spawn(async move {
-                    axum_server::from_tcp_rustls(std_listener, tls)?
-                        .handle(handle)
-                        .serve(app)
-                        .await
-                        .context("serving HTTPS")
-                })
+                Some(tls)
             }
         };
+        let task = tokio::spawn(crate::listen::serve(
+            listener,
+            app,
+            tls,
+            config.connections,
+            shutdown.clone(),
+        ));
         let redirect_addr = match redirect {
             Some(l) => {
                 let at = l.local_addr()?;

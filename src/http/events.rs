@@ -10,17 +10,25 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use super::AppState;
 use super::auth::Authed;
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::json::ChangeJson;
 use super::signin_guard::SignInGuard;
+use axum::http::StatusCode;
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "session-requests",
-    responses((status = 200, description = "text/event-stream of ChangeJson", content_type = "text/event-stream"), (status = 401), (status = 403)))]
+    responses((status = 200, description = "text/event-stream of ChangeJson", content_type = "text/event-stream"), (status = 401), (status = 403), (status = 429, body = super::ErrorJson)))]
 pub async fn stream(
     State(st): State<AppState>,
     auth: Authed,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     crate::service::require_view(&auth.agent)?;
+    let Some(slot) = st.event_streams.take(auth.token.clone()) else {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_streams",
+            "this sign-in has too many event streams open; close a tab or two",
+        ));
+    };
     let shutdown = st.shutdown.clone();
     // The stream ends when its sign-in does, or when the agent may no longer view requests.
     let mut guard = SignInGuard::new(st.svc.clone(), auth.token, crate::service::require_view);
@@ -34,6 +42,8 @@ pub async fn stream(
                 .unwrap_or_else(|_| Event::default().comment("encode error")))
         })
         .take_until(async move {
+            // Held for as long as the stream is open.
+            let _slot = slot;
             tokio::select! {
                 _ = shutdown.cancelled() => {}
                 _ = guard.lost() => {}

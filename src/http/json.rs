@@ -80,9 +80,7 @@ impl RequestJson {
             time_zone: r.time_zone.clone(),
             expires_at: rfc3339(r.expires_at),
             assignee: r.assignee.into(),
-            link: caller
-                .can_edit()
-                .then(|| svc.link(r.id, r.link_generation)),
+            link: caller.can_edit().then(|| svc.link(r.id, r.link_generation)),
             created_by: r.created_by.to_string(),
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),

@@ -115,9 +115,7 @@ fn row(
         scheduled_at: r.scheduled_at.map(Into::into),
         time_zone: r.time_zone.clone(),
         expires_at: r.expires_at.into(),
-        link: caller
-            .can_edit()
-            .then(|| svc.link(r.id, r.link_generation)),
+        link: caller.can_edit().then(|| svc.link(r.id, r.link_generation)),
         online: svc.presence().is_present(r.id),
     }
 }

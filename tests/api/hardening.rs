@@ -205,3 +205,122 @@ async fn names_refuse_invisible_direction_and_separator_characters_and_the_link_
         "the greeting isolates the name"
     );
 }
+
+/// Reads what the server sends until it closes the connection (or `within` passes).
+async fn read_until_closed(s: &mut tokio::net::TcpStream, within: std::time::Duration) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(within, s.read_to_end(&mut got)).await;
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+#[tokio::test]
+async fn slow_heads_get_408_and_idle_connections_close_but_streams_stay() {
+    use std::time::{Duration, Instant};
+    use tokio::io::AsyncWriteExt;
+    let t = TestServer::start_with(|c| {
+        c.connections.header_read_timeout = Duration::from_secs(1);
+        c.connections.idle_timeout = Duration::from_secs(2);
+    })
+    .await;
+    let admin = t.admin().await;
+    let addr = t.base.trim_start_matches("http://").to_owned();
+
+    // Half a head, then nothing: 408 after the header timeout, and the connection closes.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut slow, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A kept-alive connection with nothing in flight closes after the idle timeout.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = read_until_closed(&mut idle, Duration::from_secs(6)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1500) && waited < Duration::from_secs(5),
+        "closed after {waited:?}"
+    );
+
+    // An event stream is a request in flight: it outlives the idle timeout.
+    let mut events = t.events(&admin).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    t.create(&admin, json!({})).await;
+    let mut buf = String::new();
+    crate::live::next_event_within(&mut events, &mut buf, Duration::from_secs(3), |v| {
+        v["status"] == "open"
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn connections_over_the_per_address_cap_and_event_streams_over_the_per_sign_in_cap_get_429() {
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    let t = TestServer::start_with(|c| {
+        c.connections.max_per_address = 6;
+        c.max_event_streams_per_signin = 3;
+    })
+    .await;
+    let admin = t.admin().await;
+    let addr = t.base.trim_start_matches("http://").to_owned();
+
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let s = t.events(&admin).await;
+        assert_eq!(s.status(), StatusCode::OK);
+        streams.push(s);
+    }
+    let fourth = t.events(&admin).await;
+    assert_eq!(fourth.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: serde_json::Value = fourth.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_streams");
+    let other = t.login("admin@example.com", "correct horse").await;
+    assert_eq!(
+        t.events(&other).await.status(),
+        StatusCode::OK,
+        "another sign-in has its own"
+    );
+    drop(streams.pop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        t.events(&admin).await.status(),
+        StatusCode::OK,
+        "a closed stream's place comes back"
+    );
+
+    // Fill the address's connections with idle ones; the next is refused with 429.
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        held.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    let mut extra = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    extra
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut extra, Duration::from_secs(3)).await;
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer:?}");
+    assert!(answer.contains("too_many_connections"), "{answer}");
+    drop(held);
+    drop(streams);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let ok = t.http.get(format!("{}/healthz", t.base)).send().await;
+    assert!(
+        ok.is_ok_and(|r| r.status() == StatusCode::OK),
+        "places come back"
+    );
+}

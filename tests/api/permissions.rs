@@ -402,7 +402,10 @@ async fn edit_implies_view_and_agent_sign_ins_get_no_end_user_powers() {
         .find(|a| a["id"] == editor_id.as_str())
         .unwrap()
         .clone();
-    assert_eq!(shown["permissions"]["view_session_requests"], true, "{shown}");
+    assert_eq!(
+        shown["permissions"]["view_session_requests"], true,
+        "{shown}"
+    );
     let me = t.get("/api/v1/agents", &admin).await.body;
     let admin_shown = me
         .as_array()
@@ -476,12 +479,19 @@ async fn edit_implies_view_and_agent_sign_ins_get_no_end_user_powers() {
         .post(format!("{}/portal/api/link/act", t.base))
         .header("cookie", format!("beckon_session={viewer}"))
         .header("beckon-device", crate::harness::DEVICE)
-        .form(&[("token", crate::harness::token_of(link)), ("step", "decline")])
+        .form(&[
+            ("token", crate::harness::token_of(link)),
+            ("step", "decline"),
+        ])
         .send()
         .await
         .unwrap();
     assert!(!acted.status().is_success(), "{}", acted.status());
-    assert_eq!(t.status_of(&admin, id).await, "open", "nothing was declined");
+    assert_eq!(
+        t.status_of(&admin, id).await,
+        "open",
+        "nothing was declined"
+    );
     // Without a sign-in, the end user still can.
     assert_eq!(t.checkin(link).await.status, StatusCode::OK);
 }
