@@ -5,7 +5,7 @@ FROM rust:1.95-bookworm AS build
 WORKDIR /src
 RUN rustup target add wasm32-unknown-unknown
 COPY . .
-RUN cargo build --release --locked -p beckon && cp target/release/beckon /beckon
+RUN cargo build --profile dist --locked -p beckon && cp target/dist/beckon /beckon
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/* \

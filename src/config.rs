@@ -142,6 +142,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_REQUIRE_TOTP_FOR_ADMINS",
     },
     Key {
+        file: "allow_internal_webhooks",
+        env: "BECKON_ALLOW_INTERNAL_WEBHOOKS",
+    },
+    Key {
         file: "header_read_timeout",
         env: "BECKON_HEADER_READ_TIMEOUT",
     },
@@ -300,6 +304,9 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// Open `/api/v1/events` streams per sign-in (a portal tab holds one).
     pub max_event_streams_per_signin: u32,
+    /// Webhooks may go to loopback, private, link-local and unique-local addresses (off:
+    /// only public ones, so a webhook cannot reach into the server's own network).
+    pub allow_internal_webhooks: bool,
 }
 
 /// Limits on connections, so slow or greedy clients cannot hold the server.
@@ -609,6 +616,14 @@ impl Config {
                 },
             }
         };
+        let flag = |k: &str| -> Result<bool, ConfigError> {
+            match get(k).map(|r| (r, r.value.trim().to_ascii_lowercase())) {
+                None => Ok(false),
+                Some((_, v)) if v == "true" || v == "1" || v == "yes" => Ok(true),
+                Some((_, v)) if v == "false" || v == "0" || v == "no" => Ok(false),
+                Some((r, _)) => Err(bad(r, "must be true or false")),
+            }
+        };
         let mail_retry_delay = match get("mail_retry_delay") {
             None => Duration::from_secs(30),
             Some(r) => match humantime::parse_duration(r.value.trim()) {
@@ -645,14 +660,7 @@ impl Config {
             presence_timeout: duration("presence_timeout", Duration::from_secs(45))?,
             session_idle_timeout: duration("session_idle_timeout", Duration::from_secs(12 * 3600))?,
             session_lifetime: duration("session_lifetime", Duration::from_secs(7 * 86_400))?,
-            require_totp_for_admins: match get("require_totp_for_admins")
-                .map(|r| (r, r.value.trim().to_ascii_lowercase()))
-            {
-                None => false,
-                Some((_, v)) if v == "true" || v == "1" || v == "yes" => true,
-                Some((_, v)) if v == "false" || v == "0" || v == "no" => false,
-                Some((r, _)) => return Err(bad(r, "must be true or false")),
-            },
+            require_totp_for_admins: flag("require_totp_for_admins")?,
             cache_mb: match get("cache_mb") {
                 None => crate::store::DEFAULT_CACHE_MB,
                 Some(r) => match r.value.trim().parse::<u32>() {
@@ -675,6 +683,7 @@ impl Config {
                 max_per_address: per_minute("max_connections_per_address", 256)?,
             },
             max_event_streams_per_signin: per_minute("max_event_streams_per_signin", 16)?,
+            allow_internal_webhooks: flag("allow_internal_webhooks")?,
             ice_servers: match get("ice_servers") {
                 None => Vec::new(),
                 Some(r) => ice_servers(&r.value).map_err(|m| bad(r, m))?,

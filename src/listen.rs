@@ -96,11 +96,11 @@ pub async fn serve(
                 None => connection(stream, slot, peer, app, limits, stop).await,
                 Some(tls) => {
                     let acceptor = tokio_rustls::TlsAcceptor::from(tls.get_inner());
-                    match tokio::time::timeout(limits.header_read_timeout, acceptor.accept(stream))
-                        .await
-                    {
-                        Ok(Ok(stream)) => connection(stream, slot, peer, app, limits, stop).await,
-                        _ => {} // a failed or too slow handshake: nothing to answer on
+                    // A failed or too slow handshake leaves nothing to answer on.
+                    let handshake =
+                        tokio::time::timeout(limits.header_read_timeout, acceptor.accept(stream));
+                    if let Ok(Ok(stream)) = handshake.await {
+                        connection(stream, slot, peer, app, limits, stop).await;
                     }
                 }
             }

@@ -100,7 +100,7 @@ impl Notifier {
             mail: MailTransport::from_config(config)?,
             env: MailEnv::new(catalog, config.public_url.as_str(), &config.mail_from)
                 .map_err(|e| e.to_string())?,
-            webhooks: WebhookClient::new()?,
+            webhooks: WebhookClient::new(config.allow_internal_webhooks)?,
             policy: RetryPolicy {
                 max_attempts: config.mail_max_attempts,
                 first_delay: config.mail_retry_delay,

@@ -33,18 +33,51 @@ pub fn signature(secret: &str, at: Timestamp, body: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct WebhookClient {
     http: reqwest::Client,
+    allow_internal: bool,
+}
+
+/// Resolves a receiver's name to its public addresses only (unless internal receivers are
+/// allowed): a name that points inside the network is refused when it is called, whatever
+/// it pointed to when the endpoint was added.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
+                .await?
+                .filter(|a| crate::service::public_address(a.ip()))
+                .collect();
+            if found.is_empty() {
+                return Err(format!(
+                    "{} has no public address (allow_internal_webhooks allows others)",
+                    name.as_str()
+                )
+                .into());
+            }
+            Ok(Box::new(found.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 impl WebhookClient {
-    pub fn new() -> Result<WebhookClient, String> {
-        let http = reqwest::Client::builder()
+    /// `allow_internal`: the operator lets webhooks reach addresses inside the network.
+    pub fn new(allow_internal: bool) -> Result<WebhookClient, String> {
+        let mut builder = reqwest::Client::builder();
+        if !allow_internal {
+            builder = builder.dns_resolver(std::sync::Arc::new(PublicOnly));
+        }
+        let http = builder
             .timeout(TIMEOUT)
             // A redirect could carry the signed body somewhere the admin did not choose.
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Beckon/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot build the webhook client: {e}"))?;
-        Ok(WebhookClient { http })
+        Ok(WebhookClient {
+            http,
+            allow_internal,
+        })
     }
 
     /// Delivers one call; `Err` holds what to show operators.
@@ -55,6 +88,21 @@ impl WebhookClient {
         body: &str,
         now: Timestamp,
     ) -> Result<(), String> {
+        // An address written in the URL is not resolved: check it here (an endpoint added
+        // while internal receivers were allowed stays refused after they no longer are).
+        let literal = url::Url::parse(&endpoint.url).ok().and_then(|u| match u.host() {
+            Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+            _ => None,
+        });
+        if let Some(ip) = literal
+            && !self.allow_internal
+            && !crate::service::public_address(ip)
+        {
+            return Err(format!(
+                "refused: {ip} is inside the network (allow_internal_webhooks allows it)"
+            ));
+        }
         let res = self
             .http
             .post(&endpoint.url)

@@ -51,6 +51,7 @@ pub use requests::{AssigneeInput, NewRequest, RequestPatch};
 pub use settings::SettingsPatch;
 pub use sweep::{Batch, Purged, cutoff};
 pub use totp::TotpSetup;
+pub use webhooks::public_address;
 
 /// A committed change to a request, pushed to live views (SSE, the end user's socket).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +104,8 @@ pub struct Service {
     sessions: sessions::SessionPolicy,
     /// Administrators without a second factor sign in with no rights until they set one up.
     require_totp_for_admins: bool,
+    /// Webhooks may go to addresses inside the network (the operator's choice).
+    allow_internal_webhooks: bool,
     changes: broadcast::Sender<Change>,
     /// Counts changes that may end sign-ins or take rights away (sign-outs, password changes,
     /// agent edits, purges): live streams and sockets re-check their sign-in when it moves.
@@ -141,6 +144,7 @@ impl Service {
                 config.session_lifetime,
             ),
             require_totp_for_admins: config.require_totp_for_admins,
+            allow_internal_webhooks: config.allow_internal_webhooks,
             changes,
             signins: tokio::sync::watch::Sender::new(0),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),

@@ -324,3 +324,27 @@ async fn connections_over_the_per_address_cap_and_event_streams_over_the_per_sig
         "places come back"
     );
 }
+
+#[tokio::test]
+async fn webhooks_reach_no_internal_address_unless_the_operator_allows_it() {
+    let t = TestServer::start_with(|c| c.allow_internal_webhooks = false).await;
+    let admin = t.admin().await;
+    for url in [
+        "http://127.0.0.1:9/in",
+        "http://localhost:9/in",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.1.2.3/in",
+        "https://[fd00::1]/in",
+    ] {
+        let r = t.post("/api/v1/webhooks", &admin, json!({"url": url})).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{url}: {}", r.body);
+    }
+    let r = t
+        .post(
+            "/api/v1/webhooks",
+            &admin,
+            json!({"url": "https://hooks.example.com/beckon"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}

@@ -81,6 +81,8 @@ impl TestServer {
         // Tests sign in often from one address; the rate-limit tests lower these again.
         config.login_attempts_per_minute = 1000;
         config.link_lookups_per_minute = 10_000;
+        // The tests' webhook receivers listen on loopback; one test turns this off again.
+        config.allow_internal_webhooks = true;
         tweak(&mut config);
         let server = Server::start(config, listener).await.unwrap();
         TestServer {
