@@ -142,6 +142,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_REQUIRE_TOTP_FOR_ADMINS",
     },
     Key {
+        file: "metrics_token",
+        env: "BECKON_METRICS_TOKEN",
+    },
+    Key {
         file: "allow_internal_webhooks",
         env: "BECKON_ALLOW_INTERNAL_WEBHOOKS",
     },
@@ -304,6 +308,8 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// Open `/api/v1/events` streams per sign-in (a portal tab holds one).
     pub max_event_streams_per_signin: u32,
+    /// `/metrics` answers only `Authorization: Bearer <this>`; unset, `/metrics` is off.
+    pub metrics_token: Option<String>,
     /// Webhooks may go to loopback, private, link-local and unique-local addresses (off:
     /// only public ones, so a webhook cannot reach into the server's own network).
     pub allow_internal_webhooks: bool,
@@ -684,6 +690,16 @@ impl Config {
             },
             max_event_streams_per_signin: per_minute("max_event_streams_per_signin", 16)?,
             allow_internal_webhooks: flag("allow_internal_webhooks")?,
+            metrics_token: match get("metrics_token") {
+                None => None,
+                Some(r)
+                    if r.value.trim().len() < 16
+                        || r.value.trim().contains(char::is_whitespace) =>
+                {
+                    return Err(bad(r, "must be at least 16 characters without spaces"));
+                }
+                Some(r) => Some(r.value.trim().to_owned()),
+            },
             ice_servers: match get("ice_servers") {
                 None => Vec::new(),
                 Some(r) => ice_servers(&r.value).map_err(|m| bad(r, m))?,

@@ -91,6 +91,7 @@ impl Server {
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),
             event_streams: crate::slots::Slots::new(config.max_event_streams_per_signin as usize),
+            metrics_token: config.metrics_token.clone(),
         });
         let app = http::router(state.clone());
         let tls = match &config.tls {

@@ -47,7 +47,7 @@ pub async fn login(
         .svc
         .run(move |s| s.login_with_code(ip, &body.email, &body.password, body.totp.as_deref()))
         .await?;
-    let cookie = session_cookie(&token, https);
+    let cookie = session_cookie(&token, https, st.svc.signin_lifetime());
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(LoginJson {

@@ -14,6 +14,14 @@ use super::error::ApiError;
 use crate::service::Service;
 
 pub const COOKIE: &str = "beckon_session";
+/// The name under TLS: a `__Host-` cookie is only accepted by browsers when it is Secure,
+/// for this host alone (no Domain) and for every path, so a sibling subdomain or a plain-HTTP
+/// page cannot plant or overwrite it.
+pub const SECURE_COOKIE: &str = "__Host-beckon_session";
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { COOKIE }
+}
 
 pub struct Authed {
     pub agent: Agent,
@@ -37,7 +45,7 @@ pub fn token_of(headers: &HeaderMap) -> Option<(String, bool)> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE)
+        .find(|c| c.name() == SECURE_COOKIE || c.name() == COOKIE)
         .map(|c| (c.value().to_owned(), true))
 }
 
@@ -93,20 +101,23 @@ impl FromRequestParts<AppState> for Authed {
     }
 }
 
-/// The session cookie the portal keeps (HttpOnly, SameSite=Strict, Secure under TLS).
-pub fn session_cookie(token: &str, secure: bool) -> String {
-    Cookie::build((COOKIE, token.to_owned()))
+/// The session cookie the portal keeps (HttpOnly, SameSite=Strict, Secure and `__Host-`
+/// under TLS). It lasts no longer than the sign-in it carries (`lifetime`).
+pub fn session_cookie(token: &str, secure: bool, lifetime: std::time::Duration) -> String {
+    let max_age =
+        cookie::time::Duration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
+    Cookie::build((cookie_name(secure), token.to_owned()))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
         .path("/")
-        .max_age(cookie::time::Duration::days(30))
+        .max_age(max_age)
         .build()
         .to_string()
 }
 
 pub fn cleared_cookie(secure: bool) -> String {
-    Cookie::build((COOKIE, ""))
+    Cookie::build((cookie_name(secure), ""))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)

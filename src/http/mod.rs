@@ -83,6 +83,8 @@ pub struct Shared {
     pub shutdown: CancellationToken,
     /// The one-time first-admin setup token, while no admin exists.
     pub setup: Arc<Mutex<Option<String>>>,
+    /// The bearer token `/metrics` wants; `None`: `/metrics` is off.
+    pub metrics_token: Option<String>,
     /// Open event streams per sign-in token (`max_event_streams_per_signin`).
     pub event_streams: crate::slots::Slots<String>,
 }

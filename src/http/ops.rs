@@ -29,8 +29,29 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
     }
 }
 
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format")))]
-pub async fn metrics(State(st): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format"), (status = 401, body = super::ErrorJson), (status = 404, body = super::ErrorJson)))]
+pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    // Off unless the operator set `metrics_token`, and then only for that bearer token: the
+    // figures tell an outsider how busy the service is and which routes it has.
+    let Some(want) = st.metrics_token.as_deref() else {
+        return ApiError::not_found().into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(
+        given.as_bytes(),
+        want.as_bytes(),
+    )) {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "send the metrics token as a bearer token",
+        )
+        .into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -289,7 +289,7 @@ impl Backend for Portal {
         let (token, _) = self
             .run(move |s| s.login_with_code(ip, &email, &password, totp.as_deref()))
             .await?;
-        Ok(session_cookie(&token, https))
+        Ok(session_cookie(&token, https, self.svc.signin_lifetime()))
     }
 
     async fn logout(&self, parts: &Parts) -> Result<String> {

@@ -134,8 +134,11 @@ impl Peer {
 pub fn upgrade(ws: WebSocketUpgrade, st: AppState, peer: Peer) -> Response {
     // Small buffers that grow on demand: thousands of mostly idle sockets are the normal
     // case (the defaults reserve 128 KiB each way per socket).
-    ws.max_message_size(MAX_MESSAGE)
-        .max_frame_size(MAX_MESSAGE)
+    // The transport takes up to twice the limit, so a message just over it is read and
+    // answered with a policy close naming the reason; far larger ones fail in the transport
+    // and are answered the same way, as far as the connection allows.
+    ws.max_message_size(2 * MAX_MESSAGE)
+        .max_frame_size(2 * MAX_MESSAGE)
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| run(socket, st, peer))
@@ -219,13 +222,21 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                         if tx.send(Message::Text(signal::error_message("send text messages").into())).await.is_err() { break; }
                         continue;
                     }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(Message::Close(_))) | None => break,
+                    Some(Err(_)) => {
+                        close(&mut tx, &mut rx, "message too big or malformed").await;
+                        break;
+                    }
                     // Pings and pongs: signs of life.
                     Some(Ok(_)) => {
                         if peer.side == Side::EndUser { svc.presence().touch(peer.id); }
                         continue;
                     }
                 };
+                if text.len() > MAX_MESSAGE {
+                    close(&mut tx, &mut rx, "message too big (64 KiB at most)").await;
+                    break;
+                }
                 if limiter.check().is_err() {
                     close(&mut tx, &mut rx, "too many messages").await;
                     break;

@@ -90,11 +90,13 @@ impl WebhookClient {
     ) -> Result<(), String> {
         // An address written in the URL is not resolved: check it here (an endpoint added
         // while internal receivers were allowed stays refused after they no longer are).
-        let literal = url::Url::parse(&endpoint.url).ok().and_then(|u| match u.host() {
-            Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
-            Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
-            _ => None,
-        });
+        let literal = url::Url::parse(&endpoint.url)
+            .ok()
+            .and_then(|u| match u.host() {
+                Some(url::Host::Ipv4(ip)) => Some(std::net::IpAddr::V4(ip)),
+                Some(url::Host::Ipv6(ip)) => Some(std::net::IpAddr::V6(ip)),
+                _ => None,
+            });
         if let Some(ip) = literal
             && !self.allow_internal
             && !crate::service::public_address(ip)

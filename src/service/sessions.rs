@@ -171,6 +171,11 @@ impl Service {
         self.signed_in(token, true)
     }
 
+    /// How long a sign-in lasts at most (its cookie lasts no longer).
+    pub fn signin_lifetime(&self) -> std::time::Duration {
+        self.sessions.lifetime.unsigned_abs()
+    }
+
     /// Whether a sign-in still holds, without counting as a use of it: what a live stream
     /// or socket asks while it stays open (an open stream is not activity; the idle timeout
     /// still ends it).

@@ -12,6 +12,7 @@ async fn unknown_http_methods_count_as_other_and_never_grow_the_metrics() {
     let metrics = || async {
         t.http
             .get(format!("{}/metrics", t.base))
+            .bearer_auth(crate::harness::METRICS_TOKEN)
             .send()
             .await
             .unwrap()
@@ -336,7 +337,9 @@ async fn webhooks_reach_no_internal_address_unless_the_operator_allows_it() {
         "https://10.1.2.3/in",
         "https://[fd00::1]/in",
     ] {
-        let r = t.post("/api/v1/webhooks", &admin, json!({"url": url})).await;
+        let r = t
+            .post("/api/v1/webhooks", &admin, json!({"url": url}))
+            .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{url}: {}", r.body);
     }
     let r = t
@@ -347,4 +350,45 @@ async fn webhooks_reach_no_internal_address_unless_the_operator_allows_it() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+#[tokio::test]
+async fn metrics_are_off_unless_the_operator_sets_their_token() {
+    let t = TestServer::start_with(|c| c.metrics_token = None).await;
+    let res = t
+        .http
+        .get(format!("{}/metrics", t.base))
+        .bearer_auth(crate::harness::METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn cookie_mutations_compare_the_origin_with_public_url_not_the_host_header() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    // A DNS-rebinding page: Origin and Host agree with each other, not with public_url.
+    let res = t
+        .http
+        .post(format!("{}/api/v1/session-requests", t.base))
+        .header("cookie", format!("beckon_session={admin}"))
+        .header("host", "rebound.example")
+        .header("origin", "http://rebound.example")
+        .json(&json!({"recipient_name": "Mallory", "send_email": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = t
+        .http
+        .post(format!("{}/api/v1/session-requests", t.base))
+        .header("cookie", format!("beckon_session={admin}"))
+        .header("origin", &t.base)
+        .json(&json!({"recipient_name": "Ada", "send_email": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
 }

@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 /// The end user's device in these tests (the native client's header; a browser's cookie).
 pub const DEVICE: &str = "harness-device-0001";
 
+/// The bearer token the test servers' `/metrics` wants.
+pub const METRICS_TOKEN: &str = "harness-metrics-token-0001";
+
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -83,6 +86,7 @@ impl TestServer {
         config.link_lookups_per_minute = 10_000;
         // The tests' webhook receivers listen on loopback; one test turns this off again.
         config.allow_internal_webhooks = true;
+        config.metrics_token = Some(METRICS_TOKEN.to_owned());
         tweak(&mut config);
         let server = Server::start(config, listener).await.unwrap();
         TestServer {

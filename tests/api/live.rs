@@ -169,9 +169,21 @@ async fn health_metrics_and_the_embedded_portal_bundle_are_served() {
         .await
         .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
+    let off = t
+        .http
+        .get(format!("{}/metrics", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        off.status(),
+        StatusCode::UNAUTHORIZED,
+        "metrics need the token"
+    );
     let metrics = t
         .http
         .get(format!("{}/metrics", t.base))
+        .bearer_auth(crate::harness::METRICS_TOKEN)
         .send()
         .await
         .unwrap()

@@ -49,6 +49,21 @@ async fn serves_https_from_pem_files_with_secure_cookies() {
     assert_eq!(res.status(), 200);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("Secure"), "{cookie}");
+    // Under TLS the cookie is a `__Host-` one, and lasts no longer than the sign-in (7 days).
+    assert!(cookie.starts_with("__Host-beckon_session="), "{cookie}");
+    assert!(
+        cookie.contains("Max-Age=604800")
+            && cookie.contains("Path=/")
+            && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    let me = http
+        .get(format!("{base}/api/v1/me"))
+        .header("cookie", cookie.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "the __Host- cookie signs in");
     let body: Value = res.json().await.unwrap();
     let token = body["token"].as_str().unwrap();
     let req: Value = http
