@@ -51,8 +51,10 @@ pub struct AuditPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Entries per page (default 100, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
@@ -65,6 +67,9 @@ pub async fn list(
     auth: Authed,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
+    if q.limit.is_some_and(|l| !(1..=500).contains(&l)) {
+        return Err(super::error::ApiError::invalid("limit: 1 to 500"));
+    }
     let (items, next_cursor) = st
         .svc
         .run(move |s| s.audit_page(&auth.agent, q.limit.unwrap_or(100), q.cursor.as_deref()))

@@ -55,6 +55,9 @@ pub struct RequestJson {
     pub created_at: String,
     pub updated_at: String,
     pub end_user_present: bool,
+    /// Changes with every change; send it back with an edit (`If-Match`) to refuse one made
+    /// on a stale read.
+    pub version: String,
     pub end_user_client: Option<&'static str>,
     pub session_started_at: Option<String>,
     pub session_ended_at: Option<String>,
@@ -85,6 +88,7 @@ impl RequestJson {
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
             end_user_present: !status.is_terminal() && svc.presence().is_present(r.id),
+            version: r.version(),
             end_user_client: r.end_user_client.map(|c| c.as_str()),
             session_started_at: r.session_started_at.map(rfc3339),
             session_ended_at: r.session_ended_at.map(rfc3339),

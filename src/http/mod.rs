@@ -120,9 +120,93 @@ pub struct ErrorJson {
         assist::checkin, assist::prompt, assist::consent, assist::decline, assist::socket,
         ops::healthz, ops::metrics,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorAnswers),
 )]
 pub struct ApiDoc;
+
+/// Routes that take no agent sign-in: the end user's (their link is the credential), the
+/// operations routes (`/metrics` has its own token) and signing in itself.
+fn without_sign_in(path: &str) -> bool {
+    path.starts_with("/api/v1/assist/")
+        || matches!(
+            path,
+            "/healthz" | "/metrics" | "/api/v1/auth/login" | "/api/v1/openapi.json"
+        )
+}
+
+/// The error answers every operation can give, added where its own annotation does not list
+/// them, each with the error body: bad input (400), a slow request head (408), too large
+/// (413), not JSON (415), rate limits and connection caps (429), and, by route, sign-in
+/// (401/403) and unknown IDs (404). Also: a PATCH's body may be left out (it changes
+/// nothing), and routes without a sign-in say so.
+struct ErrorAnswers;
+
+impl utoipa::Modify for ErrorAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::HttpMethod;
+        use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
+        let error = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorJson")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let open = without_sign_in(path);
+            let has_id = path.contains('{');
+            for (method, op) in [
+                (HttpMethod::Get, item.get.as_mut()),
+                (HttpMethod::Post, item.post.as_mut()),
+                (HttpMethod::Patch, item.patch.as_mut()),
+                (HttpMethod::Delete, item.delete.as_mut()),
+                (HttpMethod::Put, item.put.as_mut()),
+            ] {
+                let Some(op) = op else { continue };
+                let mut add = vec![
+                    ("400", "bad input"),
+                    ("408", "the request's head did not arrive in time"),
+                    ("429", "rate-limited, or too many connections"),
+                ];
+                if op.request_body.is_some() {
+                    add.push(("413", "the body is larger than 1 MiB"));
+                    add.push(("415", "the body is not JSON"));
+                }
+                if open {
+                    op.security = Some(Vec::new());
+                } else {
+                    add.push(("401", "not signed in, or the sign-in ended"));
+                    add.push(("403", "signed in without the right to this"));
+                }
+                if path.starts_with("/api/v1/assist/") {
+                    add.push(("403", "an agent's sign-in cannot act as the end user"));
+                }
+                if has_id {
+                    add.push(("404", "no such resource"));
+                }
+                for (code, what) in add {
+                    let listed = op.responses.responses.get(code);
+                    // A bare status an annotation listed gets the error body too.
+                    let bare = matches!(listed, Some(utoipa::openapi::RefOr::T(r)) if r.content.is_empty());
+                    if listed.is_none() || bare {
+                        op.responses
+                            .responses
+                            .insert(code.to_owned(), error(what).into());
+                    }
+                }
+                if method == HttpMethod::Patch
+                    && let Some(body) = op.request_body.as_mut()
+                {
+                    body.required = Some(Required::False);
+                }
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 
@@ -158,19 +242,60 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::internal().into_response()
 }
 
-/// A portal server function (`/portal/api/NAME`), with the backend in its context.
-async fn portal_call(
-    axum::extract::State(st): axum::extract::State<AppState>,
-    req: Request,
-) -> Response {
-    let backend = st.portal.clone();
-    let context = move || {
-        provide_context(backend.clone());
-        provide_context(app::portal::backend::CallerCache::default());
+/// Middleware on the portal's server functions (`/portal/api/NAME`, routed by Leptos).
+///
+/// The body is read here first, within `BODY_LIMIT` (413 beyond). Leptos answers arguments
+/// it cannot decode with 500: that is mended to the status the error's code means, with the
+/// portal's JSON error (`AppError`), so bad input is never a server error.
+async fn server_fn_errors(req: Request, next: axum::middleware::Next) -> Response {
+    use app::portal::AppError;
+    if !req.uri().path().starts_with("/portal/api/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return portal_error(StatusCode::PAYLOAD_TOO_LARGE, too_large());
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return portal_error(StatusCode::PAYLOAD_TOO_LARGE, too_large());
     };
-    leptos_axum::handle_server_fns_with_context(context, req)
-        .await
-        .into_response()
+    let res = next
+        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await;
+    if !res.status().is_server_error() {
+        return res;
+    }
+    let (head, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return ApiError::internal().into_response();
+    };
+    match serde_json::from_slice::<AppError>(&bytes) {
+        // A decoding failure leptos reported as its own: the caller's input is at fault.
+        Ok(e) if e.code != "internal" => portal_error(app::portal::api::status_of(&e), e),
+        _ => Response::from_parts(head, axum::body::Body::from(bytes)),
+    }
+}
+
+fn too_large() -> app::portal::AppError {
+    app::portal::AppError::new("payload_too_large", "the request body is larger than 1 MiB")
+}
+
+/// A portal function's error answer: its status and the portal's error JSON.
+fn portal_error(status: StatusCode, e: app::portal::AppError) -> Response {
+    (status, axum::Json(e)).into_response()
+}
+
+/// `/portal/api/NAME` with no such function.
+async fn no_portal_function() -> Response {
+    portal_error(
+        StatusCode::NOT_FOUND,
+        app::portal::AppError::new("not_found", "no such portal function"),
+    )
 }
 
 pub fn router(state: AppState) -> Router {
@@ -249,12 +374,13 @@ pub fn router(state: AppState) -> Router {
             },
             move || app::pages::shell(leptos.clone()),
         )
-        .layer(axum::middleware::from_fn(page::whole));
+        .layer(axum::middleware::from_fn(page::whole))
+        .layer(axum::middleware::from_fn(server_fn_errors));
     Router::new()
         .merge(api)
         .merge(pages)
         .route("/s/{token}", get(link_page::page))
-        .route("/portal/api/{*name}", post(portal_call))
+        .route("/portal/api/{*name}", post(no_portal_function))
         .route("/setup/{token}", get(setup::form).post(setup::submit))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))

@@ -211,6 +211,7 @@ fn request_patch(form: RequestForm) -> std::result::Result<RequestPatch, Service
         expires_at: local_time("expires_at", &form.expires_at, &tz)?,
         assignee: Some(assignee_input(&form.assign)?),
         recipient_name: Some(form.recipient_name),
+        version: None,
     })
 }
 

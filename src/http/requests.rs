@@ -110,14 +110,25 @@ pub async fn get(
 }
 
 #[utoipa::path(patch, path = "/api/v1/session-requests/{id}", tag = "session-requests", request_body = RequestPatch,
+    params(("If-Match" = Option<String>, Header, description = "the `version` the edit is based on; 409 `version_conflict` if the request changed since")),
     responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
 pub async fn edit(
     State(st): State<AppState>,
     auth: Authed,
     Path(id): Path<String>,
-    ApiJson(patch): ApiJson<RequestPatch>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut patch): ApiJson<RequestPatch>,
 ) -> ApiResult<Json<RequestJson>> {
     let id: RequestId = path_id(&id)?;
+    // `If-Match: "VERSION"` (quoted as an entity tag, or bare); `*` matches any version.
+    if let Some(v) = headers
+        .get(axum::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .filter(|v| *v != "*")
+    {
+        patch.version = Some(v.to_owned());
+    }
     let caller = auth.agent;
     let rec = {
         let caller = caller.clone();

@@ -98,6 +98,10 @@ pub struct RequestPatch {
     pub expires_at: Option<Timestamp>,
     #[serde(default)]
     pub assignee: Option<AssigneeInput>,
+    /// The `version` the editor read: the edit is refused (409 `version_conflict`) if the
+    /// request changed since. Also taken from an `If-Match` header. Absent: no check.
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// What a lifecycle step records, and whether it (re)sends the invitation. `kind: None`
@@ -266,6 +270,17 @@ impl Service {
         require_edit(caller)?;
         let (by, max_expiry) = (caller.id, self.settings().max_expiry);
         self.transition(id, Actor::Agent(by), Action::Edit, move |tx, rec, now| {
+            if let Some(read) = &patch.version
+                && *read != rec.version()
+            {
+                return Err(ServiceError::Conflict {
+                    code: "version_conflict",
+                    message: format!(
+                        "the request changed since you read it (version {read}, now {}); read it again and redo your edit",
+                        rec.version()
+                    ),
+                });
+            }
             let mut fields = Vec::new();
             let mut set = |name: &str, changed: bool| {
                 if changed {

@@ -265,3 +265,57 @@ async fn wrong_credentials_are_401_without_saying_which_part_was_wrong() {
         (StatusCode::UNAUTHORIZED, "unauthenticated")
     );
 }
+
+#[tokio::test]
+async fn portal_server_functions_answer_bad_input_with_400_or_413_and_the_error_shape() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let post = |name: &'static str, body: String| {
+        let (http, base, admin) = (t.http.clone(), t.base.clone(), admin.clone());
+        async move {
+            let res = http
+                .post(format!("{base}/portal/api/{name}"))
+                .header("cookie", format!("beckon_session={admin}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let kind = res
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default();
+            let text = res.text().await.unwrap();
+            (status, kind, text)
+        }
+    };
+    for (name, body, want) in [
+        ("requests/act", "id=x".to_owned(), StatusCode::BAD_REQUEST),
+        (
+            "clients/save",
+            "name=Team".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "link/act",
+            format!("token={}&step=checkin", "a".repeat(3 * 1024 * 1024)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        ("no/such/function", String::new(), StatusCode::NOT_FOUND),
+    ] {
+        let (status, kind, text) = post(name, body).await;
+        assert_eq!(status, want, "{name}: {text}");
+        assert!(
+            kind.starts_with("application/json"),
+            "{name}: {kind} {text}"
+        );
+        // The portal's own error JSON (what its pages decode): code and message.
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{name}: {text}"));
+        assert!(
+            v["code"].is_string() && v["message"].is_string(),
+            "{name}: {v}"
+        );
+    }
+}

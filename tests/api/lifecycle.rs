@@ -642,3 +642,57 @@ async fn upcoming_lists_by_schedule_soonest_first_then_unscheduled_newest_first(
         assert_eq!(r["status"], "open");
     }
 }
+
+#[tokio::test]
+async fn an_edit_based_on_a_stale_read_is_refused_and_edits_without_a_version_still_work() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let (_, other) = t.agent(&admin, "other@example.com", true, true).await;
+    let req = t.create(&admin, json!({})).await;
+    let id = req["id"].as_str().unwrap();
+    let read = req["version"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/session-requests/{id}");
+    // Both agents read version `read`; the first edit wins, the second is told.
+    let first = t
+        .http
+        .patch(format!("{}{path}", t.base))
+        .bearer_auth(&other)
+        .header("if-match", format!("\"{read}\""))
+        .json(&json!({"comment": "first"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: Value = first.json().await.unwrap();
+    assert_ne!(first["version"], read.as_str(), "the version moved");
+    let second = t
+        .http
+        .patch(format!("{}{path}", t.base))
+        .bearer_auth(&admin)
+        .header("if-match", format!("\"{read}\""))
+        .json(&json!({"comment": "second"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), StatusCode::CONFLICT);
+    let body: Value = second.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "version_conflict");
+    // The version in the body works the same way; the current one is accepted.
+    let stale = t
+        .patch(&path, &admin, json!({"comment": "x", "version": read}))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let fresh = t
+        .patch(
+            &path,
+            &admin,
+            json!({"comment": "second, redone", "version": first["version"]}),
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.body);
+    let now = t.get(&path, &admin).await.body;
+    assert_eq!(now["comment"], "second, redone");
+    // Without a version an edit goes through as before.
+    let plain = t.patch(&path, &admin, json!({"comment": "third"})).await;
+    assert_eq!(plain.status, StatusCode::OK);
+}

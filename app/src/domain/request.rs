@@ -206,6 +206,13 @@ pub struct SessionRequest {
 }
 
 impl SessionRequest {
+    /// Changes with every stored change of the request: what an editor read, to be sent back
+    /// with an edit (`If-Match`) so that two agents editing at once cannot silently undo
+    /// each other. The timeline's length and the last change's time, to the nanosecond.
+    pub fn version(&self) -> String {
+        format!("{}.{}", self.event_count, self.updated_at.as_nanosecond())
+    }
+
     /// The link generation a new request starts at. Lower generations belong to links sent
     /// before the link format that names its request (v2, `src/links.rs`); they keep their
     /// format, so their links still open.
