@@ -142,6 +142,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_REQUIRE_TOTP_FOR_ADMINS",
     },
     Key {
+        file: "disk_reserve_mb",
+        env: "BECKON_DISK_RESERVE_MB",
+    },
+    Key {
         file: "metrics_token",
         env: "BECKON_METRICS_TOKEN",
     },
@@ -295,6 +299,8 @@ pub struct Config {
     pub presence_timeout: Duration,
     /// The store's page cache in MiB (redb's own; the OS caches the file besides).
     pub cache_mb: u32,
+    /// MiB kept free on the data directory's disk: below it, writes answer 503 and wait.
+    pub disk_reserve_mb: u32,
     /// Attempts at a mail before it is marked failed (webhooks retry until accepted).
     pub mail_max_attempts: u32,
     /// Delay before the first retry; each further retry waits twice as long (capped at an
@@ -689,6 +695,16 @@ impl Config {
                 max_per_address: per_minute("max_connections_per_address", 256)?,
             },
             max_event_streams_per_signin: per_minute("max_event_streams_per_signin", 16)?,
+            disk_reserve_mb: match get("disk_reserve_mb") {
+                None => crate::store::DEFAULT_RESERVE_MB,
+                Some(r) => r
+                    .value
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n <= 1024 * 1024)
+                    .ok_or_else(|| bad(r, "must be a whole number of MiB (0 to 1048576)"))?,
+            },
             allow_internal_webhooks: flag("allow_internal_webhooks")?,
             metrics_token: match get("metrics_token") {
                 None => None,

@@ -88,6 +88,18 @@ impl From<ServiceError> for ApiError {
                 retry_after: Some(retry_after_secs),
                 ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
             },
+            // Writes wait for disk space; reads go on. Not our bug, and it passes by itself.
+            E::Store(crate::store::StoreError::DiskFull { .. }) => {
+                tracing::warn!(error = %message, "a write was refused: the disk is full");
+                ApiError {
+                    retry_after: Some(30),
+                    ..ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "storage_full",
+                        "the server's disk is full; nothing was changed, try again later",
+                    )
+                }
+            }
             E::Store(_) | E::Internal(_) => {
                 tracing::error!(error = %message, "request failed on our side");
                 ApiError::internal()

@@ -246,11 +246,21 @@ fn run(store: &Store, shared: &Shared) {
                 }
                 // One use case failed: it gets its error, the others run again without it.
                 Err((Some(i), e)) => jobs.remove(i).finish(Err(e)),
-                // The transaction itself failed: everyone gets the error.
+                // The transaction itself failed: everyone gets the error (a full disk as
+                // itself, so callers hear "try later" rather than "our bug").
                 Err((None, e)) => {
+                    let full = match &e {
+                        ServiceError::Store(StoreError::DiskFull { free, reserve }) => {
+                            Some((*free, *reserve))
+                        }
+                        _ => None,
+                    };
                     let msg = e.to_string();
                     for job in jobs.drain(..) {
-                        job.finish(Err(ServiceError::Internal(msg.clone())));
+                        job.finish(Err(match full {
+                            Some((free, reserve)) => StoreError::DiskFull { free, reserve }.into(),
+                            None => ServiceError::Internal(msg.clone()),
+                        }));
                     }
                 }
             }

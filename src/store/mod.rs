@@ -5,8 +5,13 @@
 pub mod backup;
 mod check;
 pub mod codec;
+#[cfg(test)]
+mod golden;
 mod group;
+mod space;
+
 pub use group::OnDurable;
+pub use space::DEFAULT_RESERVE_MB;
 pub mod keys;
 mod legacy;
 pub mod prefix_filter;
@@ -58,6 +63,9 @@ pub enum StoreError {
     Backup(String),
     #[error("the disk refused to make a commit durable: {0}")]
     Sync(String),
+    /// Less than the reserve is free on the data directory's disk: writes wait for space.
+    #[error("the disk holding the data is full ({free} bytes free, {reserve} kept in reserve)")]
+    DiskFull { free: u64, reserve: u64 },
 }
 
 macro_rules! redb_errors {
@@ -326,6 +334,7 @@ pub struct Store {
     group: Arc<group::GroupCommit>,
     db: Arc<Database>,
     path: PathBuf,
+    space: space::Space,
 }
 
 /// A write transaction of the store. It derefs to redb's; `commit` it through the store's
@@ -375,6 +384,12 @@ impl Store {
 
     /// `open`, with redb's page cache set to `cache_mb` MiB.
     pub fn open_with_cache(data_dir: &Path, cache_mb: u32) -> Result<Store, StoreError> {
+        Store::open_with(data_dir, cache_mb, space::DEFAULT_RESERVE_MB)
+    }
+
+    /// `open`, with redb's page cache set to `cache_mb` MiB and `reserve_mb` MiB of the disk
+    /// kept free (writes are refused below it).
+    pub fn open_with(data_dir: &Path, cache_mb: u32, reserve_mb: u32) -> Result<Store, StoreError> {
         // Owner only: the data directory holds the store and the link key.
         let mut dir = std::fs::DirBuilder::new();
         dir.recursive(true);
@@ -411,6 +426,7 @@ impl Store {
             group: Arc::new(group::GroupCommit::start(db.clone())),
             db,
             path,
+            space: space::Space::new(data_dir, reserve_mb),
         };
         store.migrate()?;
         Ok(store)
@@ -455,6 +471,9 @@ impl Store {
     }
 
     pub fn begin_write(&self) -> Result<Write<'_>, StoreError> {
+        self.space
+            .check()
+            .map_err(|(free, reserve)| StoreError::DiskFull { free, reserve })?;
         Ok(Write {
             txn: self.group.begin(&self.db)?,
             group: &self.group,

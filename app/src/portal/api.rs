@@ -27,6 +27,7 @@ pub fn status_of(e: &AppError) -> http::StatusCode {
         "gone" => StatusCode::GONE,
         "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
         "internal" => StatusCode::INTERNAL_SERVER_ERROR,
+        "storage_full" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::CONFLICT,
     }
 }
