@@ -31,3 +31,4 @@ mod smtp_sink;
 mod sweep;
 mod tls;
 mod totp;
+mod upgrade;
