@@ -139,6 +139,8 @@ impl GroupCommit {
         let before = self.shared.lock().committed;
         txn.set_durability(Durability::Immediate)
             .map_err(|e| StoreError::Redb(redb::Error::from(e)))?;
+        // Like the syncer's: every durable commit saves the allocator state (quick repair).
+        txn.set_quick_repair(true);
         txn.commit()?;
         let mut st = self.shared.lock();
         st.durable = st.durable.max(before);
