@@ -142,6 +142,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_REQUIRE_TOTP_FOR_ADMINS",
     },
     Key {
+        file: "quick_repair",
+        env: "BECKON_QUICK_REPAIR",
+    },
+    Key {
         file: "disk_reserve_mb",
         env: "BECKON_DISK_RESERVE_MB",
     },
@@ -301,6 +305,8 @@ pub struct Config {
     pub cache_mb: u32,
     /// MiB kept free on the data directory's disk: below it, writes answer 503 and wait.
     pub disk_reserve_mb: u32,
+    /// Durable commits save the allocator state: a restart after a crash takes milliseconds.
+    pub quick_repair: bool,
     /// Attempts at a mail before it is marked failed (webhooks retry until accepted).
     pub mail_max_attempts: u32,
     /// Delay before the first retry; each further retry waits twice as long (capped at an
@@ -695,6 +701,10 @@ impl Config {
                 max_per_address: per_minute("max_connections_per_address", 256)?,
             },
             max_event_streams_per_signin: per_minute("max_event_streams_per_signin", 16)?,
+            quick_repair: match get("quick_repair") {
+                None => true,
+                Some(_) => flag("quick_repair")?,
+            },
             disk_reserve_mb: match get("disk_reserve_mb") {
                 None => crate::store::DEFAULT_RESERVE_MB,
                 Some(r) => r

@@ -46,7 +46,14 @@ impl Server {
             })?),
             None => None,
         };
-        let store = Store::open_with(&config.data_dir, config.cache_mb, config.disk_reserve_mb)?;
+        let store = Store::open_with(
+            &config.data_dir,
+            crate::store::Options {
+                cache_mb: config.cache_mb,
+                reserve_mb: config.disk_reserve_mb,
+                quick_repair: config.quick_repair,
+            },
+        )?;
         let links = LinkKey::load_or_create(&config.data_dir)
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
         let link_key = links.bytes();

@@ -74,6 +74,8 @@ struct Shared {
     /// Callers wait here for their commit to become durable. Apart from `work`, so a commit
     /// wakes only the syncer, not every caller waiting (a futex storm at 64 writers).
     durable: Condvar,
+    /// Durable commits save the allocator state, for a quick repair after a crash.
+    quick_repair: bool,
 }
 
 impl Shared {
@@ -90,11 +92,12 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    pub fn start(db: Arc<Database>) -> GroupCommit {
+    pub fn start(db: Arc<Database>, quick_repair: bool) -> GroupCommit {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             work: Condvar::new(),
             durable: Condvar::new(),
+            quick_repair,
         });
         let s = shared.clone();
         let thread = std::thread::Builder::new()
@@ -140,7 +143,7 @@ impl GroupCommit {
         txn.set_durability(Durability::Immediate)
             .map_err(|e| StoreError::Redb(redb::Error::from(e)))?;
         // Like the syncer's: every durable commit saves the allocator state (quick repair).
-        txn.set_quick_repair(true);
+        txn.set_quick_repair(self.shared.quick_repair);
         txn.commit()?;
         let mut st = self.shared.lock();
         st.durable = st.durable.max(before);

@@ -329,6 +329,28 @@ fn create_notifier_and_sweeper_tables(txn: &redb::WriteTransaction) -> Result<()
 
 /// A handle on the store; clones share it (the service's batch writer holds one). The
 /// group commit's last handle makes what is pending durable and stops its thread.
+/// How a store is opened (the settings `cache_mb`, `disk_reserve_mb`, `quick_repair`).
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// redb's page cache, in MiB.
+    pub cache_mb: u32,
+    /// MiB of the disk kept free: writes are refused below it.
+    pub reserve_mb: u32,
+    /// Durable commits save the allocator state, so opening after a crash takes milliseconds
+    /// instead of a walk of the whole file (docs/PERFORMANCE.md has both costs).
+    pub quick_repair: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            cache_mb: DEFAULT_CACHE_MB,
+            reserve_mb: space::DEFAULT_RESERVE_MB,
+            quick_repair: true,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Store {
     group: Arc<group::GroupCommit>,
@@ -384,12 +406,22 @@ impl Store {
 
     /// `open`, with redb's page cache set to `cache_mb` MiB.
     pub fn open_with_cache(data_dir: &Path, cache_mb: u32) -> Result<Store, StoreError> {
-        Store::open_with(data_dir, cache_mb, space::DEFAULT_RESERVE_MB)
+        Store::open_with(
+            data_dir,
+            Options {
+                cache_mb,
+                ..Options::default()
+            },
+        )
     }
 
-    /// `open`, with redb's page cache set to `cache_mb` MiB and `reserve_mb` MiB of the disk
-    /// kept free (writes are refused below it).
-    pub fn open_with(data_dir: &Path, cache_mb: u32, reserve_mb: u32) -> Result<Store, StoreError> {
+    /// `open`, with the settings of `options`.
+    pub fn open_with(data_dir: &Path, options: Options) -> Result<Store, StoreError> {
+        let Options {
+            cache_mb,
+            reserve_mb,
+            quick_repair,
+        } = options;
         // Owner only: the data directory holds the store and the link key.
         let mut dir = std::fs::DirBuilder::new();
         dir.recursive(true);
@@ -423,7 +455,7 @@ impl Store {
         }
         let db = Arc::new(db);
         let store = Store {
-            group: Arc::new(group::GroupCommit::start(db.clone())),
+            group: Arc::new(group::GroupCommit::start(db.clone(), quick_repair)),
             db,
             path,
             space: space::Space::new(data_dir, reserve_mb),
