@@ -904,6 +904,29 @@ mod tests {
     }
 
     #[test]
+    fn senders_in_every_form_start_and_unusable_ones_stop_start_up_naming_the_setting() {
+        for from in [
+            "noreply@example.com",
+            "Support <noreply@example.com>",
+            "\"Support, Acme\" <noreply@example.com>",
+            "Société Générale <noreply@example.com>",
+        ] {
+            let c = load_env(&[("BECKON_MAIL_FROM", from)]).unwrap();
+            assert_eq!(c.mail_from, from);
+        }
+        for bad in ["Support <noreply>", "not an address"] {
+            let e = load_env(&[("BECKON_MAIL_FROM", bad)]).unwrap_err();
+            assert_eq!(e.setting, "BECKON_MAIL_FROM", "{bad}");
+        }
+        let e = load_env(&[("BECKON_METRICS_TOKEN", "short")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_METRICS_TOKEN");
+        let e = load_env(&[("BECKON_DISK_RESERVE_MB", "lots")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_DISK_RESERVE_MB");
+        let e = load_env(&[("BECKON_IDLE_TIMEOUT", "soon")]).unwrap_err();
+        assert_eq!(e.setting, "BECKON_IDLE_TIMEOUT");
+    }
+
+    #[test]
     fn proxies_and_the_redirect_listener_are_checked() {
         let c = load_env(&[
             ("BECKON_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8"),

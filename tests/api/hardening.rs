@@ -392,3 +392,119 @@ async fn cookie_mutations_compare_the_origin_with_public_url_not_the_host_header
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
 }
+
+/// A sign-in attempt from `from` (named by the trusted proxy's `X-Forwarded-For`).
+async fn login_from(t: &TestServer, from: &str, email: &str, password: &str) -> StatusCode {
+    t.http
+        .post(format!("{}/api/v1/auth/login", t.base))
+        .header("x-forwarded-for", from)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn password_guesses_behind_sign_in_are_limited_and_guessers_elsewhere_do_not_lock_the_owner_out()
+ {
+    let t = TestServer::start_with(|c| {
+        c.login_attempts_per_minute = 3;
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let admin = t.admin().await;
+    // Behind the sign-in, the current password is a guess like any other.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let r = t
+            .post(
+                "/api/v1/me/password",
+                &admin,
+                json!({"current_password": "guess", "new_password": "another long one"}),
+            )
+            .await;
+        statuses.push(r.status.as_u16());
+    }
+    assert_eq!(statuses[0], 400, "{statuses:?}");
+    assert_eq!(*statuses.last().unwrap(), 429, "{statuses:?}");
+    let off = t
+        .post(
+            "/api/v1/me/totp/disable",
+            &admin,
+            json!({"password": "guess"}),
+        )
+        .await;
+    assert_eq!(
+        off.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "one allowance for both"
+    );
+
+    // Bob signs in from home; someone elsewhere spends his account's allowance.
+    t.agent(&admin, "bob@example.com", true, true).await;
+    assert_eq!(
+        login_from(&t, "192.0.2.10", "bob@example.com", "password123").await,
+        StatusCode::OK
+    );
+    let mut tries = 0;
+    while login_from(&t, "203.0.113.9", "bob@example.com", "wrong").await
+        != StatusCode::TOO_MANY_REQUESTS
+    {
+        tries += 1;
+        assert!(tries <= 3, "the guesser's address is limited");
+    }
+    assert_eq!(
+        login_from(&t, "198.51.100.4", "bob@example.com", "password123").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "from every address Bob never used, the account waits"
+    );
+    assert_eq!(
+        login_from(&t, "192.0.2.10", "bob@example.com", "password123").await,
+        StatusCode::OK,
+        "Bob at home still gets in"
+    );
+}
+
+#[tokio::test]
+async fn one_agent_cannot_take_every_session_seat_and_the_assignee_always_gets_one() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let (assignee_id, assignee) = t.agent(&admin, "assignee@example.com", true, true).await;
+    let req = t
+        .create(
+            &admin,
+            json!({"assignee": {"type": "agent", "id": assignee_id}}),
+        )
+        .await;
+    let id = req["id"].as_str().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..beckon::service::SEATS_PER_AGENT {
+        held.push(t.agent_socket(id, &admin).await.unwrap());
+    }
+    assert!(
+        t.agent_socket(id, &admin).await.is_err(),
+        "one agent holds at most SEATS_PER_AGENT"
+    );
+    // Others fill every seat but the one kept for the assignee.
+    let mut n = 0;
+    while held.len() < beckon::service::AGENT_SEATS - 1 {
+        let (_, other) = t
+            .agent(&admin, &format!("other{n}@example.com"), true, true)
+            .await;
+        n += 1;
+        held.push(t.agent_socket(id, &other).await.unwrap());
+        if held.len() < beckon::service::AGENT_SEATS - 1 {
+            held.push(t.agent_socket(id, &other).await.unwrap());
+        }
+    }
+    let (_, late) = t.agent(&admin, "late@example.com", true, true).await;
+    assert!(
+        t.agent_socket(id, &late).await.is_err(),
+        "the last seat is kept"
+    );
+    assert!(
+        t.agent_socket(id, &assignee).await.is_ok(),
+        "the assignee gets it"
+    );
+}
