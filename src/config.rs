@@ -742,6 +742,20 @@ impl Config {
     }
 }
 
+/// The mail sender as a mail administrator writes it: `noreply@example.com`,
+/// `Support <noreply@example.com>`, `"Support, Acme" <noreply@example.com>` or a name in any
+/// script. Checked at start-up with this, so a sender that cannot work stops the server
+/// instead of every mail; the mail composer reads it with the same function.
+pub fn sender(value: &str) -> Result<lettre::message::Mailbox, String> {
+    let v = value.trim();
+    let mailbox: lettre::message::Mailbox =
+        v.parse().map_err(|e| format!("`{v}` is not a mail address: {e}"))?;
+    Ok(lettre::message::Mailbox {
+        name: mailbox.name.filter(|n| !n.trim().is_empty()),
+        ..mailbox
+    })
+}
+
 /// Addresses (`10.0.0.5`) or networks (`10.0.0.0/8`, `fd00::/8`), comma-separated.
 fn trusted_proxies(value: &str) -> Result<Vec<ipnet::IpNet>, String> {
     value

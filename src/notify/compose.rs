@@ -41,21 +41,6 @@ impl std::fmt::Debug for MailEnv {
     }
 }
 
-/// The sender as a mail administrator writes it: `noreply@example.com`,
-/// `Support <noreply@example.com>`, `"Support, Acme" <noreply@example.com>` or a name in any
-/// script. The configuration checks it with this at start-up, so a sender that cannot work
-/// stops the server instead of every mail.
-pub fn sender(mail_from: &str) -> Result<Mailbox, ComposeError> {
-    let v = mail_from.trim();
-    let mailbox: Mailbox = v
-        .parse()
-        .map_err(|e| ComposeError::Address(format!("`{v}`: {e}")))?;
-    Ok(Mailbox {
-        name: mailbox.name.filter(|n| !n.trim().is_empty()),
-        ..mailbox
-    })
-}
-
 /// Why a mail cannot be built; never worth retrying.
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
@@ -107,7 +92,7 @@ impl MailEnv {
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| "localhost".into());
-        let sender = sender(mail_from)?;
+        let sender = crate::config::sender(mail_from).map_err(ComposeError::Address)?;
         Ok(MailEnv {
             catalog,
             templates,
@@ -451,7 +436,7 @@ mod sender_tests {
             ),
             ("  <noreply@example.com>  ", None, "noreply@example.com"),
         ] {
-            let m = sender(written).unwrap_or_else(|e| panic!("{written}: {e}"));
+            let m = crate::config::sender(written).unwrap_or_else(|e| panic!("{written}: {e}"));
             assert_eq!(
                 (m.name.as_deref(), m.email.as_ref()),
                 (name, address),
@@ -459,7 +444,7 @@ mod sender_tests {
             );
         }
         for bad in ["Support <noreply>", "not an address", "", "a@b@c"] {
-            assert!(sender(bad).is_err(), "{bad}");
+            assert!(crate::config::sender(bad).is_err(), "{bad}");
         }
     }
 }

@@ -76,6 +76,12 @@ async fn live_agent(t: &TestServer, admin: &str, email: &str) -> Live {
     }
 }
 
+/// An administrator's change to an agent, which must succeed.
+async fn change_agent(t: &TestServer, admin: &str, id: &str, body: serde_json::Value) {
+    let r = t.patch(&format!("/api/v1/agents/{id}"), admin, body).await;
+    assert!(r.status.is_success(), "{}", r.body);
+}
+
 async fn assert_cut_off(live: &mut Live, what: &str) {
     let started = Instant::now();
     let reason = policy_close(&mut live.socket, WITHIN).await;
@@ -113,74 +119,41 @@ async fn an_agents_stream_and_socket_end_when_their_sign_in_ends_or_loses_its_ri
     assert_cut_off(&mut l, "own password changed elsewhere").await;
 
     let mut l = live_agent(&t, &admin, "reset@example.com").await;
-    let r = t
-        .patch(
-            &format!("/api/v1/agents/{}", l.id),
-            &admin,
-            json!({"password": "reset by admin"}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.body);
+    change_agent(&t, &admin, &l.id, json!({"password": "reset by admin"})).await;
     assert_cut_off(&mut l, "password reset by an admin").await;
 
     let mut l = live_agent(&t, &admin, "disabled@example.com").await;
-    let r = t
-        .patch(
-            &format!("/api/v1/agents/{}", l.id),
-            &admin,
-            json!({"disabled": true}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.body);
+    change_agent(&t, &admin, &l.id, json!({"disabled": true})).await;
     assert_cut_off(&mut l, "disabled").await;
 
     // Losing a permission: without *edit* the socket closes, without *view* the stream ends.
     let mut l = live_agent(&t, &admin, "demoted@example.com").await;
-    let r = t
-        .patch(
-            &format!("/api/v1/agents/{}", l.id),
-            &admin,
-            json!({"permissions": {"view_session_requests": true, "edit_session_requests": false}}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.body);
+    change_agent(
+        &t,
+        &admin,
+        &l.id,
+        json!({"permissions": {"view_session_requests": true, "edit_session_requests": false}}),
+    )
+    .await;
     policy_close(&mut l.socket, WITHIN).await;
-    let r = t
-        .patch(
-            &format!("/api/v1/agents/{}", l.id),
-            &admin,
-            json!({"permissions": {"view_session_requests": false, "edit_session_requests": false}}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.body);
+    change_agent(
+        &t,
+        &admin,
+        &l.id,
+        json!({"permissions": {"view_session_requests": false, "edit_session_requests": false}}),
+    )
+    .await;
     stream_ends(&mut l.events, WITHIN).await;
 
     // An admin who loses the role (and so every right) is cut off too.
     let mut l = live_agent(&t, &admin, "former-admin@example.com").await;
-    t.patch(
-        &format!("/api/v1/agents/{}", l.id),
-        &admin,
-        json!({"role": "admin"}),
-    )
-    .await;
-    let r = t
-        .patch(
-            &format!("/api/v1/agents/{}", l.id),
-            &admin,
-            json!({"role": "agent", "permissions": {"view_session_requests": false, "edit_session_requests": false}}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.body);
+    change_agent(&t, &admin, &l.id, json!({"role": "admin"})).await;
+    change_agent(&t, &admin, &l.id, json!({"role": "agent", "permissions": {"view_session_requests": false, "edit_session_requests": false}})).await;
     assert_cut_off(&mut l, "role and permissions removed").await;
 
     // Unrelated agents keep theirs.
     let mut kept = live_agent(&t, &admin, "kept@example.com").await;
-    t.patch(
-        &format!("/api/v1/agents/{}", l.id),
-        &admin,
-        json!({"disabled": true}),
-    )
-    .await;
+    change_agent(&t, &admin, &l.id, json!({"disabled": true})).await;
     assert!(
         tokio::time::timeout(Duration::from_millis(1200), kept.socket.next())
             .await
