@@ -575,7 +575,7 @@ impl Config {
         let mail_from = match get("mail_from") {
             Some(r) => {
                 let v = r.value.trim();
-                if let Err(e) = crate::notify::compose::sender(v) {
+                if let Err(e) = sender(v) {
                     return Err(bad(
                         r,
                         format!(
@@ -748,8 +748,9 @@ impl Config {
 /// instead of every mail; the mail composer reads it with the same function.
 pub fn sender(value: &str) -> Result<lettre::message::Mailbox, String> {
     let v = value.trim();
-    let mailbox: lettre::message::Mailbox =
-        v.parse().map_err(|e| format!("`{v}` is not a mail address: {e}"))?;
+    let mailbox: lettre::message::Mailbox = v
+        .parse()
+        .map_err(|e| format!("`{v}` is not a mail address: {e}"))?;
     Ok(lettre::message::Mailbox {
         name: mailbox.name.filter(|n| !n.trim().is_empty()),
         ..mailbox
@@ -915,6 +916,39 @@ mod tests {
         let e = load_env(&[("BECKON_SMTP_URL", "smtp://u:hunter2@x?tls=maybe")]).unwrap_err();
         assert_eq!(e.setting, "BECKON_SMTP_URL");
         assert!(!e.to_string().contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn every_sender_form_a_mail_admin_writes_is_accepted() {
+        for (written, name, address) in [
+            ("noreply@example.com", None, "noreply@example.com"),
+            (
+                "Support <noreply@example.com>",
+                Some("Support"),
+                "noreply@example.com",
+            ),
+            (
+                "\"Support, Acme\" <noreply@example.com>",
+                Some("Support, Acme"),
+                "noreply@example.com",
+            ),
+            (
+                "Société Générale <noreply@example.com>",
+                Some("Société Générale"),
+                "noreply@example.com",
+            ),
+            ("  <noreply@example.com>  ", None, "noreply@example.com"),
+        ] {
+            let m = sender(written).unwrap_or_else(|e| panic!("{written}: {e}"));
+            assert_eq!(
+                (m.name.as_deref(), m.email.as_ref()),
+                (name, address),
+                "{written}"
+            );
+        }
+        for bad in ["Support <noreply>", "not an address", "", "a@b@c"] {
+            assert!(sender(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
