@@ -247,7 +247,15 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                     break;
                 }
                 if peer.side == Side::EndUser { svc.presence().touch(peer.id); }
-                let reply = match signal::check(&text, peer.side, &peer.name, peer.status, peer.granted) {
+                let mut verdict = signal::check(&text, peer.side, &peer.name, peer.status, peer.granted);
+                if matches!(verdict, Verdict::Refuse(_)) {
+                    // The status and grant this socket knows may be a moment behind a change
+                    // still queued for it (the other side heard it first and answered): read
+                    // them afresh once before refusing.
+                    let _ = peer.snapshot(svc);
+                    verdict = signal::check(&text, peer.side, &peer.name, peer.status, peer.granted);
+                }
+                let reply = match verdict {
                     Verdict::Relay(m) => {
                         peer.seat.send(m);
                         None
