@@ -38,8 +38,8 @@ pub const AGENT_SIGNED_IN: &str = "this browser is signed in to the portal as an
 /// Whether the request carries a live agent sign-in. End-user routes refuse it: an agent's
 /// sign-in gives no end-user powers (a view-only agent must not decline a request through
 /// its link).
-pub fn signed_in_agent(headers: &HeaderMap, st: &AppState) -> bool {
-    super::auth::token_of(headers).is_some_and(|(token, _)| st.svc.still_signed_in(&token).is_ok())
+pub fn signed_in_agent(headers: &HeaderMap, svc: &crate::service::Service) -> bool {
+    super::auth::token_of(headers).is_some_and(|(token, _)| svc.still_signed_in(&token).is_ok())
 }
 
 /// The calling device, for the end user's routes.
@@ -49,7 +49,7 @@ impl FromRequestParts<AppState> for EndUserDevice {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        if signed_in_agent(&parts.headers, st) {
+        if signed_in_agent(&parts.headers, &st.svc) {
             return Err(ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
                 "agent_signed_in",

@@ -248,9 +248,7 @@ impl Portal {
         self.svc
             .check_link_rate(Client::of(parts).ip)
             .map_err(app_error)?;
-        let agent = super::auth::token_of(&parts.headers)
-            .is_some_and(|(token, _)| self.svc.still_signed_in(&token).is_ok());
-        if agent {
+        if super::device::signed_in_agent(&parts.headers, &self.svc) {
             return Err(AppError::new("forbidden", super::device::AGENT_SIGNED_IN));
         }
         device_of(&parts.headers)

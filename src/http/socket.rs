@@ -109,8 +109,12 @@ impl Peer {
             None => svc.session_request(self.id).ok()?,
         };
         self.status = rec.status_at(jiff::Timestamp::now());
+        // The grant matters only for the screen's signalling, which needs a session under
+        // way or about to start: other changes (presence comes and goes often) read no
+        // timeline.
         if let Some(agent) = self.agent {
-            self.granted = svc.allowed_agents(self.id).ok()?.contains(&agent);
+            self.granted = matches!(self.status, Status::Ready | Status::InSession)
+                && svc.allowed_agents(self.id).ok()?.contains(&agent);
         }
         let msg = match self.side {
             Side::EndUser => {
