@@ -283,22 +283,31 @@ mod browser {
             ws.set_onopen(Some(on_open_cb.as_ref().unchecked_ref()));
             on_open_cb.forget();
             let me = self.clone();
-            let on_close = Closure::<dyn Fn()>::new(move || {
-                if ended.get() || me.closed.get() {
-                    return;
-                }
-                let (me, url, on_push, on_open) =
-                    (me.clone(), url.clone(), on_push.clone(), on_open.clone());
-                let retry = Closure::once_into_js(move || {
-                    me.connect(url, on_push, on_open, (delay_ms * 2).min(30_000))
-                });
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                        retry.unchecked_ref(),
-                        delay_ms,
+            let on_close =
+                Closure::<dyn Fn(web_sys::CloseEvent)>::new(move |ev: web_sys::CloseEvent| {
+                    if ended.get() || me.closed.get() {
+                        return;
+                    }
+                    web_sys::console::warn_1(
+                        &format!(
+                            "beckon: session socket closed ({} {}); reconnecting",
+                            ev.code(),
+                            ev.reason()
+                        )
+                        .into(),
                     );
-                }
-            });
+                    let (me, url, on_push, on_open) =
+                        (me.clone(), url.clone(), on_push.clone(), on_open.clone());
+                    let retry = Closure::once_into_js(move || {
+                        me.connect(url, on_push, on_open, (delay_ms * 2).min(30_000))
+                    });
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                            retry.unchecked_ref(),
+                            delay_ms,
+                        );
+                    }
+                });
             ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
             on_close.forget();
             *self.current.borrow_mut() = Some(ws);

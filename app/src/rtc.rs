@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
     RtcPeerConnection, RtcPeerConnectionIceEvent, RtcSdpType, RtcSessionDescriptionInit,
-    RtcTrackEvent,
+    RtcSignalingState, RtcTrackEvent,
 };
 
 use crate::live::{IceCandidate, Say, Socket};
@@ -50,6 +50,10 @@ fn peer(ice: &[IceServer], socket: &Socket) -> Result<RtcPeerConnection, JsValue
     pc.set_onicecandidate(Some(on_ice.as_ref().unchecked_ref()));
     on_ice.forget();
     Ok(pc)
+}
+
+fn warn(what: &str) {
+    web_sys::console::warn_1(&format!("beckon: {what}").into());
 }
 
 async fn describe(pc: &RtcPeerConnection, kind: RtcSdpType, sdp: &str) -> Result<(), JsValue> {
@@ -97,6 +101,10 @@ pub struct Sharer {
     /// they joined); closing its connection for a new one would leave the browser's
     /// `setLocalDescription` on it unsettled, and the share would never start.
     offering: Rc<Cell<bool>>,
+    /// An agent asked for a fresh offer while one was awaiting its answer: offer again once
+    /// that answer is in. Offering at once would let the older answer land on the newer
+    /// connection (answers carry no reference to their offer), and neither would connect.
+    again: Rc<Cell<bool>>,
 }
 
 impl Sharer {
@@ -107,6 +115,7 @@ impl Sharer {
             stream: Rc::default(),
             pc: Rc::default(),
             offering: Rc::default(),
+            again: Rc::default(),
         }
     }
 
@@ -158,13 +167,20 @@ impl Sharer {
         Ok(())
     }
 
-    /// Signalling from the agent's side.
+    /// Signalling from the agent's side. Only an offer awaiting its answer takes one: a
+    /// second agent view's answer to the same offer, or a late one, is dropped.
     pub async fn on_answer(&self, sdp: &str) -> Result<(), JsValue> {
         let pc = self.pc.borrow().clone();
-        match pc {
-            Some(pc) => describe(&pc, RtcSdpType::Answer, sdp).await,
-            None => Ok(()),
+        let Some(pc) = pc else { return Ok(()) };
+        if pc.signaling_state() != RtcSignalingState::HaveLocalOffer {
+            warn("an answer arrived with no offer awaiting it; dropped");
+            return Ok(());
         }
+        describe(&pc, RtcSdpType::Answer, sdp).await?;
+        if self.again.replace(false) {
+            self.offer().await?;
+        }
+        Ok(())
     }
 
     pub async fn on_candidate(&self, c: &IceCandidate) -> Result<(), JsValue> {
@@ -175,11 +191,24 @@ impl Sharer {
         }
     }
 
-    /// An agent (re)joined: offer again if sharing (unless an offer is on its way already).
+    /// An agent (re)joined: offer again if sharing. An offer being made goes to them anyway;
+    /// one awaiting its answer is answered first, then renewed (see `again`).
     pub async fn on_hello(&self) -> Result<(), JsValue> {
         if self.offering.get() {
             return Ok(());
         }
+        let awaiting = self
+            .pc
+            .borrow()
+            .as_ref()
+            .is_some_and(|pc| pc.signaling_state() == RtcSignalingState::HaveLocalOffer);
+        if awaiting && !self.again.get() {
+            self.again.set(true);
+            return Ok(());
+        }
+        // Asked twice while waiting: that answer is not coming (the agent's view that
+        // would have sent it is gone). Start over.
+        self.again.set(false);
         self.offer().await
     }
 
@@ -201,13 +230,38 @@ impl Sharer {
 pub struct Viewer {
     socket: Socket,
     pc: Rc<RefCell<Option<RtcPeerConnection>>>,
+    /// When (ms since the epoch) an offer last arrived or a fresh one was asked for.
+    asked: Rc<Cell<f64>>,
 }
+
+/// How long a connection may take to come up before the viewer asks for a fresh offer.
+const RETRY_AFTER_MS: f64 = 6_000.0;
 
 impl Viewer {
     pub fn new(socket: Socket) -> Viewer {
         Viewer {
             socket,
             pc: Rc::default(),
+            asked: Rc::new(Cell::new(js_sys::Date::now())),
+        }
+    }
+
+    /// Asks a sharing end user for a fresh offer (on every (re)connect of the socket).
+    pub fn hello(&self) {
+        self.asked.set(js_sys::Date::now());
+        self.socket.say(&Say::Hello);
+    }
+
+    /// Called every few seconds while the session is under way: a connection that has not
+    /// come up (or failed) since the last offer or request is asked for afresh, so a lost
+    /// message or a crossed offer heals by itself instead of leaving a black screen.
+    pub fn watchdog(&self) {
+        let connected =
+            self.pc.borrow().as_ref().is_some_and(|pc| {
+                pc.connection_state() == web_sys::RtcPeerConnectionState::Connected
+            });
+        if !connected && js_sys::Date::now() - self.asked.get() > RETRY_AFTER_MS {
+            self.hello();
         }
     }
 
@@ -217,6 +271,7 @@ impl Viewer {
         video: web_sys::HtmlVideoElement,
         ice: &[IceServer],
     ) -> Result<(), JsValue> {
+        self.asked.set(js_sys::Date::now());
         if let Some(old) = self.pc.borrow_mut().take() {
             old.close();
         }
@@ -224,7 +279,12 @@ impl Viewer {
         let on_track = Closure::<dyn Fn(RtcTrackEvent)>::new(move |ev: RtcTrackEvent| {
             if let Ok(stream) = ev.streams().get(0).dyn_into::<MediaStream>() {
                 video.set_src_object(Some(&stream));
-                let _ = video.play();
+                // A newer stream replacing this one interrupts `play()`: expected, not an error.
+                if let Ok(p) = video.play() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = JsFuture::from(p).await;
+                    });
+                }
             }
         });
         pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));

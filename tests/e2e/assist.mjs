@@ -74,6 +74,15 @@ await run('assist', async (newPage) => {
   await user.press('#chat-input', 'Enter');
   await agent.locator('#chat-log li', { hasText: 'Super, danke <3' }).waitFor();
 
+  log('the agent reloads and sees the screen again');
+  // The view's new socket says hello; the sharing end user offers afresh.
+  await agent.reload();
+  await hydrated(agent);
+  await agent.waitForFunction(() => {
+    const v = document.querySelector('#remote-screen');
+    return v && Number(v.dataset.bytes) > 0 && v.videoWidth > 0;
+  }, null, { timeout: 30_000 });
+
   log('the end user stops');
   await user.click('#stop');
   await user.waitForSelector('#sharing-bar', { state: 'detached' });

@@ -29,7 +29,7 @@ export async function run(name, steps, { extraArgs = [], timeout = 10_000 } = {}
     page.setDefaultTimeout(timeout);
     page.on('pageerror', (e) => console.log(`[${who}] page error: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error') console.log(`[${who}] console: ${m.text()}`);
+      if (m.type() === 'error' || m.type() === 'warning') console.log(`[${who}] console: ${m.text()}`);
       if (/Content Security Policy/i.test(m.text())) blocked.push(`[${who}] ${m.text()}`);
     });
     pages[who] = page;

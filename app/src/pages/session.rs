@@ -93,7 +93,11 @@ impl Live {
         let live = Live { inner };
         let path = format!("/api/v1/session-requests/{id}/ws");
         // Every (re)connect asks a sharing end user for a fresh offer.
-        let hello = |s: &Socket| s.say(&crate::live::Say::Hello);
+        let hello = move |_: &Socket| {
+            if let Some(viewer) = live.viewer() {
+                viewer.hello();
+            }
+        };
         if let Some(socket) = Socket::open(&path, move |p| live.on_push(p, st, video, &ice), hello)
         {
             let viewer = crate::rtc::Viewer::new(socket.clone());
@@ -112,6 +116,9 @@ impl Live {
         let last = std::rc::Rc::new(std::cell::Cell::new(0.0));
         let tick = move || {
             let Some(viewer) = live.viewer() else { return };
+            if st.status.get_untracked() == Some(Status::InSession) {
+                viewer.watchdog();
+            }
             let last = last.clone();
             leptos::task::spawn_local(async move {
                 let bytes = viewer.bytes_received().await;
