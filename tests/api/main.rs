@@ -32,3 +32,4 @@ mod sweep;
 mod tls;
 mod totp;
 mod upgrade;
+mod xdisplay;

@@ -139,3 +139,33 @@ async fn the_end_user_shares_their_screen_with_the_agent_in_chromium() {
     .await;
     t.assert_consistent();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_native_app_shares_a_real_x_display_with_the_agent_in_chromium() {
+    if !tools_present() || !crate::xdisplay::tools_present() {
+        return;
+    }
+    tokio::task::spawn_blocking(install_driver).await.unwrap();
+    let x = tokio::task::spawn_blocking(|| crate::xdisplay::XDisplay::start(1280, 720))
+        .await
+        .unwrap();
+    let t = TestServer::start_with(|c| c.organisation = "Acme Support".into()).await;
+    let admin = t.admin().await;
+    let req = t
+        .create(&admin, serde_json::json!({"assignee": {"type": "me"}}))
+        .await;
+    run_script(
+        "native.mjs",
+        vec![
+            ("BASE", t.base.clone()),
+            ("ADMIN_EMAIL", "admin@example.com".into()),
+            ("ADMIN_PASSWORD", "correct horse".into()),
+            ("LINK", req["link"].as_str().unwrap().to_owned()),
+            ("REQUEST_ID", req["id"].as_str().unwrap().to_owned()),
+            ("BECKON_BIN", env!("CARGO_BIN_EXE_beckon").to_owned()),
+            ("DISPLAY", x.display.clone()),
+        ],
+    )
+    .await;
+    t.assert_consistent();
+}

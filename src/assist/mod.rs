@@ -2,7 +2,9 @@
 //! (the link page offers it for download). It speaks the public end-user API like the
 //! browser page does: checks in, keeps presence over the session socket, asks in the
 //! terminal when an agent wants access (Allow / Deny), and reports the session's start and
-//! end. Lines typed while a session is ready or running go to the agent as chat.
+//! end. Lines typed while a session is ready or running go to the agent as chat. While the
+//! session runs, the screen is shared with the agent over WebRTC (`screen`, on the `media`
+//! crate), signalled through the same socket.
 //!
 //! The output is plain lines, one event each, so people read it and scripts (and tests)
 //! drive it through stdin and stdout.
@@ -62,8 +64,14 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     let mut status = String::from("waiting");
     let mut prompt: Option<String> = None;
     let mut session_start: Option<Instant> = None;
+    let mut screen = screen::Screen::new();
     loop {
         tokio::select! {
+            Some(event) = screen.next_event() => {
+                if let Some(say) = screen.on_event(event) {
+                    tx.send(Message::Text(say.to_string().into())).await?;
+                }
+            }
             _ = ping.tick() => {
                 tx.send(Message::Text(json!({"type": "ping"}).to_string().into())).await?;
             }
@@ -126,6 +134,13 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                             println!("The request for access was withdrawn or timed out.");
                         }
                         if new != status {
+                            if new == "in_session" {
+                                if let Some(offer) = screen.start() {
+                                    tx.send(Message::Text(offer.to_string().into())).await?;
+                                }
+                            } else if status == "in_session" {
+                                screen.stop();
+                            }
                             if status == "in_session" {
                                 let secs = session_start.take().map_or(0, |s| s.elapsed().as_secs());
                                 println!("Session ended after {}:{:02}.", secs / 60, secs % 60);
@@ -153,6 +168,17 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                     Some("chat") if push["side"] == "agent" => {
                         println!("[{}] {}", push["from"].as_str().unwrap_or("Support"), push["text"].as_str().unwrap_or(""));
                     }
+                    Some("answer") => {
+                        if let Some(offer) = screen.on_answer(push["sdp"].as_str().unwrap_or("")) {
+                            tx.send(Message::Text(offer.to_string().into())).await?;
+                        }
+                    }
+                    Some("ice") => screen.on_candidate(push["candidate"]["candidate"].as_str().unwrap_or("")),
+                    Some("hello") => {
+                        if let Some(offer) = screen.on_hello() {
+                            tx.send(Message::Text(offer.to_string().into())).await?;
+                        }
+                    }
                     Some("error") => eprintln!("{}", push["message"].as_str().unwrap_or("error")),
                     _ => {}
                 }
@@ -160,6 +186,8 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
         }
     }
 }
+
+mod screen;
 
 /// The terminal's lines. Read on a thread of their own: a read blocked on the terminal would
 /// otherwise keep tokio from shutting down when the session ends.

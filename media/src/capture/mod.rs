@@ -1,0 +1,45 @@
+//! Capturing the display: the platform's picture of one monitor, with the cursor drawn in
+//! (neither X11's GetImage nor GDI include it).
+
+#[cfg(unix)]
+mod x11;
+
+#[cfg(unix)]
+pub use x11::X11Screen as PlatformScreen;
+
+use crate::{Error, Frame};
+
+/// One monitor: where it sits on the desktop, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Monitor {
+    pub x: i32,
+    pub y: i32,
+    pub width: usize,
+    pub height: usize,
+    pub primary: bool,
+}
+
+/// A display the app can picture.
+pub trait Screen: Send {
+    /// The monitors, in the platform's order (at least one).
+    fn monitors(&self) -> &[Monitor];
+    /// Which monitor `grab` pictures.
+    fn select(&mut self, index: usize) -> Result<(), Error>;
+    fn selected(&self) -> Monitor;
+    /// Pictures the selected monitor into `frame` (resized to it).
+    fn grab(&mut self, frame: &mut Frame) -> Result<(), Error>;
+}
+
+/// The display this process runs on (`DISPLAY` on X11).
+pub fn open() -> Result<Box<dyn Screen>, Error> {
+    #[cfg(unix)]
+    {
+        Ok(Box::new(PlatformScreen::open(None)?))
+    }
+    #[cfg(not(unix))]
+    {
+        Err(Error::Capture(
+            "screen capture is not built for this platform yet".into(),
+        ))
+    }
+}

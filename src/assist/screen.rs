@@ -1,0 +1,134 @@
+//! The assist app's side of the screen share: starts the `media` share when the session
+//! starts, and turns the agent's signalling (answer, ICE, hello) into calls on it. The
+//! socket messages it returns are the same the link page's browser share sends.
+//!
+//! One offer is outstanding at a time: an agent's `hello` (their view reconnected) while an
+//! offer awaits its answer renews the offer only after that answer is in (or on a second
+//! `hello`), because an answer carries nothing that says which offer it answers.
+
+use media::{Share, ShareConfig, ShareEvent};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+pub struct Screen {
+    share: Option<Share>,
+    /// Which share is current: events of one already replaced are ignored.
+    generation: u64,
+    awaiting_answer: bool,
+    again: bool,
+    events_tx: mpsc::UnboundedSender<(u64, ShareEvent)>,
+    events: mpsc::UnboundedReceiver<(u64, ShareEvent)>,
+}
+
+impl Screen {
+    pub fn new() -> Screen {
+        let (events_tx, events) = mpsc::unbounded_channel();
+        Screen {
+            share: None,
+            generation: 0,
+            awaiting_answer: false,
+            again: false,
+            events_tx,
+            events,
+        }
+    }
+
+    /// The current share's next event.
+    pub async fn next_event(&mut self) -> Option<ShareEvent> {
+        loop {
+            let (generation, event) = self.events.recv().await?;
+            if generation == self.generation {
+                return Some(event);
+            }
+        }
+    }
+
+    /// Starts sharing (or starts over): the offer to send, or `None` when the screen
+    /// cannot be shared here (said on the terminal; chat goes on).
+    pub fn start(&mut self) -> Option<Value> {
+        let first = self.share.is_none();
+        self.stop();
+        self.generation += 1;
+        let (events, generation) = (self.events_tx.clone(), self.generation);
+        match Share::start(ShareConfig::default(), move |e| {
+            let _ = events.send((generation, e));
+        }) {
+            Ok((share, sdp)) => {
+                if first {
+                    println!(
+                        "Sharing your screen with your agent. It stops when the session ends."
+                    );
+                }
+                self.share = Some(share);
+                self.awaiting_answer = true;
+                self.again = false;
+                Some(json!({"type": "offer", "sdp": sdp}))
+            }
+            Err(e) => {
+                println!("Your screen cannot be shared from here: {e}");
+                None
+            }
+        }
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(share) = self.share.take() {
+            // Joining its threads takes up to a socket timeout: not on the runtime's thread.
+            std::thread::spawn(move || drop(share));
+        }
+        self.awaiting_answer = false;
+        self.again = false;
+    }
+
+    pub fn on_answer(&mut self, sdp: &str) -> Option<Value> {
+        let share = self.share.as_ref()?;
+        if !self.awaiting_answer {
+            // A second agent view answering the same offer: the first answer won.
+            return None;
+        }
+        if let Err(e) = share.accept_answer(sdp) {
+            tracing::debug!("answer refused: {e}");
+            return None;
+        }
+        self.awaiting_answer = false;
+        if std::mem::take(&mut self.again) {
+            return self.start();
+        }
+        None
+    }
+
+    pub fn on_candidate(&self, candidate: &str) {
+        if let Some(share) = &self.share {
+            share.add_remote_candidate(candidate);
+        }
+    }
+
+    /// An agent's view (re)joined and asks for a fresh offer.
+    pub fn on_hello(&mut self) -> Option<Value> {
+        self.share.as_ref()?;
+        if self.awaiting_answer && !self.again {
+            self.again = true;
+            return None;
+        }
+        self.start()
+    }
+
+    /// What the share reports; a lost connection is offered afresh.
+    pub fn on_event(&mut self, event: ShareEvent) -> Option<Value> {
+        match event {
+            ShareEvent::Connected => {
+                println!("Your agent sees your screen.");
+                None
+            }
+            ShareEvent::Disconnected => {
+                println!("The screen connection was lost; reconnecting.");
+                self.start()
+            }
+            ShareEvent::Failed(e) => {
+                println!("Screen sharing stopped: {e}");
+                self.stop();
+                None
+            }
+        }
+    }
+}
