@@ -22,6 +22,8 @@ pub enum Push {
         prompt: Option<PromptPush>,
         /// Agents only: whether the end user is here.
         online: Option<bool>,
+        /// Agents only: whether the end user gave this agent control of their computer.
+        in_control: Option<bool>,
     },
     Offer {
         sdp: String,
@@ -57,6 +59,7 @@ struct Wire {
     status: String,
     prompt: Option<PromptPush>,
     online: Option<bool>,
+    in_control: Option<bool>,
     sdp: String,
     candidate: Option<IceCandidate>,
     from: String,
@@ -74,6 +77,7 @@ impl Push {
                 status: w.status,
                 prompt: w.prompt,
                 online: w.online,
+                in_control: w.in_control,
             },
             "offer" => Push::Offer { sdp: w.sdp },
             "answer" => Push::Answer { sdp: w.sdp },
@@ -113,7 +117,7 @@ pub struct IceCandidate {
 /// What the pages send on a session socket (the server checks each against `http::signal`).
 /// Typed rather than `json!`: `serde_json::Value` would add its whole machinery to the
 /// bundle.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Say<'a> {
     Offer {
@@ -127,8 +131,40 @@ pub enum Say<'a> {
     },
     /// (Re)joined: asks a sharing end user for a fresh offer.
     Hello,
+    /// Asks the end user for control of their computer.
+    ControlRequest,
+    /// One input event for the end user's computer (only while the agent has control).
+    Input {
+        event: InputSay<'a>,
+    },
     Chat {
         text: &'a str,
+    },
+}
+
+/// An input event as the agent's view sends it (the server's `media::input::InputEvent`;
+/// written out here because that crate does not build for the browser). Positions are
+/// fractions of the picture; keys are physical (`KeyboardEvent.code`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InputSay<'a> {
+    Move {
+        x: f32,
+        y: f32,
+    },
+    Button {
+        button: &'a str,
+        down: bool,
+        x: f32,
+        y: f32,
+    },
+    Wheel {
+        dx: i32,
+        dy: i32,
+    },
+    Key {
+        code: &'a str,
+        down: bool,
     },
 }
 
@@ -417,6 +453,7 @@ mod tests {
                     agent_name: "Ada".into()
                 }),
                 online: None,
+                in_control: None,
             })
         );
         assert_eq!(
@@ -448,6 +485,27 @@ mod tests {
     fn what_pages_say_has_the_shape_the_server_takes() {
         let say = |s: &Say<'_>| serde_json::to_string(s).unwrap();
         assert_eq!(say(&Say::Hello), r#"{"type":"hello"}"#);
+        assert_eq!(say(&Say::ControlRequest), r#"{"type":"control_request"}"#);
+        assert_eq!(
+            say(&Say::Input {
+                event: InputSay::Button {
+                    button: "left",
+                    down: true,
+                    x: 0.5,
+                    y: 0.25
+                }
+            }),
+            r#"{"type":"input","event":{"kind":"button","button":"left","down":true,"x":0.5,"y":0.25}}"#
+        );
+        assert_eq!(
+            say(&Say::Input {
+                event: InputSay::Key {
+                    code: "KeyA",
+                    down: false
+                }
+            }),
+            r#"{"type":"input","event":{"kind":"key","code":"KeyA","down":false}}"#
+        );
         assert_eq!(
             say(&Say::Chat { text: "hi" }),
             r#"{"type":"chat","text":"hi"}"#

@@ -1,6 +1,7 @@
 //! The end user's screen for the assist app: captured from the display (`capture`), encoded
 //! as H.264 Constrained Baseline (`encode`), and sent to the agent's browser over WebRTC
-//! (`share`, on str0m). Signalling is the caller's: [`Share::start`] returns the offer, the
+//! (`share`, on str0m); and the agent's input played on it once the end user grants control
+//! (`input`). Signalling is the caller's: [`Share::start`] returns the offer, the
 //! caller passes back the answer and the agent's ICE candidates.
 //!
 //! Everything here is synchronous and runs on its own threads (str0m is sans-IO: this crate
@@ -9,6 +10,9 @@
 pub mod capture;
 pub mod encode;
 pub mod frame;
+#[cfg(unix)]
+pub mod hotkey;
+pub mod input;
 pub mod share;
 
 pub use frame::Frame;
@@ -23,6 +27,8 @@ pub enum Error {
     Encode(String),
     #[error("WebRTC: {0}")]
     Rtc(String),
+    #[error("cannot control the computer: {0}")]
+    Input(String),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -183,6 +183,8 @@ pub struct Share {
     stop: Arc<AtomicBool>,
     monitor: Arc<Mutex<Option<usize>>>,
     monitors: Vec<Monitor>,
+    /// The monitor shown (or about to be, after a switch).
+    selected: std::sync::atomic::AtomicUsize,
     stats: Arc<ShareStats>,
     threads: Vec<JoinHandle<()>>,
 }
@@ -278,6 +280,10 @@ impl Share {
         let stats = Arc::new(ShareStats::default());
         let monitor = Arc::new(Mutex::new(None));
         let monitors = screen.monitors().to_vec();
+        let selected = monitors
+            .iter()
+            .position(|m| *m == screen.selected())
+            .unwrap_or(0);
         let mut threads = Vec::new();
         for socket in sockets {
             let (conn, stop) = (conn.clone(), stop.clone());
@@ -297,6 +303,7 @@ impl Share {
                 stop,
                 monitor,
                 monitors,
+                selected: selected.into(),
                 stats,
                 threads,
             },
@@ -340,7 +347,13 @@ impl Share {
             return Err(Error::Capture(format!("there is no monitor {}", index + 1)));
         }
         *self.monitor.lock().unwrap_or_else(|e| e.into_inner()) = Some(index);
+        self.selected.store(index, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The monitor the agent sees (input positions map onto it).
+    pub fn monitor(&self) -> Monitor {
+        self.monitors[self.selected.load(Ordering::Relaxed)]
     }
 
     pub fn stats(&self) -> &ShareStats {

@@ -65,8 +65,14 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     let mut prompt: Option<String> = None;
     let mut session_start: Option<Instant> = None;
     let mut screen = screen::Screen::new();
+    let mut control = control::Control::default();
     loop {
         tokio::select! {
+            Some(()) = control.hotkey_pressed() => {
+                if control.is_granted() {
+                    take_back(&mut control, &http, &base, &token).await?;
+                }
+            }
             Some(event) = screen.next_event() => {
                 if let Some(say) = screen.on_event(event) {
                     tx.send(Message::Text(say.to_string().into())).await?;
@@ -83,7 +89,32 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                 None => stdin_open = false,
                 Some(line) => {
                     let line = line.trim();
-                    if let Some(id) = prompt.clone() {
+                    if let Some(asker) = control.pending.clone() {
+                        let grant = match line.to_ascii_lowercase().as_str() {
+                            "y" | "yes" | "allow" => true,
+                            "n" | "no" | "deny" => false,
+                            _ => {
+                                println!("Please answer y (allow control) or n (deny).");
+                                continue;
+                            }
+                        };
+                        control.pending = None;
+                        if !grant {
+                            println!("Control denied. Your agent can still see your screen.");
+                            continue;
+                        }
+                        let r = http
+                            .post(format!("{base}/api/v1/assist/{token}/control"))
+                            .json(&json!({"grant": true, "agent_id": asker.id}))
+                            .send()
+                            .await?;
+                        match answer(r).await {
+                            Ok(_) => control.granted(asker, &org, screen.monitor()),
+                            Err(e) => println!("{e}"),
+                        }
+                    } else if control.is_granted() && line.eq_ignore_ascii_case("stop") {
+                        take_back(&mut control, &http, &base, &token).await?;
+                    } else if let Some(id) = prompt.clone() {
                         let decision = match line.to_ascii_lowercase().as_str() {
                             "y" | "yes" | "allow" => "allow",
                             "n" | "no" | "deny" => "deny",
@@ -122,6 +153,7 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                 match push["type"].as_str() {
                     Some("status") => {
                         let new = push["status"].as_str().unwrap_or("").to_owned();
+                        control.sync(&push);
                         if let Some(p) = push["prompt"].as_object() {
                             let id = p.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
                             if prompt.as_deref() != Some(&id) {
@@ -174,6 +206,8 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                         }
                     }
                     Some("ice") => screen.on_candidate(push["candidate"]["candidate"].as_str().unwrap_or("")),
+                    Some("control_request") => control.asked(&push, &org),
+                    Some("input") => control.play(&push),
                     Some("hello") => {
                         if let Some(offer) = screen.on_hello() {
                             tx.send(Message::Text(offer.to_string().into())).await?;
@@ -187,7 +221,28 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     }
 }
 
+mod control;
 mod screen;
+
+/// The end user takes control back: input stops here at once, then the server (and so the
+/// agent) hears.
+async fn take_back(
+    control: &mut control::Control,
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+) -> anyhow::Result<()> {
+    control.end("you took it back");
+    let r = http
+        .post(format!("{base}/api/v1/assist/{token}/control"))
+        .json(&json!({"grant": false}))
+        .send()
+        .await?;
+    if let Err(e) = answer(r).await {
+        println!("{e}");
+    }
+    Ok(())
+}
 
 /// The terminal's lines. Read on a thread of their own: a read blocked on the terminal would
 /// otherwise keep tokio from shutting down when the session ends.

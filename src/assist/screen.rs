@@ -71,6 +71,11 @@ impl Screen {
         }
     }
 
+    /// The monitor being shared, while sharing.
+    pub fn monitor(&self) -> Option<media::capture::Monitor> {
+        self.share.as_ref().map(Share::monitor)
+    }
+
     pub fn stop(&mut self) {
         if let Some(share) = self.share.take() {
             // Joining its threads takes up to a socket timeout: not on the runtime's thread.

@@ -15,7 +15,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::ApiJson;
 use super::json::{AssistStatusJson, PromptEnvelope, PromptJson};
 use super::socket::{Peer, upgrade};
-use crate::service::{CheckIn, Consent};
+use crate::service::{CheckIn, Consent, ControlDecision};
 
 #[utoipa::path(post, path = "/api/v1/assist/{token}/checkin", tag = "assist", request_body = CheckIn,
     responses((status = 200, body = AssistStatusJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
@@ -62,6 +62,26 @@ pub async fn consent(
     let rec = st
         .svc
         .run(move |s| s.consent(&token, &device, body))
+        .await?;
+    Ok(Json(AssistStatusJson::new(&st.svc, &rec)))
+}
+
+/// The end user gives an agent who asked (`control_request` on the socket) control of their
+/// computer, or takes it back. Only in session, only to an agent they allowed to connect;
+/// recorded on the timeline as `control_granted` / `control_revoked`.
+#[utoipa::path(post, path = "/api/v1/assist/{token}/control", tag = "assist", request_body = ControlDecision,
+    responses((status = 200, body = AssistStatusJson), (status = 400), (status = 404), (status = 409), (status = 410), (status = 429)))]
+pub async fn control(
+    State(st): State<AppState>,
+    Client { ip, .. }: Client,
+    EndUserDevice(device): EndUserDevice,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<ControlDecision>,
+) -> ApiResult<Json<AssistStatusJson>> {
+    st.svc.check_link_rate(ip)?;
+    let rec = st
+        .svc
+        .run(move |s| s.control(&token, &device, body))
         .await?;
     Ok(Json(AssistStatusJson::new(&st.svc, &rec)))
 }

@@ -135,7 +135,7 @@ pub struct EventJson {
     pub from: &'static str,
     pub to: &'static str,
     /// Kind-specific details (prompt ID, edited fields, client, duration, failed mail,
-    /// reminder lead time).
+    /// reminder lead time, the agent given or losing control).
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
 }
@@ -157,6 +157,9 @@ impl From<&TimelineEvent> for EventJson {
                 serde_json::json!({ "duration_ms": duration_ms })
             }
             EventKind::MailFailed { mail } => serde_json::json!({ "mail": mail }),
+            EventKind::ControlGranted { agent } | EventKind::ControlRevoked { agent } => {
+                serde_json::json!({ "agent_id": agent.to_string() })
+            }
             EventKind::ReminderQueued { lead_minutes } => {
                 serde_json::json!({ "lead_minutes": lead_minutes })
             }

@@ -117,7 +117,7 @@ pub struct ErrorJson {
         requests::connect, requests::start, requests::end, requests::close, requests::reopen, requests::resend,
         requests::release, requests::socket,
         events::stream,
-        assist::checkin, assist::prompt, assist::consent, assist::decline, assist::socket,
+        assist::checkin, assist::prompt, assist::consent, assist::control, assist::decline, assist::socket,
         ops::healthz, ops::metrics,
     ),
     modifiers(&BearerAuth, &ErrorAnswers),
@@ -357,6 +357,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assist/{token}/checkin", post(assist::checkin))
         .route("/api/v1/assist/{token}/prompt", get(assist::prompt))
         .route("/api/v1/assist/{token}/consent", post(assist::consent))
+        .route("/api/v1/assist/{token}/control", post(assist::control))
         .route("/api/v1/assist/{token}/decline", post(assist::decline))
         .route("/api/v1/assist/{token}/ws", get(assist::socket))
         .route("/api/v1/openapi.json", get(ops::openapi));

@@ -21,7 +21,7 @@ use super::AppState;
 use super::json::PromptJson;
 use super::signal::{self, Verdict};
 use super::signin_guard::SignInGuard;
-use crate::service::{Device, Seat, Service, Side};
+use crate::service::{Device, Grants, Seat, Service, Side};
 
 /// Largest message a session socket accepts (an SDP offer is a few KB).
 const MAX_MESSAGE: usize = 64 * 1024;
@@ -29,6 +29,10 @@ const HEARTBEAT: Duration = Duration::from_secs(20);
 /// Messages per second a socket may send, with a burst for a batch of ICE candidates.
 const RATE: u32 = 20;
 const BURST: u32 = 60;
+/// Input events per second (the portal sends pointer moves at most 60 times a second), with
+/// a burst for fast typing; counted apart from the rest.
+const INPUT_RATE: u32 = 120;
+const INPUT_BURST: u32 = 240;
 /// The change event of the end user arriving or leaving (nothing stored changed).
 const PRESENCE: &str = "presence";
 /// WebSocket close code: the peer broke a rule (RFC 6455 §7.4.1).
@@ -51,6 +55,9 @@ pub struct Peer {
     /// screen (offer, the end user's ICE candidates) and may answer it. The end user's side
     /// is always `true`.
     granted: bool,
+    /// An agent: the end user gave them control (input and clipboard pass). The end user:
+    /// some agent has control (their clipboard passes, to that agent only).
+    controls: bool,
 }
 
 impl Peer {
@@ -65,6 +72,7 @@ impl Peer {
             guard: None,
             agent: None,
             granted: true,
+            controls: false,
         }
     }
 
@@ -85,21 +93,37 @@ impl Peer {
             guard: Some(guard),
             agent: Some(agent),
             granted: false,
+            controls: false,
         }
     }
 
     /// Whether a message from the other side is for this socket: the screen goes only to the
     /// agents the end user allowed.
+    /// The end user's clipboard goes only to the agent in control.
     fn hears(&self, relayed: &str) -> bool {
-        if self.granted {
-            return true;
-        }
         #[derive(serde::Deserialize)]
         struct Kind<'a> {
             #[serde(rename = "type", borrow)]
             kind: &'a str,
         }
-        serde_json::from_str::<Kind<'_>>(relayed).is_ok_and(|k| !matches!(k.kind, "offer" | "ice"))
+        let Ok(k) = serde_json::from_str::<Kind<'_>>(relayed) else {
+            return false;
+        };
+        match k.kind {
+            "offer" | "ice" => self.granted,
+            "clipboard" => self.controls,
+            _ => true,
+        }
+    }
+
+    fn sender(&self) -> signal::Sender<'_> {
+        signal::Sender {
+            side: self.side,
+            name: &self.name,
+            granted: self.granted,
+            controls: self.controls,
+            agent: self.agent,
+        }
     }
 
     /// The status message for this side, or `None` when the request is gone for it.
@@ -112,9 +136,18 @@ impl Peer {
         // The grant matters only for the screen's signalling, which needs a session under
         // way or about to start: other changes (presence comes and goes often) read no
         // timeline.
+        let live = matches!(self.status, Status::Ready | Status::InSession);
+        let grants = if live {
+            svc.grants(self.id).ok()?
+        } else {
+            Grants::default()
+        };
+        let in_session = self.status == Status::InSession;
         if let Some(agent) = self.agent {
-            self.granted = matches!(self.status, Status::Ready | Status::InSession)
-                && svc.allowed_agents(self.id).ok()?.contains(&agent);
+            self.granted = grants.allowed.contains(&agent);
+            self.controls = in_session && grants.controller == Some(agent);
+        } else {
+            self.controls = in_session && grants.controller.is_some();
         }
         let msg = match self.side {
             Side::EndUser => {
@@ -123,12 +156,22 @@ impl Peer {
                     .as_ref()
                     .filter(|_| self.status == Status::Waiting)
                     .map(PromptJson::from);
-                json!({ "type": "status", "status": self.status.as_str(), "prompt": prompt })
+                let control = grants
+                    .controller
+                    .filter(|_| in_session)
+                    .map(|a| json!({ "agent_id": a.to_string() }));
+                json!({
+                    "type": "status",
+                    "status": self.status.as_str(),
+                    "prompt": prompt,
+                    "control": control,
+                })
             }
             Side::Agent => json!({
                 "type": "status",
                 "status": self.status.as_str(),
                 "online": svc.presence().is_present(self.id),
+                "in_control": self.controls,
             }),
         };
         Some(msg.to_string())
@@ -173,6 +216,10 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
     let limiter = RateLimiter::direct(
         Quota::per_second(NonZeroU32::new(RATE).expect("non-zero"))
             .allow_burst(NonZeroU32::new(BURST).expect("non-zero")),
+    );
+    let input_limiter = RateLimiter::direct(
+        Quota::per_second(NonZeroU32::new(INPUT_RATE).expect("non-zero"))
+            .allow_burst(NonZeroU32::new(INPUT_BURST).expect("non-zero")),
     );
     // Held apart from `peer`, whose fields the loop borrows too.
     let mut guard = peer.guard.take();
@@ -241,7 +288,12 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                     close(&mut tx, &mut rx, "message too big (64 KiB at most)").await;
                     break;
                 }
-                if limiter.check().is_err() {
+                let over = if signal::is_input(&text) {
+                    input_limiter.check().is_err()
+                } else {
+                    limiter.check().is_err()
+                };
+                if over {
                     close(&mut tx, &mut rx, "too many messages").await;
                     break;
                 }
@@ -251,13 +303,13 @@ async fn serve(socket: WebSocket, st: &AppState, peer: &mut Peer) {
                     break;
                 }
                 if peer.side == Side::EndUser { svc.presence().touch(peer.id); }
-                let mut verdict = signal::check(&text, peer.side, &peer.name, peer.status, peer.granted);
+                let mut verdict = signal::check(&text, peer.sender(), peer.status);
                 if matches!(verdict, Verdict::Refuse(_)) {
-                    // The status and grant this socket knows may be a moment behind a change
+                    // The status and grants this socket knows may be a moment behind a change
                     // still queued for it (the other side heard it first and answered): read
                     // them afresh once before refusing.
                     let _ = peer.snapshot(svc);
-                    verdict = signal::check(&text, peer.side, &peer.name, peer.status, peer.granted);
+                    verdict = signal::check(&text, peer.sender(), peer.status);
                 }
                 let reply = match verdict {
                     Verdict::Relay(m) => {

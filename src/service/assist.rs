@@ -3,7 +3,8 @@
 //! never echoes it.
 
 use app::domain::{
-    Action, Actor, Agent, Assignee, EndUserClient, EventKind, Prompt, SessionRequest, Status,
+    Action, Actor, Agent, AgentId, Assignee, EndUserClient, EventKind, Prompt, SessionRequest,
+    Status,
 };
 use redb::{ReadTransaction, ReadableTable};
 use serde::Deserialize;
@@ -79,6 +80,17 @@ pub struct Consent {
     pub prompt_id: String,
     /// `allow` or `deny`.
     pub decision: String,
+}
+
+/// The end user's answer about control of their computer.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ControlDecision {
+    /// `true` gives control to `agent_id`; `false` takes it back from whoever has it.
+    pub grant: bool,
+    /// The agent who asked (from their `control_request` message); needed to grant.
+    #[serde(default)]
+    pub agent_id: Option<String>,
 }
 
 /// What a link leads to, for the landing page.
@@ -277,6 +289,85 @@ impl Service {
         })?;
         self.presence.forget(rec.id);
         Ok(rec)
+    }
+
+    /// The end user gives an agent control of their computer, or takes it back. Only inside
+    /// a session, only to an agent they allowed to connect in it; giving it to another agent
+    /// takes it from the first in the same write. Taking back when nobody has control is a
+    /// no-op (a Stop pressed twice).
+    pub fn control(
+        &self,
+        token: &str,
+        device: &Device,
+        input: ControlDecision,
+    ) -> Result<SessionRequest> {
+        let agent = match (&input.agent_id, input.grant) {
+            (Some(a), _) => Some(
+                a.parse::<AgentId>()
+                    .map_err(|_| ServiceError::invalid("agent_id", "not an agent ID"))?,
+            ),
+            (None, true) => {
+                return Err(ServiceError::invalid(
+                    "agent_id",
+                    "name the agent who asked for control",
+                ));
+            }
+            (None, false) => None,
+        };
+        let rec = self.resolve_live(token, device)?;
+        self.presence.touch(rec.id);
+        let before = self.grants(rec.id)?;
+        if before.controller == agent.filter(|_| input.grant)
+            || (!input.grant && before.controller.is_none())
+        {
+            // Already so: nothing to record.
+            rec.check(Action::Control, Self::now())?;
+            return Ok(rec);
+        }
+        self.transition(
+            rec.id,
+            Actor::EndUser,
+            Action::Control,
+            move |tx, rec, now| {
+                // Read again inside the write: the grants may have changed since.
+                let events = txn::events(&tx.events, rec.id)?;
+                let allowed = app::domain::allowed_agents(&events);
+                let current = app::domain::controller(&events, &allowed);
+                let changed = || ServiceError::Conflict {
+                    code: "control_changed",
+                    message: "control changed meanwhile; look again".into(),
+                };
+                if !input.grant {
+                    let agent = current.ok_or_else(changed)?;
+                    return Ok(EventKind::ControlRevoked { agent }.into());
+                }
+                let agent = agent.expect("checked above: a grant names its agent");
+                if !allowed.contains(&agent) {
+                    return Err(ServiceError::Conflict {
+                        code: "not_allowed",
+                        message: "control can only go to an agent you allowed to connect".into(),
+                    });
+                }
+                match current {
+                    Some(a) if a == agent => return Err(changed()),
+                    Some(a) => {
+                        // Handing over: the first agent loses control in the same write.
+                        let s = rec.status_at(now);
+                        txn::append_event(
+                            tx,
+                            rec,
+                            now,
+                            Actor::EndUser,
+                            EventKind::ControlRevoked { agent: a },
+                            s,
+                            s,
+                        )?;
+                    }
+                    None => {}
+                }
+                Ok(EventKind::ControlGranted { agent }.into())
+            },
+        )
     }
 
     /// The end user stops sharing: the session ends, and (still here) they wait again.

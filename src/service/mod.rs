@@ -40,14 +40,14 @@ use crate::links::LinkKey;
 use crate::store::Store;
 
 pub use agents::{AgentPatch, ClientPatch, NewAgent, NewClient};
-pub use assist::{CheckIn, Consent, Device, LinkState};
+pub use assist::{CheckIn, Consent, ControlDecision, Device, LinkState};
 pub use error::{Result, ServiceError};
 pub use list::{ListQuery, Page, View};
 pub use outbox::{AgentRef, Due, OutboxCounts, OutboxQuery, Outcome};
 pub use presence::Presence;
 pub use ratelimit::RateLimits;
 pub use relay::{AGENT_SEATS, AgentSeat, END_USER_SEATS, Relay, SEATS_PER_AGENT, Seat, Side};
-pub use requests::{AssigneeInput, NewRequest, RequestPatch};
+pub use requests::{AssigneeInput, Grants, NewRequest, RequestPatch};
 pub use settings::SettingsPatch;
 pub use sweep::{Batch, Purged, cutoff};
 pub use totp::TotpSetup;

@@ -24,6 +24,10 @@ pub const AGENT_SEATS: usize = 8;
 pub const SEATS_PER_AGENT: usize = 2;
 /// Messages buffered per direction before a slow reader starts losing them.
 const BACKLOG: usize = 64;
+/// Toward the end user the agent's input travels too: a burst the input rate allows (240)
+/// must not outrun the end user's socket while it is being written, or a key's release
+/// could be lost and the key stay held.
+const END_USER_BACKLOG: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -92,7 +96,7 @@ impl Relay {
     fn join(&self, id: RequestId, agent: Option<AgentSeat>) -> Option<Seat> {
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         let room = rooms.entry(id).or_insert_with(|| Room {
-            to_end_user: broadcast::channel(BACKLOG).0,
+            to_end_user: broadcast::channel(END_USER_BACKLOG).0,
             to_agents: broadcast::channel(BACKLOG).0,
             changes: broadcast::channel(16).0,
             end_users: 0,

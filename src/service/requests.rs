@@ -104,6 +104,15 @@ pub struct RequestPatch {
     pub version: Option<String>,
 }
 
+/// The end user's grants in the current session.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    /// Agents allowed to connect (see the screen).
+    pub allowed: Vec<AgentId>,
+    /// The agent in control of the computer, if any.
+    pub controller: Option<AgentId>,
+}
+
 /// What a lifecycle step records, and whether it (re)sends the invitation. `kind: None`
 /// records only the invitation's own event (a resend).
 pub(super) struct Outcome {
@@ -236,9 +245,19 @@ impl Service {
     /// The agents the end user allowed to connect in the current session (they alone get
     /// the screen and may answer it).
     pub fn allowed_agents(&self, id: RequestId) -> Result<Vec<AgentId>> {
+        Ok(self.grants(id)?.allowed)
+    }
+
+    /// What the end user granted in the current session, from one read of the timeline.
+    pub fn grants(&self, id: RequestId) -> Result<Grants> {
         let txn = self.store.begin_read()?;
         let events = txn::events(&txn.open_table(tables::REQUEST_EVENTS)?, id)?;
-        Ok(app::domain::allowed_agents(&events))
+        let allowed = app::domain::allowed_agents(&events);
+        let controller = app::domain::controller(&events, &allowed);
+        Ok(Grants {
+            allowed,
+            controller,
+        })
     }
 
     /// An agent joining a request's session view: only agents who may connect may watch

@@ -6,6 +6,7 @@ mod audit;
 mod backup;
 mod bad_input;
 mod binary;
+mod control;
 mod crash;
 mod disk_full;
 mod edge;

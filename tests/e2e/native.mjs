@@ -3,9 +3,15 @@
 // session in the portal and the video element decodes the app's H.264 over WebRTC, showing
 // the xterm that runs on that display.
 //
+// Then control: the agent asks, the end user allows in the app, the agent's click puts the
+// pointer where it clicked, and a command typed by the agent (with shifted characters) runs
+// in the xterm and writes a file. Taken back with the app's hotkey, the next command never
+// arrives.
+//
 // Run by tests/api/portal.rs, which starts Xvfb with an xterm, the server, creates the request
 // and passes: BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, BECKON_BIN, DISPLAY, SHOTS
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { BASE, env, expect, hydrated, log, run } from './lib.mjs';
 const LINK = env('LINK');
 const ID = env('REQUEST_ID');
@@ -86,11 +92,80 @@ try {
     const frames = seen.frames;
     // Typed on the display itself (xdotool), not through Beckon: the picture must follow.
     execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'xterm', 'windowfocus', '--sync',
-      'type', '--delay', '40', 'echo the picture moves'], { env: { ...process.env, DISPLAY: env('DISPLAY') } });
+      'type', '--delay', '40', 'echo the picture moves\n'], { env: { ...process.env, DISPLAY: env('DISPLAY') } });
     await agent.waitForFunction((before) => {
       const v = document.querySelector('#remote-screen');
       return v.getVideoPlaybackQuality().totalVideoFrames >= before + 5;
     }, frames, { timeout: 15_000 });
+
+    log('the agent asks for control; the end user allows it in the app');
+    await agent.click('#ask-control');
+    await agent.waitForSelector('#control-state[data-state="asking"]');
+    await line(/asks to control your mouse and keyboard/);
+    app.stdin.write('y\n');
+    await line(/is controlling your computer/);
+    await agent.waitForSelector('#control-state[data-state="granted"]');
+
+    log("the agent's click puts the pointer where it clicked");
+    // The xterm (white, top left) at 10 % / 10 % of the picture; the page point is worked
+    // out from the video's box and the picture's proportions, as the portal maps it back.
+    const at = async (fx, fy) => agent.evaluate(([fx, fy]) => {
+      const v = document.querySelector('#remote-screen');
+      const r = v.getBoundingClientRect();
+      const s = Math.min(r.width / v.videoWidth, r.height / v.videoHeight);
+      const w = v.videoWidth * s, h = v.videoHeight * s;
+      return { x: r.left + (r.width - w) / 2 + fx * w, y: r.top + (r.height - h) / 2 + fy * h };
+    }, [fx, fy]);
+    await agent.locator('#remote-screen').scrollIntoViewIfNeeded();
+    const p = await at(0.1, 0.1);
+    await agent.mouse.click(p.x, p.y);
+    const where = () => execFileSync('xdotool', ['getmouselocation', '--shell'], { env: { ...process.env, DISPLAY: env('DISPLAY') } }).toString();
+    let loc = '';
+    for (let i = 0; i < 50; i++) {
+      loc = where();
+      const x = Number(/X=(\d+)/.exec(loc)[1]), y = Number(/Y=(\d+)/.exec(loc)[1]);
+      if (Math.abs(x - 128) <= 3 && Math.abs(y - 72) <= 3) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(/X=(12[5-9]|130|131)\b/.test(loc) && /Y=(69|7[0-5])\b/.test(loc), `the pointer at 128,72 (10 % of 1280x720): ${loc}`);
+
+    log("the agent's typing reaches the xterm");
+    // By physical key (KeyboardEvent.code), Shift held for the shifted characters.
+    const codes = { ' ': ['Space'], '!': ['Digit1', true], '>': ['Period', true], '/': ['Slash'], '-': ['Minus'], '.': ['Period'] };
+    const typeCodes = async (text) => {
+      for (const ch of text) {
+        let [code, shift] = codes[ch] || [];
+        if (!code && /[a-z]/.test(ch)) code = `Key${ch.toUpperCase()}`;
+        if (!code && /[A-Z]/.test(ch)) { code = `Key${ch}`; shift = true; }
+        if (!code && /[0-9]/.test(ch)) code = `Digit${ch}`;
+        if (shift) await agent.keyboard.down('Shift');
+        await agent.keyboard.press(code);
+        if (shift) await agent.keyboard.up('Shift');
+      }
+      await agent.keyboard.press('Enter');
+    };
+    const typed = `/tmp/beckon-e2e-${process.pid}-typed`;
+    const late = `/tmp/beckon-e2e-${process.pid}-late`;
+    rmSync(typed, { force: true }); rmSync(late, { force: true });
+    await typeCodes(`echo Hi! > ${typed}`);
+    for (let i = 0; i < 100 && !existsSync(typed); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(typed), `the command typed by the agent ran in the xterm and wrote ${typed}`);
+    const content = readFileSync(typed, 'utf8');
+    expect(content === 'Hi!\n', `the file holds what the agent typed, shifted characters included: ${JSON.stringify(content)}`);
+
+    log('the end user takes control back with the hotkey; the next keystrokes do not arrive');
+    expect(lines.some((l) => l.includes('press Ctrl+Alt+Shift+S')), 'the app names its take-back hotkey');
+    // Pressed on the display itself, whatever window has the keyboard.
+    execFileSync('xdotool', ['key', 'ctrl+alt+shift+s'], { env: { ...process.env, DISPLAY: env('DISPLAY') } });
+    await line(/no longer controls your computer/);
+    await agent.waitForSelector('#ask-control');
+    // The page stops sending once it hears; a keystroke sent anyway is refused by the server.
+    await agent.evaluate(() => document.querySelector('#remote-screen').focus());
+    await typeCodes(`echo late > ${late}`);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(!existsSync(late), 'no keystroke reached the xterm after control was taken back');
+    rmSync(typed, { force: true });
   }, { timeout: 15_000 });
 } finally {
   app.kill();

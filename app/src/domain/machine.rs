@@ -37,11 +37,14 @@ pub enum Action {
     Resend,
     /// An agent frees the link from the device it is bound to, so another may check in.
     Release,
+    /// The end user gives an agent control of their computer, or takes it back (the
+    /// session goes on either way).
+    Control,
 }
 
 impl Action {
     /// Every action, with both `End` variants, for exhaustive tests and button lists.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::CheckIn,
         Action::Connect,
         Action::Allow,
@@ -60,6 +63,7 @@ impl Action {
         Action::Edit,
         Action::Resend,
         Action::Release,
+        Action::Control,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -77,6 +81,7 @@ impl Action {
             Action::Edit => "edit",
             Action::Resend => "resend",
             Action::Release => "release",
+            Action::Control => "control",
         }
     }
 }
@@ -117,6 +122,8 @@ pub fn apply(from: Status, action: Action) -> Result<Transition, DomainError> {
         // Presence pings while ready or in a session change nothing.
         (S::Ready, A::CheckIn) => S::Ready,
         (S::InSession, A::CheckIn) => S::InSession,
+        // Control exists only inside a session.
+        (S::InSession, A::Control) => S::InSession,
 
         (S::Waiting, A::Connect | A::Allow | A::Deny) => match action {
             A::Allow => S::Ready,
@@ -202,6 +209,7 @@ mod tests {
             (S::Open, A::Edit, Some(S::Open)),
             (S::Open, A::Resend, Some(S::Open)),
             (S::Open, A::Release, Some(S::Open)),
+            (S::Open, A::Control, None),
             (S::Waiting, A::CheckIn, Some(S::Waiting)),
             (S::Waiting, A::Connect, Some(S::Waiting)),
             (S::Waiting, A::Allow, Some(S::Ready)),
@@ -216,6 +224,7 @@ mod tests {
             (S::Waiting, A::Edit, Some(S::Waiting)),
             (S::Waiting, A::Resend, Some(S::Waiting)),
             (S::Waiting, A::Release, Some(S::Waiting)),
+            (S::Waiting, A::Control, None),
             (S::Ready, A::CheckIn, Some(S::Ready)),
             (S::Ready, A::Connect, None),
             (S::Ready, A::Allow, None),
@@ -230,6 +239,7 @@ mod tests {
             (S::Ready, A::Edit, Some(S::Ready)),
             (S::Ready, A::Resend, Some(S::Ready)),
             (S::Ready, A::Release, Some(S::Ready)),
+            (S::Ready, A::Control, None),
             (S::InSession, A::CheckIn, Some(S::InSession)),
             (S::InSession, A::Connect, None),
             (S::InSession, A::Allow, None),
@@ -244,6 +254,7 @@ mod tests {
             (S::InSession, A::Edit, Some(S::InSession)),
             (S::InSession, A::Resend, Some(S::InSession)),
             (S::InSession, A::Release, Some(S::InSession)),
+            (S::InSession, A::Control, Some(S::InSession)),
         ];
         if let Some((_, _, to)) = table.iter().find(|(f, a, _)| *f == from && *a == action) {
             return *to;

@@ -16,6 +16,6 @@ pub use ids::{AgentId, ClientId, Id, IdError, MailId, RequestId, WebhookId};
 pub use machine::{Action, DomainError, Transition, agent_actions, apply};
 pub use request::{
     Actor, Assignee, EndUserClient, EventKind, Prompt, SessionRequest, TimelineEvent,
-    allowed_agents,
+    allowed_agents, controller,
 };
 pub use status::Status;

@@ -95,6 +95,15 @@ pub enum EventKind {
     RescheduleQueued,
     /// An agent freed the link from the device it was bound to.
     LinkReleased,
+    /// The end user gave this agent control of their computer (mouse, keyboard, clipboard).
+    ControlGranted {
+        agent: AgentId,
+    },
+    /// Control was taken back from this agent (by the end user, or by granting it to
+    /// another agent).
+    ControlRevoked {
+        agent: AgentId,
+    },
 }
 
 impl EventKind {
@@ -117,6 +126,8 @@ impl EventKind {
             EventKind::ReminderQueued { .. } => "reminder_queued",
             EventKind::RescheduleQueued => "reschedule_queued",
             EventKind::LinkReleased => "link_released",
+            EventKind::ControlGranted { .. } => "control_granted",
+            EventKind::ControlRevoked { .. } => "control_revoked",
         }
     }
 }
@@ -160,6 +171,31 @@ pub fn allowed_agents(events: &[TimelineEvent]) -> Vec<AgentId> {
         }
     }
     agents
+}
+
+/// The agent in control of the end user's computer in the current session, from the timeline:
+/// the last grant not taken back since the session started. A session's end, or anything that
+/// ends the link, ends control with it; so does the agent losing the end user's consent to
+/// connect (`allowed` is `allowed_agents` of the same timeline).
+pub fn controller(events: &[TimelineEvent], allowed: &[AgentId]) -> Option<AgentId> {
+    for e in events.iter().rev() {
+        match &e.kind {
+            EventKind::ControlGranted { agent } => {
+                return allowed.contains(agent).then_some(*agent);
+            }
+            EventKind::ControlRevoked { .. }
+            | EventKind::SessionStarted
+            | EventKind::SessionEnded { .. }
+            | EventKind::Closed
+            | EventKind::Declined
+            | EventKind::Reopened
+            | EventKind::Expired
+            | EventKind::Created
+            | EventKind::LinkReleased => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A session request. `status` is what was last stored; ask `status_at(now)` for the truth.
@@ -368,6 +404,49 @@ mod tests {
         assert_eq!(
             request(Status::Closed, exp).status_at(after),
             Status::Closed
+        );
+    }
+
+    fn event(kind: EventKind, actor: Actor) -> TimelineEvent {
+        TimelineEvent {
+            at: Timestamp::UNIX_EPOCH,
+            actor,
+            kind,
+            from: Status::InSession,
+            to: Status::InSession,
+        }
+    }
+
+    #[test]
+    fn control_is_the_last_grant_of_this_session_to_an_agent_still_allowed() {
+        let (a, b) = (AgentId::from_u128(1), AgentId::from_u128(2));
+        let granted = |x| event(EventKind::ControlGranted { agent: x }, Actor::EndUser);
+        let revoked = |x| event(EventKind::ControlRevoked { agent: x }, Actor::EndUser);
+        let started = event(EventKind::SessionStarted, Actor::Agent(a));
+        let ended = event(EventKind::SessionEnded { duration_ms: 1 }, Actor::Agent(a));
+        let both = [a, b];
+        assert_eq!(controller(std::slice::from_ref(&started), &both), None);
+        assert_eq!(controller(&[started.clone(), granted(a)], &both), Some(a));
+        assert_eq!(
+            controller(&[started.clone(), granted(a), revoked(a)], &both),
+            None
+        );
+        assert_eq!(
+            controller(
+                &[started.clone(), granted(a), revoked(a), granted(b)],
+                &both
+            ),
+            Some(b)
+        );
+        assert_eq!(
+            controller(&[started.clone(), granted(a)], &[b]),
+            None,
+            "consent gone"
+        );
+        assert_eq!(
+            controller(&[started.clone(), granted(a), ended, started], &both),
+            None,
+            "a new session starts without control"
         );
     }
 }

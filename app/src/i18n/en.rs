@@ -65,6 +65,9 @@ pub const EN: Texts = Texts {
     session_title: "Session",
     session_waiting_screen: "Waiting for the end user to share their screen…",
     session_receiving: "Receiving",
+    control_ask: "Ask for control",
+    control_asking: "Asking the end user for control…",
+    control_granted: "You control this computer: click the picture, then use your mouse and keyboard",
     chat: "Chat",
     chat_placeholder: "Message to the end user",
     send: "Send",
@@ -150,6 +153,8 @@ pub const EN: Texts = Texts {
     ev_reminder_queued: "Reminder email queued",
     ev_reschedule_queued: "New time sent to the end user",
     ev_link_released: "Link released for another device",
+    ev_control_granted: "Control of the computer given to the agent",
+    ev_control_revoked: "Control of the computer taken back",
 
     agents_title: "Agents",
     add_agent: "Add agent",

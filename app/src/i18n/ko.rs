@@ -65,6 +65,9 @@ pub const KO: Texts = Texts {
     session_title: "세션",
     session_waiting_screen: "최종 사용자가 화면을 공유하기를 기다리는 중…",
     session_receiving: "수신 중",
+    control_ask: "제어 요청",
+    control_asking: "최종 사용자에게 제어 권한을 요청하는 중…",
+    control_granted: "이 컴퓨터를 제어하고 있습니다. 화면을 클릭한 후 마우스와 키보드를 사용하세요",
     chat: "채팅",
     chat_placeholder: "최종 사용자에게 보낼 메시지",
     send: "보내기",
@@ -150,6 +153,8 @@ pub const KO: Texts = Texts {
     ev_reminder_queued: "알림 이메일 대기열에 추가됨",
     ev_reschedule_queued: "변경된 일정을 최종 사용자에게 보냄",
     ev_link_released: "다른 기기용으로 링크 해제",
+    ev_control_granted: "상담원에게 컴퓨터 제어 권한 부여",
+    ev_control_revoked: "컴퓨터 제어 권한 회수",
 
     agents_title: "상담원",
     add_agent: "상담원 추가",

@@ -127,6 +127,9 @@ pub struct Texts {
     pub session_title: &'static str,
     pub session_waiting_screen: &'static str,
     pub session_receiving: &'static str,
+    pub control_ask: &'static str,
+    pub control_asking: &'static str,
+    pub control_granted: &'static str,
     pub chat: &'static str,
     pub chat_placeholder: &'static str,
     pub send: &'static str,
@@ -214,6 +217,8 @@ pub struct Texts {
     pub ev_reminder_queued: &'static str,
     pub ev_reschedule_queued: &'static str,
     pub ev_link_released: &'static str,
+    pub ev_control_granted: &'static str,
+    pub ev_control_revoked: &'static str,
 
     pub agents_title: &'static str,
     pub add_agent: &'static str,
@@ -352,6 +357,8 @@ impl Texts {
             EventKind::ReminderQueued { .. } => self.ev_reminder_queued,
             EventKind::RescheduleQueued => self.ev_reschedule_queued,
             EventKind::LinkReleased => self.ev_link_released,
+            EventKind::ControlGranted { .. } => self.ev_control_granted,
+            EventKind::ControlRevoked { .. } => self.ev_control_revoked,
         }
     }
 

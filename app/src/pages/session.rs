@@ -1,5 +1,7 @@
 //! The agent's session view on a request's page: whether the end user is online right now,
-//! their shared screen (WebRTC, `rtc::Viewer`) with the rate it arrives at, and the chat.
+//! their shared screen (WebRTC, `rtc::Viewer`) with the rate it arrives at, the chat, and
+//! control: the agent asks, the end user allows in their app, and from then on the agent's
+//! mouse and keys on the picture travel to the end user's computer (`input`).
 //! It holds its own socket (`/api/v1/session-requests/ID/ws`) and lives beside the page's
 //! refreshing details, so a status change elsewhere on the page does not cut the picture.
 
@@ -20,6 +22,10 @@ struct ViewState {
     /// Total bytes received (the page shows it in `data-bytes`; tests read it).
     bytes: RwSignal<u64>,
     chat: RwSignal<Vec<ChatLine>>,
+    /// The end user gave this agent control.
+    control: RwSignal<bool>,
+    /// This agent asked for control and awaits the answer.
+    asking: RwSignal<bool>,
 }
 
 /// An island: everything in it happens in the browser (the server renders it offline).
@@ -33,6 +39,8 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
         kbps: RwSignal::new(None),
         bytes: RwSignal::new(0),
         chat: RwSignal::new(Vec::new()),
+        control: RwSignal::new(false),
+        asking: RwSignal::new(false),
     };
     let video = NodeRef::<leptos::html::Video>::new();
     let live = Live::start(&id, ice_servers.into(), st, video);
@@ -45,7 +53,29 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
                 {move || if st.online.get() { format!("● {}", t.online) } else { format!("○ {}", t.offline) }}
             </p>
             <div class="screen" hidden=move || !in_session()>
+                <p class="control-bar" id="control-bar">
+                    {move || if st.control.get() {
+                        view! { <span id="control-state" data-state="granted">{t.control_granted}</span> }.into_any()
+                    } else if st.asking.get() {
+                        view! { <span id="control-state" data-state="asking">{t.control_asking}</span> }.into_any()
+                    } else {
+                        view! {
+                            <button type="button" id="ask-control" on:click=move |_| {
+                                st.asking.set(true);
+                                live.ask_control();
+                            }>{t.control_ask}</button>
+                        }.into_any()
+                    }}
+                </p>
                 <video id="remote-screen" node_ref=video autoplay muted playsinline
+                    tabindex="0" data-control=move || st.control.get().to_string()
+                    on:mousemove=move |ev| live.pointer(ev, None, st)
+                    on:mousedown=move |ev| live.pointer(ev, Some(true), st)
+                    on:mouseup=move |ev| live.pointer(ev, Some(false), st)
+                    on:wheel=move |ev| live.wheel(ev, st)
+                    on:contextmenu=move |ev| if st.control.get_untracked() { ev.prevent_default() }
+                    on:keydown=move |ev| live.key(ev, true, st)
+                    on:keyup=move |ev| live.key(ev, false, st)
                     data-bytes=move || st.bytes.get().to_string()></video>
                 <p class="hint" id="screen-rate">{move || match st.kbps.get() {
                     Some(k) => format!("{} · {k} kbit/s", t.session_receiving),
@@ -78,6 +108,10 @@ impl Live {
         Live {}
     }
     fn say(self, _: &str) {}
+    fn ask_control(self) {}
+    fn pointer(self, _: leptos::ev::MouseEvent, _: Option<bool>, _: ViewState) {}
+    fn wheel(self, _: leptos::ev::WheelEvent, _: ViewState) {}
+    fn key(self, _: leptos::ev::KeyboardEvent, _: bool, _: ViewState) {}
 }
 
 #[cfg(feature = "hydrate")]
@@ -155,11 +189,22 @@ impl Live {
         use crate::live::Push;
         let Some(viewer) = self.viewer() else { return };
         match push {
-            Push::Status { status, online, .. } => {
+            Push::Status {
+                status,
+                online,
+                in_control,
+                ..
+            } => {
                 let status = Status::parse(&status);
                 if status != Some(Status::InSession) {
                     viewer.stop();
                     st.kbps.set(None);
+                }
+                let control = in_control.unwrap_or(false);
+                if control != st.control.get_untracked() {
+                    // Granted or taken back: either way the question is answered.
+                    st.asking.set(false);
+                    st.control.set(control);
                 }
                 st.status.set(status);
                 st.online.set(online.unwrap_or(false));
@@ -191,10 +236,123 @@ impl Live {
     }
 
     fn say(self, text: &str) {
+        self.send(&crate::live::Say::Chat { text });
+    }
+
+    fn send(self, message: &crate::live::Say<'_>) {
         self.inner.with_value(|v| {
             if let Some((socket, _)) = v {
-                socket.say(&crate::live::Say::Chat { text });
+                socket.say(message);
             }
         });
     }
+
+    fn ask_control(self) {
+        self.send(&crate::live::Say::ControlRequest);
+    }
+
+    /// A pointer event on the picture: moves (at most one per animation frame's worth of
+    /// time) and button presses, at their place on the picture. Only while in control.
+    fn pointer(self, ev: leptos::ev::MouseEvent, down: Option<bool>, st: ViewState) {
+        use crate::live::InputSay;
+        if !st.control.get_untracked() {
+            return;
+        }
+        let Some((x, y)) = picture_point(&ev) else {
+            return;
+        };
+        let event = match down {
+            None => {
+                let now = js_sys::Date::now();
+                if now - LAST_MOVE.with(|t| t.get()) < 16.0 {
+                    return;
+                }
+                LAST_MOVE.with(|t| t.set(now));
+                InputSay::Move { x, y }
+            }
+            Some(down) => {
+                ev.prevent_default();
+                if down && let Some(el) = ev.current_target() {
+                    // Keys go to the picture once it was clicked.
+                    use wasm_bindgen::JsCast;
+                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                }
+                let button = match ev.button() {
+                    1 => "middle",
+                    2 => "right",
+                    _ => "left",
+                };
+                InputSay::Button { button, down, x, y }
+            }
+        };
+        self.send(&crate::live::Say::Input { event });
+    }
+
+    fn wheel(self, ev: leptos::ev::WheelEvent, st: ViewState) {
+        if !st.control.get_untracked() {
+            return;
+        }
+        ev.prevent_default();
+        // A notch is about 100 pixels (or 3 lines) of wheel.
+        let notches = |d: f64| {
+            match ev.delta_mode() {
+                0 => (d / 100.0).round(),
+                1 => (d / 3.0).round(),
+                _ => d.round(),
+            }
+            .clamp(-20.0, 20.0) as i32
+        };
+        let (dx, dy) = (notches(ev.delta_x()), notches(ev.delta_y()));
+        if dx != 0 || dy != 0 {
+            self.send(&crate::live::Say::Input {
+                event: crate::live::InputSay::Wheel { dx, dy },
+            });
+        }
+    }
+
+    /// A key on the focused picture: its physical code, so the end user's layout decides the
+    /// character. The browser's own use of the key (scrolling, shortcuts) is held back.
+    fn key(self, ev: leptos::ev::KeyboardEvent, down: bool, st: ViewState) {
+        if !st.control.get_untracked() {
+            return;
+        }
+        let code = ev.code();
+        if code.is_empty() {
+            return;
+        }
+        ev.prevent_default();
+        self.send(&crate::live::Say::Input {
+            event: crate::live::InputSay::Key { code: &code, down },
+        });
+    }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static LAST_MOVE: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Where a mouse event falls on the video's picture, as fractions (0 to 1) of its width and
+/// height; `None` outside the picture (the letterbox bars of a picture kept in proportion).
+#[cfg(feature = "hydrate")]
+fn picture_point(ev: &leptos::ev::MouseEvent) -> Option<(f32, f32)> {
+    use wasm_bindgen::JsCast;
+    let video: web_sys::HtmlVideoElement = ev.current_target()?.dyn_into().ok()?;
+    let (vw, vh) = (
+        f64::from(video.video_width()),
+        f64::from(video.video_height()),
+    );
+    if vw == 0.0 || vh == 0.0 {
+        return None;
+    }
+    let rect = video.get_bounding_client_rect();
+    let scale = (rect.width() / vw).min(rect.height() / vh);
+    let (pw, ph) = (vw * scale, vh * scale);
+    let left = rect.left() + (rect.width() - pw) / 2.0;
+    let top = rect.top() + (rect.height() - ph) / 2.0;
+    let x = (f64::from(ev.client_x()) - left) / pw;
+    let y = (f64::from(ev.client_y()) - top) / ph;
+    ((0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)).then_some((x as f32, y as f32))
 }
