@@ -46,6 +46,10 @@ pub enum Push {
     Error {
         message: String,
     },
+    /// The end user's clipboard text (to the agent in control).
+    Clipboard {
+        text: String,
+    },
 }
 
 /// A push as it arrives: one flat object. Read as a struct and turned into `Push` by hand,
@@ -91,6 +95,7 @@ impl Push {
                 text: w.text,
             },
             "pong" => Push::Pong,
+            "clipboard" => Push::Clipboard { text: w.text },
             "error" => Push::Error { message: w.message },
             _ => return None,
         })
@@ -136,6 +141,10 @@ pub enum Say<'a> {
     /// One input event for the end user's computer (only while the agent has control).
     Input {
         event: InputSay<'a>,
+    },
+    /// Text for the end user's clipboard (only while the agent has control).
+    Clipboard {
+        text: &'a str,
     },
     Chat {
         text: &'a str,

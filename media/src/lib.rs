@@ -8,6 +8,7 @@
 //! owns the UDP socket and the loop), so the app's async runtime never waits on a frame.
 
 pub mod capture;
+pub mod clipboard;
 pub mod encode;
 pub mod frame;
 #[cfg(unix)]

@@ -23,6 +23,8 @@ pub struct Control {
     /// control ended. (A status written just before the grant may still arrive after it.)
     confirmed: bool,
     injector: Option<Injector>,
+    /// Opened at the first grant and kept: text the agent put there stays after control ends.
+    clipboard: Option<media::clipboard::Clipboard>,
     /// The global take-back key, held while an agent has control.
     #[cfg(unix)]
     hotkey: Option<media::hotkey::Hotkey>,
@@ -38,6 +40,7 @@ impl Default for Control {
             granted: None,
             confirmed: false,
             injector: None,
+            clipboard: None,
             #[cfg(unix)]
             hotkey: None,
             hotkey_tx,
@@ -92,6 +95,12 @@ impl Control {
         );
         self.granted = Some(asker);
         self.confirmed = false;
+        if self.clipboard.is_none() {
+            match media::clipboard::Clipboard::open() {
+                Ok(c) => self.clipboard = Some(c),
+                Err(e) => tracing::debug!("{e}"),
+            }
+        }
         if let Some(m) = monitor {
             match Injector::start(m) {
                 Ok(i) => self.injector = Some(i),
@@ -148,5 +157,24 @@ impl Control {
         if let Ok(event) = serde_json::from_value::<InputEvent>(push["event"].clone()) {
             injector.send(event);
         }
+    }
+
+    /// The agent's text for the clipboard (only while they have control).
+    pub fn put_clipboard(&mut self, push: &Value) {
+        if self.granted.is_none() {
+            return;
+        }
+        if let (Some(c), Some(text)) = (self.clipboard.as_mut(), push["text"].as_str()) {
+            match c.set(text) {
+                Ok(()) => println!("Your agent put text on your clipboard."),
+                Err(e) => println!("{e}"),
+            }
+        }
+    }
+
+    /// What the end user copied since the last look, while an agent has control.
+    pub fn clipboard_changed(&mut self) -> Option<String> {
+        self.granted.as_ref()?;
+        self.clipboard.as_mut()?.changed()
     }
 }

@@ -61,6 +61,8 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     let mut stdin = stdin_lines();
     let mut stdin_open = true;
     let mut ping = tokio::time::interval(PING);
+    // While an agent has control, the end user's copies are looked for this often.
+    let mut clipboard_tick = tokio::time::interval(Duration::from_millis(500));
     let mut status = String::from("waiting");
     let mut prompt: Option<String> = None;
     let mut session_start: Option<Instant> = None;
@@ -68,6 +70,11 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     let mut control = control::Control::default();
     loop {
         tokio::select! {
+            _ = clipboard_tick.tick(), if control.is_granted() => {
+                if let Some(text) = control.clipboard_changed() {
+                    tx.send(Message::Text(json!({"type": "clipboard", "text": text}).to_string().into())).await?;
+                }
+            }
             Some(()) = control.hotkey_pressed() => {
                 if control.is_granted() {
                     take_back(&mut control, &http, &base, &token).await?;
@@ -208,6 +215,7 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                     Some("ice") => screen.on_candidate(push["candidate"]["candidate"].as_str().unwrap_or("")),
                     Some("control_request") => control.asked(&push, &org),
                     Some("input") => control.play(&push),
+                    Some("clipboard") => control.put_clipboard(&push),
                     Some("hello") => {
                         if let Some(offer) = screen.on_hello() {
                             tx.send(Message::Text(offer.to_string().into())).await?;

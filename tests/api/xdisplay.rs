@@ -14,7 +14,7 @@ pub struct XDisplay {
 /// Xvfb and xterm are installed by `.ci/run`; on CI their absence is a failure, elsewhere a
 /// loud skip.
 pub fn tools_present() -> bool {
-    let ok = ["Xvfb", "xterm", "xdotool"].iter().all(|tool| {
+    let ok = ["Xvfb", "xterm", "xdotool", "xclip"].iter().all(|tool| {
         Command::new("sh")
             .args(["-c", &format!("command -v {tool}")])
             .output()
@@ -23,9 +23,11 @@ pub fn tools_present() -> bool {
     if !ok {
         assert!(
             std::env::var_os("CI").is_none(),
-            "Xvfb, xterm or xdotool is missing on CI"
+            "Xvfb, xterm, xdotool or xclip is missing on CI"
         );
-        eprintln!("skipping: needs Xvfb, xterm and xdotool (apt-get install xvfb xterm xdotool)");
+        eprintln!(
+            "skipping: needs Xvfb, xterm, xdotool and xclip (apt-get install xvfb xterm xdotool xclip)"
+        );
     }
     ok
 }

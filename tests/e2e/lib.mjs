@@ -18,6 +18,12 @@ export function expect(cond, what) { if (!cond) throw new Error(`expected: ${wha
 /// Runs `steps(newPage)` in a fresh headless Chromium started with `extraArgs`; prints
 /// `<name> e2e: all steps passed` (what the Rust test looks for) or fails with screenshots.
 export async function run(name, steps, { extraArgs = [], timeout = 10_000 } = {}) {
+  // Whatever hangs (a browser, a child process), the script ends: a stuck test must not
+  // hold CI until its own time limit.
+  setTimeout(() => {
+    console.error(`FAILED at step "${step}": the script ran for over 4 minutes`);
+    process.exit(1);
+  }, 240_000).unref();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

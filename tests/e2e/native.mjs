@@ -16,6 +16,9 @@ import { BASE, env, expect, hydrated, log, run } from './lib.mjs';
 const LINK = env('LINK');
 const ID = env('REQUEST_ID');
 
+// Tools run on the test's display, never for long (a stuck tool fails the step, not CI).
+const X = { env: { ...process.env, DISPLAY: env('DISPLAY') }, timeout: 10_000 };
+
 // The app's terminal: every line kept, and waits for a line matching a pattern.
 const app = spawn(env('BECKON_BIN'), ['assist', LINK], {
   env: { ...process.env, DISPLAY: env('DISPLAY'), RUST_LOG: 'warn' },
@@ -92,7 +95,7 @@ try {
     const frames = seen.frames;
     // Typed on the display itself (xdotool), not through Beckon: the picture must follow.
     execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'xterm', 'windowfocus', '--sync',
-      'type', '--delay', '40', 'echo the picture moves\n'], { env: { ...process.env, DISPLAY: env('DISPLAY') } });
+      'type', '--delay', '40', 'echo the picture moves\n'], X);
     await agent.waitForFunction((before) => {
       const v = document.querySelector('#remote-screen');
       return v.getVideoPlaybackQuality().totalVideoFrames >= before + 5;
@@ -119,7 +122,7 @@ try {
     await agent.locator('#remote-screen').scrollIntoViewIfNeeded();
     const p = await at(0.1, 0.1);
     await agent.mouse.click(p.x, p.y);
-    const where = () => execFileSync('xdotool', ['getmouselocation', '--shell'], { env: { ...process.env, DISPLAY: env('DISPLAY') } }).toString();
+    const where = () => execFileSync('xdotool', ['getmouselocation', '--shell'], X).toString();
     let loc = '';
     for (let i = 0; i < 50; i++) {
       loc = where();
@@ -154,10 +157,20 @@ try {
     const content = readFileSync(typed, 'utf8');
     expect(content === 'Hi!\n', `the file holds what the agent typed, shifted characters included: ${JSON.stringify(content)}`);
 
+    log('the clipboard goes both ways while the agent has control');
+    await agent.fill('#clip-out', 'Ticket 4711 ✓');
+    await agent.click('#clip-send');
+    await line(/put text on your clipboard/);
+    const clip = () => execFileSync('xclip', ['-selection', 'clipboard', '-o'], X).toString();
+    expect(clip() === 'Ticket 4711 ✓', `the agent's text on the end user's X clipboard: ${JSON.stringify(clip())}`);
+    // The end user copies something (xclip owns the selection, as an application would).
+    execFileSync('sh', ['-c', 'printf %s "from Felix" | xclip -selection clipboard -i >/dev/null 2>&1'], X);
+    await agent.waitForFunction(() => document.querySelector('#clip-in')?.textContent === 'from Felix', null, { timeout: 10_000 });
+
     log('the end user takes control back with the hotkey; the next keystrokes do not arrive');
     expect(lines.some((l) => l.includes('press Ctrl+Alt+Shift+S')), 'the app names its take-back hotkey');
     // Pressed on the display itself, whatever window has the keyboard.
-    execFileSync('xdotool', ['key', 'ctrl+alt+shift+s'], { env: { ...process.env, DISPLAY: env('DISPLAY') } });
+    execFileSync('xdotool', ['key', 'ctrl+alt+shift+s'], X);
     await line(/no longer controls your computer/);
     await agent.waitForSelector('#ask-control');
     // The page stops sending once it hears; a keystroke sent anyway is refused by the server.
@@ -165,6 +178,11 @@ try {
     await typeCodes(`echo late > ${late}`);
     await new Promise((r) => setTimeout(r, 1500));
     expect(!existsSync(late), 'no keystroke reached the xterm after control was taken back');
+    // Nor does the clipboard travel any more.
+    expect(await agent.locator('#clipboard').isHidden(), 'the clipboard controls are gone with control');
+    execFileSync('sh', ['-c', 'printf %s "after stop" | xclip -selection clipboard -i >/dev/null 2>&1'], X);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await agent.textContent('#clip-in') === 'from Felix', 'a copy made after control ended is not sent');
     rmSync(typed, { force: true });
   }, { timeout: 15_000 });
 } finally {

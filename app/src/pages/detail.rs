@@ -41,13 +41,16 @@ pub fn Detail() -> impl IntoView {
                             None
                         };
                         Either::Left(view! {
-                            // Fetched again by the frame when the request changes (`enhance`);
-                            // the edit form and the session view below keep their state.
-                            <div data-live="" id="detail-live"><Body d=d act=act/></div>
-                            {choices.map(|c| view! { <EditForm id=id.clone() choices=c form=form/> })}
+                            // The live region is fetched again by the frame when the request
+                            // changes (`enhance`); the session view and the edit form keep
+                            // their state.
+                            // The session first: during a session the picture matters most,
+                            // and the details and edit form wait below it.
                             <div class="session-slot">
-                                {live_request.then(|| view! { <SessionView id=id ice_servers=ice_servers/> })}
+                                {live_request.then(|| view! { <SessionView id=id.clone() ice_servers=ice_servers/> })}
                             </div>
+                            <div data-live="" id="detail-live"><Body d=d act=act/></div>
+                            {choices.map(|c| view! { <EditForm id=id choices=c form=form/> })}
                         })
                     }
                     Err(e) => Either::Right(view! { <ErrorNote error=e/> }),

@@ -363,7 +363,7 @@ impl Session {
                     text,
                 })
             }),
-            Push::Offer { .. } | Push::Pong | Push::Error { .. } => {}
+            Push::Offer { .. } | Push::Pong | Push::Error { .. } | Push::Clipboard { .. } => {}
         }
     }
 

@@ -26,6 +26,10 @@ struct ViewState {
     control: RwSignal<bool>,
     /// This agent asked for control and awaits the answer.
     asking: RwSignal<bool>,
+    /// The picture at its own size (scrolling) rather than fitted to the view.
+    actual_size: RwSignal<bool>,
+    /// What the end user last copied (sent while this agent has control).
+    their_clipboard: RwSignal<Option<String>>,
 }
 
 /// An island: everything in it happens in the browser (the server renders it offline).
@@ -41,7 +45,10 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
         chat: RwSignal::new(Vec::new()),
         control: RwSignal::new(false),
         asking: RwSignal::new(false),
+        actual_size: RwSignal::new(false),
+        their_clipboard: RwSignal::new(None),
     };
+    let clip_out = NodeRef::<leptos::html::Input>::new();
     let video = NodeRef::<leptos::html::Video>::new();
     let live = Live::start(&id, ice_servers.into(), st, video);
     let in_session = move || st.status.get() == Some(Status::InSession);
@@ -52,7 +59,18 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
             <p id="presence" class=move || if st.online.get() { "online" } else { "offline" }>
                 {move || if st.online.get() { format!("● {}", t.online) } else { format!("○ {}", t.offline) }}
             </p>
-            <div class="screen" hidden=move || !in_session()>
+            <div class="screen" class:actual=move || st.actual_size.get() hidden=move || !in_session()>
+                <p class="view-bar">
+                    <button type="button" id="view-fit" aria-pressed=move || (!st.actual_size.get()).to_string()
+                        on:click=move |_| st.actual_size.set(false)>{t.view_fit}</button>
+                    <button type="button" id="view-actual" aria-pressed=move || st.actual_size.get().to_string()
+                        on:click=move |_| st.actual_size.set(true)>{t.view_actual}</button>
+                    <button type="button" id="view-fullscreen" on:click=move |_| {
+                        if let Some(v) = video.get_untracked() {
+                            let _ = v.request_fullscreen();
+                        }
+                    }>{t.view_fullscreen}</button>
+                </p>
                 <p class="control-bar" id="control-bar">
                     {move || if st.control.get() {
                         view! { <span id="control-state" data-state="granted">{t.control_granted}</span> }.into_any()
@@ -67,6 +85,23 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
                         }.into_any()
                     }}
                 </p>
+                <div class="clipboard" id="clipboard" hidden=move || !st.control.get()>
+                    <label for="clip-out">{t.clipboard_to_them}</label>
+                    <input id="clip-out" node_ref=clip_out maxlength="16384"/>
+                    <button type="button" id="clip-send" on:click=move |_| {
+                        if let Some(el) = clip_out.get_untracked() {
+                            live.send_clipboard(&el.value());
+                        }
+                    }>{t.clipboard_send}</button>
+                    {move || st.their_clipboard.get().map(|text| {
+                        let shown = text.clone();
+                        view! {
+                            <p>{t.clipboard_theirs}" "<code id="clip-in">{shown}</code>" "
+                                <button type="button" on:click=move |_| crate::live::copy_text(&text)>{t.clipboard_copy}</button>
+                            </p>
+                        }
+                    })}
+                </div>
                 <video id="remote-screen" node_ref=video autoplay muted playsinline
                     tabindex="0" data-control=move || st.control.get().to_string()
                     on:mousemove=move |ev| live.pointer(ev, None, st)
@@ -109,6 +144,7 @@ impl Live {
     }
     fn say(self, _: &str) {}
     fn ask_control(self) {}
+    fn send_clipboard(self, _: &str) {}
     fn pointer(self, _: leptos::ev::MouseEvent, _: Option<bool>, _: ViewState) {}
     fn wheel(self, _: leptos::ev::WheelEvent, _: ViewState) {}
     fn key(self, _: leptos::ev::KeyboardEvent, _: bool, _: ViewState) {}
@@ -231,6 +267,7 @@ impl Live {
                     text,
                 })
             }),
+            Push::Clipboard { text } => st.their_clipboard.set(Some(text)),
             Push::Answer { .. } | Push::Hello | Push::Pong | Push::Error { .. } => {}
         }
     }
@@ -249,6 +286,12 @@ impl Live {
 
     fn ask_control(self) {
         self.send(&crate::live::Say::ControlRequest);
+    }
+
+    fn send_clipboard(self, text: &str) {
+        if !text.is_empty() {
+            self.send(&crate::live::Say::Clipboard { text });
+        }
     }
 
     /// A pointer event on the picture: moves (at most one per animation frame's worth of
