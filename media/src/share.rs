@@ -12,7 +12,7 @@
 //! packets, never while capturing or encoding.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -181,10 +181,9 @@ impl Conn {
 pub struct Share {
     conn: Arc<Mutex<Conn>>,
     stop: Arc<AtomicBool>,
-    monitor: Arc<Mutex<Option<usize>>>,
     monitors: Vec<Monitor>,
-    /// The monitor shown (or about to be, after a switch).
-    selected: std::sync::atomic::AtomicUsize,
+    /// The monitor to show; the capture thread switches when it differs from its own.
+    selected: Arc<AtomicUsize>,
     stats: Arc<ShareStats>,
     threads: Vec<JoinHandle<()>>,
 }
@@ -278,12 +277,12 @@ impl Share {
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(ShareStats::default());
-        let monitor = Arc::new(Mutex::new(None));
         let monitors = screen.monitors().to_vec();
         let selected = monitors
             .iter()
             .position(|m| *m == screen.selected())
             .unwrap_or(0);
+        let selected = Arc::new(AtomicUsize::new(selected));
         let mut threads = Vec::new();
         for socket in sockets {
             let (conn, stop) = (conn.clone(), stop.clone());
@@ -293,7 +292,7 @@ impl Share {
         }
         let (c, s) = (conn.clone(), stop.clone());
         threads.push(spawn("beckon-rtc-clock", move || clock(&c, &s))?);
-        let (c, s, st, m) = (conn.clone(), stop.clone(), stats.clone(), monitor.clone());
+        let (c, s, st, m) = (conn.clone(), stop.clone(), stats.clone(), selected.clone());
         threads.push(spawn("beckon-capture", move || {
             capture_loop(screen, &config, &c, &s, &st, &m)
         })?);
@@ -301,9 +300,8 @@ impl Share {
             Share {
                 conn,
                 stop,
-                monitor,
                 monitors,
-                selected: selected.into(),
+                selected,
                 stats,
                 threads,
             },
@@ -346,7 +344,6 @@ impl Share {
         if index >= self.monitors.len() {
             return Err(Error::Capture(format!("there is no monitor {}", index + 1)));
         }
-        *self.monitor.lock().unwrap_or_else(|e| e.into_inner()) = Some(index);
         self.selected.store(index, Ordering::Relaxed);
         Ok(())
     }
@@ -444,7 +441,7 @@ fn capture_loop(
     conn: &Mutex<Conn>,
     stop: &AtomicBool,
     stats: &ShareStats,
-    monitor: &Mutex<Option<usize>>,
+    selected: &AtomicUsize,
 ) {
     let interval = Duration::from_secs_f64(1.0 / f64::from(config.fps.max(1)));
     let started = Instant::now();
@@ -481,9 +478,9 @@ fn capture_loop(
             next = Instant::now() + Duration::from_millis(50);
             continue;
         }
-        let switch = monitor.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(i) = switch
-            && let Err(e) = screen.select(i)
+        let wanted = selected.load(Ordering::Relaxed);
+        if screen.monitors().get(wanted) != Some(&screen.selected())
+            && let Err(e) = screen.select(wanted)
         {
             return fail(e);
         }

@@ -73,14 +73,19 @@ pub struct Sender<'a> {
     pub agent: Option<AgentId>,
 }
 
-/// Whether a raw message is an input event (counted against its own, higher rate).
-pub fn is_input(raw: &str) -> bool {
+/// A message's `type`, read without parsing the rest (`None` for anything unreadable).
+pub fn message_type(raw: &str) -> Option<&str> {
     #[derive(Deserialize)]
     struct Kind<'a> {
         #[serde(rename = "type", borrow)]
         kind: &'a str,
     }
-    serde_json::from_str::<Kind<'_>>(raw).is_ok_and(|k| k.kind == "input")
+    serde_json::from_str::<Kind<'_>>(raw).ok().map(|k| k.kind)
+}
+
+/// Whether a raw message is an input event (counted against its own, higher rate).
+pub fn is_input(raw: &str) -> bool {
+    message_type(raw) == Some("input")
 }
 
 #[derive(Debug, Serialize, Deserialize)]

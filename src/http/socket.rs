@@ -101,18 +101,13 @@ impl Peer {
     /// agents the end user allowed.
     /// The end user's clipboard goes only to the agent in control.
     fn hears(&self, relayed: &str) -> bool {
-        #[derive(serde::Deserialize)]
-        struct Kind<'a> {
-            #[serde(rename = "type", borrow)]
-            kind: &'a str,
-        }
-        let Ok(k) = serde_json::from_str::<Kind<'_>>(relayed) else {
-            return false;
-        };
-        match k.kind {
-            "offer" | "ice" => self.granted,
-            "clipboard" => self.controls,
-            _ => true,
+        match signal::message_type(relayed) {
+            None => false,
+            Some(kind) => match kind {
+                "offer" | "ice" => self.granted,
+                "clipboard" => self.controls,
+                _ => true,
+            },
         }
     }
 

@@ -38,18 +38,30 @@ async fn control(t: &TestServer, link: &str, body: Value) -> (StatusCode, Value)
     (r.status, r.body)
 }
 
+/// A request in session with both sides' sockets open: (server, admin token, request JSON,
+/// the admin's socket, the end user's socket). Nothing read from the sockets yet.
+async fn in_session() -> (TestServer, String, Value, Socket, Socket) {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.request_in(&admin, Status::InSession).await;
+    let agent = t
+        .agent_socket(req["id"].as_str().unwrap(), &admin)
+        .await
+        .unwrap();
+    let user = t
+        .end_user_socket(req["link"].as_str().unwrap(), DEVICE)
+        .await;
+    (t, admin, req, agent, user)
+}
+
 fn click() -> Value {
     json!({"type": "input", "event": {"kind": "button", "button": "left", "down": true, "x": 0.5, "y": 0.25}})
 }
 
 #[tokio::test]
 async fn input_and_clipboard_pass_only_while_the_end_user_grants_control() {
-    let t = TestServer::start().await;
-    let admin = t.admin().await;
-    let req = t.request_in(&admin, Status::InSession).await;
+    let (t, admin, req, mut agent, mut user) = in_session().await;
     let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
-    let mut agent = t.agent_socket(id, &admin).await.unwrap();
-    let mut user = t.end_user_socket(link, DEVICE).await;
     let first = next_json(&mut agent).await;
     assert_eq!(
         (first["status"].as_str(), first["in_control"].as_bool()),
@@ -207,12 +219,8 @@ async fn input_and_clipboard_pass_only_while_the_end_user_grants_control() {
 
 #[tokio::test]
 async fn typing_fast_passes_and_an_input_flood_is_cut_off() {
-    let t = TestServer::start().await;
-    let admin = t.admin().await;
-    let req = t.request_in(&admin, Status::InSession).await;
-    let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
-    let mut agent = t.agent_socket(id, &admin).await.unwrap();
-    let mut user = t.end_user_socket(link, DEVICE).await;
+    let (t, _, req, mut agent, mut user) = in_session().await;
+    let link = req["link"].as_str().unwrap();
     next_json(&mut agent).await;
     next_json(&mut user).await;
     send_json(&mut agent, json!({"type": "control_request"})).await;

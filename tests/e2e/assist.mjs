@@ -6,7 +6,7 @@
 //
 // Run by tests/api/portal.rs, which starts the server, creates the request and passes:
 //   BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, SHOTS (failure screenshots)
-import { BASE, env, expect, hydrated, log, run } from './lib.mjs';
+import { agentOnRequest, env, expect, hydrated, log, run } from './lib.mjs';
 const LINK = env('LINK');
 const ID = env('REQUEST_ID');
 
@@ -27,15 +27,7 @@ await run('assist', async (newPage) => {
   await user.waitForSelector('#waiting');
 
   log('the agent sees the end user online');
-  const agent = await newPage('agent');
-  await agent.goto(`${BASE}/signin`);
-  await agent.fill('#email', env('ADMIN_EMAIL'));
-  await agent.fill('#password', env('ADMIN_PASSWORD'));
-  await agent.click('form.card button[type=submit]');
-  await agent.waitForSelector('#tab-active');
-  await agent.goto(`${BASE}/requests/${ID}`);
-  await hydrated(agent);
-  await agent.waitForSelector('#session-view[data-online="true"]');
+  const agent = await agentOnRequest(newPage, ID);
 
   log('a second device is refused');
   const other = await newPage('other');

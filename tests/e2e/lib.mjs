@@ -62,3 +62,18 @@ export async function run(name, steps, { extraArgs = [], timeout = 10_000 } = {}
 export async function hydrated(page) {
   await page.waitForFunction(() => window.__beckon_hydrated === true);
 }
+
+/// A new page for the agent: signed in (ADMIN_EMAIL / ADMIN_PASSWORD), on request `id`'s page,
+/// hydrated, with the end user shown online.
+export async function agentOnRequest(newPage, id) {
+  const agent = await newPage('agent');
+  await agent.goto(`${BASE}/signin`);
+  await agent.fill('#email', env('ADMIN_EMAIL'));
+  await agent.fill('#password', env('ADMIN_PASSWORD'));
+  await agent.click('form.card button[type=submit]');
+  await agent.waitForSelector('#tab-active');
+  await agent.goto(`${BASE}/requests/${id}`);
+  await hydrated(agent);
+  await agent.waitForSelector('#session-view[data-online="true"]');
+  return agent;
+}

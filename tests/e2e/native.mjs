@@ -12,7 +12,7 @@
 // and passes: BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, BECKON_BIN, DISPLAY, SHOTS
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { BASE, env, expect, hydrated, log, run } from './lib.mjs';
+import { agentOnRequest, env, expect, log, run } from './lib.mjs';
 const LINK = env('LINK');
 const ID = env('REQUEST_ID');
 
@@ -48,15 +48,7 @@ try {
     await line(/^Checked in with/);
 
     log('the agent sees the end user online');
-    const agent = await newPage('agent');
-    await agent.goto(`${BASE}/signin`);
-    await agent.fill('#email', env('ADMIN_EMAIL'));
-    await agent.fill('#password', env('ADMIN_PASSWORD'));
-    await agent.click('form.card button[type=submit]');
-    await agent.waitForSelector('#tab-active');
-    await agent.goto(`${BASE}/requests/${ID}`);
-    await hydrated(agent);
-    await agent.waitForSelector('#session-view[data-online="true"]');
+    const agent = await agentOnRequest(newPage, ID);
 
     log('connect, allowed in the app, start');
     await agent.click('button[data-action="connect"]');
