@@ -110,6 +110,18 @@ const KEYS: &[Key] = &[
         env: "BECKON_CONSENT_TIMEOUT",
     },
     Key {
+        file: "session_schedule",
+        env: "BECKON_SESSION_SCHEDULE",
+    },
+    Key {
+        file: "disconnect_grace",
+        env: "BECKON_DISCONNECT_GRACE",
+    },
+    Key {
+        file: "session_end",
+        env: "BECKON_SESSION_END",
+    },
+    Key {
         file: "ice_servers",
         env: "BECKON_ICE_SERVERS",
     },
@@ -375,6 +387,44 @@ pub struct SweeperConfig {
     pub prompts: CronSpec,
     /// How long the end user has to answer a connect prompt; silence is a deny.
     pub consent_timeout: Duration,
+    /// Ends sessions a side left more than `disconnect_grace` ago (default every second).
+    pub sessions: CronSpec,
+    /// How long a session waits for a side that lost its connection to come back.
+    pub disconnect_grace: Duration,
+    /// What ending a session does to the request when nobody says (an agent's *End*
+    /// without a choice, a session ended by disconnection).
+    pub session_end: AfterSession,
+}
+
+/// What happens to a request when its session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AfterSession {
+    /// Back to *waiting*: the end user may be helped again through the same link.
+    #[default]
+    Keep,
+    /// The request is closed and its link stops working.
+    Close,
+}
+
+impl AfterSession {
+    pub const fn keeps(self) -> bool {
+        matches!(self, AfterSession::Keep)
+    }
+
+    pub fn parse(s: &str) -> Option<AfterSession> {
+        match s {
+            "keep" => Some(AfterSession::Keep),
+            "close" => Some(AfterSession::Close),
+            _ => None,
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AfterSession::Keep => "keep",
+            AfterSession::Close => "close",
+        }
+    }
 }
 
 impl Default for SweeperConfig {
@@ -387,6 +437,9 @@ impl Default for SweeperConfig {
             retention_period: Some(Duration::from_secs(365 * 86_400)),
             prompts: CronSpec("*/5 * * * * *".into()),
             consent_timeout: Duration::from_secs(60),
+            sessions: CronSpec("* * * * * *".into()),
+            disconnect_grace: Duration::from_secs(60),
+            session_end: AfterSession::Keep,
         }
     }
 }
@@ -820,6 +873,7 @@ fn sweeper<'a>(get: &impl Fn(&str) -> Option<&'a Raw>) -> Result<SweeperConfig, 
         ("reminder_schedule", &mut s.reminder),
         ("retention_schedule", &mut s.retention),
         ("prompt_schedule", &mut s.prompts),
+        ("session_schedule", &mut s.sessions),
     ] {
         if let Some(r) = get(key) {
             *slot = CronSpec::parse(&r.value).map_err(|m| bad(r, m))?;
@@ -835,6 +889,18 @@ fn sweeper<'a>(get: &impl Fn(&str) -> Option<&'a Raw>) -> Result<SweeperConfig, 
                 ));
             }
         };
+    }
+    if let Some(r) = get("disconnect_grace") {
+        s.disconnect_grace = match humantime::parse_duration(r.value.trim()) {
+            Ok(d) if d >= Duration::from_secs(1) && d <= Duration::from_secs(3600) => d,
+            _ => {
+                return Err(bad(r, "must be a duration from 1s to 1h, like 60s".into()));
+            }
+        };
+    }
+    if let Some(r) = get("session_end") {
+        s.session_end = AfterSession::parse(r.value.trim())
+            .ok_or_else(|| bad(r, "must be `keep` or `close`".into()))?;
     }
     if let Some(r) = get("reminders") {
         let mut leads = Vec::new();

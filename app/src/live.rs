@@ -24,6 +24,12 @@ pub enum Push {
         online: Option<bool>,
         /// Agents only: whether the end user gave this agent control of their computer.
         in_control: Option<bool>,
+        /// Whether the other side holds a socket now. In a session, `false` is *Disconnected*:
+        /// the session ends by itself unless they come back within `grace_secs`.
+        peer: Option<bool>,
+        grace_secs: Option<u64>,
+        /// End user only: a session ended and no new one began (the page says they may go).
+        over: Option<bool>,
     },
     Offer {
         sdp: String,
@@ -64,6 +70,9 @@ struct Wire {
     prompt: Option<PromptPush>,
     online: Option<bool>,
     in_control: Option<bool>,
+    peer: Option<bool>,
+    grace_secs: Option<u64>,
+    over: Option<bool>,
     sdp: String,
     candidate: Option<IceCandidate>,
     from: String,
@@ -82,6 +91,9 @@ impl Push {
                 prompt: w.prompt,
                 online: w.online,
                 in_control: w.in_control,
+                peer: w.peer,
+                grace_secs: w.grace_secs,
+                over: w.over,
             },
             "offer" => Push::Offer { sdp: w.sdp },
             "answer" => Push::Answer { sdp: w.sdp },
@@ -453,7 +465,7 @@ mod tests {
     fn pushes_parse_from_the_servers_shapes() {
         assert_eq!(
             Push::parse(
-                r#"{"type":"status","status":"waiting","prompt":{"id":"3","agent_name":"Ada","asked_at":"x"}}"#
+                r#"{"type":"status","status":"waiting","prompt":{"id":"3","agent_name":"Ada","asked_at":"x"},"peer":false,"grace_secs":60,"over":true}"#
             ),
             Some(Push::Status {
                 status: "waiting".into(),
@@ -463,6 +475,9 @@ mod tests {
                 }),
                 online: None,
                 in_control: None,
+                peer: Some(false),
+                grace_secs: Some(60),
+                over: Some(true),
             })
         );
         assert_eq!(

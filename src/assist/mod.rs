@@ -64,6 +64,8 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     // While an agent has control, the end user's copies are looked for this often.
     let mut clipboard_tick = tokio::time::interval(Duration::from_millis(500));
     let mut status = String::from("waiting");
+    // Whether an agent holds a socket (the server's `peer`).
+    let mut peer = true;
     let mut prompt: Option<String> = None;
     let mut session_start: Option<Instant> = None;
     let mut screen = screen::Screen::new();
@@ -172,6 +174,17 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                         } else if prompt.take().is_some() && new == "waiting" {
                             println!("The request for access was withdrawn or timed out.");
                         }
+                        // The agent's side dropped mid-session: say so once, and again when back.
+                        let agents_here = push["peer"].as_bool().unwrap_or(true);
+                        if new == "in_session" && agents_here != peer {
+                            if agents_here {
+                                println!("Your agent is connected again.");
+                            } else {
+                                let grace = push["grace_secs"].as_u64().unwrap_or(0);
+                                println!("The connection to your agent dropped. The session ends unless it is back within {grace} seconds.");
+                            }
+                        }
+                        peer = agents_here;
                         if new != status {
                             if new == "in_session" {
                                 if let Some(offer) = screen.start() {
@@ -180,9 +193,10 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                             } else if status == "in_session" {
                                 screen.stop();
                             }
-                            if status == "in_session" {
+                            let ended = status == "in_session";
+                            if ended {
                                 let secs = session_start.take().map_or(0, |s| s.elapsed().as_secs());
-                                println!("Session ended after {}:{:02}.", secs / 60, secs % 60);
+                                println!("The support session is over (after {}:{:02}). You may close this window.", secs / 60, secs % 60);
                             }
                             match new.as_str() {
                                 "ready" => println!("Ready: the session starts when your agent begins."),
@@ -190,9 +204,11 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                                     session_start = Some(Instant::now());
                                     println!("Session started. Type a line and press Enter to chat.");
                                 }
-                                "waiting" if status != "open" => println!("Waiting for your agent."),
+                                "waiting" if status != "open" && !ended => println!("Waiting for your agent."),
                                 "closed" | "expired" => {
-                                    println!("This support request has ended.");
+                                    if !ended {
+                                        println!("This support request has ended.");
+                                    }
                                     return Ok(());
                                 }
                                 "released" => {

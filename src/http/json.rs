@@ -134,8 +134,8 @@ pub struct EventJson {
     pub actor: ActorJson,
     pub from: &'static str,
     pub to: &'static str,
-    /// Kind-specific details (prompt ID, edited fields, client, duration, failed mail,
-    /// reminder lead time, the agent given or losing control).
+    /// Kind-specific details (prompt ID, edited fields, client, duration and why a session
+    /// ended, failed mail, reminder lead time, the agent given or losing control).
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
 }
@@ -156,6 +156,10 @@ impl From<&TimelineEvent> for EventJson {
             EventKind::SessionEnded { duration_ms } => {
                 serde_json::json!({ "duration_ms": duration_ms })
             }
+            EventKind::SessionFinished {
+                duration_ms,
+                reason,
+            } => serde_json::json!({ "duration_ms": duration_ms, "reason": reason.as_str() }),
             EventKind::MailFailed { mail } => serde_json::json!({ "mail": mail }),
             EventKind::ControlGranted { agent } | EventKind::ControlRevoked { agent } => {
                 serde_json::json!({ "agent_id": agent.to_string() })

@@ -453,6 +453,7 @@ impl Backend for Portal {
                 form,
                 link_bound: !r.status.is_terminal() && s.link_bound(&r)?,
                 ice_servers: s.settings().ice_servers.clone(),
+                end_keeps: s.settings().session_end.keeps(),
             })
         })
         .await
@@ -506,7 +507,9 @@ impl Backend for Portal {
             match action {
                 RowAction::Connect => s.connect(&caller, id),
                 RowAction::Start => s.start(&caller, id),
-                RowAction::End => s.end(&caller, id),
+                RowAction::End => s.end(&caller, id, None),
+                RowAction::EndKeep => s.end(&caller, id, Some(true)),
+                RowAction::EndClose => s.end(&caller, id, Some(false)),
                 RowAction::Close => s.close(&caller, id),
                 RowAction::Reopen => s.reopen(&caller, id, None),
                 RowAction::Resend => s.resend(&caller, id),
@@ -746,6 +749,11 @@ impl Backend for Portal {
             } => {
                 let status = request.status_at(Timestamp::now());
                 let lang = self.catalog.lang(&request.email_language);
+                // Only a request that had a session reads its timeline (a new link may have
+                // come since: `session_over` says).
+                let session_over = status == Status::Waiting
+                    && request.session_ended_at.is_some()
+                    && self.svc.grants(request.id).is_ok_and(|g| g.session_over);
                 LinkView::Active(Box::new(LinkInfo {
                     language: lang.code.to_owned(),
                     status,
@@ -771,7 +779,9 @@ impl Backend for Portal {
                         agent_name.as_deref(),
                         org,
                         settings.consent_timeout,
+                        settings.disconnect_grace,
                     ),
+                    session_over,
                 }))
             }
         })
@@ -847,6 +857,8 @@ fn message_id(t: Text) -> &'static str {
         Text::Declined => "page-declined",
         Text::Ended => "page-ended",
         Text::Released => "page-released",
+        Text::SessionOver => "page-session-over",
+        Text::Disconnected => "page-disconnected",
     }
 }
 
@@ -862,6 +874,7 @@ fn link_texts(
     agent: Option<&str>,
     org: &str,
     consent_timeout: std::time::Duration,
+    disconnect_grace: std::time::Duration,
 ) -> LinkTexts {
     // Names are set apart from the sentence around them (Unicode isolates, what `<bdi>`
     // does): a right-to-left name cannot reorder the words that follow it.
@@ -885,6 +898,10 @@ fn link_texts(
         Text::PromptTimeout => lang.text(
             message_id(k),
             &[("seconds", &consent_timeout.as_secs().to_string())],
+        ),
+        Text::Disconnected => lang.text(
+            message_id(k),
+            &[("seconds", &disconnect_grace.as_secs().to_string())],
         ),
         plain => lang.text(message_id(plain), &[]),
     })

@@ -175,13 +175,6 @@ action!(
     start
 );
 action!(
-    end,
-    "/api/v1/session-requests/{id}/end",
-    StatusCode::OK,
-    200,
-    end
-);
-action!(
     close,
     "/api/v1/session-requests/{id}/close",
     StatusCode::OK,
@@ -202,6 +195,40 @@ action!(
     202,
     resend
 );
+
+/// What becomes of the request when its session ends.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterEnd {
+    /// Back to `waiting`: the end user may be helped again through the same link.
+    Keep,
+    /// `closed`: the link stops working.
+    Close,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct EndBody {
+    /// Without it, the `session_end` setting decides (default `keep`).
+    then: Option<AfterEnd>,
+}
+
+#[utoipa::path(post, path = "/api/v1/session-requests/{id}/end", tag = "session-requests", request_body = EndBody,
+    responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
+pub async fn end(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<EndBody>,
+) -> ApiResult<Json<RequestJson>> {
+    let id: RequestId = path_id(&id)?;
+    let keep = body.then.map(|t| matches!(t, AfterEnd::Keep));
+    let caller = auth.agent;
+    let rec = {
+        let caller = caller.clone();
+        st.svc.run(move |s| s.end(&caller, id, keep)).await?
+    };
+    Ok(Json(RequestJson::new(&st.svc, &caller, &rec)))
+}
 
 #[utoipa::path(post, path = "/api/v1/session-requests/{id}/reopen", tag = "session-requests", request_body = ReopenBody,
     responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]

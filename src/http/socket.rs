@@ -128,16 +128,21 @@ impl Peer {
             None => svc.session_request(self.id).ok()?,
         };
         self.status = rec.status_at(jiff::Timestamp::now());
-        // The grant matters only for the screen's signalling, which needs a session under
-        // way or about to start: other changes (presence comes and goes often) read no
-        // timeline.
-        let live = matches!(self.status, Status::Ready | Status::InSession);
+        // The grants matter only for the screen's signalling, which needs a session under
+        // way or about to start, and for saying a session just ended: other changes
+        // (presence comes and goes often) read no timeline.
+        let live = matches!(
+            self.status,
+            Status::Waiting | Status::Ready | Status::InSession
+        );
         let grants = if live {
             svc.grants(self.id).ok()?
         } else {
             Grants::default()
         };
         let in_session = self.status == Status::InSession;
+        let sides = svc.relay().sides(self.id);
+        let grace_secs = svc.settings().disconnect_grace.as_secs();
         if let Some(agent) = self.agent {
             self.granted = grants.allowed.contains(&agent);
             self.controls = in_session && grants.controller == Some(agent);
@@ -160,6 +165,9 @@ impl Peer {
                     "status": self.status.as_str(),
                     "prompt": prompt,
                     "control": control,
+                    "peer": sides.agents,
+                    "grace_secs": grace_secs,
+                    "over": self.status == Status::Waiting && grants.session_over,
                 })
             }
             Side::Agent => json!({
@@ -167,6 +175,8 @@ impl Peer {
                 "status": self.status.as_str(),
                 "online": svc.presence().is_present(self.id),
                 "in_control": self.controls,
+                "peer": sides.end_user,
+                "grace_secs": grace_secs,
             }),
         };
         Some(msg.to_string())

@@ -103,3 +103,5 @@ page-ended = Diese Support-Sitzung ist beendet.
 page-in-use-title = Dieser Link wird bereits verwendet
 page-in-use-body = Der Link wurde auf einem anderen Gerät geöffnet. Fahren Sie dort fort oder bitten Sie { $org }, ihn für dieses Gerät freizugeben.
 page-released = Dieser Link wurde für ein anderes Gerät freigegeben.
+page-session-over = Die Support-Sitzung ist beendet. Sie können dieses Fenster schließen.
+page-disconnected = Die Verbindung zu Ihrem Support-Mitarbeiter ist unterbrochen. Die Sitzung endet, wenn sie nicht innerhalb von { $seconds } Sekunden zurückkehrt.

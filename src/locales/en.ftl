@@ -115,3 +115,5 @@ page-ended = This support session has ended.
 page-in-use-title = This link is already in use
 page-in-use-body = The link was opened on another device. Continue there, or ask { $org } to release it for this device.
 page-released = This link was released for another device.
+page-session-over = The support session is over. You may close this window.
+page-disconnected = The connection to your support agent dropped. The session ends unless it is back within { $seconds } seconds.

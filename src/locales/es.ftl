@@ -103,3 +103,5 @@ page-ended = Esta sesión de soporte ha terminado.
 page-in-use-title = Este enlace ya está en uso
 page-in-use-body = El enlace se abrió en otro dispositivo. Continúe allí o pida a { $org } que lo libere para este dispositivo.
 page-released = Este enlace se liberó para otro dispositivo.
+page-session-over = La sesión de soporte ha terminado. Puede cerrar esta ventana.
+page-disconnected = Se perdió la conexión con su agente de soporte. La sesión termina si no se restablece en { $seconds } segundos.

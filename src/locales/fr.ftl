@@ -103,3 +103,5 @@ page-ended = Cette session d'assistance est terminée.
 page-in-use-title = Ce lien est déjà utilisé
 page-in-use-body = Le lien a été ouvert sur un autre appareil. Continuez sur celui-ci, ou demandez à { $org } de le libérer pour cet appareil.
 page-released = Ce lien a été libéré pour un autre appareil.
+page-session-over = La session d'assistance est terminée. Vous pouvez fermer cette fenêtre.
+page-disconnected = La connexion avec votre technicien a été interrompue. La session prend fin si elle n'est pas rétablie dans les { $seconds } secondes.

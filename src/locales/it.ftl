@@ -103,3 +103,5 @@ page-ended = Questa sessione di assistenza è terminata.
 page-in-use-title = Questo link è già in uso
 page-in-use-body = Il link è stato aperto su un altro dispositivo. Continua lì, oppure chiedi a { $org } di sbloccarlo per questo dispositivo.
 page-released = Questo link è stato sbloccato per un altro dispositivo.
+page-session-over = La sessione di assistenza è terminata. Puoi chiudere questa finestra.
+page-disconnected = La connessione con il tuo operatore si è interrotta. La sessione termina se non viene ripristinata entro { $seconds } secondi.

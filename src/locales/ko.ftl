@@ -103,3 +103,5 @@ page-ended = 이 지원 세션은 종료되었습니다.
 page-in-use-title = 이 링크는 이미 사용 중입니다
 page-in-use-body = 이 링크는 다른 기기에서 열렸습니다. 그 기기에서 계속하거나 { $org }에 이 기기용으로 해제해 달라고 요청하세요.
 page-released = 이 링크는 다른 기기용으로 해제되었습니다.
+page-session-over = 지원 세션이 끝났습니다. 이 창을 닫아도 됩니다.
+page-disconnected = 상담원과의 연결이 끊어졌습니다. { $seconds }초 안에 다시 연결되지 않으면 세션이 종료됩니다.

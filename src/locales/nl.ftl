@@ -103,3 +103,5 @@ page-ended = Deze supportsessie is afgelopen.
 page-in-use-title = Deze link is al in gebruik
 page-in-use-body = De link is op een ander apparaat geopend. Ga daar verder, of vraag { $org } hem voor dit apparaat vrij te geven.
 page-released = Deze link is vrijgegeven voor een ander apparaat.
+page-session-over = De supportsessie is afgelopen. U kunt dit venster sluiten.
+page-disconnected = De verbinding met uw supportmedewerker is verbroken. De sessie eindigt als die niet binnen { $seconds } seconden terugkomt.

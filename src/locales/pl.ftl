@@ -103,3 +103,5 @@ page-ended = Ta sesja pomocy się zakończyła.
 page-in-use-title = Ten link jest już w użyciu
 page-in-use-body = Link został otwarty na innym urządzeniu. Kontynuuj tam albo poproś { $org } o zwolnienie go dla tego urządzenia.
 page-released = Ten link został zwolniony dla innego urządzenia.
+page-session-over = Sesja pomocy się zakończyła. Możesz zamknąć to okno.
+page-disconnected = Połączenie z konsultantem zostało przerwane. Sesja zakończy się, jeśli nie zostanie przywrócone w ciągu { $seconds } s.

@@ -103,3 +103,5 @@ page-ended = Esta sessão de suporte terminou.
 page-in-use-title = Este link já está a ser usado
 page-in-use-body = O link foi aberto noutro dispositivo. Continue lá, ou peça a { $org } para o libertar para este dispositivo.
 page-released = Este link foi libertado para outro dispositivo.
+page-session-over = A sessão de suporte terminou. Pode fechar esta janela.
+page-disconnected = A ligação ao seu técnico caiu. A sessão termina se não for restabelecida em { $seconds } segundos.

@@ -103,3 +103,5 @@ page-ended = 此支持会话已结束。
 page-in-use-title = 此链接已在使用中
 page-in-use-body = 此链接已在另一台设备上打开。请在那台设备上继续，或请 { $org } 为此设备解除绑定。
 page-released = 此链接已为另一台设备解除绑定。
+page-session-over = 支持会话已结束。您可以关闭此窗口。
+page-disconnected = 与支持人员的连接已断开。如果 { $seconds } 秒内未恢复，会话将结束。

@@ -3,8 +3,8 @@
 //! never echoes it.
 
 use app::domain::{
-    Action, Actor, Agent, AgentId, Assignee, EndUserClient, EventKind, Prompt, SessionRequest,
-    Status,
+    Action, Actor, Agent, AgentId, Assignee, EndReason, EndUserClient, EventKind, Prompt,
+    SessionRequest, Status,
 };
 use redb::{ReadTransaction, ReadableTable};
 use serde::Deserialize;
@@ -373,19 +373,7 @@ impl Service {
     /// The end user stops sharing: the session ends, and (still here) they wait again.
     pub fn end_by_end_user(&self, token: &str, device: &Device) -> Result<SessionRequest> {
         let rec = self.resolve_live(token, device)?;
-        self.transition(
-            rec.id,
-            Actor::EndUser,
-            Action::End {
-                end_user_present: true,
-            },
-            |_, rec, now| {
-                Ok(EventKind::SessionEnded {
-                    duration_ms: finish_session(rec, now),
-                }
-                .into())
-            },
-        )
+        self.end_session(rec.id, Actor::EndUser, true, EndReason::EndUser, None)
     }
 
     /// For the end user's socket: the live request behind a token, on its bound device.

@@ -10,6 +10,7 @@ mod agents;
 mod assist;
 pub mod audit;
 mod batch;
+mod departures;
 mod error;
 pub mod input;
 mod list;
@@ -75,6 +76,10 @@ pub struct Settings {
     /// How long the end user has to answer a connect prompt.
     pub consent_timeout: std::time::Duration,
     pub ice_servers: Vec<app::portal::IceServer>,
+    /// How long a session waits for a side that lost its connection.
+    pub disconnect_grace: std::time::Duration,
+    /// What ending a session does when nobody chooses.
+    pub session_end: crate::config::AfterSession,
 }
 
 impl Settings {
@@ -86,6 +91,8 @@ impl Settings {
             max_expiry: c.max_expiry,
             consent_timeout: c.sweeper.consent_timeout,
             ice_servers: c.ice_servers.clone(),
+            disconnect_grace: c.sweeper.disconnect_grace,
+            session_end: c.sweeper.session_end,
         }
     }
 }

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use app::domain::{AgentId, RequestId};
 use tokio::sync::broadcast;
@@ -35,9 +36,23 @@ pub enum Side {
     Agent,
 }
 
+/// The change a room hears when one of its sides comes or goes (so the other side can show
+/// *Disconnected* at once).
+pub const SIDES: &str = "sides";
+
 #[derive(Debug, Default, Clone)]
 pub struct Relay {
     rooms: Arc<Mutex<HashMap<RequestId, Room>>>,
+}
+
+/// Which sides of a request hold a socket now, and since when a missing side has been gone
+/// (`None` when it left before anyone here saw it: a restart, or it never came).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sides {
+    pub end_user: bool,
+    pub agents: bool,
+    pub end_user_left: Option<Instant>,
+    pub agents_left: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -50,6 +65,29 @@ struct Room {
     /// Seats held per agent, and how many of them are the request's assignee's.
     by_agent: HashMap<AgentId, usize>,
     assignee_seats: usize,
+    /// When each side last went from some sockets to none.
+    end_user_left: Option<Instant>,
+    agents_left: Option<Instant>,
+}
+
+impl Room {
+    fn new() -> Room {
+        Room {
+            to_end_user: broadcast::channel(END_USER_BACKLOG).0,
+            to_agents: broadcast::channel(BACKLOG).0,
+            changes: broadcast::channel(16).0,
+            end_users: 0,
+            agents: 0,
+            by_agent: HashMap::new(),
+            assignee_seats: 0,
+            end_user_left: None,
+            agents_left: None,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.end_users == 0 && self.agents == 0
+    }
 }
 
 /// Who takes an agent's seat: the last free seat is kept for the request's assignee.
@@ -95,15 +133,8 @@ impl Relay {
 
     fn join(&self, id: RequestId, agent: Option<AgentSeat>) -> Option<Seat> {
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
-        let room = rooms.entry(id).or_insert_with(|| Room {
-            to_end_user: broadcast::channel(END_USER_BACKLOG).0,
-            to_agents: broadcast::channel(BACKLOG).0,
-            changes: broadcast::channel(16).0,
-            end_users: 0,
-            agents: 0,
-            by_agent: HashMap::new(),
-            assignee_seats: 0,
-        });
+        let room = rooms.entry(id).or_insert_with(Room::new);
+        let was = (room.end_users > 0, room.agents > 0);
         let side = match agent {
             None => {
                 if room.end_users >= END_USER_SEATS {
@@ -124,6 +155,9 @@ impl Relay {
                 Side::Agent
             }
         };
+        if was != (room.end_users > 0, room.agents > 0) {
+            let _ = room.changes.send(SIDES);
+        }
         let (inbox, outbox) = match side {
             Side::EndUser => (room.to_end_user.subscribe(), room.to_agents.clone()),
             Side::Agent => (room.to_agents.subscribe(), room.to_end_user.clone()),
@@ -151,6 +185,42 @@ impl Relay {
     pub fn agents_present(&self, id: RequestId) -> bool {
         let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         rooms.get(&id).is_some_and(|r| r.agents > 0)
+    }
+
+    /// Who is connected to the request right now (see `Sides`).
+    pub fn sides(&self, id: RequestId) -> Sides {
+        let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        rooms.get(&id).map_or(Sides::default(), |r| Sides {
+            end_user: r.end_users > 0,
+            agents: r.agents > 0,
+            end_user_left: r.end_user_left.filter(|_| r.end_users == 0),
+            agents_left: r.agents_left.filter(|_| r.agents == 0),
+        })
+    }
+
+    /// `sides` for a request in session. One that nobody has joined since this server started
+    /// gets a room now, with both sides gone from this moment: the grace period counts from
+    /// when the server could first have seen them.
+    pub fn watch(&self, id: RequestId) -> Sides {
+        {
+            let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+            rooms.entry(id).or_insert_with(|| {
+                let now = Some(Instant::now());
+                Room {
+                    end_user_left: now,
+                    agents_left: now,
+                    ..Room::new()
+                }
+            });
+        }
+        self.sides(id)
+    }
+
+    /// Forgets the empty rooms kept only to remember when their sides left, except those of
+    /// `keep` (the requests still in session).
+    pub fn forget_departures(&self, keep: impl Fn(RequestId) -> bool) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        rooms.retain(|id, r| !r.is_empty() || keep(*id));
     }
 
     pub fn rooms(&self) -> usize {
@@ -194,9 +264,22 @@ impl Drop for Seat {
     fn drop(&mut self) {
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(room) = rooms.get_mut(&self.id) {
+            let now = Instant::now();
             match self.side {
-                Side::EndUser => room.end_users = room.end_users.saturating_sub(1),
-                Side::Agent => room.agents = room.agents.saturating_sub(1),
+                Side::EndUser => {
+                    room.end_users = room.end_users.saturating_sub(1);
+                    if room.end_users == 0 {
+                        room.end_user_left = Some(now);
+                        let _ = room.changes.send(SIDES);
+                    }
+                }
+                Side::Agent => {
+                    room.agents = room.agents.saturating_sub(1);
+                    if room.agents == 0 {
+                        room.agents_left = Some(now);
+                        let _ = room.changes.send(SIDES);
+                    }
+                }
             }
             if let Some(who) = self.agent {
                 if let Some(n) = room.by_agent.get_mut(&who.agent) {
@@ -209,9 +292,9 @@ impl Drop for Seat {
                     room.assignee_seats = room.assignee_seats.saturating_sub(1);
                 }
             }
-            if room.end_users == 0 && room.agents == 0 {
-                rooms.remove(&self.id);
-            }
+            // An empty room is not removed here: it remembers when its sides left, which
+            // the session keeper reads, and then forgets (`forget_departures`) once the
+            // request is out of session.
         }
     }
 }
@@ -234,9 +317,16 @@ mod tests {
         agent.send("answer".into());
         assert_eq!(&*agent.inbox.recv().await.unwrap(), "offer");
         assert_eq!(&*user.inbox.recv().await.unwrap(), "answer");
+        assert_eq!(
+            user.changes.recv().await,
+            Some(SIDES),
+            "the end user hears the agents' side arrive"
+        );
         relay.changed(id(1), "closed");
         assert_eq!(user.changes.recv().await, Some("closed"));
         assert_eq!(agent.changes.recv().await, Some("closed"));
+        drop(agent);
+        assert_eq!(user.changes.recv().await, Some(SIDES), "and leave");
         let quiet = std::time::Duration::from_millis(50);
         assert!(
             tokio::time::timeout(quiet, other.inbox.recv())
@@ -250,7 +340,7 @@ mod tests {
     }
 
     #[test]
-    fn seats_are_capped_and_rooms_go_when_empty() {
+    fn seats_are_capped_and_empty_rooms_go_when_forgotten() {
         let relay = Relay::default();
         let seats: Vec<_> = (0..END_USER_SEATS)
             .map(|_| relay.join_end_user(id(1)).unwrap())
@@ -258,8 +348,22 @@ mod tests {
         assert!(relay.join_end_user(id(1)).is_none());
         assert!(relay.join_agent(id(1), agent_seat(1, false)).is_some());
         drop(seats);
-        assert!(relay.join_end_user(id(1)).is_some());
-        assert_eq!(relay.rooms(), 0, "the last seat's drop removes the room");
+        let seat = relay.join_end_user(id(1));
+        assert!(seat.is_some());
+        drop(seat);
+        assert_eq!(
+            relay.rooms(),
+            1,
+            "an empty room remembers when its sides left"
+        );
+        let left = relay.sides(id(1));
+        assert!(!left.end_user && !left.agents);
+        assert!(left.end_user_left.is_some() && left.agents_left.is_some());
+        relay.forget_departures(|_| true);
+        assert_eq!(relay.rooms(), 1, "kept while the request is in session");
+        relay.forget_departures(|_| false);
+        assert_eq!(relay.rooms(), 0, "then forgotten");
+        assert_eq!(relay.sides(id(1)), Sides::default());
     }
 
     fn agent_seat(n: u8, assignee: bool) -> AgentSeat {

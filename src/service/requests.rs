@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use app::domain::{
-    Action, Actor, Agent, AgentId, Assignee, ClientId, EventKind, Prompt, RequestId,
+    Action, Actor, Agent, AgentId, Assignee, ClientId, EndReason, EventKind, Prompt, RequestId,
     SessionRequest, Status, TimelineEvent,
 };
 use jiff::{SignedDuration, Timestamp};
@@ -111,6 +111,8 @@ pub struct Grants {
     pub allowed: Vec<AgentId>,
     /// The agent in control of the computer, if any.
     pub controller: Option<AgentId>,
+    /// A session ended and none began since (`domain::session_over`).
+    pub session_over: bool,
 }
 
 /// What a lifecycle step records, and whether it (re)sends the invitation. `kind: None`
@@ -257,6 +259,7 @@ impl Service {
         Ok(Grants {
             allowed,
             controller,
+            session_over: app::domain::session_over(&events),
         })
     }
 
@@ -423,23 +426,46 @@ impl Service {
         })
     }
 
-    /// Ends the session: back to waiting while the end user is still here, else closed.
-    pub fn end(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+    /// The agent ends the session and chooses what becomes of the request: kept open for the
+    /// end user (back to waiting) or closed. `None`: the `session_end` setting decides.
+    pub fn end(&self, caller: &Agent, id: RequestId, keep: Option<bool>) -> Result<SessionRequest> {
         require_edit(caller)?;
-        let present = self.presence.is_present(id);
-        self.transition(
-            id,
-            Actor::Agent(caller.id),
-            Action::End {
-                end_user_present: present,
-            },
-            |_, rec, now| {
-                Ok(EventKind::SessionEnded {
-                    duration_ms: finish_session(rec, now),
-                }
-                .into())
-            },
-        )
+        let keep = keep.unwrap_or_else(|| self.settings().session_end.keeps());
+        self.end_session(id, Actor::Agent(caller.id), keep, EndReason::Agent, None)
+    }
+
+    /// Ends the running session with `reason`. `started`: end it only if it is still the
+    /// session that began then (the keeper read it a moment before; a new session must not
+    /// be ended for the old one's departure). A closed request's link stops working.
+    pub(super) fn end_session(
+        &self,
+        id: RequestId,
+        actor: Actor,
+        keep: bool,
+        reason: EndReason,
+        started: Option<Timestamp>,
+    ) -> Result<SessionRequest> {
+        let rec = self.transition(id, actor, Action::End { keep }, move |tx, rec, now| {
+            if started.is_some() && rec.session_started_at != started {
+                return Err(ServiceError::Conflict {
+                    code: "invalid_transition",
+                    message: "another session began meanwhile".into(),
+                });
+            }
+            let duration_ms = finish_session(rec, now);
+            if !keep {
+                wind_up(tx, rec, now)?;
+            }
+            Ok(EventKind::SessionFinished {
+                duration_ms,
+                reason,
+            }
+            .into())
+        })?;
+        if !keep {
+            self.presence.forget(id);
+        }
+        Ok(rec)
     }
 
     pub fn close(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
@@ -452,13 +478,7 @@ impl Service {
                 if rec.status_at(now) == Status::InSession {
                     finish_session(rec, now);
                 }
-                rec.prompt = None;
-                if rec.scheduled_at.is_some() {
-                    // The cancellation must outrank every invite sent before it.
-                    rec.schedule_seq += 1;
-                }
-                // The end user was invited by mail: tell them the link no longer works.
-                queue_end_user_mail(tx, rec, now, MailKind::Closed)?;
+                wind_up(tx, rec, now)?;
                 Ok(EventKind::Closed.into())
             },
         )?;
@@ -628,6 +648,17 @@ pub(super) fn change(rec: &SessionRequest, event: &'static str) -> Change {
 }
 
 /// Closes the running session's clock; returns its duration in ms.
+/// What closing a request does besides its status: no prompt left open, the calendar entry
+/// cancelled, and the end user (if invited by mail) told the link no longer works.
+fn wind_up(tx: &mut Tx<'_>, rec: &mut SessionRequest, now: Timestamp) -> Result<()> {
+    rec.prompt = None;
+    if rec.scheduled_at.is_some() {
+        // The cancellation must outrank every invite sent before it.
+        rec.schedule_seq += 1;
+    }
+    queue_end_user_mail(tx, rec, now, MailKind::Closed).map(drop)
+}
+
 pub(super) fn finish_session(rec: &mut SessionRequest, now: Timestamp) -> u64 {
     let ms = rec
         .session_started_at

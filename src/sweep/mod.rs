@@ -3,6 +3,8 @@
 //! - **expiry** moves overdue requests to `expired`, tells people, pushes the change;
 //! - **reminders** queues reminder mails at the configured lead times before a schedule;
 //! - **prompts** denies connect prompts the end user left unanswered (consent timeout);
+//! - **sessions** ends sessions a side left longer than the grace period ago
+//!   (`service/departures.rs`);
 //! - **retention** deletes finished requests (and old mail-log rows) past the retention
 //!   period, and records what it did.
 //!
@@ -96,6 +98,11 @@ impl Sweeper {
             .await?)
     }
 
+    /// Ends the sessions a side left longer than the grace period ago; returns how many.
+    pub async fn end_deserted(&self) -> Result<usize, SweepError> {
+        Ok(self.svc.run(|s| s.end_deserted()).await?.len())
+    }
+
     /// Deletes what finished before `now - retention` (nothing when kept forever) and records
     /// the run, even an empty one. Ended sign-ins go every run: they are no record of anything.
     pub async fn retain(&self, now: Timestamp) -> Result<Option<PurgeRecord>, SweepError> {
@@ -150,7 +157,7 @@ impl Sweeper {
         let sched = JobScheduler::new().await?;
         let gate = Arc::new(RwLock::new(()));
         let weak = Arc::downgrade(svc);
-        let jobs: [(&str, &'static str, Run); 4] = [
+        let jobs: [(&str, &'static str, Run); 5] = [
             (&config.expiry.0, "expiry", |s| {
                 Box::pin(async move { s.expire(Timestamp::now()).await.map(|n| n as u64) })
             }),
@@ -163,6 +170,9 @@ impl Sweeper {
                         .await
                         .map(|n| n as u64)
                 })
+            }),
+            (&config.sessions.0, "sessions", |s| {
+                Box::pin(async move { s.end_deserted().await.map(|n| n as u64) })
             }),
             (&config.retention.0, "retention", |s| {
                 Box::pin(async move {

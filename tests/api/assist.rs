@@ -552,7 +552,7 @@ async fn the_native_client_checks_in_asks_for_consent_and_follows_the_session() 
         json!({}),
     )
     .await;
-    expect_line(&mut lines, "Session ended after").await;
+    expect_line(&mut lines, "The support session is over").await;
     t.post(
         &format!("/api/v1/session-requests/{id}/close"),
         &admin,

@@ -172,29 +172,65 @@ async fn a_stale_prompt_answer_is_refused() {
 }
 
 #[tokio::test]
-async fn ending_a_session_after_the_end_user_left_closes_the_request() {
-    let t = TestServer::start_with(|c| c.presence_timeout = Duration::from_millis(300)).await;
+async fn ending_a_session_keeps_or_closes_the_request_as_the_agent_chooses() {
+    // The setting says close; an explicit choice wins over it.
+    let t = TestServer::start_with(|c| c.sweeper.session_end = beckon::config::AfterSession::Close)
+        .await;
     let admin = t.admin().await;
-    let req = t.create(&admin, json!({})).await;
-    let id = req["id"].as_str().unwrap();
-    t.checkin(req["link"].as_str().unwrap()).await;
-    t.connect_and_answer(&admin, &req, "allow").await;
-    t.post(
-        &format!("/api/v1/session-requests/{id}/start"),
-        &admin,
-        json!({}),
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let r = t
-        .post(
-            &format!("/api/v1/session-requests/{id}/end"),
+    let in_session = async || {
+        let req = t.create(&admin, json!({})).await;
+        t.checkin(req["link"].as_str().unwrap()).await;
+        t.connect_and_answer(&admin, &req, "allow").await;
+        let id = req["id"].as_str().unwrap().to_owned();
+        t.post(
+            &format!("/api/v1/session-requests/{id}/start"),
             &admin,
             json!({}),
         )
         .await;
-    assert_eq!(r.body["status"], "closed");
+        id
+    };
+    let end = async |id: &str, body| {
+        t.post(&format!("/api/v1/session-requests/{id}/end"), &admin, body)
+            .await
+    };
+
+    let id = in_session().await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let r = end(&id, json!({"then": "keep"})).await;
+    assert_eq!(
+        r.body["status"], "waiting",
+        "kept open, though the setting closes"
+    );
     assert!(r.body["session_duration_ms"].as_u64().unwrap() >= 300);
+    let detail = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await;
+    let ended = detail.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "session_ended")
+        .unwrap()
+        .clone();
+    assert_eq!(ended["details"]["reason"], "agent");
+    assert_eq!(ended["actor"]["type"], "agent");
+    assert!(ended["details"]["duration_ms"].as_u64().unwrap() >= 300);
+
+    let id = in_session().await;
+    let r = end(&id, json!({"then": "someday"})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert_eq!(
+        t.status_of(&admin, &id).await,
+        "in_session",
+        "a bad body changes nothing"
+    );
+    let r = end(&id, json!({})).await;
+    assert_eq!(r.body["status"], "closed", "no choice: the setting decides");
+
+    let id = in_session().await;
+    let r = end(&id, json!({"then": "close"})).await;
+    assert_eq!(r.body["status"], "closed");
 }
 
 #[tokio::test]
@@ -225,12 +261,7 @@ async fn every_refused_transition_is_409_and_changes_nothing() {
     let agent_actions: [(&str, Action); 6] = [
         ("connect", Action::Connect),
         ("start", Action::Start),
-        (
-            "end",
-            Action::End {
-                end_user_present: true,
-            },
-        ),
+        ("end", Action::End { keep: true }),
         ("close", Action::Close),
         ("reopen", Action::Reopen),
         ("resend", Action::Resend),

@@ -8,6 +8,7 @@ mod bad_input;
 mod binary;
 mod control;
 mod crash;
+mod departures;
 mod disk_full;
 mod edge;
 mod escaping;

@@ -149,7 +149,12 @@ async fn the_native_app_shares_a_real_x_display_with_the_agent_in_chromium() {
     let x = tokio::task::spawn_blocking(|| crate::xdisplay::XDisplay::start(1280, 720))
         .await
         .unwrap();
-    let t = TestServer::start_with(|c| c.organisation = "Acme Support".into()).await;
+    let t = TestServer::start_with(|c| {
+        c.organisation = "Acme Support".into();
+        // The script ends by quitting the app: the session ends after this.
+        c.sweeper.disconnect_grace = std::time::Duration::from_secs(3);
+    })
+    .await;
     let admin = t.admin().await;
     let req = t
         .create(&admin, serde_json::json!({"assignee": {"type": "me"}}))

@@ -78,10 +78,15 @@ await run('assist', async (newPage) => {
   log('the end user stops');
   await user.click('#stop');
   await user.waitForSelector('#sharing-bar', { state: 'detached' });
-  await user.waitForSelector('#waiting');
+  // Told plainly that it is over; the chat stays readable on both sides.
+  await user.waitForSelector('#session-over');
+  expect(await user.locator('#chat-log li').count() > 0, 'the end user still reads the chat');
+  await agent.waitForSelector('#session-ended');
+  // (The agent reloaded since the chat: chat is never stored, so theirs starts empty.)
+  expect(await agent.locator('#session-view section.chat').isVisible(), 'the agent still has the chat');
   await agent.waitForSelector('#timeline li[data-kind="session_ended"]');
   const ended = await agent.textContent('#timeline li[data-kind="session_ended"]');
-  expect(/\(\d+:\d\d:\d\d\)/.test(ended), `the session's duration on the timeline: ${ended}`);
+  expect(/\(\d+:\d\d:\d\d, /.test(ended), `the session's duration and reason on the timeline: ${ended}`);
   expect(await agent.locator('#timeline li[data-kind="session_started"]').count() === 1, 'the session start on the timeline');
 
   log('this was not me');

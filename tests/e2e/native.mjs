@@ -33,8 +33,9 @@ const onLine = (l) => {
 let buf = '';
 app.stdout.on('data', (d) => { buf += d; let i; while ((i = buf.indexOf('\n')) >= 0) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); } });
 app.stderr.on('data', (d) => process.stdout.write(`[app stderr] ${d}`));
-const line = (re, ms = 15_000) => {
-  const seen = lines.find((l) => re.test(l));
+// `from`: only lines printed after that many (for a second session's same words).
+const line = (re, ms = 15_000, from = 0) => {
+  const seen = lines.slice(from).find((l) => re.test(l));
   if (seen) return Promise.resolve(seen);
   return new Promise((resolve, reject) => {
     waiting.push({ re, resolve });
@@ -176,6 +177,34 @@ try {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await agent.textContent('#clip-in') === 'from Felix', 'a copy made after control ended is not sent');
     rmSync(typed, { force: true });
+
+    log('the agent ends the session, keeping the request open; the app says it is over');
+    await agent.click('#end-session');
+    await agent.waitForSelector('#end-choice');
+    expect(await agent.evaluate(() => document.activeElement?.dataset.action) === 'end_keep',
+      'the setting\'s choice (keep) is offered first, focused');
+    await agent.click('#end-choice button[data-action="end_keep"]');
+    await line(/The support session is over/);
+    await agent.waitForSelector('#session-ended');
+    await agent.locator('#timeline li[data-kind="session_ended"]', { hasText: 'by the agent' }).waitFor();
+
+    log('a second session');
+    const mark = lines.length;
+    await agent.click('button[data-action="connect"]');
+    await line(/asks to see your screen/, 15_000, mark);
+    app.stdin.write('y\n');
+    await line(/^Access allowed/, 15_000, mark);
+    await agent.click('button[data-action="start"]');
+    await line(/^Sharing your screen/, 15_000, mark);
+    await agent.waitForSelector('#end-session');
+
+    log('the app quits: the agent sees Disconnected, and the session ends after the grace period');
+    app.kill();
+    await agent.waitForSelector('#disconnected');
+    await agent.waitForSelector('#session-ended', { timeout: 10_000 });
+    expect(await agent.locator('#disconnected').count() === 0, 'no longer shown once the session ended');
+    await agent.locator('#timeline li[data-kind="session_ended"]', { hasText: "the end user's connection dropped" }).waitFor({ timeout: 10_000 });
+    expect(await agent.locator('#timeline li[data-kind="session_ended"]').count() === 2, 'both sessions on the timeline');
   }, { timeout: 15_000 });
 } finally {
   app.kill();

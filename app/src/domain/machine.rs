@@ -21,8 +21,9 @@ pub enum Action {
     Deny,
     /// The agent starts the session.
     Start,
-    /// The session ends; back to waiting when the end user is still there.
-    End { end_user_present: bool },
+    /// The session ends: the request stays open for the end user (`keep`, back to waiting)
+    /// or is closed.
+    End { keep: bool },
     /// The agent closes the request.
     Close,
     /// The end user declines the request.
@@ -50,12 +51,8 @@ impl Action {
         Action::Allow,
         Action::Deny,
         Action::Start,
-        Action::End {
-            end_user_present: true,
-        },
-        Action::End {
-            end_user_present: false,
-        },
+        Action::End { keep: true },
+        Action::End { keep: false },
         Action::Close,
         Action::Decline,
         Action::Reopen,
@@ -132,8 +129,8 @@ pub fn apply(from: Status, action: Action) -> Result<Transition, DomainError> {
 
         (S::Ready, A::Start) => S::InSession,
 
-        (S::InSession, A::End { end_user_present }) => {
-            if end_user_present {
+        (S::InSession, A::End { keep }) => {
+            if keep {
                 S::Waiting
             } else {
                 S::Closed
@@ -167,9 +164,7 @@ pub fn agent_actions(status: Status) -> impl Iterator<Item = Action> {
     [
         Action::Connect,
         Action::Start,
-        Action::End {
-            end_user_present: true,
-        },
+        Action::End { keep: true },
         Action::Close,
         Action::Reopen,
         Action::Edit,
@@ -188,12 +183,8 @@ mod tests {
     /// The whole table, written out by hand: `None` means refused. Every status × action pair
     /// appears exactly once, so a change to the machine must change this table too.
     fn expected(from: S, action: A) -> Option<S> {
-        let present = A::End {
-            end_user_present: true,
-        };
-        let absent = A::End {
-            end_user_present: false,
-        };
+        let present = A::End { keep: true };
+        let absent = A::End { keep: false };
         let table: &[(S, A, Option<S>)] = &[
             (S::Open, A::CheckIn, Some(S::Waiting)),
             (S::Open, A::Connect, None),

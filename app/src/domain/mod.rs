@@ -15,7 +15,7 @@ pub use agent::{Agent, Client, Permissions, Role};
 pub use ids::{AgentId, ClientId, Id, IdError, MailId, RequestId, WebhookId};
 pub use machine::{Action, DomainError, Transition, agent_actions, apply};
 pub use request::{
-    Actor, Assignee, EndUserClient, EventKind, Prompt, SessionRequest, TimelineEvent,
-    allowed_agents, controller,
+    Actor, Assignee, EndReason, EndUserClient, EventKind, Prompt, SessionRequest, TimelineEvent,
+    allowed_agents, controller, session_over,
 };
 pub use status::Status;

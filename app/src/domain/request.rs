@@ -104,6 +104,40 @@ pub enum EventKind {
     ControlRevoked {
         agent: AgentId,
     },
+    /// The session ended, and why. (`SessionEnded`, without a reason, is how sessions that
+    /// ended before reasons were recorded read.)
+    SessionFinished {
+        duration_ms: u64,
+        reason: EndReason,
+    },
+}
+
+/// Why a session ended. New variants go at the end (stored encoding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EndReason {
+    /// An agent ended it (*End*, or closing the request).
+    Agent,
+    /// The end user stopped sharing.
+    EndUser,
+    /// The agents' side lost its connection and did not come back within the grace period.
+    AgentLeft,
+    /// The end user's side lost its connection and did not come back within the grace period.
+    EndUserLeft,
+    /// Neither side was connected for the grace period (both left, or the server restarted
+    /// and nobody came back).
+    Abandoned,
+}
+
+impl EndReason {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Agent => "agent",
+            EndReason::EndUser => "end_user",
+            EndReason::AgentLeft => "agent_disconnected",
+            EndReason::EndUserLeft => "end_user_disconnected",
+            EndReason::Abandoned => "abandoned",
+        }
+    }
 }
 
 impl EventKind {
@@ -128,6 +162,7 @@ impl EventKind {
             EventKind::LinkReleased => "link_released",
             EventKind::ControlGranted { .. } => "control_granted",
             EventKind::ControlRevoked { .. } => "control_revoked",
+            EventKind::SessionFinished { .. } => "session_ended",
         }
     }
 }
@@ -159,6 +194,7 @@ pub fn allowed_agents(events: &[TimelineEvent]) -> Vec<AgentId> {
             }
             (
                 EventKind::SessionEnded { .. }
+                | EventKind::SessionFinished { .. }
                 | EventKind::Closed
                 | EventKind::Declined
                 | EventKind::Reopened
@@ -171,6 +207,22 @@ pub fn allowed_agents(events: &[TimelineEvent]) -> Vec<AgentId> {
         }
     }
     agents
+}
+
+/// Whether a session ended and nothing has begun since (no new session, link or request):
+/// the end user's page says the session is over and they may close it.
+pub fn session_over(events: &[TimelineEvent]) -> bool {
+    for e in events.iter().rev() {
+        match &e.kind {
+            EventKind::SessionEnded { .. } | EventKind::SessionFinished { .. } => return true,
+            EventKind::SessionStarted
+            | EventKind::Reopened
+            | EventKind::Created
+            | EventKind::LinkReleased => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The agent in control of the end user's computer in the current session, from the timeline:
@@ -186,6 +238,7 @@ pub fn controller(events: &[TimelineEvent], allowed: &[AgentId]) -> Option<Agent
             EventKind::ControlRevoked { .. }
             | EventKind::SessionStarted
             | EventKind::SessionEnded { .. }
+            | EventKind::SessionFinished { .. }
             | EventKind::Closed
             | EventKind::Declined
             | EventKind::Reopened

@@ -120,12 +120,24 @@ pub struct Texts {
     pub act_connect: &'static str,
     pub act_start: &'static str,
     pub act_end: &'static str,
+    pub act_end_keep: &'static str,
+    pub act_end_close: &'static str,
     pub act_close: &'static str,
     pub act_reopen: &'static str,
     pub act_resend: &'static str,
     pub act_release: &'static str,
     pub session_title: &'static str,
     pub session_waiting_screen: &'static str,
+    /// `{s}`: the grace period in seconds.
+    pub session_disconnected: &'static str,
+    pub session_not_online: &'static str,
+    pub session_end_question: &'static str,
+    pub session_ended_note: &'static str,
+    pub end_by_agent: &'static str,
+    pub end_by_end_user: &'static str,
+    pub end_agent_left: &'static str,
+    pub end_end_user_left: &'static str,
+    pub end_abandoned: &'static str,
     pub session_receiving: &'static str,
     pub control_ask: &'static str,
     pub view_fit: &'static str,
@@ -338,10 +350,24 @@ impl Texts {
             RowAction::Connect => self.act_connect,
             RowAction::Start => self.act_start,
             RowAction::End => self.act_end,
+            RowAction::EndKeep => self.act_end_keep,
+            RowAction::EndClose => self.act_end_close,
             RowAction::Close => self.act_close,
             RowAction::Reopen => self.act_reopen,
             RowAction::Resend => self.act_resend,
             RowAction::Release => self.act_release,
+        }
+    }
+
+    /// Why a session ended, as the timeline says it.
+    pub fn end_reason(&self, r: crate::domain::EndReason) -> &'static str {
+        use crate::domain::EndReason as R;
+        match r {
+            R::Agent => self.end_by_agent,
+            R::EndUser => self.end_by_end_user,
+            R::AgentLeft => self.end_agent_left,
+            R::EndUserLeft => self.end_end_user_left,
+            R::Abandoned => self.end_abandoned,
         }
     }
 
@@ -354,7 +380,9 @@ impl Texts {
             EventKind::AccessAllowed { .. } => self.ev_access_allowed,
             EventKind::AccessDenied { .. } => self.ev_access_denied,
             EventKind::SessionStarted => self.ev_session_started,
-            EventKind::SessionEnded { .. } => self.ev_session_ended,
+            EventKind::SessionEnded { .. } | EventKind::SessionFinished { .. } => {
+                self.ev_session_ended
+            }
             EventKind::Closed => self.ev_closed,
             EventKind::Declined => self.ev_declined,
             EventKind::Reopened => self.ev_reopened,

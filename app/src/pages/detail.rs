@@ -32,7 +32,7 @@ pub fn Detail() -> impl IntoView {
                 match detail.await {
                     Ok(d) => {
                         let live_request = can_edit && !d.row.status.is_terminal();
-                        let (id, form, ice_servers) = (d.row.id.to_string(), d.form.clone(), d.ice_servers.clone());
+                        let (id, form, ice_servers, end_keeps) = (d.row.id.to_string(), d.form.clone(), d.ice_servers.clone(), d.end_keeps);
                         // Only for the edit form (not for a finished request, a view-only
                         // agent, or the live refresh of such a page).
                         let choices = if live_request {
@@ -47,7 +47,7 @@ pub fn Detail() -> impl IntoView {
                             // The session first: during a session the picture matters most,
                             // and the details and edit form wait below it.
                             <div class="session-slot">
-                                {live_request.then(|| view! { <SessionView id=id.clone() ice_servers=ice_servers/> })}
+                                {live_request.then(|| view! { <SessionView id=id.clone() ice_servers=ice_servers end_keeps=end_keeps/> })}
                             </div>
                             <div data-live="" id="detail-live"><Body d=d act=act/></div>
                             {choices.map(|c| view! { <EditForm id=id choices=c form=form/> })}
@@ -115,7 +115,11 @@ fn Body(d: RequestDetail, act: ServerAction<RequestAction>) -> impl IntoView {
                         view! {
                             <li data-kind=e.kind.name()>
                                 <Time at=e.at/> " · " <strong>{t.event(&e.kind)}</strong>
-                                {match e.kind { EventKind::SessionEnded { duration_ms } => Some(format!(" ({})", clock(duration_ms / 1000))), _ => None }}
+                                {match e.kind {
+                                    EventKind::SessionEnded { duration_ms } => Some(format!(" ({})", clock(duration_ms / 1000))),
+                                    EventKind::SessionFinished { duration_ms, reason } => Some(format!(" ({}, {})", clock(duration_ms / 1000), t.end_reason(reason))),
+                                    _ => None,
+                                }}
                                 " · " {who}
                             </li>
                         }

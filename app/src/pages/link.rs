@@ -113,6 +113,10 @@ struct PageState {
     /// The end user stopped sharing (our Stop, or the browser's own control): end the
     /// session on the server.
     stopped: RwSignal<bool>,
+    /// A session ended and none began since: they may close the window.
+    over: RwSignal<bool>,
+    /// Some agent holds a socket (in a session, `false` is *Disconnected*).
+    peer: RwSignal<bool>,
 }
 
 #[component]
@@ -128,6 +132,8 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
         chat: RwSignal::new(Vec::new()),
         problem: RwSignal::new(None),
         stopped: RwSignal::new(false),
+        over: RwSignal::new(info.session_over),
+        peer: RwSignal::new(true),
     };
     // The consent prompt takes the focus when it appears, so a keyboard user answers it first.
     let allow_button = NodeRef::<leptos::html::Button>::new();
@@ -209,22 +215,27 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                                 {download.clone().map(|d| download_button(d, t(Text::Download), t(Text::DownloadNote)))}
                             </div>
                         }),
-                        Status::Waiting => EitherOf6::B(view! { <p id="waiting">{t(Text::Waiting)}</p> }),
+                        Status::Waiting if st.over.get() => EitherOf6::B(view! { <p id="session-over">{t(Text::SessionOver)}</p> }.into_any()),
+                        Status::Waiting => EitherOf6::B(view! { <p id="waiting">{t(Text::Waiting)}</p> }.into_any()),
                         Status::Ready => EitherOf6::C(view! { <p id="ready">{t(Text::Ready)}</p> }),
                         Status::InSession => EitherOf6::D(view! {
                             <p id="in-session">{t(Text::InSession)}</p>
+                            {move || (!st.peer.get()).then(|| view! {
+                                <p class="notice warn" id="disconnected" role="alert">{t(Text::Disconnected)}</p>
+                            })}
                             {move || (!st.sharing.get()).then(|| view! {
                                 <button type="button" class="primary big" id="share"
                                     on:click=move |_| session.share(st)>{t(Text::Share)}</button>
                             })}
                         }),
                         Status::Closed | Status::Expired => EitherOf6::E(view! {
-                            <p id="ended">{if st.declined.get() { t(Text::Declined) } else { t(Text::Ended) }}</p>
+                            <p id="ended">{if st.declined.get() { t(Text::Declined) } else if st.over.get() { t(Text::SessionOver) } else { t(Text::Ended) }}</p>
                         }),
                     }
                 }}
             </div>
-            {move || matches!(st.status.get(), Status::Ready | Status::InSession).then(|| view! {
+            // The chat stays readable after the session, until they leave the page.
+            {move || (matches!(st.status.get(), Status::Ready | Status::InSession) || st.over.get()).then(|| view! {
                 <Chat lines=st.chat title=t(Text::Chat) placeholder=t(Text::ChatPlaceholder)
                     send=t(Text::Send) on_send=move |text| session.say(&text)/>
             })}
@@ -320,7 +331,13 @@ impl Session {
         use crate::live::Push;
         let Some(sharer) = self.sharer() else { return };
         match push {
-            Push::Status { status, prompt, .. } => {
+            Push::Status {
+                status,
+                prompt,
+                peer,
+                over,
+                ..
+            } => {
                 if status == "released" {
                     self.stop_sharing(st);
                     st.released.set(true);
@@ -333,6 +350,16 @@ impl Session {
                     // The agent ended the session.
                     self.stop_sharing(st);
                 }
+                let was_in_session = st.status.get_untracked() == Status::InSession;
+                match over {
+                    Some(o) => st.over.set(o || (was_in_session && s != Status::InSession)),
+                    None if was_in_session && s != Status::InSession => st.over.set(true),
+                    None => {}
+                }
+                if s == Status::InSession {
+                    st.over.set(false);
+                }
+                st.peer.set(peer.unwrap_or(true));
                 st.status.set(s);
                 st.prompt.set(prompt.and_then(|p| {
                     Some(PromptView {

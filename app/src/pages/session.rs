@@ -30,12 +30,25 @@ struct ViewState {
     actual_size: RwSignal<bool>,
     /// What the end user last copied (sent while this agent has control).
     their_clipboard: RwSignal<Option<String>>,
+    /// The end user's side holds a socket (in a session, `false` is *Disconnected*).
+    peer: RwSignal<bool>,
+    /// How long a session waits for a side that dropped (seconds).
+    grace_secs: RwSignal<u64>,
+    /// The agent pressed End and is choosing what becomes of the request.
+    ending: RwSignal<bool>,
+    /// A session ran in this view and has ended.
+    ended: RwSignal<bool>,
 }
 
 /// An island: everything in it happens in the browser (the server renders it offline).
 #[cfg_attr(feature = "link-bundle", component)]
 #[cfg_attr(not(feature = "link-bundle"), island)]
-pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
+pub fn SessionView(
+    id: String,
+    ice_servers: Vec<IceServer>,
+    /// The `session_end` setting: *Keep it open* is the offered default (else *Close*).
+    end_keeps: bool,
+) -> impl IntoView {
     let t = texts();
     let st = ViewState {
         status: RwSignal::new(None),
@@ -47,6 +60,31 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
         asking: RwSignal::new(false),
         actual_size: RwSignal::new(false),
         their_clipboard: RwSignal::new(None),
+        peer: RwSignal::new(true),
+        grace_secs: RwSignal::new(0),
+        ending: RwSignal::new(false),
+        ended: RwSignal::new(false),
+    };
+    let end = ServerAction::<crate::portal::api::RequestAction>::new();
+    let end_id = StoredValue::new(id.clone());
+    let end_as = move |a: crate::portal::RowAction| {
+        st.ending.set(false);
+        end.dispatch(crate::portal::api::RequestAction {
+            id: end_id.get_value(),
+            action: a.as_str().to_owned(),
+        });
+    };
+    // The offered default first, and focused.
+    let end_choices = if end_keeps {
+        [
+            crate::portal::RowAction::EndKeep,
+            crate::portal::RowAction::EndClose,
+        ]
+    } else {
+        [
+            crate::portal::RowAction::EndClose,
+            crate::portal::RowAction::EndKeep,
+        ]
     };
     let clip_out = NodeRef::<leptos::html::Input>::new();
     let video = NodeRef::<leptos::html::Video>::new();
@@ -59,6 +97,39 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
             <p id="presence" class=move || if st.online.get() { "online" } else { "offline" }>
                 {move || if st.online.get() { format!("● {}", t.online) } else { format!("○ {}", t.offline) }}
             </p>
+            {move || (st.status.get() == Some(Status::Waiting) && !st.online.get()).then(|| view! {
+                <p class="notice" id="not-online" role="status">{t.session_not_online}</p>
+            })}
+            {move || (in_session() && !st.peer.get()).then(|| view! {
+                <p class="notice warn" id="disconnected" role="alert">
+                    {t.session_disconnected.replace("{s}", &st.grace_secs.get().to_string())}
+                </p>
+            })}
+            {move || (st.ended.get() && !in_session()).then(|| view! {
+                <p class="notice" id="session-ended" role="status">{t.session_ended_note}</p>
+            })}
+            {move || end.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.message}</p> })}
+            <div class="end-bar" hidden=move || !in_session()>
+                {move || if st.ending.get() {
+                    view! {
+                        <div role="group" aria-labelledby="end-question" id="end-choice">
+                            <span id="end-question">{t.session_end_question}</span>" "
+                            {end_choices.into_iter().enumerate().map(|(i, a)| view! {
+                                <button type="button" class=if i == 0 { "primary" } else { "secondary" }
+                                    data-action=a.as_str() autofocus=i == 0
+                                    on:click=move |_| end_as(a)>{t.action(a)}</button>
+                            }).collect_view()}
+                            <button type="button" class="link-button" on:click=move |_| st.ending.set(false)>{t.cancel}</button>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="danger" id="end-session"
+                            disabled=move || end.pending().get()
+                            on:click=move |_| st.ending.set(true)>{t.act_end}</button>
+                    }.into_any()
+                }}
+            </div>
             <div class="screen" class:actual=move || st.actual_size.get() hidden=move || !in_session()>
                 <p class="view-bar">
                     <button type="button" id="view-fit" aria-pressed=move || (!st.actual_size.get()).to_string()
@@ -117,7 +188,8 @@ pub fn SessionView(id: String, ice_servers: Vec<IceServer>) -> impl IntoView {
                     None => t.session_waiting_screen.to_owned(),
                 }}</p>
             </div>
-            {move || matches!(st.status.get(), Some(Status::Ready | Status::InSession)).then(|| view! {
+            // The chat stays readable after the session, until the agent leaves the page.
+            {move || (matches!(st.status.get(), Some(Status::Ready | Status::InSession)) || st.ended.get()).then(|| view! {
                 <Chat lines=st.chat title=t.chat.to_owned() placeholder=t.chat_placeholder.to_owned()
                     send=t.send.to_owned() on_send=move |text| live.say(&text)/>
             })}
@@ -229,12 +301,21 @@ impl Live {
                 status,
                 online,
                 in_control,
+                peer,
+                grace_secs,
                 ..
             } => {
                 let status = Status::parse(&status);
                 if status != Some(Status::InSession) {
                     viewer.stop();
                     st.kbps.set(None);
+                    if st.status.get_untracked() == Some(Status::InSession) {
+                        st.ended.set(true);
+                    }
+                }
+                st.peer.set(peer.unwrap_or(true));
+                if let Some(g) = grace_secs {
+                    st.grace_secs.set(g);
                 }
                 let control = in_control.unwrap_or(false);
                 if control != st.control.get_untracked() {

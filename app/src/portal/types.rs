@@ -191,7 +191,12 @@ pub fn row_actions(row: &RequestRow, can_edit: bool) -> Vec<RowAction> {
 pub enum RowAction {
     Connect,
     Start,
+    /// Ends the session; the `session_end` setting says what becomes of the request.
     End,
+    /// Ends the session and keeps the request open (the session view's choice).
+    EndKeep,
+    /// Ends the session and closes the request (the session view's choice).
+    EndClose,
     Close,
     Reopen,
     Resend,
@@ -200,10 +205,12 @@ pub enum RowAction {
 }
 
 impl RowAction {
-    pub const ALL: [RowAction; 7] = [
+    pub const ALL: [RowAction; 9] = [
         RowAction::Connect,
         RowAction::Start,
         RowAction::End,
+        RowAction::EndKeep,
+        RowAction::EndClose,
         RowAction::Close,
         RowAction::Reopen,
         RowAction::Resend,
@@ -215,6 +222,8 @@ impl RowAction {
             RowAction::Connect => "connect",
             RowAction::Start => "start",
             RowAction::End => "end",
+            RowAction::EndKeep => "end_keep",
+            RowAction::EndClose => "end_close",
             RowAction::Close => "close",
             RowAction::Reopen => "reopen",
             RowAction::Resend => "resend",
@@ -281,6 +290,9 @@ pub struct RequestDetail {
     pub link_bound: bool,
     /// For the session view's WebRTC connection.
     pub ice_servers: Vec<IceServer>,
+    /// The `session_end` setting: ending a session keeps the request open unless the agent
+    /// chooses otherwise.
+    pub end_keeps: bool,
 }
 
 /// A STUN or TURN server, as `RTCPeerConnection` takes it.
@@ -476,6 +488,8 @@ pub struct LinkInfo {
     pub download: Option<DownloadView>,
     pub ice_servers: Vec<IceServer>,
     pub texts: LinkTexts,
+    /// A session ended and none began since: the page says they may close it.
+    pub session_over: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -525,10 +539,14 @@ pub enum Text {
     Declined,
     Ended,
     Released,
+    /// A session ended: they may close the window.
+    SessionOver,
+    /// In a session, the agent's side dropped (with the grace period).
+    Disconnected,
 }
 
 impl Text {
-    pub const ALL: [Text; 28] = [
+    pub const ALL: [Text; 30] = [
         Text::Title,
         Text::Greeting,
         Text::Asks,
@@ -557,6 +575,8 @@ impl Text {
         Text::Declined,
         Text::Ended,
         Text::Released,
+        Text::SessionOver,
+        Text::Disconnected,
     ];
 }
 
