@@ -16,7 +16,7 @@ USER beckon
 WORKDIR /data
 ENV BECKON_LISTEN=0.0.0.0:8080 BECKON_DATA_DIR=/data
 VOLUME ["/data"]
-EXPOSE 8080
+EXPOSE 8080 3478/udp 3478/tcp
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ["beckon", "healthcheck"]
 ENTRYPOINT ["beckon"]
 CMD ["serve"]

@@ -126,6 +126,18 @@ const KEYS: &[Key] = &[
         env: "BECKON_ICE_SERVERS",
     },
     Key {
+        file: "relay_listen",
+        env: "BECKON_RELAY_LISTEN",
+    },
+    Key {
+        file: "relay_address",
+        env: "BECKON_RELAY_ADDRESS",
+    },
+    Key {
+        file: "relay_ports",
+        env: "BECKON_RELAY_PORTS",
+    },
+    Key {
         file: "reminders",
         env: "BECKON_REMINDERS",
     },
@@ -328,6 +340,8 @@ pub struct Config {
     pub sweeper: SweeperConfig,
     /// STUN/TURN servers for in-browser sessions (none needed on one network).
     pub ice_servers: Vec<app::portal::IceServer>,
+    /// The embedded TURN relay (`None`: off).
+    pub relay: Option<RelayConfig>,
     /// What one client may hold of the server (slow clients, connection floods).
     pub connections: ConnectionLimits,
     /// Open `/api/v1/events` streams per sign-in (a portal tab holds one).
@@ -337,6 +351,28 @@ pub struct Config {
     /// Webhooks may go to loopback, private, link-local and unique-local addresses (off:
     /// only public ones, so a webhook cannot reach into the server's own network).
     pub allow_internal_webhooks: bool,
+}
+
+/// The embedded TURN relay: where it listens (UDP and TCP, one port), the address it gives
+/// clients, and the UDP ports its relayed connections take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayConfig {
+    pub listen: SocketAddr,
+    /// The relay's address as both sides reach it; `None`: `public_url`'s host (resolved at
+    /// start-up), or the listen address when it names one.
+    pub address: Option<IpAddr>,
+    /// First and last UDP port for relayed connections (one per side of a relayed session).
+    pub ports: (u16, u16),
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        RelayConfig {
+            listen: SocketAddr::from(([0, 0, 0, 0], 3478)),
+            address: None,
+            ports: (49152, 65535),
+        }
+    }
 }
 
 /// Limits on connections, so slow or greedy clients cannot hold the server.
@@ -783,6 +819,7 @@ impl Config {
                 None => Vec::new(),
                 Some(r) => ice_servers(&r.value).map_err(|m| bad(r, m))?,
             },
+            relay: relay(&get)?,
         })
     }
 
@@ -822,6 +859,44 @@ fn trusted_proxies(value: &str) -> Result<Vec<ipnet::IpNet>, String> {
                 .map_err(|_| format!("`{p}` is not an address or a network like 10.0.0.0/8"))
         })
         .collect()
+}
+
+/// The relay's settings: `relay_listen` (`off` turns it off), `relay_address`, `relay_ports`.
+fn relay<'a>(get: &impl Fn(&str) -> Option<&'a Raw>) -> Result<Option<RelayConfig>, ConfigError> {
+    let bad = |r: &Raw, message: &str| ConfigError {
+        setting: r.source.clone(),
+        message: message.to_owned(),
+    };
+    let mut c = RelayConfig::default();
+    if let Some(r) = get("relay_listen") {
+        if r.value.trim() == "off" {
+            return Ok(None);
+        }
+        c.listen = r
+            .value
+            .trim()
+            .parse()
+            .map_err(|_| bad(r, "must be `off` or an address like 0.0.0.0:3478"))?;
+    }
+    if let Some(r) = get("relay_address") {
+        c.address = Some(
+            r.value
+                .trim()
+                .parse()
+                .map_err(|_| bad(r, "must be an IP address like 203.0.113.7"))?,
+        );
+    }
+    if let Some(r) = get("relay_ports") {
+        let range = r
+            .value
+            .trim()
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.trim().parse::<u16>().ok()?, b.trim().parse::<u16>().ok()?)))
+            .filter(|(a, b)| *a >= 1024 && a <= b);
+        c.ports =
+            range.ok_or_else(|| bad(r, "must be a port range like 49152-65535 (from 1024)"))?;
+    }
+    Ok(Some(c))
 }
 
 /// `stun:HOST:PORT` or `turn:USER:PASSWORD@HOST:PORT` (also `turns:`), comma-separated.
@@ -958,6 +1033,44 @@ mod tests {
         assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
         assert!(c.smtp.is_none());
         assert!(c.tls.is_none());
+        assert_eq!(c.relay, Some(RelayConfig::default()));
+        assert_eq!(c.sweeper.disconnect_grace, Duration::from_secs(60));
+        assert_eq!(c.sweeper.session_end, AfterSession::Keep);
+    }
+
+    #[test]
+    fn relay_settings_are_checked() {
+        let c = load_env(&[("BECKON_RELAY_LISTEN", "off")]).unwrap();
+        assert_eq!(c.relay, None);
+        let c = load_env(&[
+            ("BECKON_RELAY_LISTEN", "10.0.0.2:3479"),
+            ("BECKON_RELAY_ADDRESS", "203.0.113.7"),
+            ("BECKON_RELAY_PORTS", "50000-50100"),
+        ])
+        .unwrap();
+        let r = c.relay.unwrap();
+        assert_eq!(
+            (
+                r.listen.to_string(),
+                r.address.unwrap().to_string(),
+                r.ports
+            ),
+            ("10.0.0.2:3479".into(), "203.0.113.7".into(), (50000, 50100))
+        );
+        for (key, value) in [
+            ("BECKON_RELAY_LISTEN", "everywhere"),
+            ("BECKON_RELAY_ADDRESS", "relay.example.com"),
+            ("BECKON_RELAY_PORTS", "900-1000"),
+            ("BECKON_RELAY_PORTS", "6000-5000"),
+            ("BECKON_DISCONNECT_GRACE", "0s"),
+            ("BECKON_SESSION_END", "maybe"),
+        ] {
+            assert_eq!(
+                load_env(&[(key, value)]).unwrap_err().setting,
+                key,
+                "{value}"
+            );
+        }
     }
 
     #[test]

@@ -26,3 +26,4 @@ pub mod slots;
 pub mod store;
 pub mod sweep;
 pub mod tls;
+pub mod turn;

@@ -28,6 +28,8 @@ pub struct Server {
     notifier: JoinHandle<()>,
     /// The sweeper's scheduled jobs.
     sweeper: crate::sweep::Running,
+    /// The embedded TURN relay, unless turned off.
+    turn: Option<crate::turn::Turn>,
     state: AppState,
 }
 
@@ -58,6 +60,14 @@ impl Server {
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
         let link_key = links.bytes();
         let svc = Arc::new(Service::new(store, links, &config)?);
+        let turn = match &config.relay {
+            Some(relay) => {
+                let turn = crate::turn::start(relay, &config.public_url).await?;
+                svc.use_turn(turn.access.clone());
+                Some(turn)
+            }
+            None => None,
+        };
         // One catalogue for mails and pages: each language is parsed on first use, once.
         let catalog = Arc::new(crate::i18n::Catalog::new());
         let notifier =
@@ -144,6 +154,7 @@ impl Server {
             task,
             notifier,
             sweeper,
+            turn,
             state,
         })
     }
@@ -154,6 +165,11 @@ impl Server {
 
     pub fn redirect_addr(&self) -> Option<SocketAddr> {
         self.redirect_addr
+    }
+
+    /// Where the embedded relay listens (UDP and TCP), if it is on.
+    pub fn relay_addr(&self) -> Option<SocketAddr> {
+        self.turn.as_ref().map(|t| t.local)
     }
 
     /// The one-time setup token, while no admin exists (tests use it).
@@ -171,6 +187,7 @@ impl Server {
         self.shutdown.cancel();
         let result = self.task.await.context("server task")?;
         self.sweeper.stop().await;
+        drop(self.turn);
         self.notifier.await.context("mail delivery task")?;
         drop(self.state);
         result

@@ -15,6 +15,7 @@ pub mod frame;
 pub mod hotkey;
 pub mod input;
 pub mod share;
+pub mod stun;
 
 pub use frame::Frame;
 pub use share::{Share, ShareConfig, ShareEvent};

@@ -38,6 +38,9 @@ pub struct ShareConfig {
     /// Addresses offered as host candidates; empty means loopback plus the address this
     /// computer reaches the internet from.
     pub hosts: Vec<IpAddr>,
+    /// A STUN server (the Beckon relay) asked for this computer's public address, which is
+    /// offered too: an agent behind the relay reaches the app across the end user's router.
+    pub stun: Option<SocketAddr>,
 }
 
 impl Default for ShareConfig {
@@ -46,6 +49,7 @@ impl Default for ShareConfig {
             fps: 30,
             start_bitrate: 1_500_000,
             hosts: Vec::new(),
+            stun: None,
         }
     }
 }
@@ -247,6 +251,18 @@ impl Share {
             let candidate =
                 Candidate::host(socket.local_addr()?, "udp").map_err(|e| rtc_err(&e))?;
             rtc.add_local_candidate(candidate);
+            // Asked before the receive threads start, so the answer is ours to read.
+            if let Some(server) = config
+                .stun
+                .filter(|s| !ip.is_loopback() && !s.ip().is_loopback())
+                && let Some(public) =
+                    crate::stun::public_address(&socket, server, Duration::from_millis(400))
+                && public != socket.local_addr()?
+            {
+                let srflx = Candidate::server_reflexive(public, socket.local_addr()?, "udp")
+                    .map_err(|e| rtc_err(&e))?;
+                rtc.add_local_candidate(srflx);
+            }
             socket.set_read_timeout(Some(Duration::from_millis(200)))?;
             sockets.push(Arc::new(socket));
         }

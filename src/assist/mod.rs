@@ -68,7 +68,7 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
     let mut peer = true;
     let mut prompt: Option<String> = None;
     let mut session_start: Option<Instant> = None;
-    let mut screen = screen::Screen::new();
+    let mut screen = screen::Screen::new(stun_server(&body).await);
     let mut control = control::Control::default();
     loop {
         tokio::select! {
@@ -308,6 +308,18 @@ fn parse_link(link: &str) -> anyhow::Result<(String, String)> {
 
 /// This machine's ID for the link (stable across restarts, so the client may reconnect to
 /// a link bound to it; different per link, so links cannot be tied together).
+/// The relay's UDP address from the check-in's `ice_servers` (`turn:HOST:PORT?transport=udp`
+/// or `stun:HOST:PORT`), resolved: the share asks it for this computer's public address.
+async fn stun_server(checkin: &Value) -> Option<std::net::SocketAddr> {
+    let url = checkin["ice_servers"]
+        .as_array()?
+        .iter()
+        .filter_map(|s| s["urls"].as_str())
+        .find(|u| u.starts_with("stun:") || u.ends_with("?transport=udp"))?;
+    let host_port = url.split_once(':')?.1.split('?').next()?;
+    tokio::net::lookup_host(host_port).await.ok()?.next()
+}
+
 fn device_id(token: &str) -> String {
     let machine = std::fs::read_to_string("/etc/machine-id")
         .ok()

@@ -12,6 +12,8 @@ use tokio::sync::mpsc;
 
 pub struct Screen {
     share: Option<Share>,
+    /// The relay's STUN address: the share offers this computer's public address too.
+    stun: Option<std::net::SocketAddr>,
     /// Which share is current: events of one already replaced are ignored.
     generation: u64,
     awaiting_answer: bool,
@@ -21,10 +23,11 @@ pub struct Screen {
 }
 
 impl Screen {
-    pub fn new() -> Screen {
+    pub fn new(stun: Option<std::net::SocketAddr>) -> Screen {
         let (events_tx, events) = mpsc::unbounded_channel();
         Screen {
             share: None,
+            stun,
             generation: 0,
             awaiting_answer: false,
             again: false,
@@ -50,7 +53,11 @@ impl Screen {
         self.stop();
         self.generation += 1;
         let (events, generation) = (self.events_tx.clone(), self.generation);
-        match Share::start(ShareConfig::default(), move |e| {
+        let config = ShareConfig {
+            stun: self.stun,
+            ..ShareConfig::default()
+        };
+        match Share::start(config, move |e| {
             let _ = events.send((generation, e));
         }) {
             Ok((share, sdp)) => {

@@ -13,25 +13,25 @@ use super::client::Client;
 use super::device::EndUserDevice;
 use super::error::{ApiError, ApiResult};
 use super::extract::ApiJson;
-use super::json::{AssistStatusJson, PromptEnvelope, PromptJson};
+use super::json::{AssistStatusJson, CheckInJson, PromptEnvelope, PromptJson};
 use super::socket::{Peer, upgrade};
 use crate::service::{CheckIn, Consent, ControlDecision};
 
 #[utoipa::path(post, path = "/api/v1/assist/{token}/checkin", tag = "assist", request_body = CheckIn,
-    responses((status = 200, body = AssistStatusJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
+    responses((status = 200, body = CheckInJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
 pub async fn checkin(
     State(st): State<AppState>,
     Client { ip, .. }: Client,
     EndUserDevice(device): EndUserDevice,
     Path(token): Path<String>,
     ApiJson(body): ApiJson<CheckIn>,
-) -> ApiResult<Json<AssistStatusJson>> {
+) -> ApiResult<Json<CheckInJson>> {
     st.svc.check_link_rate(ip)?;
     let rec = st
         .svc
         .run(move |s| s.checkin(&token, &device, body))
         .await?;
-    Ok(Json(AssistStatusJson::new(&st.svc, &rec)))
+    Ok(Json(CheckInJson::new(&st.svc, &rec)))
 }
 
 #[utoipa::path(get, path = "/api/v1/assist/{token}/prompt", tag = "assist",

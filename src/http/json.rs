@@ -301,6 +301,40 @@ impl AssistStatusJson {
     }
 }
 
+/// A check-in's answer: the request as the end user sees it, and the STUN/TURN servers their
+/// screen share may use (the embedded relay with fresh credentials, and any configured).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckInJson {
+    #[serde(flatten)]
+    pub request: AssistStatusJson,
+    pub ice_servers: Vec<IceServerJson>,
+}
+
+/// A STUN or TURN server as `RTCPeerConnection` takes it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IceServerJson {
+    pub urls: String,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
+impl CheckInJson {
+    pub fn new(svc: &Service, r: &SessionRequest) -> Self {
+        CheckInJson {
+            request: AssistStatusJson::new(svc, r),
+            ice_servers: svc
+                .ice_servers()
+                .into_iter()
+                .map(|s| IceServerJson {
+                    urls: s.urls,
+                    username: s.username,
+                    credential: s.credential,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PromptEnvelope {
     pub prompt: Option<PromptJson>,

@@ -452,7 +452,12 @@ impl Backend for Portal {
                 now: now.into(),
                 form,
                 link_bound: !r.status.is_terminal() && s.link_bound(&r)?,
-                ice_servers: s.settings().ice_servers.clone(),
+                // Relay credentials only for who may join the session.
+                ice_servers: if caller.can_edit() && !r.status.is_terminal() {
+                    s.ice_servers()
+                } else {
+                    Vec::new()
+                },
                 end_keeps: s.settings().session_end.keeps(),
             })
         })
@@ -772,7 +777,7 @@ impl Backend for Portal {
                         sha256: d.sha256.clone(),
                         size_mb: format!("{:.1}", d.size as f64 / 1_048_576.0),
                     }),
-                    ice_servers: settings.ice_servers.clone(),
+                    ice_servers: self.svc.ice_servers(),
                     texts: link_texts(
                         &lang,
                         &request,

@@ -12,6 +12,7 @@ pub mod audit;
 mod batch;
 mod departures;
 mod error;
+pub mod ice;
 pub mod input;
 mod list;
 mod outbox;
@@ -119,6 +120,8 @@ pub struct Service {
     signins: tokio::sync::watch::Sender<u64>,
     /// Rung after a commit that may have queued mail: the delivery worker wakes up.
     outbox_wake: Arc<tokio::sync::Notify>,
+    /// The embedded relay, once it listens (`crate::turn`).
+    turn: std::sync::OnceLock<Arc<ice::TurnAccess>>,
 }
 
 impl std::fmt::Debug for Service {
@@ -155,6 +158,7 @@ impl Service {
             changes,
             signins: tokio::sync::watch::Sender::new(0),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            turn: std::sync::OnceLock::new(),
         };
         svc.load_settings()?;
         Ok(svc)
@@ -219,6 +223,22 @@ impl Service {
 
     pub fn presence(&self) -> &Presence {
         &self.presence
+    }
+
+    /// Hands out credentials for the embedded relay from now on (once, at start-up).
+    pub fn use_turn(&self, access: Arc<ice::TurnAccess>) {
+        let _ = self.turn.set(access);
+    }
+
+    /// The STUN/TURN servers for a session's WebRTC connection: the configured ones, then
+    /// the embedded relay with fresh credentials. Only for callers already let into the
+    /// request (see `ice`).
+    pub fn ice_servers(&self) -> Vec<app::portal::IceServer> {
+        let mut out = self.settings().ice_servers.clone();
+        if let Some(turn) = self.turn.get() {
+            out.extend(turn.ice_servers(std::time::SystemTime::now()));
+        }
+        out
     }
 
     pub fn relay(&self) -> &Relay {

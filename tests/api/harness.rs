@@ -87,6 +87,11 @@ impl TestServer {
         // The tests' webhook receivers listen on loopback; one test turns this off again.
         config.allow_internal_webhooks = true;
         config.metrics_token = Some(METRICS_TOKEN.to_owned());
+        // Each test server's relay on its own ports.
+        config.relay = Some(beckon::config::RelayConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..Default::default()
+        });
         tweak(&mut config);
         let server = Server::start(config, listener).await.unwrap();
         TestServer {

@@ -169,6 +169,8 @@ async fn the_native_app_shares_a_real_x_display_with_the_agent_in_chromium() {
             ("REQUEST_ID", req["id"].as_str().unwrap().to_owned()),
             ("BECKON_BIN", env!("CARGO_BIN_EXE_beckon").to_owned()),
             ("DISPLAY", x.display.clone()),
+            // The script reads the server's CPU time from /proc: this process serves.
+            ("SERVER_PID", std::process::id().to_string()),
         ],
     )
     .await;

@@ -12,7 +12,7 @@
 // and passes: BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, BECKON_BIN, DISPLAY, SHOTS
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { agentOnRequest, env, expect, log, run } from './lib.mjs';
+import { agentOnRequest, env, expect, hydrated, log, run } from './lib.mjs';
 const LINK = env('LINK');
 const ID = env('REQUEST_ID');
 
@@ -41,6 +41,35 @@ const line = (re, ms = 15_000, from = 0) => {
     waiting.push({ re, resolve });
     setTimeout(() => reject(new Error(`the app never printed ${re}; it printed:\n${lines.join("\n")}`)), ms).unref();
   });
+};
+
+// The server's CPU time (clock ticks, 100 a second) and resident memory, from /proc.
+const serverUsage = () => {
+  const f = readFileSync(`/proc/${env('SERVER_PID')}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { ticks: Number(f[11]) + Number(f[12]), rssMb: Number(f[21]) * 4096 / 1048576 };
+};
+// What the server spends while the screen streams with motion (the xterm window moved
+// around the display twenty times a second) for `secs`, and the rate the agent receives.
+const streaming = async (agent, secs) => {
+  const xterm = execFileSync('xdotool', ['search', '--onlyvisible', '--class', 'xterm'], X).toString().split('\n')[0];
+  const home = execFileSync('xdotool', ['getwindowgeometry', '--shell', xterm], X).toString();
+  const [hx, hy] = [Number(/X=(\d+)/.exec(home)[1]), Number(/Y=(\d+)/.exec(home)[1])];
+  const mover = spawn('sh', ['-c', `i=0; while [ $i -lt ${secs * 20 + 20} ]; do ` +
+    `xdotool windowmove ${xterm} $((i * 37 % 600)) $((i * 23 % 300)); i=$((i + 1)); sleep 0.05; done`],
+    { env: X.env, stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 1000));
+  const bytes = () => agent.evaluate(() => Number(document.querySelector('#remote-screen').dataset.bytes));
+  const [u0, b0, t0] = [serverUsage(), await bytes(), Date.now()];
+  await new Promise((r) => setTimeout(r, secs * 1000));
+  const [u1, b1, t1] = [serverUsage(), await bytes(), Date.now()];
+  mover.kill();
+  await new Promise((r) => mover.once('exit', r));
+  execFileSync('xdotool', ['windowmove', '--sync', xterm, String(hx), String(hy)], X);
+  return {
+    cpu: ((u1.ticks - u0.ticks) / 100) / ((t1 - t0) / 1000) * 100,
+    rssMb: u1.rssMb,
+    kbps: (b1 - b0) * 8 / (t1 - t0),
+  };
 };
 
 try {
@@ -83,6 +112,9 @@ try {
     expect(seen.width === 1280 && seen.height === 720, `the whole 1280x720 display: ${JSON.stringify(seen)}`);
     // Xvfb's root is black; the xterm is a white window with black text.
     expect(seen.bright > 100 && seen.dark > 100, `the xterm and the desktop both show: ${JSON.stringify(seen)}`);
+
+    log('the server while a direct session streams motion (baseline)');
+    const direct = await streaming(agent, 6);
 
     log('what changes on the display reaches the agent');
     const frames = seen.frames;
@@ -188,7 +220,20 @@ try {
     await agent.waitForSelector('#session-ended');
     await agent.locator('#timeline li[data-kind="session_ended"]', { hasText: 'by the agent' }).waitFor();
 
-    log('a second session');
+    log('a second session, the agent\'s browser on the relay only (direct paths refused)');
+    // Every connection the page makes from now on may use relayed candidates only.
+    await agent.addInitScript(() => {
+      const Native = window.RTCPeerConnection;
+      window.__pcs = [];
+      window.RTCPeerConnection = function (config, ...rest) {
+        const pc = new Native({ ...(config || {}), iceTransportPolicy: 'relay' }, ...rest);
+        window.__pcs.push(pc);
+        return pc;
+      };
+      window.RTCPeerConnection.prototype = Native.prototype;
+    });
+    await agent.reload();
+    await hydrated(agent);
     const mark = lines.length;
     await agent.click('button[data-action="connect"]');
     await line(/asks to see your screen/, 15_000, mark);
@@ -197,6 +242,43 @@ try {
     await agent.click('button[data-action="start"]');
     await line(/^Sharing your screen/, 15_000, mark);
     await agent.waitForSelector('#end-session');
+    await agent.waitForFunction(() => {
+      const v = document.querySelector('#remote-screen');
+      return v && v.videoWidth > 0 && v.getVideoPlaybackQuality().totalVideoFrames > 10;
+    }, null, { timeout: 30_000 });
+    const path = await agent.evaluate(async () => {
+      const pc = window.__pcs[window.__pcs.length - 1];
+      const stats = [...(await pc.getStats()).values()];
+      const transport = stats.find((s) => s.type === 'transport');
+      const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+      const local = stats.find((s) => s.id === pair?.localCandidateId);
+      return { type: local?.candidateType, protocol: local?.relayProtocol, pcs: window.__pcs.length };
+    });
+    expect(path.type === 'relay', `the picture arrives through the relay: ${JSON.stringify(path)}`);
+
+    log('control through the relayed session: the click still lands');
+    await agent.click('#ask-control');
+    await line(/asks to control your mouse and keyboard/, 15_000, mark);
+    app.stdin.write('y\n');
+    await agent.waitForSelector('#control-state[data-state="granted"]');
+    await agent.locator('#remote-screen').scrollIntoViewIfNeeded();
+    const q = await at(0.5, 0.5);
+    await agent.mouse.move(q.x, q.y);
+    let moved = '';
+    for (let i = 0; i < 50; i++) {
+      moved = where();
+      if (/X=6[34]\d\b/.test(moved) && /Y=3[56]\d\b/.test(moved)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(/X=6[34]\d\b/.test(moved) && /Y=3[56]\d\b/.test(moved), `the pointer at the middle, 640,360: ${moved}`);
+
+    log('the server while the relayed session streams motion');
+    const relayed = await streaming(agent, 6);
+    const row = (name, m) => `| ${name} | ${m.kbps.toFixed(0)} | ${m.cpu.toFixed(1)} % | ${m.rssMb.toFixed(0)} MB |`;
+    console.log(['relay figures (the test process is the server; other tests running at the same time count too):',
+      '| session | kbit/s to the agent | server CPU (one core) | server RSS |', '|---|---|---|---|',
+      row('direct (baseline)', direct), row('relayed', relayed)].join('\n'));
+    expect(relayed.kbps > 50, `the relayed picture keeps arriving while it changes: ${relayed.kbps.toFixed(0)} kbit/s`);
 
     log('the app quits: the agent sees Disconnected, and the session ends after the grace period');
     app.kill();
