@@ -151,6 +151,8 @@ async fn main() {
         .arg("serve")
         .env("BECKON_DATA_DIR", dir.path())
         .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        // Its relay on a port of its own (tests run side by side).
+        .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
         .env("BECKON_LINK_LOOKUPS_PER_MINUTE", "1000000")
         .env("BECKON_LOG", "warn")
         .kill_on_drop(true)

@@ -103,6 +103,8 @@ impl Beckon {
             .arg("serve")
             .env("BECKON_DATA_DIR", data)
             .env("BECKON_LISTEN", addr.to_string())
+            // Its relay on a port of its own (tests run side by side).
+            .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
             .env("BECKON_PUBLIC_URL", format!("http://{addr}"))
             .env("BECKON_LINK_LOOKUPS_PER_MINUTE", "100000000")
             .env("BECKON_LOG", "warn")

@@ -510,7 +510,8 @@ impl Backend for Portal {
     async fn act(&self, caller: Agent, id: RequestId, action: RowAction) -> Result<()> {
         self.run(move |s| {
             match action {
-                RowAction::Connect => s.connect(&caller, id),
+                // The portal's Connect starts the session on Allow: one step fewer.
+                RowAction::Connect => s.connect(&caller, id, true),
                 RowAction::Start => s.start(&caller, id),
                 RowAction::End => s.end(&caller, id, None),
                 RowAction::EndKeep => s.end(&caller, id, Some(true)),

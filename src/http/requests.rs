@@ -160,13 +160,35 @@ macro_rules! action {
     };
 }
 
-action!(
-    connect,
-    "/api/v1/session-requests/{id}/connect",
-    StatusCode::ACCEPTED,
-    202,
-    connect
-);
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ConnectBody {
+    /// Start the session as soon as the end user allows (default `false`: `ready`, and the
+    /// agent starts it).
+    #[serde(default)]
+    start: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/session-requests/{id}/connect", tag = "session-requests", request_body = ConnectBody,
+    responses((status = 202, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
+pub async fn connect(
+    State(st): State<AppState>,
+    auth: Authed,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ConnectBody>,
+) -> ApiResult<(StatusCode, Json<RequestJson>)> {
+    let id: RequestId = path_id(&id)?;
+    let caller = auth.agent;
+    let rec = {
+        let caller = caller.clone();
+        st.svc
+            .run(move |s| s.connect(&caller, id, body.start))
+            .await?
+    };
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(RequestJson::new(&st.svc, &caller, &rec)),
+    ))
+}
 action!(
     start,
     "/api/v1/session-requests/{id}/start",

@@ -247,7 +247,8 @@ impl Service {
         };
         let rec = self.resolve_live(token, device)?;
         self.presence.touch(rec.id);
-        self.transition(rec.id, Actor::EndUser, action, move |_, rec, _| {
+        let answered = rec.prompt.as_ref().map(|p| p.id);
+        let rec = self.transition(rec.id, Actor::EndUser, action, move |_, rec, _| {
             let prompt_id = match &rec.prompt {
                 Some(p) if p.id.to_string() == input.prompt_id => p.id,
                 _ => {
@@ -262,7 +263,23 @@ impl Service {
                 Action::Allow => EventKind::AccessAllowed { prompt_id },
                 _ => EventKind::AccessDenied { prompt_id },
             }))
-        })
+        })?;
+        let starter = answered.and_then(|p| self.start_on_allow.take(rec.id, p));
+        match starter {
+            // The agent asked to start on consent: the session starts now, in their name,
+            // if they still may (else the request stays ready for someone's Start).
+            Some(agent) if action == Action::Allow => {
+                let agent = txn::get::<Agent>(
+                    &self.store.begin_read()?.open_table(tables::AGENTS)?,
+                    agent.to_be_bytes(),
+                )?;
+                match agent.filter(|a| a.can_edit() && !a.disabled) {
+                    Some(a) => Ok(self.start(&a, rec.id).unwrap_or(rec)),
+                    None => Ok(rec),
+                }
+            }
+            _ => Ok(rec),
+        }
     }
 
     /// The end user declines ("this wasn't me"): the request closes, and its assignee and

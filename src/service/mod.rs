@@ -9,6 +9,7 @@
 mod agents;
 mod assist;
 pub mod audit;
+mod autostart;
 mod batch;
 mod departures;
 mod error;
@@ -122,6 +123,8 @@ pub struct Service {
     outbox_wake: Arc<tokio::sync::Notify>,
     /// The embedded relay, once it listens (`crate::turn`).
     turn: std::sync::OnceLock<Arc<ice::TurnAccess>>,
+    /// Prompts whose agent starts the session on *Allow*.
+    start_on_allow: autostart::StartOnAllow,
 }
 
 impl std::fmt::Debug for Service {
@@ -159,6 +162,7 @@ impl Service {
             signins: tokio::sync::watch::Sender::new(0),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             turn: std::sync::OnceLock::new(),
+            start_on_allow: autostart::StartOnAllow::default(),
         };
         svc.load_settings()?;
         Ok(svc)

@@ -393,9 +393,12 @@ impl Service {
     }
 
     /// The agent asks the waiting end user for access.
-    pub fn connect(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {
+    /// Asks the end user for access. `start`: the session starts as soon as they allow it
+    /// (one step fewer; the request passes through `ready` on the timeline all the same).
+    pub fn connect(&self, caller: &Agent, id: RequestId, start: bool) -> Result<SessionRequest> {
         require_edit(caller)?;
         let caller = caller.clone();
+        let agent = caller.id;
         self.transition(
             id,
             Actor::Agent(caller.id),
@@ -414,6 +417,11 @@ impl Service {
                 .into())
             },
         )
+        .inspect(|rec| {
+            let prompt = rec.prompt.as_ref().map(|p| p.id);
+            self.start_on_allow
+                .set(id, prompt.filter(|_| start).map(|p| (p, agent)));
+        })
     }
 
     pub fn start(&self, caller: &Agent, id: RequestId) -> Result<SessionRequest> {

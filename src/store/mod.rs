@@ -621,7 +621,7 @@ mod tests {
             let web = serde_json::from_value(serde_json::json!({"client": "web"})).unwrap();
             let device = crate::service::Device::random();
             svc.checkin(&token, &device, web).unwrap();
-            assert!(svc.connect(&admin, rec.id).unwrap().prompt.is_some());
+            assert!(svc.connect(&admin, rec.id, false).unwrap().prompt.is_some());
             // Back to schema 3's layout.
             let txn = svc.store().begin_write().unwrap();
             txn.delete_table(tables::IDX_UPCOMING).unwrap();

@@ -28,6 +28,8 @@ fn serve(dir: &Path, port: u16) -> Child {
     let child = beckon(dir)
         .arg("serve")
         .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        // Its relay on a port of its own (tests run side by side).
+        .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -117,6 +117,8 @@ fn serve_on_defaults_then_admin_cli_then_sigterm_exits_cleanly() {
     let mut server = beckon(dir.path())
         .arg("serve")
         .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        // Its relay on a port of its own (tests run side by side).
+        .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -171,6 +173,8 @@ fn serve_on_defaults_then_admin_cli_then_sigterm_exits_cleanly() {
     let hc = beckon(dir.path())
         .args(["healthcheck"])
         .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        // Its relay on a port of its own (tests run side by side).
+        .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
         .output()
         .unwrap();
     assert!(
@@ -232,6 +236,8 @@ fn a_database_from_a_newer_beckon_is_refused_clearly() {
         .arg("serve")
         .env("BECKON_DATA_DIR", &data)
         .env("BECKON_LISTEN", "127.0.0.1:0")
+        // Its relay on a port of its own (tests run side by side).
+        .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -300,6 +306,8 @@ fn the_real_server_expires_a_request_on_its_own_and_announces_it() {
     let mut server = beckon(dir.path())
         .arg("serve")
         .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        // Its relay on a port of its own (tests run side by side).
+        .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
         .env("BECKON_EXPIRY_SCHEDULE", "* * * * * *")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

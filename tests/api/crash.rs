@@ -41,6 +41,8 @@ async fn kill_9_at_random_moments_loses_no_acknowledged_create_or_queued_mail() 
             .arg("serve")
             .env("BECKON_DATA_DIR", &data)
             .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+            // Its relay on a port of its own (tests run side by side).
+            .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
             .env("BECKON_LOG", "error")
             .stdout(Stdio::null())
             .spawn()

@@ -727,3 +727,101 @@ async fn an_edit_based_on_a_stale_read_is_refused_and_edits_without_a_version_st
     let plain = t.patch(&path, &admin, json!({"comment": "third"})).await;
     assert_eq!(plain.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_connect_that_asks_to_start_starts_the_session_on_allow_through_ready() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
+    t.checkin(link).await;
+    let consent = async |body: Value, decision: &str| {
+        let r = t
+            .post(
+                &format!("/api/v1/session-requests/{id}/connect"),
+                &admin,
+                body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        let p = t.assist(Method::GET, link, "prompt", None).await;
+        let prompt_id = p.body["prompt"]["id"].as_str().unwrap().to_owned();
+        t.assist(
+            Method::POST,
+            link,
+            "consent",
+            Some(json!({"prompt_id": prompt_id, "decision": decision})),
+        )
+        .await
+    };
+
+    // Denied: nothing starts, and a later plain prompt does not inherit the wish.
+    let r = consent(json!({"start": true}), "deny").await;
+    assert_eq!(r.body["status"], "waiting");
+    let r = consent(json!({}), "allow").await;
+    assert_eq!(
+        r.body["status"], "ready",
+        "a plain connect leaves the start to the agent"
+    );
+    t.post(
+        &format!("/api/v1/session-requests/{id}/close"),
+        &admin,
+        json!({}),
+    )
+    .await;
+
+    let req = t.create(&admin, json!({})).await;
+    let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
+    t.checkin(link).await;
+    let r = t
+        .post(
+            &format!("/api/v1/session-requests/{id}/connect"),
+            &admin,
+            json!({"start": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let p = t.assist(Method::GET, link, "prompt", None).await;
+    let prompt_id = p.body["prompt"]["id"].as_str().unwrap().to_owned();
+    let r = t
+        .assist(
+            Method::POST,
+            link,
+            "consent",
+            Some(json!({"prompt_id": prompt_id, "decision": "allow"})),
+        )
+        .await;
+    assert_eq!(
+        r.body["status"], "in_session",
+        "one answer, and the session runs"
+    );
+    let d = t
+        .get(&format!("/api/v1/session-requests/{id}"), &admin)
+        .await;
+    let steps: Vec<_> = d.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_owned(),
+                e["to"].as_str().unwrap().to_owned(),
+                e["actor"]["type"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (
+                "session_started".into(),
+                "in_session".into(),
+                "agent".into()
+            ),
+            ("access_allowed".into(), "ready".into(), "end_user".into()),
+        ],
+        "through ready, started in the agent's name"
+    );
+}

@@ -116,6 +116,8 @@ async fn self_signed_quick_start_redirects_and_reloads_its_certificate_on_sighup
     let mut child = crate::binary::beckon(dir.path())
         .args(["serve", "--self-signed"])
         .env("BECKON_LISTEN", format!("127.0.0.1:{port}"))
+        // Its relay on a port of its own (tests run side by side).
+        .env("BECKON_RELAY_LISTEN", "127.0.0.1:0")
         .env("BECKON_REDIRECT_LISTEN", format!("127.0.0.1:{plain}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -80,12 +80,11 @@ try {
     log('the agent sees the end user online');
     const agent = await agentOnRequest(newPage, ID);
 
-    log('connect, allowed in the app, start');
+    log('connect, allowed in the app: sharing starts at once');
     await agent.click('button[data-action="connect"]');
     await line(/asks to see your screen/);
     app.stdin.write('y\n');
     await line(/^Access allowed/);
-    await agent.click('button[data-action="start"]');
     await line(/^Sharing your screen/);
 
     log('the agent decodes the screen');
@@ -239,7 +238,6 @@ try {
     await line(/asks to see your screen/, 15_000, mark);
     app.stdin.write('y\n');
     await line(/^Access allowed/, 15_000, mark);
-    await agent.click('button[data-action="start"]');
     await line(/^Sharing your screen/, 15_000, mark);
     await agent.waitForSelector('#end-session');
     await agent.waitForFunction(() => {

@@ -117,6 +117,10 @@ struct PageState {
     over: RwSignal<bool>,
     /// Some agent holds a socket (in a session, `false` is *Disconnected*).
     peer: RwSignal<bool>,
+    /// The end user just pressed Allow: if the session starts at once (the agent asked to
+    /// start on consent), the screen picker opens without another click. The click's user
+    /// activation (about five seconds) covers the round trip.
+    share_on_start: RwSignal<bool>,
 }
 
 #[component]
@@ -134,6 +138,7 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
         stopped: RwSignal::new(false),
         over: RwSignal::new(info.session_over),
         peer: RwSignal::new(true),
+        share_on_start: RwSignal::new(false),
     };
     // The consent prompt takes the focus when it appears, so a keyboard user answers it first.
     let allow_button = NodeRef::<leptos::html::Button>::new();
@@ -252,7 +257,8 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                                     <input type="hidden" name="token" value=tok_allow/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="step" value="allow"/>
-                                    <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button>{t(Text::Allow)}</button>
+                                    <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button
+                                        on:click=move |_| st.share_on_start.set(true)>{t(Text::Allow)}</button>
                                 </ActionForm>
                                 <ActionForm action=act attr:class="inline">
                                     <input type="hidden" name="token" value=tok_deny/>
@@ -358,6 +364,13 @@ impl Session {
                 }
                 if s == Status::InSession {
                     st.over.set(false);
+                    if st.share_on_start.get_untracked() && !st.sharing.get_untracked() {
+                        st.share_on_start.set(false);
+                        self.share(st);
+                    }
+                } else if s != Status::Ready {
+                    // Denied, or no session came of it.
+                    st.share_on_start.set(false);
                 }
                 st.peer.set(peer.unwrap_or(true));
                 st.status.set(s);

@@ -7,6 +7,12 @@ mod x11;
 #[cfg(unix)]
 pub use x11::X11Screen as PlatformScreen;
 
+#[cfg(windows)]
+mod windows;
+
+#[cfg(windows)]
+pub use windows::WindowsScreen as PlatformScreen;
+
 use crate::{Error, Frame};
 
 /// One monitor: where it sits on the desktop, in pixels.
@@ -30,13 +36,17 @@ pub trait Screen: Send {
     fn grab(&mut self, frame: &mut Frame) -> Result<(), Error>;
 }
 
-/// The display this process runs on (`DISPLAY` on X11).
+/// The display this process runs on (`DISPLAY` on X11; the session's monitors on Windows).
 pub fn open() -> Result<Box<dyn Screen>, Error> {
     #[cfg(unix)]
     {
         Ok(Box::new(PlatformScreen::open(None)?))
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        Ok(Box::new(PlatformScreen::open()?))
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         Err(Error::Capture(
             "screen capture is not built for this platform yet".into(),
