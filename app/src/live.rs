@@ -56,6 +56,20 @@ pub enum Push {
     Clipboard {
         text: String,
     },
+    /// The end user's screens (width, height), and which one the picture shows.
+    Monitors {
+        monitors: Vec<MonitorPush>,
+        selected: usize,
+    },
+}
+
+/// One of the end user's screens.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct MonitorPush {
+    pub width: u32,
+    pub height: u32,
+    #[serde(default)]
+    pub primary: bool,
 }
 
 /// A push as it arrives: one flat object. Read as a struct and turned into `Push` by hand,
@@ -73,6 +87,8 @@ struct Wire {
     peer: Option<bool>,
     grace_secs: Option<u64>,
     over: Option<bool>,
+    monitors: Option<Vec<MonitorPush>>,
+    selected: usize,
     sdp: String,
     candidate: Option<IceCandidate>,
     from: String,
@@ -108,6 +124,10 @@ impl Push {
             },
             "pong" => Push::Pong,
             "clipboard" => Push::Clipboard { text: w.text },
+            "monitors" => Push::Monitors {
+                monitors: w.monitors?,
+                selected: w.selected,
+            },
             "error" => Push::Error { message: w.message },
             _ => return None,
         })
@@ -157,6 +177,10 @@ pub enum Say<'a> {
     /// Text for the end user's clipboard (only while the agent has control).
     Clipboard {
         text: &'a str,
+    },
+    /// Show the end user's screen `index` instead.
+    Monitor {
+        index: usize,
     },
     Chat {
         text: &'a str,
@@ -510,6 +534,30 @@ mod tests {
         let say = |s: &Say<'_>| serde_json::to_string(s).unwrap();
         assert_eq!(say(&Say::Hello), r#"{"type":"hello"}"#);
         assert_eq!(say(&Say::ControlRequest), r#"{"type":"control_request"}"#);
+        assert_eq!(
+            say(&Say::Monitor { index: 1 }),
+            r#"{"type":"monitor","index":1}"#
+        );
+        assert_eq!(
+            Push::parse(
+                r#"{"type":"monitors","monitors":[{"width":1280,"height":720,"primary":true},{"width":800,"height":600}],"selected":1}"#
+            ),
+            Some(Push::Monitors {
+                monitors: vec![
+                    MonitorPush {
+                        width: 1280,
+                        height: 720,
+                        primary: true
+                    },
+                    MonitorPush {
+                        width: 800,
+                        height: 600,
+                        primary: false
+                    },
+                ],
+                selected: 1,
+            })
+        );
         assert_eq!(
             say(&Say::Input {
                 event: InputSay::Button {

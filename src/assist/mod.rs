@@ -232,6 +232,11 @@ pub async fn run(link: &str, ca: Option<&Path>) -> anyhow::Result<()> {
                     Some("control_request") => control.asked(&push, &org),
                     Some("input") => control.play(&push),
                     Some("clipboard") => control.put_clipboard(&push),
+                    Some("monitor") => {
+                        if let Some(list) = screen.select(push["index"].as_u64()) {
+                            tx.send(Message::Text(list.to_string().into())).await?;
+                        }
+                    }
                     Some("hello") => {
                         if let Some(offer) = screen.on_hello() {
                             tx.send(Message::Text(offer.to_string().into())).await?;

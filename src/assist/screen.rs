@@ -14,6 +14,8 @@ pub struct Screen {
     share: Option<Share>,
     /// The relay's STUN address: the share offers this computer's public address too.
     stun: Option<std::net::SocketAddr>,
+    /// The monitor the agent chose (kept when the share starts over).
+    chosen: Option<usize>,
     /// Which share is current: events of one already replaced are ignored.
     generation: u64,
     awaiting_answer: bool,
@@ -28,6 +30,7 @@ impl Screen {
         Screen {
             share: None,
             stun,
+            chosen: None,
             generation: 0,
             awaiting_answer: false,
             again: false,
@@ -66,6 +69,9 @@ impl Screen {
                         "Sharing your screen with your agent. It stops when the session ends."
                     );
                 }
+                if let Some(i) = self.chosen {
+                    let _ = share.select_monitor(i);
+                }
                 self.share = Some(share);
                 self.awaiting_answer = true;
                 self.again = false;
@@ -76,6 +82,39 @@ impl Screen {
                 None
             }
         }
+    }
+
+    /// The end user's screens and the one shown, for the agent's switcher.
+    pub fn monitors_message(&self) -> Option<Value> {
+        let share = self.share.as_ref()?;
+        let shown = share.monitor();
+        let monitors: Vec<Value> = share
+            .monitors()
+            .iter()
+            .map(|m| json!({"width": m.width, "height": m.height, "primary": m.primary}))
+            .collect();
+        let selected = share
+            .monitors()
+            .iter()
+            .position(|m| *m == shown)
+            .unwrap_or(0);
+        Some(json!({"type": "monitors", "monitors": monitors, "selected": selected}))
+    }
+
+    /// The agent picked screen `index`: the picture switches (the list goes back to them).
+    pub fn select(&mut self, index: Option<u64>) -> Option<Value> {
+        let share = self.share.as_ref()?;
+        let index = usize::try_from(index?).ok()?;
+        if share.select_monitor(index).is_err() {
+            return None;
+        }
+        self.chosen = Some(index);
+        println!(
+            "Your agent now sees screen {} of {}.",
+            index + 1,
+            share.monitors().len()
+        );
+        self.monitors_message()
     }
 
     /// The monitor being shared, while sharing.
@@ -130,7 +169,7 @@ impl Screen {
         match event {
             ShareEvent::Connected => {
                 println!("Your agent sees your screen.");
-                None
+                self.monitors_message()
             }
             ShareEvent::Disconnected => {
                 println!("The screen connection was lost; reconnecting.");

@@ -14,6 +14,8 @@
 //! | `control_request` | allowed agent (asks the end user for control) | `in_session` |
 //! | `input`  | the agent in control (mouse, keys, text) | `in_session` |
 //! | `clipboard` | the agent in control, or the end user while someone has control | `in_session` |
+//! | `monitors` | end user (their screens, and the one shown) | `in_session` |
+//! | `monitor` | allowed agent (show screen `index` instead) | `in_session` |
 //!
 //! Everything but `ping` and `chat` needs the end user's consent to connect; `input` and
 //! `clipboard` need their grant of control too (`POST /api/v1/assist/{token}/control`).
@@ -57,6 +59,26 @@ enum Incoming {
     Clipboard {
         text: String,
     },
+    Monitors {
+        monitors: Vec<MonitorInfo>,
+        selected: usize,
+    },
+    Monitor {
+        index: usize,
+    },
+}
+
+/// Most screens an end user's list may name.
+const MAX_MONITORS: usize = 16;
+
+/// One of the end user's screens, as the agent's switcher shows it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonitorInfo {
+    width: u32,
+    height: u32,
+    #[serde(default)]
+    primary: bool,
 }
 
 /// Who sent a message, as the socket knows them.
@@ -179,6 +201,20 @@ pub fn check(raw: &str, from: Sender<'_>, status: Status) -> Verdict {
             }
             serde_json::json!({"type": "clipboard", "text": text})
         }
+        (Incoming::Monitors { monitors, selected }, Side::EndUser) if in_session => {
+            if monitors.is_empty() || monitors.len() > MAX_MONITORS || selected >= monitors.len() {
+                return Verdict::Refuse(format!(
+                    "monitors: 1 to {MAX_MONITORS}, and `selected` one of them"
+                ));
+            }
+            serde_json::json!({"type": "monitors", "monitors": monitors, "selected": selected})
+        }
+        (Incoming::Monitor { index }, Side::Agent) if in_session => {
+            if index >= MAX_MONITORS {
+                return Verdict::Refuse("index: no such screen".into());
+            }
+            serde_json::json!({"type": "monitor", "index": index})
+        }
         (Incoming::Chat { text }, _) if in_session || status == Status::Ready => {
             let text = text.trim();
             if text.is_empty() || text.chars().count() > MAX_CHAT {
@@ -215,6 +251,8 @@ fn kind(m: &Incoming) -> &'static str {
         Incoming::ControlRequest {} => "control_request",
         Incoming::Input { .. } => "input",
         Incoming::Clipboard { .. } => "clipboard",
+        Incoming::Monitors { .. } => "monitors",
+        Incoming::Monitor { .. } => "monitor",
     }
 }
 

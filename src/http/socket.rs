@@ -104,7 +104,7 @@ impl Peer {
         match signal::message_type(relayed) {
             None => false,
             Some(kind) => match kind {
-                "offer" | "ice" => self.granted,
+                "offer" | "ice" | "monitors" => self.granted,
                 "clipboard" => self.controls,
                 _ => true,
             },

@@ -269,3 +269,45 @@ async fn typing_fast_passes_and_an_input_flood_is_cut_off() {
     .unwrap();
     assert_eq!(code, Some(1008));
 }
+
+#[tokio::test]
+async fn the_screen_list_and_the_agents_choice_pass_between_the_sides() {
+    let (_t, _admin, _req, mut agent, mut user) = in_session().await;
+    let list = json!({"type": "monitors", "monitors": [
+        {"width": 1920, "height": 1080, "primary": true}, {"width": 1280, "height": 1024}
+    ], "selected": 0});
+    send_json(&mut user, list).await;
+    let m = next_msg(&mut agent).await;
+    assert_eq!(
+        (
+            m["type"].as_str(),
+            m["monitors"][1]["width"].as_u64(),
+            m["selected"].as_u64()
+        ),
+        (Some("monitors"), Some(1280), Some(0))
+    );
+    send_json(&mut agent, json!({"type": "monitor", "index": 1})).await;
+    let m = next_msg(&mut user).await;
+    assert_eq!(
+        (m["type"].as_str(), m["index"].as_u64()),
+        (Some("monitor"), Some(1))
+    );
+
+    // Bounded and one-way: a bad list, a choice from the end user, a screen past the cap.
+    send_json(
+        &mut user,
+        json!({"type": "monitors", "monitors": [], "selected": 0}),
+    )
+    .await;
+    assert_eq!(next_msg(&mut user).await["type"], "error");
+    send_json(&mut user, json!({"type": "monitor", "index": 0})).await;
+    assert_eq!(next_msg(&mut user).await["type"], "error");
+    send_json(&mut agent, json!({"type": "monitor", "index": 99})).await;
+    assert_eq!(next_msg(&mut agent).await["type"], "error");
+    send_json(
+        &mut agent,
+        json!({"type": "monitors", "monitors": [{"width": 1, "height": 1}], "selected": 0}),
+    )
+    .await;
+    assert_eq!(next_msg(&mut agent).await["type"], "error");
+}

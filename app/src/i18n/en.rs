@@ -69,6 +69,8 @@ pub const EN: Texts = Texts {
     session_disconnected: "Disconnected: the end user's connection dropped. The session ends by itself unless they are back within {s} s.",
     session_not_online: "The end user is not online right now: they see your request when they open their link.",
     session_end_question: "End the session. What becomes of the request?",
+    screens: "The end user's screens",
+    screen: "Screen",
     session_ended_note: "The session has ended.",
     end_by_agent: "by the agent",
     end_by_end_user: "the end user stopped",

@@ -69,6 +69,8 @@ pub const KO: Texts = Texts {
     session_disconnected: "연결 끊김: 최종 사용자의 연결이 끊어졌습니다. {s}초 안에 돌아오지 않으면 세션이 자동으로 종료됩니다.",
     session_not_online: "최종 사용자가 지금 온라인이 아닙니다. 링크를 열면 요청을 보게 됩니다.",
     session_end_question: "세션을 종료합니다. 요청은 어떻게 할까요?",
+    screens: "최종 사용자의 화면",
+    screen: "화면",
     session_ended_note: "세션이 종료되었습니다.",
     end_by_agent: "상담원이 종료",
     end_by_end_user: "최종 사용자가 중지",

@@ -132,6 +132,9 @@ pub struct Texts {
     pub session_disconnected: &'static str,
     pub session_not_online: &'static str,
     pub session_end_question: &'static str,
+    /// The screen switcher: its label, and "Screen" before each number.
+    pub screens: &'static str,
+    pub screen: &'static str,
     pub session_ended_note: &'static str,
     pub end_by_agent: &'static str,
     pub end_by_end_user: &'static str,

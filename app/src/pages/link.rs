@@ -403,7 +403,11 @@ impl Session {
                     text,
                 })
             }),
-            Push::Offer { .. } | Push::Pong | Push::Error { .. } | Push::Clipboard { .. } => {}
+            Push::Offer { .. }
+            | Push::Pong
+            | Push::Error { .. }
+            | Push::Clipboard { .. }
+            | Push::Monitors { .. } => {}
         }
     }
 

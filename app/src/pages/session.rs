@@ -38,6 +38,8 @@ struct ViewState {
     ending: RwSignal<bool>,
     /// A session ran in this view and has ended.
     ended: RwSignal<bool>,
+    /// The end user's screens, and which one the picture shows.
+    monitors: RwSignal<(Vec<crate::live::MonitorPush>, usize)>,
 }
 
 /// An island: everything in it happens in the browser (the server renders it offline).
@@ -64,6 +66,7 @@ pub fn SessionView(
         grace_secs: RwSignal::new(0),
         ending: RwSignal::new(false),
         ended: RwSignal::new(false),
+        monitors: RwSignal::new((Vec::new(), 0)),
     };
     let end = ServerAction::<crate::portal::api::RequestAction>::new();
     let end_id = StoredValue::new(id.clone());
@@ -142,6 +145,20 @@ pub fn SessionView(
                         }
                     }>{t.view_fullscreen}</button>
                 </p>
+                {move || {
+                    let (list, shown) = st.monitors.get();
+                    (list.len() > 1).then(|| view! {
+                        <p class="screen-bar" id="screen-switcher" role="group" aria-label=t.screens>
+                            {list.into_iter().enumerate().map(|(i, m)| view! {
+                                <button type="button" data-screen=i.to_string()
+                                    aria-pressed=(i == shown).to_string()
+                                    on:click=move |_| live.show_monitor(i)>
+                                    {format!("{} {} · {}×{}", t.screen, i + 1, m.width, m.height)}
+                                </button>
+                            }).collect_view()}
+                        </p>
+                    })
+                }}
                 <p class="control-bar" id="control-bar">
                     {move || if st.control.get() {
                         view! { <span id="control-state" data-state="granted">{t.control_granted}</span> }.into_any()
@@ -216,6 +233,7 @@ impl Live {
     }
     fn say(self, _: &str) {}
     fn ask_control(self) {}
+    fn show_monitor(self, _: usize) {}
     fn send_clipboard(self, _: &str) {}
     fn pointer(self, _: leptos::ev::MouseEvent, _: Option<bool>, _: ViewState) {}
     fn wheel(self, _: leptos::ev::WheelEvent, _: ViewState) {}
@@ -349,6 +367,7 @@ impl Live {
                 })
             }),
             Push::Clipboard { text } => st.their_clipboard.set(Some(text)),
+            Push::Monitors { monitors, selected } => st.monitors.set((monitors, selected)),
             Push::Answer { .. } | Push::Hello | Push::Pong | Push::Error { .. } => {}
         }
     }
@@ -367,6 +386,10 @@ impl Live {
 
     fn ask_control(self) {
         self.send(&crate::live::Say::ControlRequest);
+    }
+
+    fn show_monitor(self, index: usize) {
+        self.send(&crate::live::Say::Monitor { index });
     }
 
     fn send_clipboard(self, text: &str) {
