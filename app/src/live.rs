@@ -30,6 +30,8 @@ pub enum Push {
         grace_secs: Option<u64>,
         /// End user only: a session ended and no new one began (the page says they may go).
         over: Option<bool>,
+        /// Agents only: a connect prompt awaits the end user's answer.
+        asking: Option<AskingPush>,
     },
     Offer {
         sdp: String,
@@ -63,6 +65,14 @@ pub enum Push {
     },
 }
 
+/// A connect prompt awaiting the end user: who is asked, by whom, and the seconds left.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct AskingPush {
+    pub recipient: String,
+    pub agent_name: String,
+    pub remaining_secs: u64,
+}
+
 /// One of the end user's screens.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct MonitorPush {
@@ -89,6 +99,7 @@ struct Wire {
     over: Option<bool>,
     monitors: Option<Vec<MonitorPush>>,
     selected: usize,
+    asking: Option<AskingPush>,
     sdp: String,
     candidate: Option<IceCandidate>,
     from: String,
@@ -110,6 +121,7 @@ impl Push {
                 peer: w.peer,
                 grace_secs: w.grace_secs,
                 over: w.over,
+                asking: w.asking,
             },
             "offer" => Push::Offer { sdp: w.sdp },
             "answer" => Push::Answer { sdp: w.sdp },
@@ -502,6 +514,7 @@ mod tests {
                 peer: Some(false),
                 grace_secs: Some(60),
                 over: Some(true),
+                asking: None,
             })
         );
         assert_eq!(

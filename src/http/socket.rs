@@ -177,6 +177,16 @@ impl Peer {
                 "in_control": self.controls,
                 "peer": sides.end_user,
                 "grace_secs": grace_secs,
+                // A connect prompt awaiting the end user's answer, with the time left.
+                "asking": rec.prompt.as_ref().filter(|_| self.status == Status::Waiting).map(|p| {
+                    let timeout = svc.settings().consent_timeout.as_secs() as i64;
+                    let waited = jiff::Timestamp::now().duration_since(p.asked_at).as_secs();
+                    json!({
+                        "recipient": rec.recipient_name,
+                        "agent_name": p.agent_name,
+                        "remaining_secs": (timeout - waited).clamp(0, timeout),
+                    })
+                }),
             }),
         };
         Some(msg.to_string())

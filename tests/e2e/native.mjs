@@ -83,6 +83,9 @@ try {
     log('connect, allowed in the app: sharing starts at once');
     await agent.click('button[data-action="connect"]');
     await line(/asks to see your screen/);
+    // The agent sees whom they are waiting for, and how long the answer may take.
+    const asking = await agent.locator('#asking').textContent();
+    expect(/Asking .+ to allow… \d+ s/.test(asking), `the pending prompt with its time left: ${asking}`);
     app.stdin.write('y\n');
     await line(/^Access allowed/);
     await line(/^Sharing your screen/);

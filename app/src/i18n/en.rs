@@ -68,6 +68,7 @@ pub const EN: Texts = Texts {
     session_waiting_screen: "Waiting for the end user to share their screen…",
     session_disconnected: "Disconnected: the end user's connection dropped. The session ends by itself unless they are back within {s} s.",
     session_not_online: "The end user is not online right now: they see your request when they open their link.",
+    session_asking: "Asking {name} to allow… {s} s",
     session_end_question: "End the session. What becomes of the request?",
     screens: "The end user's screens",
     screen: "Screen",

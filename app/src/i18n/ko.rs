@@ -68,6 +68,7 @@ pub const KO: Texts = Texts {
     session_waiting_screen: "최종 사용자가 화면을 공유하기를 기다리는 중…",
     session_disconnected: "연결 끊김: 최종 사용자의 연결이 끊어졌습니다. {s}초 안에 돌아오지 않으면 세션이 자동으로 종료됩니다.",
     session_not_online: "최종 사용자가 지금 온라인이 아닙니다. 링크를 열면 요청을 보게 됩니다.",
+    session_asking: "{name}님에게 허용을 요청하는 중… {s}초",
     session_end_question: "세션을 종료합니다. 요청은 어떻게 할까요?",
     screens: "최종 사용자의 화면",
     screen: "화면",

@@ -131,6 +131,8 @@ pub struct Texts {
     /// `{s}`: the grace period in seconds.
     pub session_disconnected: &'static str,
     pub session_not_online: &'static str,
+    /// `{name}`: the end user; `{s}`: seconds left for their answer.
+    pub session_asking: &'static str,
     pub session_end_question: &'static str,
     /// The screen switcher: its label, and "Screen" before each number.
     pub screens: &'static str,

@@ -40,6 +40,10 @@ struct ViewState {
     ended: RwSignal<bool>,
     /// The end user's screens, and which one the picture shows.
     monitors: RwSignal<(Vec<crate::live::MonitorPush>, usize)>,
+    /// A connect prompt awaiting the end user: their name, and its seconds left.
+    prompt: RwSignal<Option<(String, u64)>>,
+    /// Seconds this agent has waited for their answer to a control request.
+    control_wait: RwSignal<u64>,
 }
 
 /// An island: everything in it happens in the browser (the server renders it offline).
@@ -67,6 +71,8 @@ pub fn SessionView(
         ending: RwSignal::new(false),
         ended: RwSignal::new(false),
         monitors: RwSignal::new((Vec::new(), 0)),
+        prompt: RwSignal::new(None),
+        control_wait: RwSignal::new(0),
     };
     let end = ServerAction::<crate::portal::api::RequestAction>::new();
     let end_id = StoredValue::new(id.clone());
@@ -100,6 +106,11 @@ pub fn SessionView(
             <p id="presence" class=move || if st.online.get() { "online" } else { "offline" }>
                 {move || if st.online.get() { format!("● {}", t.online) } else { format!("○ {}", t.offline) }}
             </p>
+            {move || st.prompt.get().filter(|_| st.status.get() == Some(Status::Waiting)).map(|(who, left)| view! {
+                <p class="notice" id="asking" role="status" data-remaining=left.to_string()>
+                    {t.session_asking.replace("{name}", &who).replace("{s}", &left.to_string())}
+                </p>
+            })}
             {move || (st.status.get() == Some(Status::Waiting) && !st.online.get()).then(|| view! {
                 <p class="notice" id="not-online" role="status">{t.session_not_online}</p>
             })}
@@ -163,11 +174,12 @@ pub fn SessionView(
                     {move || if st.control.get() {
                         view! { <span id="control-state" data-state="granted">{t.control_granted}</span> }.into_any()
                     } else if st.asking.get() {
-                        view! { <span id="control-state" data-state="asking">{t.control_asking}</span> }.into_any()
+                        view! { <span id="control-state" data-state="asking">{t.control_asking}" · "{move || st.control_wait.get()}" s"</span> }.into_any()
                     } else {
                         view! {
                             <button type="button" id="ask-control" on:click=move |_| {
                                 st.asking.set(true);
+                                st.control_wait.set(0);
                                 live.ask_control();
                             }>{t.control_ask}</button>
                         }.into_any()
@@ -272,6 +284,22 @@ impl Live {
                 });
             });
         }
+        // The pending questions count down (the prompt) and up (control) each second.
+        if let Ok(handle) = leptos::leptos_dom::helpers::set_interval_with_handle(
+            move || {
+                st.prompt.update(|p| {
+                    if let Some((_, left)) = p {
+                        *left = left.saturating_sub(1);
+                    }
+                });
+                if st.asking.get_untracked() {
+                    st.control_wait.update(|s| *s += 1);
+                }
+            },
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
         // The rate the screen arrives at, every two seconds.
         let last = std::rc::Rc::new(std::cell::Cell::new(0.0));
         let tick = move || {
@@ -321,8 +349,11 @@ impl Live {
                 in_control,
                 peer,
                 grace_secs,
+                asking,
                 ..
             } => {
+                st.prompt
+                    .set(asking.map(|a| (a.recipient, a.remaining_secs)));
                 let status = Status::parse(&status);
                 if status != Some(Status::InSession) {
                     viewer.stop();
