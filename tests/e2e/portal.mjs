@@ -121,17 +121,21 @@ await run('portal', async (newPage) => {
   log('row turns waiting live');
   await agent.locator('tr[data-status="waiting"]', { hasText: 'Grace Hopper' }).waitFor();
 
-  log('connect, allow');
+  log('connect from the list: the agent lands on the session view; allow');
   await agent.click('tr[data-status="waiting"] button[data-action="connect"]');
+  await agent.waitForURL(/\/requests\/[0-9A-Za-z]+$/);
+  await agent.waitForSelector('#session-view');
   await user.waitForSelector('#prompt');
   expect((await user.textContent('#prompt-title')).includes('Ada Admin'), 'the prompt names the agent');
   expect(await user.evaluate(() => document.activeElement.id) === 'allow', 'the prompt takes the focus');
+  await agent.waitForSelector('#asking');
   await user.click('#allow');
 
   log('the session starts on Allow (the portal\'s Connect asks for it); close');
-  await agent.locator('tr[data-status="in_session"]', { hasText: 'Grace Hopper' }).waitFor();
   await user.waitForSelector('#in-session');
-  await agent.click('tr[data-status="in_session"] button[data-action="close"]');
+  await agent.waitForSelector('#end-session');
+  await agent.click('#detail-live button[data-action="close"]');
+  await agent.goto(`${BASE}/`);
   await agent.waitForSelector('#no-requests');
 
   log('past tab and timeline');

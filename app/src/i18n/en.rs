@@ -70,6 +70,7 @@ pub const EN: Texts = Texts {
     session_not_online: "The end user is not online right now: they see your request when they open their link.",
     session_asking: "Asking {name} to allow… {s} s",
     session_end_question: "End the session. What becomes of the request?",
+    edit_request: "Edit the request",
     screens: "The end user's screens",
     screen: "Screen",
     session_ended_note: "The session has ended.",

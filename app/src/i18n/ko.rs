@@ -70,6 +70,7 @@ pub const KO: Texts = Texts {
     session_not_online: "최종 사용자가 지금 온라인이 아닙니다. 링크를 열면 요청을 보게 됩니다.",
     session_asking: "{name}님에게 허용을 요청하는 중… {s}초",
     session_end_question: "세션을 종료합니다. 요청은 어떻게 할까요?",
+    edit_request: "요청 편집",
     screens: "최종 사용자의 화면",
     screen: "화면",
     session_ended_note: "세션이 종료되었습니다.",

@@ -134,6 +134,7 @@ pub struct Texts {
     /// `{name}`: the end user; `{s}`: seconds left for their answer.
     pub session_asking: &'static str,
     pub session_end_question: &'static str,
+    pub edit_request: &'static str,
     /// The screen switcher: its label, and "Screen" before each number.
     pub screens: &'static str,
     pub screen: &'static str,

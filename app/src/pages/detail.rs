@@ -32,6 +32,7 @@ pub fn Detail() -> impl IntoView {
                 match detail.await {
                     Ok(d) => {
                         let live_request = can_edit && !d.row.status.is_terminal();
+                        let in_session = d.row.status == crate::domain::Status::InSession;
                         let (id, form, ice_servers, end_keeps) = (d.row.id.to_string(), d.form.clone(), d.ice_servers.clone(), d.end_keeps);
                         // Only for the edit form (not for a finished request, a view-only
                         // agent, or the live refresh of such a page).
@@ -50,7 +51,13 @@ pub fn Detail() -> impl IntoView {
                                 {live_request.then(|| view! { <SessionView id=id.clone() ice_servers=ice_servers end_keeps=end_keeps/> })}
                             </div>
                             <div data-live="" id="detail-live"><Body d=d act=act/></div>
-                            {choices.map(|c| view! { <EditForm id=id choices=c form=form/> })}
+                            // During a session the edit form waits, folded, below the picture.
+                            {choices.map(|c| view! {
+                                <details class="edit-details" id="edit-details" open=!in_session>
+                                    <summary>{t.edit_request}</summary>
+                                    <EditForm id=id choices=c form=form/>
+                                </details>
+                            })}
                         })
                     }
                     Err(e) => Either::Right(view! { <ErrorNote error=e/> }),

@@ -370,7 +370,13 @@ pub async fn request_action(id: String, action: String) -> Result<(), AppError> 
         let id: RequestId = ctx::parse_id("id", &id)?;
         let action = RowAction::parse(&action)
             .ok_or_else(|| AppError::invalid("action", "is not a request action"))?;
-        b.act(agent, id, action).await
+        b.act(agent, id, action).await?;
+        // Connect and Start lead to the session: from the list too, the agent lands on the
+        // request's page with the session view on top.
+        if matches!(action, RowAction::Connect | RowAction::Start) && ctx::plain_post() {
+            leptos_axum::redirect(&format!("/requests/{id}"));
+        }
+        Ok(())
     })
     .await
 }
