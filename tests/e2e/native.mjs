@@ -5,8 +5,11 @@
 //
 // Then control: the agent asks, the end user allows in the app, the agent's click puts the
 // pointer where it clicked, and a command typed by the agent (with shifted characters) runs
-// in the xterm and writes a file. Taken back with the app's hotkey, the next command never
-// arrives.
+// in the xterm and writes a file; with the end user's layout switched to German, AltGr and the
+// layout's own keys make a file named with @. Taken back with the app's hotkey, the next
+// command never arrives. Then a second session with the agent's browser on the relay only,
+// the measured figures (input-to-picture latency, the relay's cost), and the app quitting:
+// Disconnected, then the session ends after the grace period.
 //
 // Run by tests/api/portal.rs, which starts Xvfb with an xterm, the server, creates the request
 // and passes: BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, BECKON_BIN, DISPLAY, SHOTS
@@ -183,6 +186,35 @@ try {
     expect(existsSync(typed), `the command typed by the agent ran in the xterm and wrote ${typed}`);
     const content = readFileSync(typed, 'utf8');
     expect(content === 'Hi!\n', `the file holds what the agent typed, shifted characters included: ${JSON.stringify(content)}`);
+
+    log('a German layout on the end user\'s side: the same physical keys, and AltGr');
+    // Keys travel as physical positions; the end user's layout says what they mean. With a
+    // German layout, AltGr+Q is @, Shift+7 is /, and the key US keyboards call Slash is -.
+    // The command makes a file whose name holds them.
+    execFileSync('setxkbmap', ['-model', 'pc105', '-layout', 'de'], X);
+    const de = { '@': ['KeyQ', 'AltRight'], '/': ['Digit7', 'Shift'], '-': ['Slash'], ' ': ['Space'] };
+    const typeDe = async (text) => {
+      for (const ch of text) {
+        let [code, mod] = de[ch] || [];
+        if (!code && /[a-x]/.test(ch)) code = `Key${ch.toUpperCase()}`;
+        if (!code && /[0-9]/.test(ch)) code = `Digit${ch}`;
+        if (!code) throw new Error(`no German key for ${ch}`);
+        if (mod) await agent.keyboard.down(mod);
+        await agent.keyboard.press(code);
+        if (mod) await agent.keyboard.up(mod);
+      }
+      await agent.keyboard.press('Enter');
+    };
+    const altgr = `/tmp/beckon-e2e-${process.pid}-de-a@b`;
+    rmSync(altgr, { force: true });
+    try {
+      await typeDe(`touch ${altgr}`);
+      for (let i = 0; i < 100 && !existsSync(altgr); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(altgr), `AltGr and the German layout's keys reached the xterm: ${altgr} exists`);
+    } finally {
+      execFileSync('setxkbmap', ['-model', 'pc105', '-layout', 'us'], X);
+      rmSync(altgr, { force: true });
+    }
 
     log('the clipboard goes both ways while the agent has control');
     await agent.fill('#clip-out', 'Ticket 4711 ✓');
