@@ -117,10 +117,11 @@ struct PageState {
     over: RwSignal<bool>,
     /// Some agent holds a socket (in a session, `false` is *Disconnected*).
     peer: RwSignal<bool>,
-    /// The end user just pressed Allow: if the session starts at once (the agent asked to
-    /// start on consent), the screen picker opens without another click. The click's user
-    /// activation (about five seconds) covers the round trip.
-    share_on_start: RwSignal<bool>,
+    /// When (ms, the page's clock) the end user pressed Allow: if the session starts soon
+    /// after (the agent asked to start on consent), the screen picker opens without another
+    /// click. The click's user activation (about five seconds) covers the round trip; other
+    /// status pushes meanwhile (someone's socket coming or going) do not cancel it.
+    share_on_start: RwSignal<Option<f64>>,
 }
 
 #[component]
@@ -138,7 +139,7 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
         stopped: RwSignal::new(false),
         over: RwSignal::new(info.session_over),
         peer: RwSignal::new(true),
-        share_on_start: RwSignal::new(false),
+        share_on_start: RwSignal::new(None),
     };
     // The consent prompt takes the focus when it appears, so a keyboard user answers it first.
     let allow_button = NodeRef::<leptos::html::Button>::new();
@@ -258,13 +259,14 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="step" value="allow"/>
                                     <button type="submit" class="primary" id="allow" autofocus node_ref=allow_button
-                                        on:click=move |_| st.share_on_start.set(true)>{t(Text::Allow)}</button>
+                                        on:click=move |_| st.share_on_start.set(Some(now_ms()))>{t(Text::Allow)}</button>
                                 </ActionForm>
                                 <ActionForm action=act attr:class="inline">
                                     <input type="hidden" name="token" value=tok_deny/>
                                     <input type="hidden" name="prompt_id" value=p.id.to_string()/>
                                     <input type="hidden" name="step" value="deny"/>
-                                    <button type="submit" class="secondary" id="deny">{t(Text::Deny)}</button>
+                                    <button type="submit" class="secondary" id="deny"
+                                        on:click=move |_| st.share_on_start.set(None)>{t(Text::Deny)}</button>
                                 </ActionForm>
                             </div>
                         </div>
@@ -282,6 +284,18 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                 }
             })}
         </main>
+    }
+}
+
+/// Milliseconds on the page's clock (0 where there is none: the server's render).
+fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0.0
     }
 }
 
@@ -364,13 +378,13 @@ impl Session {
                 }
                 if s == Status::InSession {
                     st.over.set(false);
-                    if st.share_on_start.get_untracked() && !st.sharing.get_untracked() {
-                        st.share_on_start.set(false);
+                    let asked = st.share_on_start.get_untracked();
+                    st.share_on_start.set(None);
+                    if asked.is_some_and(|at| now_ms() - at < 10_000.0)
+                        && !st.sharing.get_untracked()
+                    {
                         self.share(st);
                     }
-                } else if s != Status::Ready {
-                    // Denied, or no session came of it.
-                    st.share_on_start.set(false);
                 }
                 st.peer.set(peer.unwrap_or(true));
                 st.status.set(s);

@@ -25,15 +25,50 @@ pub struct Monitor {
     pub primary: bool,
 }
 
+/// A screen's monitors and the one it pictures (the same on every platform).
+#[derive(Debug, Clone)]
+pub struct Layout {
+    monitors: Vec<Monitor>,
+    selected: usize,
+}
+
+impl Layout {
+    /// `monitors` in the platform's order, the primary one selected (else the first).
+    pub fn new(monitors: Vec<Monitor>) -> Result<Layout, Error> {
+        if monitors.is_empty() {
+            return Err(Error::Capture("the display lists no monitor".into()));
+        }
+        let selected = monitors.iter().position(|m| m.primary).unwrap_or(0);
+        Ok(Layout { monitors, selected })
+    }
+}
+
 /// A display the app can picture.
 pub trait Screen: Send {
-    /// The monitors, in the platform's order (at least one).
-    fn monitors(&self) -> &[Monitor];
-    /// Which monitor `grab` pictures.
-    fn select(&mut self, index: usize) -> Result<(), Error>;
-    fn selected(&self) -> Monitor;
+    fn layout(&self) -> &Layout;
+    fn layout_mut(&mut self) -> &mut Layout;
     /// Pictures the selected monitor into `frame` (resized to it).
     fn grab(&mut self, frame: &mut Frame) -> Result<(), Error>;
+
+    /// The monitors, in the platform's order (at least one).
+    fn monitors(&self) -> &[Monitor] {
+        &self.layout().monitors
+    }
+
+    /// Which monitor `grab` pictures.
+    fn select(&mut self, index: usize) -> Result<(), Error> {
+        let layout = self.layout_mut();
+        if index >= layout.monitors.len() {
+            return Err(Error::Capture(format!("there is no monitor {}", index + 1)));
+        }
+        layout.selected = index;
+        Ok(())
+    }
+
+    fn selected(&self) -> Monitor {
+        let layout = self.layout();
+        layout.monitors[layout.selected]
+    }
 }
 
 /// The display this process runs on (`DISPLAY` on X11; the session's monitors on Windows).

@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use super::{Monitor, Screen};
+use super::{Layout, Monitor, Screen};
 use crate::{Error, Frame};
 
 thread_local! {
@@ -21,8 +21,7 @@ fn err(e: impl std::fmt::Display) -> Error {
 
 /// The monitors of this Windows session.
 pub struct WindowsScreen {
-    monitors: Vec<Monitor>,
-    selected: usize,
+    layout: Layout,
 }
 
 impl WindowsScreen {
@@ -38,33 +37,23 @@ impl WindowsScreen {
                 primary: m.is_primary().unwrap_or(false),
             });
         }
-        if monitors.is_empty() {
-            return Err(Error::Capture("Windows lists no monitor".into()));
-        }
-        let selected = monitors.iter().position(|m| m.primary).unwrap_or(0);
-        Ok(WindowsScreen { monitors, selected })
+        Ok(WindowsScreen {
+            layout: Layout::new(monitors)?,
+        })
     }
 }
 
 impl Screen for WindowsScreen {
-    fn monitors(&self) -> &[Monitor] {
-        &self.monitors
+    fn layout(&self) -> &Layout {
+        &self.layout
     }
 
-    fn select(&mut self, index: usize) -> Result<(), Error> {
-        if index >= self.monitors.len() {
-            return Err(Error::Capture(format!("there is no monitor {}", index + 1)));
-        }
-        self.selected = index;
-        Ok(())
-    }
-
-    fn selected(&self) -> Monitor {
-        self.monitors[self.selected]
+    fn layout_mut(&mut self) -> &mut Layout {
+        &mut self.layout
     }
 
     fn grab(&mut self, frame: &mut Frame) -> Result<(), Error> {
-        let index = self.selected;
+        let index = self.layout.selected;
         let image = HANDLES.with(|cell| {
             let mut handles = cell.borrow_mut();
             if handles.is_none() {

@@ -7,14 +7,13 @@ use x11rb::protocol::xfixes::ConnectionExt as _;
 use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder, Window};
 use x11rb::rust_connection::RustConnection;
 
-use super::{Monitor, Screen};
+use super::{Layout, Monitor, Screen};
 use crate::{Error, Frame};
 
 pub struct X11Screen {
     conn: RustConnection,
     root: Window,
-    monitors: Vec<Monitor>,
-    selected: usize,
+    layout: Layout,
     /// The server has XFixes 2+ (cursor images).
     cursor: bool,
 }
@@ -69,7 +68,6 @@ impl X11Screen {
         if monitors.is_empty() {
             monitors.push(whole);
         }
-        let selected = monitors.iter().position(|m| m.primary).unwrap_or(0);
         let cursor = conn
             .xfixes_query_version(5, 0)
             .ok()
@@ -78,8 +76,7 @@ impl X11Screen {
         Ok(X11Screen {
             conn,
             root,
-            monitors,
-            selected,
+            layout: Layout::new(monitors)?,
             cursor,
         })
     }
@@ -103,20 +100,12 @@ impl X11Screen {
 }
 
 impl Screen for X11Screen {
-    fn monitors(&self) -> &[Monitor] {
-        &self.monitors
+    fn layout(&self) -> &Layout {
+        &self.layout
     }
 
-    fn select(&mut self, index: usize) -> Result<(), Error> {
-        if index >= self.monitors.len() {
-            return Err(Error::Capture(format!("there is no monitor {}", index + 1)));
-        }
-        self.selected = index;
-        Ok(())
-    }
-
-    fn selected(&self) -> Monitor {
-        self.monitors[self.selected]
+    fn layout_mut(&mut self) -> &mut Layout {
+        &mut self.layout
     }
 
     fn grab(&mut self, frame: &mut Frame) -> Result<(), Error> {
