@@ -366,7 +366,12 @@ impl Share {
 
     /// The monitor the agent sees (input positions map onto it).
     pub fn monitor(&self) -> Monitor {
-        self.monitors[self.selected.load(Ordering::Relaxed)]
+        self.monitors[self.selected()]
+    }
+
+    /// Its index in `monitors`.
+    pub fn selected(&self) -> usize {
+        self.selected.load(Ordering::Relaxed)
     }
 
     pub fn stats(&self) -> &ShareStats {

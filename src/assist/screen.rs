@@ -87,18 +87,12 @@ impl Screen {
     /// The end user's screens and the one shown, for the agent's switcher.
     pub fn monitors_message(&self) -> Option<Value> {
         let share = self.share.as_ref()?;
-        let shown = share.monitor();
         let monitors: Vec<Value> = share
             .monitors()
             .iter()
             .map(|m| json!({"width": m.width, "height": m.height, "primary": m.primary}))
             .collect();
-        let selected = share
-            .monitors()
-            .iter()
-            .position(|m| *m == shown)
-            .unwrap_or(0);
-        Some(json!({"type": "monitors", "monitors": monitors, "selected": selected}))
+        Some(json!({"type": "monitors", "monitors": monitors, "selected": share.selected()}))
     }
 
     /// The agent picked screen `index`: the picture switches (the list goes back to them).

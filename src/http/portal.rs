@@ -755,11 +755,7 @@ impl Backend for Portal {
             } => {
                 let status = request.status_at(Timestamp::now());
                 let lang = self.catalog.lang(&request.email_language);
-                // Only a request that had a session reads its timeline (a new link may have
-                // come since: `session_over` says).
-                let session_over = status == Status::Waiting
-                    && request.session_ended_at.is_some()
-                    && self.svc.grants(request.id).is_ok_and(|g| g.session_over);
+                let session_over = self.svc.session_over(&request).unwrap_or(false);
                 LinkView::Active(Box::new(LinkInfo {
                     language: lang.code.to_owned(),
                     status,

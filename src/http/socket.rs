@@ -128,13 +128,10 @@ impl Peer {
             None => svc.session_request(self.id).ok()?,
         };
         self.status = rec.status_at(jiff::Timestamp::now());
-        // The grants matter only for the screen's signalling, which needs a session under
-        // way or about to start, and for saying a session just ended: other changes
-        // (presence comes and goes often) read no timeline.
-        let live = matches!(
-            self.status,
-            Status::Waiting | Status::Ready | Status::InSession
-        );
+        // The grant matters only for the screen's signalling, which needs a session under
+        // way or about to start: other changes (presence comes and goes often) read no
+        // timeline.
+        let live = matches!(self.status, Status::Ready | Status::InSession);
         let grants = if live {
             svc.grants(self.id).ok()?
         } else {
@@ -167,7 +164,7 @@ impl Peer {
                     "control": control,
                     "peer": sides.agents,
                     "grace_secs": grace_secs,
-                    "over": self.status == Status::Waiting && grants.session_over,
+                    "over": svc.session_over(&rec).ok()?,
                 })
             }
             Side::Agent => json!({

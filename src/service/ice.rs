@@ -81,10 +81,6 @@ impl TurnAccess {
             })
             .collect()
     }
-
-    pub fn urls(&self) -> &[String] {
-        &self.urls
-    }
 }
 
 #[cfg(test)]

@@ -181,12 +181,6 @@ impl Relay {
         }
     }
 
-    /// Whether any agent is in the request's room (the end user's page may offer video).
-    pub fn agents_present(&self, id: RequestId) -> bool {
-        let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
-        rooms.get(&id).is_some_and(|r| r.agents > 0)
-    }
-
     /// Who is connected to the request right now (see `Sides`).
     pub fn sides(&self, id: RequestId) -> Sides {
         let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());

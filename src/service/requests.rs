@@ -111,8 +111,6 @@ pub struct Grants {
     pub allowed: Vec<AgentId>,
     /// The agent in control of the computer, if any.
     pub controller: Option<AgentId>,
-    /// A session ended and none began since (`domain::session_over`).
-    pub session_over: bool,
 }
 
 /// What a lifecycle step records, and whether it (re)sends the invitation. `kind: None`
@@ -259,8 +257,19 @@ impl Service {
         Ok(Grants {
             allowed,
             controller,
-            session_over: app::domain::session_over(&events),
         })
+    }
+
+    /// Whether the end user's page should say a session is over (`domain::session_over`):
+    /// only a waiting request whose session ended reads its timeline, to tell a new link
+    /// since then from none; every other request answers without a read.
+    pub fn session_over(&self, rec: &SessionRequest) -> Result<bool> {
+        if rec.status_at(Self::now()) != Status::Waiting || rec.session_ended_at.is_none() {
+            return Ok(false);
+        }
+        let txn = self.store.begin_read()?;
+        let events = txn::events(&txn.open_table(tables::REQUEST_EVENTS)?, rec.id)?;
+        Ok(app::domain::session_over(&events))
     }
 
     /// An agent joining a request's session view: only agents who may connect may watch

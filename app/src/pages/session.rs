@@ -285,21 +285,16 @@ impl Live {
             });
         }
         // The pending questions count down (the prompt) and up (control) each second.
-        if let Ok(handle) = leptos::leptos_dom::helpers::set_interval_with_handle(
-            move || {
-                st.prompt.update(|p| {
-                    if let Some((_, left)) = p {
-                        *left = left.saturating_sub(1);
-                    }
-                });
-                if st.asking.get_untracked() {
-                    st.control_wait.update(|s| *s += 1);
+        every(1, move || {
+            st.prompt.update(|p| {
+                if let Some((_, left)) = p {
+                    *left = left.saturating_sub(1);
                 }
-            },
-            std::time::Duration::from_secs(1),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
+            });
+            if st.asking.get_untracked() {
+                st.control_wait.update(|s| *s += 1);
+            }
+        });
         // The rate the screen arrives at, every two seconds.
         let last = std::rc::Rc::new(std::cell::Cell::new(0.0));
         let tick = move || {
@@ -318,12 +313,7 @@ impl Live {
                 st.bytes.set(bytes as u64);
             });
         };
-        if let Ok(handle) = leptos::leptos_dom::helpers::set_interval_with_handle(
-            tick,
-            std::time::Duration::from_secs(2),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
+        every(2, tick);
         live
     }
 
@@ -504,6 +494,17 @@ impl Live {
         self.send(&crate::live::Say::Input {
             event: crate::live::InputSay::Key { code: &code, down },
         });
+    }
+}
+
+/// Runs `f` every `secs` seconds while the view lives.
+#[cfg(feature = "hydrate")]
+fn every(secs: u64, f: impl Fn() + 'static) {
+    if let Ok(handle) = leptos::leptos_dom::helpers::set_interval_with_handle(
+        f,
+        std::time::Duration::from_secs(secs),
+    ) {
+        on_cleanup(move || handle.clear());
     }
 }
 
