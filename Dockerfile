@@ -1,9 +1,12 @@
-# Beckon in a container: build the WASM bundle and the binary, then run it as a non-root user.
+# Beckon in a container: build the WASM bundle, the assist apps (Linux, and Windows with
+# MinGW) and the binary that carries them, then run it as a non-root user.
 #   docker build -t beckon .
 #   docker run -p 8080:8080 -v beckon-data:/data beckon
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
-RUN rustup target add wasm32-unknown-unknown
+RUN apt-get update && apt-get install -y --no-install-recommends nasm g++-mingw-w64-x86-64 \
+    && rm -rf /var/lib/apt/lists/* \
+    && rustup target add wasm32-unknown-unknown x86_64-pc-windows-gnu
 COPY . .
 RUN cargo build --profile dist --locked -p beckon && cp target/dist/beckon /beckon
 

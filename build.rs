@@ -7,11 +7,16 @@
 //! outer build's features and flags into it.
 //!
 //! `BECKON_SKIP_WASM=1` writes empty placeholders instead (fast `cargo check` / IDEs).
+//!
+//! It also builds the assist app for each platform it can and embeds it (`build/assist_apps.rs`).
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+#[path = "build/assist_apps.rs"]
+mod assist_apps;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The names Leptos' hydration script asks for: `/pkg/beckon.js`, `/pkg/beckon_bg.wasm` (the
@@ -35,6 +40,7 @@ fn main() {
         println!("cargo:rerun-if-changed={path}");
     }
     println!("cargo:rerun-if-env-changed=BECKON_SKIP_WASM");
+    assist_apps::build(&manifest_dir, &out_dir);
 
     // The portal's bundle, and a small one for the end user's page (phones, first visit).
     let bundles = [("hydrate", OUTPUT_NAME), ("link-bundle", LINK_OUTPUT_NAME)];
@@ -52,7 +58,7 @@ fn main() {
 
     ensure_wasm_target();
     println!("cargo:warning=building the WASM bundles (about two minutes on a cold cache)");
-    let target_dir = wasm_target_dir(&out_dir);
+    let target_dir = nested_target_dir(&out_dir, "wasm");
     for (features, name) in bundles {
         build_bundle(&manifest_dir, &target_dir, &pkg_dir, features, name);
     }
@@ -120,31 +126,21 @@ fn gzip_beside(file: &Path) {
     fs::write(out, gz.finish().expect("gzip in memory")).expect("write the gzipped bundle");
 }
 
-/// `<target>/wasm`, next to the outer build's profile directories.
-fn wasm_target_dir(out_dir: &Path) -> PathBuf {
+/// `<target>/NAME` (`wasm`, `assist`), next to the outer build's profile directories: the
+/// nested builds' own target dirs, shared by every profile of the outer build.
+fn nested_target_dir(out_dir: &Path, name: &str) -> PathBuf {
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out (or with a triple in between).
     out_dir
         .ancestors()
         .find(|p| p.join("CACHEDIR.TAG").exists())
-        .map(|target| target.join("wasm"))
-        .unwrap_or_else(|| out_dir.join("wasm-target"))
+        .map(|target| target.join(name))
+        .unwrap_or_else(|| out_dir.join(format!("{name}-target")))
 }
 
 /// RUSTUP_AUTO_INSTALL=0 on these machines means rust-toolchain.toml's `targets` is not
 /// installed by itself; a fresh checkout must still build with one command.
 fn ensure_wasm_target() {
-    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let sysroot = Command::new(&rustc)
-        .args(["--print", "sysroot"])
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    if let Some(sysroot) = &sysroot
-        && Path::new(sysroot)
-            .join("lib/rustlib")
-            .join(WASM_TARGET)
-            .exists()
-    {
+    if target_installed(WASM_TARGET) {
         return;
     }
     println!("cargo:warning=installing the {WASM_TARGET} target with rustup");
@@ -161,6 +157,22 @@ fn ensure_wasm_target() {
              install the target for your toolchain, or set BECKON_SKIP_WASM=1 for a build without the portal bundle"
         ),
     }
+}
+
+/// Whether the toolchain has the standard library for `triple`.
+fn target_installed(triple: &str) -> bool {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .is_some_and(|sysroot| {
+            Path::new(&sysroot)
+                .join("lib/rustlib")
+                .join(triple)
+                .exists()
+        })
 }
 
 /// Removes what cargo sets for build scripts, so the nested build is a plain one.

@@ -50,20 +50,10 @@ fn fill(dir: &std::path::Path, n: u64) -> Vec<String> {
     tokens
 }
 
-/// (RSS in bytes, CPU seconds so far) of a process, from /proc.
+/// (RSS in bytes, CPU seconds so far) of a process.
 fn usage(pid: u32) -> (u64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let rss_kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap();
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<&str> = rest.split(' ').collect();
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    (rss_kb * 1024, ticks / 100.0)
+    let u = common::proc_usage(pid);
+    (u.rss, u.cpu_secs)
 }
 
 async fn open_socket(base: &str, token: &str, i: usize) -> Socket {

@@ -54,17 +54,6 @@ fn free_addr() -> SocketAddr {
         .unwrap()
 }
 
-/// RSS of a process in bytes, from /proc.
-fn rss(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-        .unwrap()
-        * 1024
-}
-
 /// A child process, killed when dropped.
 struct Killed(Child);
 
@@ -127,7 +116,7 @@ impl Beckon {
     }
 
     fn rss(&self) -> u64 {
-        rss(self.child.0.id())
+        common::proc_usage(self.child.0.id()).rss
     }
 
     async fn login(&self) -> String {

@@ -1,5 +1,5 @@
 //! The command line: `serve`, `admin create`, `send-test-mail`, `backup`, `restore`, `check`,
-//! `healthcheck`, `assist`.
+//! `healthcheck`, `assist-app`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -47,15 +47,14 @@ pub enum Command {
         #[arg(long)]
         to: String,
     },
-    /// The end user's assist client: check in with a session link, answer the agent's
-    /// request for access, and follow the session (and chat) in this terminal.
-    Assist {
-        /// The link from the invitation (`https://…/s/…`).
-        link: String,
-        /// A PEM file of a CA to trust besides the public ones (a server with its own
-        /// certificate).
+    /// Write the assist app for PLATFORM (`windows-x86_64`, `linux-x86_64`) with this
+    /// server's public_url in it, to sign with your code-signing certificate and hand out
+    /// through `assist_app_windows` (see the README).
+    AssistApp {
+        platform: String,
+        /// Where to write it.
         #[arg(long)]
-        ca: Option<std::path::PathBuf>,
+        out: PathBuf,
     },
     /// Copy the whole store (requests, agents, outbox, settings) and the link key into FILE,
     /// as of one moment. Works while the server runs (it takes the copy) and while stopped.
@@ -243,7 +242,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
-        Command::Assist { link, ca } => crate::assist::run(link, ca.as_deref()).await,
+        Command::AssistApp { platform, out } => {
+            let config = load_config(&cli)?;
+            let Some(p) = wire::Platform::parse(platform) else {
+                bail!("unknown platform {platform}: windows-x86_64 or linux-x86_64");
+            };
+            let url = config.public_url.as_str().trim_end_matches('/');
+            let file = crate::assist_apps::export(p, url)?;
+            std::fs::write(out, &file).with_context(|| format!("writing {}", out.display()))?;
+            #[cfg(unix)]
+            if p == wire::Platform::LinuxX86_64 {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o755))?;
+            }
+            println!(
+                "wrote the {} assist app for {url} to {}",
+                p.as_str(),
+                out.display()
+            );
+            Ok(())
+        }
         Command::Healthcheck { url } => {
             let config = load_config(&cli)?;
             let base = url.clone().unwrap_or_else(|| {

@@ -178,6 +178,18 @@ const KEYS: &[Key] = &[
         env: "BECKON_METRICS_TOKEN",
     },
     Key {
+        file: "support_phone",
+        env: "BECKON_SUPPORT_PHONE",
+    },
+    Key {
+        file: "assist_app_windows",
+        env: "BECKON_ASSIST_APP_WINDOWS",
+    },
+    Key {
+        file: "assist_app_linux",
+        env: "BECKON_ASSIST_APP_LINUX",
+    },
+    Key {
         file: "allow_internal_webhooks",
         env: "BECKON_ALLOW_INTERNAL_WEBHOOKS",
     },
@@ -351,6 +363,12 @@ pub struct Config {
     /// Webhooks may go to loopback, private, link-local and unique-local addresses (off:
     /// only public ones, so a webhook cannot reach into the server's own network).
     pub allow_internal_webhooks: bool,
+    /// Assist app files to hand out instead of the built-in ones (a Windows app signed with
+    /// the operator's certificate), by platform. Each must carry this server's address
+    /// (`beckon assist-app` writes it).
+    pub assist_app_files: Vec<(wire::Platform, PathBuf)>,
+    /// The organisation's phone number, on link pages: "if in doubt, call us on …".
+    pub support_phone: Option<String>,
 }
 
 /// The embedded TURN relay: where it listens (UDP and TCP, one port), the address it gives
@@ -820,6 +838,35 @@ impl Config {
                 Some(r) => ice_servers(&r.value).map_err(|m| bad(r, m))?,
             },
             relay: relay(&get)?,
+            support_phone: match get("support_phone") {
+                None => None,
+                Some(r) if r.value.trim().is_empty() => None,
+                Some(r)
+                    if r.value.trim().chars().count() > 40
+                        || !r
+                            .value
+                            .trim()
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || " +-()./".contains(c)) =>
+                {
+                    return Err(bad(
+                        r,
+                        "must be a phone number: digits, spaces and + - ( ) . / (at most 40)",
+                    ));
+                }
+                Some(r) => Some(r.value.trim().to_owned()),
+            },
+            assist_app_files: [
+                ("assist_app_windows", wire::Platform::WindowsX86_64),
+                ("assist_app_linux", wire::Platform::LinuxX86_64),
+            ]
+            .into_iter()
+            .filter_map(|(key, p)| {
+                get(key)
+                    .filter(|r| !r.value.trim().is_empty())
+                    .map(|r| (p, PathBuf::from(r.value.trim())))
+            })
+            .collect(),
         })
     }
 

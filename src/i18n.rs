@@ -129,23 +129,21 @@ impl Catalog {
     /// The language for a stored tag: the exact one, else its primary language (`pt-BR` →
     /// `pt`, any Chinese → `zh-Hans`); anything else is English.
     pub fn lang(&self, tag: &str) -> Lang<'_> {
-        let primary = tag.split(['-', '_']).next().unwrap_or("");
-        let found = LANGUAGES
-            .iter()
-            .position(|(c, _)| c.eq_ignore_ascii_case(tag))
-            .or_else(|| {
-                LANGUAGES.iter().position(|(c, _)| {
-                    c.split('-')
-                        .next()
-                        .is_some_and(|p| p.eq_ignore_ascii_case(primary))
-                })
-            })
-            .unwrap_or(FALLBACK);
+        let i = find(tag).unwrap_or(FALLBACK);
         Lang {
-            code: LANGUAGES[found].0,
-            language: self.language(found),
+            code: LANGUAGES[i].0,
+            language: self.language(i),
             fallback: self.language(FALLBACK),
         }
+    }
+
+    /// The language a browser asks for (`Accept-Language`), for pages that know no
+    /// request: the portal's choice (the same eleven), English when it asks for none of them.
+    pub fn for_browser(&self, accept_language: Option<&str>) -> Lang<'_> {
+        let asked = accept_language
+            .and_then(app::i18n::Lang::from_accept_language)
+            .unwrap_or_default();
+        self.lang(asked.code())
     }
 
     /// Message IDs a language lacks compared to English (empty when complete).
@@ -165,6 +163,24 @@ impl Default for Catalog {
     fn default() -> Catalog {
         Catalog::new()
     }
+}
+
+/// The position in `LANGUAGES` of a tag: the exact one, else its primary language.
+fn find(tag: &str) -> Option<usize> {
+    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    if primary.is_empty() {
+        return None;
+    }
+    LANGUAGES
+        .iter()
+        .position(|(c, _)| c.eq_ignore_ascii_case(tag))
+        .or_else(|| {
+            LANGUAGES.iter().position(|(c, _)| {
+                c.split('-')
+                    .next()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(primary))
+            })
+        })
 }
 
 /// The message IDs of a Fluent source.
@@ -251,6 +267,18 @@ mod tests {
         for (code, _) in LANGUAGES {
             assert_eq!(catalog.missing(code), Vec::<String>::new(), "{code}");
         }
+    }
+
+    #[test]
+    fn a_browser_gets_the_language_it_prefers_most_among_ours() {
+        let c = Catalog::new();
+        let code = |h: Option<&str>| c.for_browser(h).code;
+        assert_eq!(code(Some("ko-KR,ko;q=0.9,en-US;q=0.8")), "ko");
+        assert_eq!(code(Some("xx,de;q=0.5,fr;q=0.7")), "fr");
+        assert_eq!(code(Some("zh-TW")), "zh-Hans");
+        assert_eq!(code(Some("de;q=0,ja;q=0.1")), "ja");
+        assert_eq!(code(Some("tlh")), "en");
+        assert_eq!(code(None), "en");
     }
 
     #[test]

@@ -4,13 +4,13 @@
 //! (routes, auth, errors) → `service` (use cases, permissions, transactions) → `store` (redb).
 //! `notify` delivers what the service queued in the outbox (mail, webhooks); `sweep` runs the
 //! timed jobs (expiry, reminders, retention).
-//! `assist` is the end user's native client (`beckon assist LINK`), speaking the same API.
+//! The end user's app is its own crate (`assist/`, `beckon-assist`); `assist_apps` hands it out.
 //! The domain rules live in the `app` crate, shared with the portal.
 #![forbid(unsafe_code)]
 // The portal's views (rendered here on the server) are deeply nested types.
 #![recursion_limit = "256"]
 
-pub mod assist;
+pub mod assist_apps;
 pub mod cli;
 pub mod config;
 pub mod control;

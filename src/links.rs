@@ -46,7 +46,11 @@ pub struct LinkKey {
     key: [u8; 32],
     v1: Hmac<Sha256>,
     v2: Hmac<Sha256>,
+    join: Hmac<Sha256>,
 }
+
+/// How many join codes a link may choose from (see `LinkKey::join_codes`).
+pub const JOIN_CHOICES: usize = 4;
 
 /// Where a well-formed token's request is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,10 +70,11 @@ impl std::fmt::Debug for LinkKey {
 impl LinkKey {
     fn new(key: [u8; 32]) -> LinkKey {
         let mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key size");
-        let (mut v1, mut v2) = (mac.clone(), mac);
+        let (mut v1, mut v2, mut join) = (mac.clone(), mac.clone(), mac);
         v1.update(b"beckon-link-v1");
         v2.update(b"beckon-link-v2");
-        LinkKey { key, v1, v2 }
+        join.update(b"beckon-join-code");
+        LinkKey { key, v1, v2, join }
     }
 
     /// Reads `link.key` from the data directory, creating it (owner-only) on first start.
@@ -132,6 +137,22 @@ impl LinkKey {
     pub fn indexed(&self, id: RequestId, generation: u32) -> Option<[u8; 32]> {
         (generation < SessionRequest::FIRST_LINK_GENERATION)
             .then(|| token_hash(&self.token(id, generation)))
+    }
+
+    /// The join codes a request's link generation may have, first choice first: the first
+    /// whose entry in `JOIN_CODES` is free (or already its own) is the one shown. A second
+    /// choice exists for the rare code two live requests would share.
+    pub fn join_codes(&self, id: RequestId, generation: u32) -> [wire::JoinCode; JOIN_CHOICES] {
+        std::array::from_fn(|choice| {
+            let mut mac = self.join.clone();
+            mac.update(&id.to_be_bytes());
+            mac.update(&generation.to_be_bytes());
+            mac.update(&[choice as u8]);
+            let tag = mac.finalize().into_bytes();
+            let mut bits = [0u8; 8];
+            bits[3..].copy_from_slice(&tag[..5]);
+            wire::JoinCode::from_bits(u64::from_be_bytes(bits))
+        })
     }
 
     /// Whether `token` is the live token of (`id`, `generation`), compared in constant time.

@@ -83,8 +83,11 @@ impl Server {
             Some(token)
         };
 
-        // The link page shows the assist app's checksum: hash the binary once, off the way.
-        tokio::task::spawn_blocking(http::download::info);
+        let apps = Arc::new(
+            crate::assist_apps::Apps::load(&svc.settings().public_url, &config.assist_app_files)
+                .context("the assist apps")?,
+        );
+        apps.log();
 
         let shutdown = CancellationToken::new();
         let state = AppState::new(http::Shared {
@@ -103,12 +106,15 @@ impl Server {
             portal: Arc::new(http::Portal {
                 svc: svc.clone(),
                 mail: notifier.mail_status(),
-                catalog,
+                catalog: catalog.clone(),
+                apps: apps.clone(),
             }),
             shutdown: shutdown.clone(),
             setup: Arc::new(Mutex::new(setup)),
             event_streams: crate::slots::Slots::new(config.max_event_streams_per_signin as usize),
             metrics_token: config.metrics_token.clone(),
+            catalog,
+            apps,
         });
         let app = http::router(state.clone());
         let tls = match &config.tls {

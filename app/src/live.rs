@@ -252,10 +252,18 @@ mod browser {
     }
 
     pub fn format_local(ts: Instant, lang: &str) -> Option<String> {
+        format_in(ts, lang, None)
+    }
+
+    /// `ts` as the browser writes it in `zone` (its own zone when `None`).
+    pub fn format_in(ts: Instant, lang: &str, zone: Option<&str>) -> Option<String> {
         let date = js_sys::Date::new(&JsValue::from_f64(ts.0 as f64));
         let opts = Object::new();
         for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
             Reflect::set(&opts, &k.into(), &v.into()).ok()?;
+        }
+        if let Some(z) = zone {
+            Reflect::set(&opts, &"timeZone".into(), &z.into()).ok()?;
         }
         Some(String::from(date.to_locale_string(lang, &opts)))
     }
@@ -478,6 +486,9 @@ mod server {
         None
     }
     pub fn format_local(_: Instant, _: &str) -> Option<String> {
+        None
+    }
+    pub fn format_in(_: Instant, _: &str, _: Option<&str>) -> Option<String> {
         None
     }
     pub fn copy_text(_: &str) {}

@@ -456,3 +456,42 @@ pub fn lived_request(
     rec.updated_at = events.last().map_or(created, |e| e.at);
     (rec, events)
 }
+
+/// What /proc says of a running process.
+#[derive(Debug, Clone, Copy)]
+pub struct ProcUsage {
+    /// Resident set, bytes.
+    pub rss: u64,
+    /// Proportional set (shared pages split among their users), bytes; 0 where the kernel
+    /// has no `smaps_rollup`.
+    pub pss: u64,
+    /// User and system CPU time so far, seconds.
+    pub cpu_secs: f64,
+}
+
+pub fn proc_usage(pid: u32) -> ProcUsage {
+    let kb = |file: &str, field: &str| -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+            * 1024
+    };
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // After the command name (which may hold spaces and parentheses), utime and stime are
+    // the 12th and 13th fields (14 and 15 of the whole line).
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ProcUsage {
+        rss: kb("status", "VmRSS:"),
+        pss: kb("smaps_rollup", "Pss:"),
+        cpu_secs: ticks / 100.0,
+    }
+}

@@ -4,7 +4,8 @@
 
 use app::domain::{Agent, Client, SessionRequest, TimelineEvent};
 use beckon::store::records::{
-    AuditEvent, AuthToken, OutboxItem, PurgeRecord, SettingsRecord, TotpRecord, WebhookEndpoint,
+    AuditEvent, AuthToken, LogoRecord, OutboxItem, PurgeRecord, SettingsRecord, TotpRecord,
+    WebhookEndpoint,
 };
 use beckon::store::{Record, decode, encode};
 use libfuzzer_sys::fuzz_target;
@@ -21,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, bytes)) = data.split_first() else {
         return;
     };
-    match which % 12 {
+    match which % 13 {
         0 => round_trip::<SessionRequest>(bytes),
         1 => round_trip::<TimelineEvent>(bytes),
         2 => round_trip::<Agent>(bytes),
@@ -33,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
         8 => round_trip::<SettingsRecord>(bytes),
         9 => round_trip::<AuditEvent>(bytes),
         10 => round_trip::<TotpRecord>(bytes),
+        11 => round_trip::<LogoRecord>(bytes),
         _ => {
             // Every type at once: the same bytes must not upset any of them.
             round_trip::<SessionRequest>(bytes);

@@ -277,10 +277,12 @@ pub struct SettingsJson {
     default_expiry_secs: u64,
     max_expiry: String,
     max_expiry_secs: u64,
+    /// The organisation's logo shown on link pages (`PUT /api/v1/settings/logo`), if any.
+    logo_url: Option<String>,
 }
 
-impl From<&crate::service::Settings> for SettingsJson {
-    fn from(s: &crate::service::Settings) -> Self {
+impl SettingsJson {
+    fn of(s: &crate::service::Settings, svc: &crate::service::Service) -> Self {
         SettingsJson {
             organisation: s.organisation.clone(),
             public_url: s.public_url.clone(),
@@ -288,6 +290,7 @@ impl From<&crate::service::Settings> for SettingsJson {
             default_expiry_secs: s.default_expiry.as_secs(),
             max_expiry: humantime::format_duration(s.max_expiry).to_string(),
             max_expiry_secs: s.max_expiry.as_secs(),
+            logo_url: svc.logo().map(|l| super::logo::url(&l)),
         }
     }
 }
@@ -322,9 +325,8 @@ pub async fn get_settings(
     State(st): State<AppState>,
     auth: Authed,
 ) -> ApiResult<Json<SettingsJson>> {
-    Ok(Json(SettingsJson::from(
-        &*st.svc.settings_for_admin(&auth.agent)?,
-    )))
+    let s = st.svc.settings_for_admin(&auth.agent)?;
+    Ok(Json(SettingsJson::of(&s, &st.svc)))
 }
 
 #[utoipa::path(patch, path = "/api/v1/settings", tag = "admin", request_body = SettingsBody,
@@ -339,7 +341,7 @@ pub async fn update_settings(
         .svc
         .run(move |s| s.update_settings(&auth.agent, patch))
         .await?;
-    Ok(Json(SettingsJson::from(&*s)))
+    Ok(Json(SettingsJson::of(&s, &st.svc)))
 }
 
 /// One retention run (`GET /api/v1/purges`).

@@ -31,7 +31,69 @@ pub async fn checkin(
         .svc
         .run(move |s| s.checkin(&token, &device, body))
         .await?;
-    Ok(Json(CheckInJson::new(&st.svc, &rec)))
+    let agent = st.svc.agent_name_of(&rec);
+    let settings = st.svc.settings();
+    let lang = st.catalog.lang(&rec.email_language);
+    let mut json = CheckInJson::new(&st.svc, &rec);
+    json.language = lang.code.to_owned();
+    json.agent_name = agent.clone();
+    json.texts = super::texts::app_texts(&lang, &rec, agent.as_deref(), &settings)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    Ok(Json(json))
+}
+
+/// The assist app's way in when it has a join code (from its file's name, or typed): the
+/// link the code stands for. Rate-limited like link look-ups; the code redeems to nothing
+/// the link itself does not allow.
+#[utoipa::path(post, path = "/api/v1/assist/join", tag = "assist", request_body = JoinBody,
+    responses((status = 200, body = JoinJson), (status = 400, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
+pub async fn join(
+    State(st): State<AppState>,
+    Client { ip, .. }: Client,
+    ApiJson(body): ApiJson<JoinBody>,
+) -> ApiResult<Json<JoinJson>> {
+    st.svc.check_link_rate(ip)?;
+    let code = wire::JoinCode::parse(&body.code).ok_or_else(|| {
+        ApiError::from(crate::service::ServiceError::invalid(
+            "code",
+            "must be the 8 letters and digits shown on the link page (e.g. K7QM-4XPA)",
+        ))
+    })?;
+    let link = st.svc.run(move |s| s.redeem_join_code(code)).await?;
+    Ok(Json(JoinJson { link }))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinBody {
+    /// The join code (`K7QM-4XPA`; case, spaces and dashes do not matter).
+    pub code: String,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JoinJson {
+    /// The request's link (`https://…/s/TOKEN`).
+    pub link: String,
+}
+
+/// The end user ends the running session (the assist app's End, the page's Stop): back to
+/// `waiting`, recorded as `session_ended` with reason `end_user`.
+#[utoipa::path(post, path = "/api/v1/assist/{token}/end", tag = "assist",
+    responses((status = 200, body = AssistStatusJson), (status = 404), (status = 409), (status = 410), (status = 429)))]
+pub async fn end(
+    State(st): State<AppState>,
+    Client { ip, .. }: Client,
+    EndUserDevice(device): EndUserDevice,
+    Path(token): Path<String>,
+) -> ApiResult<Json<AssistStatusJson>> {
+    st.svc.check_link_rate(ip)?;
+    let rec = st
+        .svc
+        .run(move |s| s.end_by_end_user(&token, &device))
+        .await?;
+    Ok(Json(AssistStatusJson::new(&st.svc, &rec)))
 }
 
 #[utoipa::path(get, path = "/api/v1/assist/{token}/prompt", tag = "assist",

@@ -1,80 +1,45 @@
-//! The assist app download: the running binary itself (`beckon assist LINK` is one of its
-//! commands), so an on-prem install serves its own client and needs nothing else. Its
-//! checksum is computed once, in the background at start-up, and shown on the link page.
+//! `GET /s/{token}/app/{platform}`: the assist app, for the holder of a live link. The file
+//! is the same for everyone (a signed app stays signed); its name carries the link's join
+//! code (`Beckon-Support-K7QM-4XPA.exe`), so the app opened from the Downloads folder joins
+//! this request without typing. The name is in a response header only: no URL, so no log,
+//! holds the code.
 
-use std::sync::OnceLock;
-
-use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::client::Client;
+use super::device::EndUserDevice;
 use super::error::{ApiError, ApiResult};
 
-/// What the link page says about the download.
-#[derive(Debug, Clone)]
-pub struct Download {
-    /// `linux-x86_64` and the like: the server's own platform.
-    pub platform: String,
-    pub sha256: String,
-    pub size: u64,
-}
-
-static INFO: OnceLock<Option<Download>> = OnceLock::new();
-
-/// The download's facts for a page: known after start-up's hashing, else waited for on a
-/// blocking thread (only the earliest visitors wait, a second or so).
-pub async fn facts() -> Option<&'static Download> {
-    match INFO.get() {
-        Some(known) => known.as_ref(),
-        None => tokio::task::spawn_blocking(info).await.ok().flatten(),
-    }
-}
-
-/// The download's facts; the first call reads and hashes the binary (blocking: call it
-/// from a blocking thread; `serve` does so once at start-up).
-pub fn info() -> Option<&'static Download> {
-    INFO.get_or_init(|| {
-        let path = std::env::current_exe().ok()?;
-        let mut file = std::fs::File::open(path).ok()?;
-        let mut hash = Sha256::new();
-        let size = std::io::copy(&mut file, &mut hash).ok()?;
-        Some(Download {
-            platform: platform(),
-            sha256: format!("{:x}", hash.finalize()),
-            size,
-        })
-    })
-    .as_ref()
-}
-
-pub fn platform() -> String {
-    format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH)
-}
-
-/// `GET /download/beckon`: the binary, rate-limited like link look-ups (it is large).
-pub async fn binary(State(st): State<AppState>, Client { ip, .. }: Client) -> ApiResult<Response> {
+pub async fn app(
+    State(st): State<AppState>,
+    Client { ip, .. }: Client,
+    EndUserDevice(device): EndUserDevice,
+    Path((token, platform)): Path<(String, String)>,
+) -> ApiResult<Response> {
     st.svc.check_link_rate(ip)?;
-    let path = std::env::current_exe().map_err(|_| ApiError::not_found())?;
-    let file = tokio::fs::File::open(path)
-        .await
-        .map_err(|_| ApiError::not_found())?;
-    let len = file.metadata().await.map(|m| m.len()).ok();
-    let mut res = Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
+    let platform = wire::Platform::parse(&platform).ok_or_else(ApiError::not_found)?;
+    let app = st.apps.get(platform).ok_or_else(ApiError::not_found)?;
+    let code = st.svc.run(move |s| s.join_code(&token, &device)).await?;
+    let (body, len) = app.body().await.map_err(|e| {
+        tracing::error!("cannot send the {} assist app: {e}", platform.as_str());
+        ApiError::not_found()
+    })?;
+    let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/octet-stream"),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"beckon-{}\"", platform()))
-    {
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        platform.file_name(code)
+    )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    if let Some(len) = len {
-        h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }

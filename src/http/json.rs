@@ -213,6 +213,8 @@ pub struct AgentJson {
     pub permissions: PermissionsJson,
     pub disabled: bool,
     pub created_at: String,
+    /// The language of mails to the agent (`en` unless set).
+    pub language: String,
 }
 
 impl From<&Agent> for AgentJson {
@@ -228,6 +230,7 @@ impl From<&Agent> for AgentJson {
             },
             disabled: a.disabled,
             created_at: rfc3339(a.created_at),
+            language: a.language.clone().unwrap_or_else(|| "en".into()),
         }
     }
 }
@@ -308,6 +311,12 @@ pub struct CheckInJson {
     #[serde(flatten)]
     pub request: AssistStatusJson,
     pub ice_servers: Vec<IceServerJson>,
+    /// The request's language (one of the eleven the mails speak).
+    pub language: String,
+    /// The agent the invitation names, if one is assigned.
+    pub agent_name: Option<String>,
+    /// The assist app's words in that language, by name (`allow`, `prompt_title`, …).
+    pub texts: std::collections::BTreeMap<String, String>,
 }
 
 /// A STUN or TURN server as `RTCPeerConnection` takes it.
@@ -321,6 +330,9 @@ pub struct IceServerJson {
 impl CheckInJson {
     pub fn new(svc: &Service, r: &SessionRequest) -> Self {
         CheckInJson {
+            language: String::new(),
+            agent_name: None,
+            texts: Default::default(),
             request: AssistStatusJson::new(svc, r),
             ice_servers: svc
                 .ice_servers()

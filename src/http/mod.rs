@@ -14,6 +14,7 @@ mod extract;
 mod headers;
 mod json;
 mod link_page;
+mod logo;
 pub mod metrics;
 mod ops;
 pub(crate) mod outbox;
@@ -24,6 +25,7 @@ mod setup;
 mod signal;
 mod signin_guard;
 mod socket;
+mod texts;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -87,6 +89,10 @@ pub struct Shared {
     pub metrics_token: Option<String>,
     /// Open event streams per sign-in token (`max_event_streams_per_signin`).
     pub event_streams: crate::slots::Slots<String>,
+    /// The end user's words (the assist app's, with its check-in).
+    pub catalog: Arc<crate::i18n::Catalog>,
+    /// The assist apps handed out.
+    pub apps: Arc<crate::assist_apps::Apps>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -110,14 +116,14 @@ pub struct ErrorJson {
         admin::totp_begin, admin::totp_confirm, admin::totp_disable, admin::me,
         admin::list_agents, admin::create_agent, admin::update_agent,
         admin::list_clients, admin::create_client, admin::update_client,
-        admin::get_settings, admin::update_settings, admin::purges, audit::list, audit::csv,
+        admin::get_settings, admin::update_settings, logo::upload, logo::remove, admin::purges, audit::list, audit::csv,
         outbox::list, outbox::retry, outbox::test_mail,
         outbox::list_webhooks, outbox::add_webhook, outbox::remove_webhook,
         requests::create, requests::list, requests::get, requests::edit,
         requests::connect, requests::start, requests::end, requests::close, requests::reopen, requests::resend,
         requests::release, requests::socket,
         events::stream,
-        assist::checkin, assist::prompt, assist::consent, assist::control, assist::decline, assist::socket,
+        assist::checkin, assist::join, assist::prompt, assist::consent, assist::control, assist::decline, assist::end, assist::socket,
         ops::healthz, ops::metrics,
     ),
     modifiers(&BearerAuth, &ErrorAnswers),
@@ -329,6 +335,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/settings",
             get(admin::get_settings).patch(admin::update_settings),
         )
+        .route(
+            "/api/v1/settings/logo",
+            axum::routing::put(logo::upload).delete(logo::remove),
+        )
         .route("/api/v1/purges", get(admin::purges))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit.csv", get(audit::csv))
@@ -359,6 +369,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assist/{token}/consent", post(assist::consent))
         .route("/api/v1/assist/{token}/control", post(assist::control))
         .route("/api/v1/assist/{token}/decline", post(assist::decline))
+        .route("/api/v1/assist/{token}/end", post(assist::end))
+        .route("/api/v1/assist/join", post(assist::join))
         .route("/api/v1/assist/{token}/ws", get(assist::socket))
         .route("/api/v1/openapi.json", get(ops::openapi));
 
@@ -391,7 +403,9 @@ pub fn router(state: AppState) -> Router {
         .route(app::pages::LINK_WASM, get(ops::link_wasm))
         .route("/assets/beckon.css", get(ops::styles))
         .route("/assets/icon.svg", get(ops::icon))
-        .route("/download/beckon", get(download::binary))
+        .route("/s/{token}/app/{platform}", get(download::app))
+        .route("/logo", get(logo::image))
+        .route("/admin/settings/logo", post(logo::form))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(device::ensure_cookie))

@@ -124,35 +124,45 @@ impl Embedded {
             Some(_) => format!("{}-gz\"", etag.trim_end_matches('"')),
             None => etag.clone(),
         };
-        let mut res = if headers
-            .get(header::IF_NONE_MATCH)
-            .is_some_and(|v| v.as_bytes() == etag.as_bytes())
-        {
-            StatusCode::NOT_MODIFIED.into_response()
-        } else {
-            (
-                [(header::CONTENT_TYPE, self.content_type)],
-                gzip.unwrap_or(self.bytes),
-            )
-                .into_response()
-        };
+        let body = axum::body::Body::from(gzip.unwrap_or(self.bytes));
+        let mut res = validated(headers, &etag, self.content_type, body);
         let h = res.headers_mut();
-        h.insert(
-            header::ETAG,
-            HeaderValue::from_str(&etag).expect("hex etag is a valid header"),
-        );
         if self.gzip.is_some() {
             h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
         if gzip.is_some() {
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, no-cache"),
-        );
         res
     }
+}
+
+/// A GET of a resource validated by `etag` (quoted): 304 when the client holds it
+/// (`If-None-Match`), else `body` as `content_type`; public, and revalidated on every use.
+pub fn validated(
+    headers: &HeaderMap,
+    etag: &str,
+    content_type: &'static str,
+    body: axum::body::Body,
+) -> Response {
+    let held = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut res = if held {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, content_type)], body).into_response()
+    };
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
+    res
 }
 
 pub static BUNDLE_JS: Embedded = Embedded::gzipped(

@@ -21,6 +21,7 @@ use super::auth::{cleared_cookie, cross_site, session_cookie, token_of};
 use super::client::Client;
 use super::device::device_of;
 use super::error::ApiError;
+use super::texts::link_texts;
 use crate::i18n::Catalog;
 use crate::service::{
     AgentPatch, AssigneeInput, CheckIn, ClientPatch, Consent, Device, LinkState, ListQuery,
@@ -33,6 +34,8 @@ pub struct Portal {
     pub mail: MailStatus,
     /// The end user's languages (the link page speaks the request's, like its mails).
     pub catalog: Arc<Catalog>,
+    /// The assist apps the link page offers.
+    pub apps: Arc<crate::assist_apps::Apps>,
 }
 
 /// The service's error as the pages see it: the REST API's code, and the field on its own.
@@ -117,6 +120,7 @@ fn row(
         expires_at: r.expires_at.into(),
         link: caller.can_edit().then(|| svc.link(r.id, r.link_generation)),
         online: svc.presence().is_present(r.id),
+        missed: r.missed_at(now),
     }
 }
 
@@ -147,12 +151,35 @@ fn zone(name: &str) -> std::result::Result<TimeZone, ServiceError> {
         .map_err(|_| ServiceError::invalid("time_zone", format!("unknown time zone `{name}`")))
 }
 
-/// A `datetime-local` value (`2026-12-01T14:30`) in `tz`; empty → `None`.
+/// Which of a time that happens twice (the hour the clocks go back) is meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fold {
+    /// Ask: the form shows the choice (`scheduled_fold`) with the error.
+    Ask,
+    Earlier,
+    Later,
+}
+
+impl Fold {
+    fn of(form_value: &str) -> Fold {
+        match form_value.trim() {
+            "earlier" => Fold::Earlier,
+            "later" => Fold::Later,
+            _ => Fold::Ask,
+        }
+    }
+}
+
+/// A `datetime-local` value (`2026-12-01T14:30`) in `tz`; empty → `None`. A time the clocks
+/// skip (spring forward) is refused; one they pass twice (fall back) is taken as `fold`
+/// says, or refused with the question when it says nothing.
 fn local_time(
     field: &str,
     value: &str,
     tz: &TimeZone,
+    fold: Fold,
 ) -> std::result::Result<Option<Timestamp>, ServiceError> {
+    use jiff::tz::AmbiguousOffset;
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
@@ -160,7 +187,30 @@ fn local_time(
     let dt: DateTime = value
         .parse()
         .map_err(|_| ServiceError::invalid(field, "must be a date and time"))?;
-    dt.to_zoned(tz.clone())
+    let zone_name = tz.iana_name().unwrap_or("UTC");
+    let ambiguous = tz.to_ambiguous_zoned(dt);
+    let zoned = match (ambiguous.offset(), fold) {
+        (AmbiguousOffset::Unambiguous { .. }, _) => ambiguous.unambiguous(),
+        (AmbiguousOffset::Gap { .. }, _) => {
+            return Err(ServiceError::invalid(
+                field,
+                format!(
+                    "does not exist in {zone_name}: the clocks skip that hour; choose another time"
+                ),
+            ));
+        }
+        (AmbiguousOffset::Fold { .. }, Fold::Ask) => {
+            return Err(ServiceError::invalid(
+                "scheduled_fold",
+                format!(
+                    "{value} happens twice in {zone_name} as the clocks go back: choose the first or the second"
+                ),
+            ));
+        }
+        (AmbiguousOffset::Fold { .. }, Fold::Earlier) => ambiguous.earlier(),
+        (AmbiguousOffset::Fold { .. }, Fold::Later) => ambiguous.later(),
+    };
+    zoned
         .map(|z| Some(z.timestamp()))
         .map_err(|_| ServiceError::invalid(field, "is not a time that exists in that zone"))
 }
@@ -177,9 +227,21 @@ fn optional(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
-/// The form's zone, kept only when the schedule needs it.
-fn form_zone(form: &RequestForm) -> Option<String> {
-    optional(&form.time_zone).filter(|_| !form.scheduled_at.trim().is_empty())
+/// The zone stored with the request: the recipient's (or, when none was picked, the one
+/// the times were typed in), kept only when there is a schedule to show in it.
+fn form_zone(form: &RequestForm) -> std::result::Result<Option<String>, ServiceError> {
+    if form.scheduled_at.trim().is_empty() {
+        return Ok(None);
+    }
+    match optional(&form.recipient_zone) {
+        Some(z) => {
+            zone(&z).map_err(|_| {
+                ServiceError::invalid("recipient_zone", format!("unknown time zone `{z}`"))
+            })?;
+            Ok(Some(z))
+        }
+        None => Ok(optional(&form.time_zone)),
+    }
 }
 
 fn new_request(form: RequestForm) -> std::result::Result<NewRequest, ServiceError> {
@@ -190,25 +252,52 @@ fn new_request(form: RequestForm) -> std::result::Result<NewRequest, ServiceErro
         email_language: optional(&form.email_language),
         comment: optional(&form.comment),
         share_comment: form.share_comment,
-        scheduled_at: local_time("scheduled_at", &form.scheduled_at, &tz)?,
-        time_zone: form_zone(&form),
-        expires_at: local_time("expires_at", &form.expires_at, &tz)?,
+        scheduled_at: local_time(
+            "scheduled_at",
+            &form.scheduled_at,
+            &tz,
+            Fold::of(&form.scheduled_fold),
+        )?,
+        time_zone: form_zone(&form)?,
+        // An expiry in the repeated hour: the later one (the link lives the longer).
+        expires_at: local_time("expires_at", &form.expires_at, &tz, Fold::Later)?,
         assignee: Some(assignee_input(&form.assign)?),
         recipient_name: form.recipient_name,
     })
 }
 
-fn request_patch(form: RequestForm) -> std::result::Result<RequestPatch, ServiceError> {
+/// The edit form as a patch of `current`. A time sent back as the form showed it is kept as
+/// stored (to the second, and on whichever side of a clock change it lies), not read again:
+/// only what the agent changed is changed.
+fn request_patch(
+    form: RequestForm,
+    current: &SessionRequest,
+) -> std::result::Result<RequestPatch, ServiceError> {
     let tz = zone(form.time_zone.trim())?;
+    let shown = |t: Timestamp| form_time(t, &tz);
+    let keep_schedule =
+        current.scheduled_at.map(shown).unwrap_or_default() == form.scheduled_at.trim();
+    let keep_expiry = shown(current.expires_at) == form.expires_at.trim();
     Ok(RequestPatch {
         recipient_email: Some(optional(&form.recipient_email)),
         send_email: Some(form.send_email),
         email_language: optional(&form.email_language),
         comment: Some(form.comment.clone()),
         share_comment: Some(form.share_comment),
-        scheduled_at: Some(local_time("scheduled_at", &form.scheduled_at, &tz)?),
-        time_zone: Some(form_zone(&form)),
-        expires_at: local_time("expires_at", &form.expires_at, &tz)?,
+        scheduled_at: match keep_schedule {
+            true => None,
+            false => Some(local_time(
+                "scheduled_at",
+                &form.scheduled_at,
+                &tz,
+                Fold::of(&form.scheduled_fold),
+            )?),
+        },
+        time_zone: Some(form_zone(&form)?),
+        expires_at: match keep_expiry {
+            true => None,
+            false => local_time("expires_at", &form.expires_at, &tz, Fold::Later)?,
+        },
         assignee: Some(assignee_input(&form.assign)?),
         recipient_name: Some(form.recipient_name),
         version: None,
@@ -240,6 +329,45 @@ impl Portal {
         f: impl FnOnce(&Service) -> crate::service::Result<T> + Send + 'static,
     ) -> Result<T> {
         self.svc.run(f).await.map_err(app_error)
+    }
+
+    /// What the link page offers this visitor: by their User-Agent, among the apps this
+    /// server has (facts worked out on first use).
+    async fn offer(&self, parts: &Parts, token: &str) -> Offer {
+        use crate::assist_apps::visitor::Visitor;
+        let ua = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let platforms: Vec<wire::Platform> = match Visitor::from_user_agent(ua) {
+            Visitor::Phone => return Offer::Phone,
+            Visitor::BrowserOnly => return Offer::BrowserOnly,
+            Visitor::Computer(p) => vec![p],
+            Visitor::Unknown => self.apps.platforms().collect(),
+        };
+        let mut views = Vec::new();
+        for p in &platforms {
+            let Some(app) = self.apps.get(*p) else {
+                continue;
+            };
+            let Some(facts) = app.facts().await else {
+                continue;
+            };
+            views.push(DownloadView {
+                platform: p.label().to_owned(),
+                url: format!("/s/{token}/app/{}", p.as_str()),
+                sha256: facts.sha256,
+                size_mb: format!("{:.1}", facts.size as f64 / 1_000_000.0),
+                publisher: facts.publisher,
+            });
+        }
+        match (Visitor::from_user_agent(ua), views.len()) {
+            (Visitor::Computer(_), 1) => Offer::App(views.remove(0)),
+            // This computer's app is not built here: the browser.
+            (Visitor::Computer(_), _) => Offer::BrowserOnly,
+            _ => Offer::Any(views),
+        }
     }
 
     /// The end user behind a link call: rate-limited per address, and on which device (the
@@ -420,7 +548,9 @@ impl Backend for Portal {
                     .map(|t| form_time(t, &tz))
                     .unwrap_or_default(),
                 time_zone: r.time_zone.clone().unwrap_or_else(|| "UTC".into()),
+                recipient_zone: r.time_zone.clone().unwrap_or_default(),
                 expires_at: form_time(r.expires_at, &tz),
+                scheduled_fold: String::new(),
             };
             Ok(RequestDetail {
                 row: row(s, &caller, &names, &r, now),
@@ -470,7 +600,8 @@ impl Backend for Portal {
             let agents = s
                 .list_agents(&caller)?
                 .into_iter()
-                .filter(|a| !a.disabled)
+                // Only those who could open the request are offered.
+                .filter(|a| !a.disabled && a.can_view())
                 .map(|a| (a.id, a.name))
                 .collect();
             let clients = s
@@ -502,9 +633,12 @@ impl Backend for Portal {
     }
 
     async fn edit(&self, caller: Agent, id: RequestId, form: RequestForm) -> Result<()> {
-        let patch = request_patch(form).map_err(app_error)?;
-        self.run(move |s| s.edit_request(&caller, id, patch).map(drop))
-            .await
+        self.run(move |s| {
+            let (current, _) = s.get_request(&caller, id)?;
+            let patch = request_patch(form, &current)?;
+            s.edit_request(&caller, id, patch).map(drop)
+        })
+        .await
     }
 
     async fn act(&self, caller: Agent, id: RequestId, action: RowAction) -> Result<()> {
@@ -551,6 +685,7 @@ impl Backend for Portal {
             password,
             role: if admin { Role::Admin } else { Role::Agent },
             permissions,
+            language: None,
         };
         self.run(move |s| s.create_agent(&caller, new).map(drop))
             .await
@@ -577,6 +712,10 @@ impl Backend for Portal {
         };
         self.run(move |s| s.update_agent(&caller, id, patch).map(drop))
             .await
+    }
+
+    async fn remember_language(&self, caller: Agent, lang: String) -> Result<()> {
+        self.run(move |s| s.set_own_language(&caller, &lang)).await
     }
 
     async fn clients(&self, caller: Agent) -> Result<Vec<ClientView>> {
@@ -625,10 +764,11 @@ impl Backend for Portal {
             public_url: s.public_url.clone(),
             default_expiry_secs: s.default_expiry.as_secs(),
             max_expiry_secs: s.max_expiry.as_secs(),
-            default_expiry_text: humantime::format_duration(s.default_expiry).to_string(),
-            max_expiry_text: humantime::format_duration(s.max_expiry).to_string(),
+            default_expiry_text: compact_duration(s.default_expiry),
+            max_expiry_text: compact_duration(s.max_expiry),
             mail: self.mail.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            logo_url: self.svc.logo().map(|l| super::logo::url(&l)),
         })
     }
 
@@ -735,19 +875,22 @@ impl Backend for Portal {
         // Three point reads in one read transaction, on this worker like `GET` by id: the hop
         // to the blocking pool and back cost more than the reads (docs/PERFORMANCE.md).
         let state = self.svc.link_state(&token, &device).map_err(app_error)?;
-        let download = super::download::facts().await;
         let settings = self.svc.settings();
         let org = settings.organisation.as_str();
         Ok(match state {
-            LinkState::Unknown => LinkView::Unknown,
-            LinkState::Finished => LinkView::Finished,
+            LinkState::Unknown => {
+                let asks = parts
+                    .headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok());
+                LinkView::Unknown(notice(&self.catalog.for_browser(asks), "unknown", org))
+            }
+            LinkState::Finished { language } => {
+                LinkView::Finished(notice(&self.catalog.lang(&language), "finished", org))
+            }
             LinkState::InUse { request } => {
                 let lang = self.catalog.lang(&request.email_language);
-                LinkView::InUse {
-                    language: lang.code.to_owned(),
-                    title: lang.text("page-in-use-title", &[]),
-                    body: lang.text("page-in-use-body", &[("org", org)]),
-                }
+                LinkView::InUse(notice(&lang, "in-use", org))
             }
             LinkState::Live {
                 request,
@@ -756,6 +899,27 @@ impl Backend for Portal {
                 let status = request.status_at(Timestamp::now());
                 let lang = self.catalog.lang(&request.email_language);
                 let session_over = self.svc.session_over(&request).unwrap_or(false);
+                let offer = if status == Status::Open {
+                    self.offer(parts, &token).await
+                } else {
+                    Offer::Any(Vec::new())
+                };
+                let join_code = match &offer {
+                    Offer::App(_) => Some(()),
+                    Offer::Any(list) if !list.is_empty() => Some(()),
+                    _ => None,
+                };
+                let join_code = match join_code {
+                    Some(()) => {
+                        let token = token.clone();
+                        Some(
+                            self.run(move |s| s.join_code(&token, &device))
+                                .await?
+                                .to_string(),
+                        )
+                    }
+                    None => None,
+                };
                 LinkView::Active(Box::new(LinkInfo {
                     language: lang.code.to_owned(),
                     status,
@@ -769,20 +933,22 @@ impl Backend for Portal {
                         }),
                     comment: (request.share_comment && !request.comment.is_empty())
                         .then(|| request.comment.clone()),
-                    download: download.map(|d| DownloadView {
-                        platform: d.platform.clone(),
-                        sha256: d.sha256.clone(),
-                        size_mb: format!("{:.1}", d.size as f64 / 1_048_576.0),
+                    offer,
+                    join_code,
+                    named_agent: agent_name.clone(),
+                    page_url: format!("{}/s/{token}", settings.public_url),
+                    schedule: request.scheduled_at.map(|at| {
+                        let zone = request.time_zone.clone().unwrap_or_else(|| "UTC".into());
+                        (at.into(), zone)
+                    }),
+                    logo: self.svc.logo().map(|l| app::portal::LogoView {
+                        url: super::logo::url(&l),
+                        width: l.width,
+                        height: l.height,
+                        alt: settings.organisation.clone(),
                     }),
                     ice_servers: self.svc.ice_servers(),
-                    texts: link_texts(
-                        &lang,
-                        &request,
-                        agent_name.as_deref(),
-                        org,
-                        settings.consent_timeout,
-                        settings.disconnect_grace,
-                    ),
+                    texts: link_texts(&lang, &request, agent_name.as_deref(), &settings),
                     session_over,
                 }))
             }
@@ -828,85 +994,26 @@ impl Backend for Portal {
     }
 }
 
-/// The catalogue message behind each of the link page's texts.
-fn message_id(t: Text) -> &'static str {
-    match t {
-        Text::Title => "page-title",
-        Text::Greeting => "greeting",
-        Text::Asks => "page-asks",
-        Text::Planned => "page-planned",
-        Text::Reason => "page-reason",
-        Text::Safety => "safety",
-        Text::Choose => "page-choose",
-        Text::StartBrowser => "page-start-browser",
-        Text::Download => "page-download",
-        Text::DownloadNote => "page-download-note",
-        Text::Waiting => "page-waiting",
-        Text::Ready => "page-ready",
-        Text::InSession => "page-in-session",
-        Text::Share => "page-share",
-        Text::Sharing => "page-sharing",
-        Text::Stop => "page-stop",
-        Text::Chat => "page-chat",
-        Text::ChatPlaceholder => "page-chat-placeholder",
-        Text::Send => "page-send",
-        Text::PromptTitle => "page-prompt-title",
-        Text::PromptBody => "page-prompt-body",
-        Text::PromptTimeout => "page-prompt-timeout",
-        Text::Allow => "page-allow",
-        Text::Deny => "page-deny",
-        Text::Decline => "page-decline",
-        Text::Declined => "page-declined",
-        Text::Ended => "page-ended",
-        Text::Released => "page-released",
-        Text::SessionOver => "page-session-over",
-        Text::Disconnected => "page-disconnected",
+/// A duration as the settings form shows and reads it, in the units every language's admin
+/// types the same way (`7d`, `36h`, `90m`), not English words ("7days").
+fn compact_duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0 => "0m".into(),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
     }
 }
 
-/// Text between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE.
-pub fn isolate(s: &str) -> String {
-    format!("\u{2068}{s}\u{2069}")
-}
-
-/// The link page's words in the request's language.
-fn link_texts(
-    lang: &crate::i18n::Lang<'_>,
-    r: &SessionRequest,
-    agent: Option<&str>,
-    org: &str,
-    consent_timeout: std::time::Duration,
-    disconnect_grace: std::time::Duration,
-) -> LinkTexts {
-    // Names are set apart from the sentence around them (Unicode isolates, what `<bdi>`
-    // does): a right-to-left name cannot reorder the words that follow it.
-    let org = &isolate(org);
-    let agent = agent.map(isolate);
-    LinkTexts::new(|k| match k {
-        Text::Greeting => lang.text(message_id(k), &[("name", &isolate(&r.recipient_name))]),
-        Text::Asks => match &agent {
-            Some(a) => lang.text(message_id(k), &[("agent", a), ("org", org)]),
-            None => lang.text("page-asks-org", &[("org", org)]),
-        },
-        Text::Planned => r.scheduled_at.map_or_else(String::new, |at| {
-            let when = lang.date_time(at, r.time_zone.as_deref());
-            lang.text(message_id(k), &[("when", &when)])
-        }),
-        Text::Safety | Text::Declined => lang.text(message_id(k), &[("org", org)]),
-        Text::DownloadNote => {
-            lang.text(message_id(k), &[("platform", &super::download::platform())])
-        }
-        Text::PromptTitle => lang.text(message_id(k), &[("agent", "{agent}"), ("org", org)]),
-        Text::PromptTimeout => lang.text(
-            message_id(k),
-            &[("seconds", &consent_timeout.as_secs().to_string())],
-        ),
-        Text::Disconnected => lang.text(
-            message_id(k),
-            &[("seconds", &disconnect_grace.as_secs().to_string())],
-        ),
-        plain => lang.text(message_id(plain), &[]),
-    })
+/// A notice page's words: `page-{what}-title` and `page-{what}-body` in `lang`.
+fn notice(lang: &crate::i18n::Lang<'_>, what: &str, org: &str) -> app::portal::Notice {
+    app::portal::Notice {
+        language: lang.code.to_owned(),
+        title: lang.text(&format!("page-{what}-title"), &[]),
+        body: lang.text(&format!("page-{what}-body"), &[("org", org)]),
+    }
 }
 
 #[cfg(test)]
@@ -914,16 +1021,146 @@ mod tests {
     use super::*;
 
     #[test]
+    fn durations_are_written_in_units_that_parse_back() {
+        for (secs, text) in [
+            (7 * 86_400, "7d"),
+            (36 * 3_600, "36h"),
+            (90 * 60, "90m"),
+            (61, "61s"),
+        ] {
+            let d = std::time::Duration::from_secs(secs);
+            assert_eq!(compact_duration(d), text);
+            assert_eq!(humantime::parse_duration(text).unwrap(), d);
+        }
+    }
+
+    #[test]
     fn local_times_follow_the_agents_zone() {
         let seoul = zone("Asia/Seoul").unwrap();
-        let at = local_time("scheduled_at", "2026-12-01T09:30", &seoul)
+        let at = local_time("scheduled_at", "2026-12-01T09:30", &seoul, Fold::Ask)
             .unwrap()
             .unwrap();
         assert_eq!(at.to_string(), "2026-12-01T00:30:00Z");
         assert_eq!(form_time(at, &seoul), "2026-12-01T09:30");
-        assert!(local_time("scheduled_at", "", &seoul).unwrap().is_none());
-        assert!(local_time("scheduled_at", "tomorrow", &seoul).is_err());
+        assert!(
+            local_time("scheduled_at", "", &seoul, Fold::Ask)
+                .unwrap()
+                .is_none()
+        );
+        assert!(local_time("scheduled_at", "tomorrow", &seoul, Fold::Ask).is_err());
         assert!(zone("Mars/Olympus").is_err());
+    }
+
+    /// Berlin: 2026-03-29 02:00 → 03:00 (02:30 never happens), 2026-10-25 03:00 → 02:00
+    /// (02:30 happens twice, at +02:00 then at +01:00).
+    #[test]
+    fn a_skipped_time_is_refused_and_a_repeated_one_is_asked_then_taken_as_chosen() {
+        let berlin = zone("Europe/Berlin").unwrap();
+        let field = |r: std::result::Result<Option<Timestamp>, ServiceError>| match r {
+            Err(ServiceError::InvalidInput { field, message }) => (field, message),
+            other => panic!("{other:?}"),
+        };
+        let (f, m) = field(local_time(
+            "scheduled_at",
+            "2026-03-29T02:30",
+            &berlin,
+            Fold::Ask,
+        ));
+        assert_eq!(f, "scheduled_at");
+        assert!(m.contains("does not exist in Europe/Berlin"), "{m}");
+        // Choosing a side does not make a skipped time exist.
+        assert!(local_time("scheduled_at", "2026-03-29T02:30", &berlin, Fold::Later).is_err());
+
+        let (f, m) = field(local_time(
+            "scheduled_at",
+            "2026-10-25T02:30",
+            &berlin,
+            Fold::Ask,
+        ));
+        assert_eq!(f, "scheduled_fold");
+        assert!(m.contains("happens twice in Europe/Berlin"), "{m}");
+        let first = local_time("scheduled_at", "2026-10-25T02:30", &berlin, Fold::Earlier);
+        let second = local_time("scheduled_at", "2026-10-25T02:30", &berlin, Fold::Later);
+        assert_eq!(first.unwrap().unwrap().to_string(), "2026-10-25T00:30:00Z");
+        assert_eq!(second.unwrap().unwrap().to_string(), "2026-10-25T01:30:00Z");
+        // The hours around it are plain.
+        let before = local_time("scheduled_at", "2026-10-25T01:30", &berlin, Fold::Ask);
+        assert_eq!(before.unwrap().unwrap().to_string(), "2026-10-24T23:30:00Z");
+    }
+
+    /// Typed in the agent's zone, shown to the recipient in theirs.
+    #[test]
+    fn times_are_read_in_the_agents_zone_and_kept_in_the_recipients() {
+        let form = RequestForm {
+            recipient_name: "Min-jun".into(),
+            scheduled_at: "2026-12-01T09:30".into(),
+            time_zone: "Europe/Berlin".into(),
+            recipient_zone: "Asia/Seoul".into(),
+            ..RequestForm::default()
+        };
+        let new = new_request(form.clone()).unwrap();
+        assert_eq!(
+            new.scheduled_at.unwrap().to_string(),
+            "2026-12-01T08:30:00Z"
+        );
+        assert_eq!(new.time_zone.as_deref(), Some("Asia/Seoul"));
+        let same = new_request(RequestForm {
+            recipient_zone: String::new(),
+            ..form.clone()
+        })
+        .unwrap();
+        assert_eq!(same.time_zone.as_deref(), Some("Europe/Berlin"));
+        match new_request(RequestForm {
+            recipient_zone: "Mars/Olympus".into(),
+            ..form
+        }) {
+            Err(ServiceError::InvalidInput { field, .. }) => assert_eq!(field, "recipient_zone"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The edit form sends the times back as it showed them (to the minute, one of a repeated
+    /// hour's two): they are kept as stored, not read again and moved.
+    #[test]
+    fn an_edit_keeps_the_times_it_showed() {
+        let berlin = zone("Europe/Berlin").unwrap();
+        // 02:30 on 2026-10-25 happens twice in Berlin; stored: the second, with seconds.
+        let at: Timestamp = "2026-10-25T01:30:17Z".parse().unwrap();
+        let day = jiff::SignedDuration::from_hours(24);
+        let mut rec = SessionRequest::new(
+            app::domain::RequestId::from_u128(1),
+            "G".into(),
+            app::domain::AgentId::from_u128(2),
+            at - day,
+            at + day * 2,
+        );
+        rec.scheduled_at = Some(at);
+        rec.time_zone = Some("Europe/Berlin".into());
+        let form = RequestForm {
+            recipient_name: "G".into(),
+            scheduled_at: form_time(at, &berlin),
+            expires_at: form_time(rec.expires_at, &berlin),
+            time_zone: "Europe/Berlin".into(),
+            recipient_zone: "Europe/Berlin".into(),
+            ..RequestForm::default()
+        };
+        assert_eq!(form.scheduled_at, "2026-10-25T02:30");
+        let patch = request_patch(form.clone(), &rec).unwrap();
+        assert_eq!(
+            (patch.scheduled_at, patch.expires_at),
+            (None, None),
+            "kept as stored"
+        );
+        let moved = request_patch(
+            RequestForm {
+                scheduled_at: "2026-10-26T10:00".into(),
+                ..form
+            },
+            &rec,
+        )
+        .unwrap();
+        let want: Timestamp = "2026-10-26T09:00:00Z".parse().unwrap();
+        assert_eq!(moved.scheduled_at, Some(Some(want)));
     }
 
     #[test]

@@ -21,8 +21,8 @@
 //! `clipboard` need their grant of control too (`POST /api/v1/assist/{token}/control`).
 
 use app::domain::{AgentId, Status};
-use media::input::InputEvent;
 use serde::{Deserialize, Serialize};
+use wire::input::InputEvent;
 
 use crate::service::Side;
 

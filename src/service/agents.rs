@@ -18,9 +18,21 @@ pub struct NewAgent {
     pub password: String,
     #[schema(value_type = String, example = "agent")]
     pub role: Role,
-    #[serde(default)]
+    /// Omitted: *view* and *edit*, as the portal's form starts (an agent is added to work
+    /// requests; one who may only watch is the exception, and says so).
+    #[serde(default = "may_view_and_edit")]
     #[schema(value_type = Object)]
     pub permissions: Permissions,
+    /// The language of mails to the agent (`en`, `de`, … `zh-Hans`); omitted: English.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+fn may_view_and_edit() -> Permissions {
+    Permissions {
+        view_session_requests: true,
+        edit_session_requests: true,
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -33,6 +45,8 @@ pub struct AgentPatch {
     #[schema(value_type = Option<Object>)]
     pub permissions: Option<Permissions>,
     pub disabled: Option<bool>,
+    /// The language of mails to the agent (`en`, `de`, … `zh-Hans`).
+    pub language: Option<String>,
     /// `true` removes the agent's second factor (a lost phone); they sign in with their
     /// password alone until they set it up again.
     pub reset_totp: Option<bool>,
@@ -98,6 +112,7 @@ impl Service {
                     view_session_requests: true,
                     edit_session_requests: true,
                 },
+                language: None,
             },
         )
     }
@@ -112,6 +127,11 @@ impl Service {
         let email = input::email("email", &new.email)?;
         let name = input::line("name", &new.name, 200)?;
         let password = input::password("password", &new.password)?;
+        let language = new
+            .language
+            .as_deref()
+            .map(|l| input::language("language", l))
+            .transpose()?;
         let now = Self::now();
         let agent = Agent {
             id: new_id(now),
@@ -123,6 +143,7 @@ impl Service {
             disabled: false,
             created_at: now,
             updated_at: now,
+            language,
         };
         let txn = self.store.begin_write()?;
         {
@@ -146,6 +167,26 @@ impl Service {
         audit::append_in(&txn, &event)?;
         txn.commit()?;
         Ok(agent)
+    }
+
+    /// The caller's own mail language (from the portal's language menu). Not audited: it
+    /// changes no right, and the menu is used often.
+    pub fn set_own_language(&self, caller: &Agent, lang: &str) -> Result<()> {
+        let lang = input::language("language", lang)?;
+        if caller.language.as_deref() == Some(lang.as_str()) {
+            return Ok(());
+        }
+        let txn = self.store.begin_write()?;
+        {
+            let mut agents = txn.open_table(tables::AGENTS)?;
+            let Some(mut agent) = txn::get::<Agent>(&agents, caller.id.to_be_bytes())? else {
+                return Err(ServiceError::NotFound("agent"));
+            };
+            agent.language = Some(lang);
+            agents.insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     pub fn list_agents(&self, caller: &Agent) -> Result<Vec<Agent>> {
@@ -200,6 +241,9 @@ impl Service {
         if let Some(d) = patch.disabled {
             revoke |= d && !agent.disabled;
             agent.disabled = d;
+        }
+        if let Some(l) = &patch.language {
+            agent.language = Some(input::language("language", l)?);
         }
         if was_active_admin
             && (!agent.is_admin() || agent.disabled)

@@ -97,7 +97,10 @@ pub struct ControlDecision {
 #[derive(Debug, Clone)]
 pub enum LinkState {
     Unknown,
-    Finished,
+    /// Closed or expired; the request's language, for the page that says so.
+    Finished {
+        language: String,
+    },
     /// Another device checked in with this link first.
     InUse {
         request: Box<SessionRequest>,
@@ -137,7 +140,7 @@ impl Service {
 
     /// Like `resolve_in`, but a closed or expired request's link is `LinkGone`, and a link bound
     /// to another device is `link_in_use`.
-    fn resolve_live(&self, token: &str, device: &Device) -> Result<SessionRequest> {
+    pub(super) fn resolve_live(&self, token: &str, device: &Device) -> Result<SessionRequest> {
         self.resolve_bound(token, device).map(|(rec, _)| rec)
     }
 
@@ -154,6 +157,17 @@ impl Service {
         }
     }
 
+    /// The name of the agent a request is assigned to: who the invitation names.
+    pub fn agent_name_of(&self, rec: &SessionRequest) -> Option<String> {
+        let Assignee::Agent(id) = rec.assignee else {
+            return None;
+        };
+        let txn = self.store.begin_read().ok()?;
+        txn::get::<Agent>(&txn.open_table(tables::AGENTS).ok()?, id.to_be_bytes())
+            .ok()?
+            .map(|a| a.name)
+    }
+
     pub fn link_state(&self, token: &str, device: &Device) -> Result<LinkState> {
         let txn = self.store.begin_read()?;
         let (rec, key) = match self.resolve_in(&txn, token) {
@@ -162,7 +176,9 @@ impl Service {
             Err(e) => return Err(e),
         };
         if rec.status_at(Self::now()).is_terminal() {
-            return Ok(LinkState::Finished);
+            return Ok(LinkState::Finished {
+                language: rec.email_language,
+            });
         }
         if binding(&txn, &key, device)? == Binding::Other {
             return Ok(LinkState::InUse {

@@ -92,7 +92,7 @@ pub fn mail_address(send_email: bool, recipient_email: Option<&str>) -> Result<(
     if send_email && recipient_email.is_none() {
         return Err(ServiceError::invalid(
             "recipient_email",
-            "is required when send_email is true",
+            "enter an email address to send the invitation to",
         ));
     }
     Ok(())

@@ -15,7 +15,9 @@ mod departures;
 mod error;
 pub mod ice;
 pub mod input;
+mod join;
 mod list;
+pub mod logo;
 mod outbox;
 mod passwords;
 mod postings;
@@ -82,6 +84,8 @@ pub struct Settings {
     pub disconnect_grace: std::time::Duration,
     /// What ending a session does when nobody chooses.
     pub session_end: crate::config::AfterSession,
+    /// The organisation's phone number the link page names ("if in doubt, call").
+    pub support_phone: Option<String>,
 }
 
 impl Settings {
@@ -95,6 +99,7 @@ impl Settings {
             ice_servers: c.ice_servers.clone(),
             disconnect_grace: c.sweeper.disconnect_grace,
             session_end: c.sweeper.session_end,
+            support_phone: c.support_phone.clone(),
         }
     }
 }
@@ -107,6 +112,9 @@ pub struct Service {
     /// What the config file says; stored changes are applied on top of it.
     base_settings: Settings,
     settings: std::sync::RwLock<Arc<Settings>>,
+    /// The organisation's logo (`logo.rs`), kept apart from the settings: it is large and
+    /// changes on its own.
+    logo: std::sync::RwLock<Option<Arc<logo::Logo>>>,
     presence: Presence,
     relay: Relay,
     limits: RateLimits,
@@ -146,6 +154,7 @@ impl Service {
             links,
             settings: std::sync::RwLock::new(Arc::new(base.clone())),
             base_settings: base,
+            logo: std::sync::RwLock::default(),
             presence: Presence::new(config.presence_timeout),
             relay: Relay::default(),
             limits: RateLimits::new(
@@ -165,6 +174,7 @@ impl Service {
             start_on_allow: autostart::StartOnAllow::default(),
         };
         svc.load_settings()?;
+        svc.load_logo()?;
         Ok(svc)
     }
 

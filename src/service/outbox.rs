@@ -270,15 +270,14 @@ fn queue_mails_to(
         if actor == Actor::Agent(id) {
             continue;
         }
-        let Some(agent) = txn::load_agent(tx, id)?.filter(|a| !a.disabled) else {
+        // Nobody is mailed about a request they may not open.
+        let Some(agent) = txn::load_agent(tx, id)?.filter(|a| !a.disabled && a.can_view()) else {
             continue;
         };
         let message = OutboxMessage::Mail {
             kind,
             to: agent.email,
-            // Agents read the portal's language, which lives in their browser; mails to them
-            // are in English until agents have a stored preference.
-            language: "en".into(),
+            language: agent.language.unwrap_or_else(|| "en".into()),
             link_generation: rec.link_generation,
         };
         enqueue(tx, &pending(new_id(at), Some(rec.id), message, at))?;

@@ -187,6 +187,7 @@ impl Service {
             .transpose()?;
         let expires_at = expiry_or_default(&self.settings(), input.expires_at, now)?;
         check_schedule(input.scheduled_at, expires_at)?;
+        not_past(input.scheduled_at, now)?;
 
         let new = SessionRequest {
             recipient_email,
@@ -351,6 +352,9 @@ impl Service {
             }
             let old_schedule = rec.scheduled_at;
             if let Some(v) = patch.scheduled_at {
+                if v != rec.scheduled_at {
+                    not_past(v, now)?;
+                }
                 set("scheduled_at", v != rec.scheduled_at);
                 rec.scheduled_at = v;
             }
@@ -368,7 +372,9 @@ impl Service {
                 rec.expires_at = v;
             }
             let mut reassigned = false;
-            if let Some(a) = patch.assignee {
+            // The assignee as it is (an edit of other fields sends it back) is not checked
+            // again: one who lost a right since stays until someone else is chosen.
+            if let Some(a) = patch.assignee.filter(|a| !same_assignee(a, rec.assignee, by)) {
                 let a = resolve_assignee(tx, by, a)?;
                 reassigned = a != rec.assignee;
                 set("assignee", reassigned);
@@ -519,7 +525,12 @@ impl Service {
             Action::Reopen,
             move |tx, rec, now| {
                 rec.expires_at = expiry_or_default(&settings, expires_at, now)?;
-                if rec.scheduled_at.is_some_and(|s| s > rec.expires_at) {
+                // A time past (or after the new expiry) cannot be met: the new invitation
+                // goes without it rather than announce a time already gone.
+                if rec
+                    .scheduled_at
+                    .is_some_and(|s| s > rec.expires_at || s < now - SCHEDULE_GRACE)
+                {
                     rec.scheduled_at = None;
                 }
                 // A new link: the invitation and its reminders start over.
@@ -533,6 +544,7 @@ impl Service {
                 }
                 tx.devices
                     .remove(token_hash(&links.token(rec.id, rec.link_generation)))?;
+                super::txn::forget_join_codes(tx, &links, rec)?;
                 rec.link_generation = next_generation(rec.link_generation);
                 rec.prompt = None;
                 rec.end_user_client = None;
@@ -623,13 +635,32 @@ fn transition_in(
 }
 
 /// Resolves and checks an assignee inside the transaction that will store it.
+/// Whether `a` names the assignee `current` already is (`Me` being `caller`).
+fn same_assignee(a: &AssigneeInput, current: Assignee, caller: AgentId) -> bool {
+    match (a, current) {
+        (AssigneeInput::Unassigned, Assignee::Unassigned) => true,
+        (AssigneeInput::Me, Assignee::Agent(id)) => id == caller,
+        (AssigneeInput::Agent { id }, Assignee::Agent(cur)) => *id == cur,
+        (AssigneeInput::Client { id }, Assignee::Client(cur)) => *id == cur,
+        _ => false,
+    }
+}
+
 fn resolve_assignee(tx: &Tx<'_>, caller: AgentId, a: AssigneeInput) -> Result<Assignee> {
     Ok(match a {
         AssigneeInput::Unassigned => Assignee::Unassigned,
         AssigneeInput::Me => Assignee::Agent(caller),
         AssigneeInput::Agent { id } => match txn::load_agent(tx, id)? {
-            Some(agent) if !agent.disabled => Assignee::Agent(id),
-            Some(_) => return Err(ServiceError::invalid("assignee", "that agent is disabled")),
+            Some(agent) if agent.disabled => {
+                return Err(ServiceError::invalid("assignee", "that agent is disabled"));
+            }
+            Some(agent) if !agent.can_view() => {
+                return Err(ServiceError::invalid(
+                    "assignee",
+                    "that agent may not open session requests",
+                ));
+            }
+            Some(_) => Assignee::Agent(id),
             None => return Err(ServiceError::invalid("assignee", "no such agent")),
         },
         AssigneeInput::Client { id } => match txn::load_client(tx, id)? {
@@ -683,6 +714,21 @@ pub(super) fn finish_session(rec: &mut SessionRequest, now: Timestamp) -> u64 {
     rec.session_total_ms += ms;
     rec.session_ended_at = Some(now);
     ms
+}
+
+/// How far in the past a new schedule may be: the minutes a form may have stood open.
+const SCHEDULE_GRACE: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
+/// A new or changed schedule must not lie in the past: nobody can meet then, and its
+/// invitation would announce a time already gone.
+fn not_past(scheduled_at: Option<Timestamp>, now: Timestamp) -> Result<()> {
+    match scheduled_at {
+        Some(s) if s < now - SCHEDULE_GRACE => Err(ServiceError::invalid(
+            "scheduled_at",
+            "is in the past; choose a time from now on",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn check_schedule(scheduled_at: Option<Timestamp>, expires_at: Timestamp) -> Result<()> {

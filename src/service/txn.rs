@@ -38,6 +38,7 @@ pub struct Tx<'t> {
     pub words_pending: Table<'t, [u8; 16], ()>,
     pub links: Table<'t, [u8; 32], [u8; 16]>,
     pub devices: Table<'t, [u8; 32], [u8; 32]>,
+    pub join_codes: Table<'t, u64, [u8; 16]>,
     pub agents: Table<'t, [u8; 16], &'static [u8]>,
     pub clients: Table<'t, [u8; 16], &'static [u8]>,
     pub outbox: Table<'t, [u8; 16], &'static [u8]>,
@@ -65,6 +66,7 @@ impl<'t> Tx<'t> {
             words_pending: txn.open_table(tables::WORDS_PENDING)?,
             links: txn.open_table(tables::LINK_TOKENS)?,
             devices: txn.open_table(tables::LINK_DEVICES)?,
+            join_codes: txn.open_table(tables::JOIN_CODES)?,
             agents: txn.open_table(tables::AGENTS)?,
             clients: txn.open_table(tables::CLIENTS)?,
             outbox: txn.open_table(tables::OUTBOX)?,
@@ -226,6 +228,20 @@ pub fn index_pending_words(tx: &mut Tx<'_>, max: usize) -> Result<usize> {
 /// Removes requests with every index entry, their timelines and their links' entries
 /// (retention). Their search terms go last, all together and in key order, so the ones that
 /// share a block cost one rewrite of it. Returns how many timeline events went with them.
+/// Removes the join codes of a request's current link (before a reopen or a removal).
+pub fn forget_join_codes(tx: &mut Tx<'_>, links: &LinkKey, rec: &SessionRequest) -> Result<()> {
+    for code in links.join_codes(rec.id, rec.link_generation) {
+        let ours = tx
+            .join_codes
+            .get(code.bits())?
+            .is_some_and(|id| id.value() == rec.id.to_be_bytes());
+        if ours {
+            tx.join_codes.remove(code.bits())?;
+        }
+    }
+    Ok(())
+}
+
 pub fn delete_requests(tx: &mut Tx<'_>, recs: &[SessionRequest], links: &LinkKey) -> Result<u64> {
     let mut events = 0;
     let mut words = Vec::new();
@@ -264,6 +280,7 @@ fn delete_request(tx: &mut Tx<'_>, rec: &SessionRequest, links: &LinkKey) -> Res
     }
     tx.devices
         .remove(token_hash(&links.token(rec.id, rec.link_generation)))?;
+    forget_join_codes(tx, links, rec)?;
     let mut events = 0;
     tx.events.retain_in(
         keys::event(rec.id, 0)..=keys::event(rec.id, u32::MAX),

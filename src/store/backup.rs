@@ -85,6 +85,7 @@ fn copy_all(
     rows += copy(from, to, WORDS_PENDING, copied)?;
     rows += copy(from, to, LINK_TOKENS, copied)?;
     rows += copy(from, to, LINK_DEVICES, copied)?;
+    rows += copy(from, to, JOIN_CODES, copied)?;
     rows += copy(from, to, AGENTS, copied)?;
     rows += copy(from, to, AGENT_EMAILS, copied)?;
     rows += copy(from, to, CLIENTS, copied)?;

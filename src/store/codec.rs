@@ -8,7 +8,8 @@ use serde::de::DeserializeOwned;
 
 use super::legacy;
 use super::records::{
-    AuditEvent, AuthToken, OutboxItem, PurgeRecord, SettingsRecord, TotpRecord, WebhookEndpoint,
+    AuditEvent, AuthToken, LogoRecord, OutboxItem, PurgeRecord, SettingsRecord, TotpRecord,
+    WebhookEndpoint,
 };
 
 /// A type stored in a table, with its fixed name and current layout version.
@@ -42,7 +43,10 @@ impl Record for TimelineEvent {
 }
 impl Record for Agent {
     const TYPE_NAME: &'static str = "beckon::Agent";
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+    fn decode_older(version: u8, body: &[u8]) -> Option<Result<Self, postcard::Error>> {
+        (version == 1).then(|| upgrade::<legacy::AgentV1, _>(body))
+    }
 }
 impl Record for Client {
     const TYPE_NAME: &'static str = "beckon::Client";
@@ -81,6 +85,10 @@ impl Record for WebhookEndpoint {
 }
 impl Record for SettingsRecord {
     const TYPE_NAME: &'static str = "beckon::SettingsRecord";
+    const VERSION: u8 = 1;
+}
+impl Record for LogoRecord {
+    const TYPE_NAME: &'static str = "beckon::LogoRecord";
     const VERSION: u8 = 1;
 }
 
@@ -237,6 +245,27 @@ mod tests {
         let token: crate::store::records::AuthToken = decode(&bytes).unwrap();
         assert_eq!(token.last_seen_at, t, "last seen when it was made");
         assert_eq!(encode(&token)[0], 2);
+
+        let agent = crate::store::legacy::AgentV1 {
+            id: AgentId::from_u128(4),
+            email: "ada@example.com".into(),
+            name: "Ada".into(),
+            password_hash: "$argon2id$…".into(),
+            role: app::domain::Role::Admin,
+            permissions: app::domain::Permissions::default(),
+            disabled: false,
+            created_at: t,
+            updated_at: t,
+        };
+        let mut bytes = vec![1u8];
+        bytes.extend(postcard::to_allocvec(&agent).unwrap());
+        let agent: app::domain::Agent = decode(&bytes).unwrap();
+        assert_eq!(
+            (agent.email.as_str(), agent.language.as_deref()),
+            ("ada@example.com", None)
+        );
+        assert!(agent.is_admin());
+        assert_eq!(encode(&agent)[0], 2);
     }
 
     #[test]

@@ -15,8 +15,8 @@ use jiff::Timestamp;
 
 use super::codec::{Record, decode, encode};
 use super::records::{
-    AuditEvent, AuditKind, AuthToken, DeliveryState, MailKind, OutboxItem, OutboxMessage,
-    PurgeRecord, SettingsRecord, TotpRecord, WebhookEndpoint,
+    AuditEvent, AuditKind, AuthToken, DeliveryState, LogoRecord, MailKind, OutboxItem,
+    OutboxMessage, PurgeRecord, SettingsRecord, TotpRecord, WebhookEndpoint,
 };
 
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/records.golden");
@@ -92,6 +92,7 @@ fn samples() -> Vec<Sample> {
             disabled: false,
             created_at: at(0),
             updated_at: at(1),
+            language: Some("de".into()),
         }),
         sample(Client {
             id: ClientId::from_u128(5),
@@ -171,6 +172,10 @@ fn samples() -> Vec<Sample> {
             default_expiry_secs: Some(86_400),
             max_expiry_secs: None,
             updated_at: Some(at(3)),
+        }),
+        sample(LogoRecord {
+            bytes: vec![0x89, b'P', b'N', b'G', 1, 2, 3],
+            updated_at: at(4),
         }),
     ]
 }

@@ -3,7 +3,8 @@
 //! stored body with the type of its version byte and upgrades it with these `From`s.
 
 use app::domain::{
-    AgentId, Assignee, EndUserClient, MailId, Prompt, RequestId, SessionRequest, Status,
+    Agent, AgentId, Assignee, EndUserClient, MailId, Permissions, Prompt, RequestId, Role,
+    SessionRequest, Status,
 };
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,37 @@ impl From<AuthTokenV1> for AuthToken {
             created_at: v.created_at,
             expires_at: v.expires_at,
             last_seen_at: v.created_at,
+        }
+    }
+}
+
+/// `Agent` version 1 (before agents had a mail language). Upgraded as English.
+#[derive(Serialize, Deserialize)]
+pub struct AgentV1 {
+    pub id: AgentId,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub permissions: Permissions,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl From<AgentV1> for Agent {
+    fn from(v: AgentV1) -> Agent {
+        Agent {
+            id: v.id,
+            email: v.email,
+            name: v.name,
+            password_hash: v.password_hash,
+            role: v.role,
+            permissions: v.permissions,
+            disabled: v.disabled,
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+            language: None,
         }
     }
 }

@@ -28,7 +28,7 @@ use redb::{Database, ReadableDatabase};
 pub use codec::{CodecError, Record, decode, encode};
 
 /// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 13;
 
 pub const DB_FILE: &str = "beckon.redb";
 
@@ -156,6 +156,24 @@ const MIGRATIONS: &[Migration] = &[
         name: "0011_word_blocks",
         to_version: 11,
         run: word_blocks_from_entries,
+    },
+    // The join codes of links (`service::join`): an older store has no such table, and a
+    // read of a missing table fails, so the link page of a due request would answer 500.
+    Migration {
+        name: "0012_join_codes",
+        to_version: 12,
+        run: |txn| {
+            txn.open_table(tables::JOIN_CODES)?;
+            Ok(())
+        },
+    },
+    // Agents with a mail language (`Agent` v2): nothing to convert, since v1 records are
+    // upgraded when read, but a build from before could not read a rewritten agent (and
+    // its sign-in would fail), so it must refuse this store (`TooNew`) rather than serve it.
+    Migration {
+        name: "0013_agent_language",
+        to_version: 13,
+        run: |_| Ok(()),
     },
 ];
 
@@ -298,6 +316,7 @@ fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(IDX_SCHEDULE)?;
     txn.open_table(IDX_EXPIRY)?;
     txn.open_table(LINK_TOKENS)?;
+    txn.open_table(JOIN_CODES)?;
     txn.open_table(AGENTS)?;
     txn.open_table(AGENT_EMAILS)?;
     txn.open_table(CLIENTS)?;

@@ -169,6 +169,15 @@ pub struct SettingsRecord {
     pub updated_at: Option<Timestamp>,
 }
 
+/// The organisation's logo an administrator uploaded (`meta` key `logo`), shown on link
+/// pages. Checked when uploaded and read (`service::logo`): a PNG, JPEG or WebP image of
+/// bounded size; its type and size are read from the bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoRecord {
+    pub bytes: Vec<u8>,
+    pub updated_at: Timestamp,
+}
+
 /// What one retention run deleted (kept for the audit; never deleted itself).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurgeRecord {

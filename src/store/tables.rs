@@ -88,6 +88,12 @@ pub const LINK_TOKENS: TableDefinition<[u8; 32], [u8; 16]> = TableDefinition::ne
 /// (not the request) so a reopened request's new link starts unbound.
 pub const LINK_DEVICES: TableDefinition<[u8; 32], [u8; 32]> =
     TableDefinition::new("link_devices_v1");
+/// A join code's 40 bits → request ID (16): the code a link page shows (and its app download
+/// carries in its name) for the request's current link. Written when the page is first
+/// shown; the code is a MAC of the request and its link generation, so a reopened request's
+/// old code no longer checks out even before its entry is removed.
+pub const JOIN_CODES: TableDefinition<u64, [u8; 16]> = TableDefinition::new("join_codes_v1");
+
 /// Agent ID (16) → `Agent`.
 pub const AGENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("agents_v1");
 

@@ -480,8 +480,12 @@ async fn the_native_client_checks_in_asks_for_consent_and_follows_the_session() 
     let admin = t.admin().await;
     let req = t.create(&admin, json!({})).await;
     let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_beckon"))
-        .args(["assist", link])
+    // The app as downloaded from the link page, in the terminal: its file name says which
+    // request it joins.
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = crate::apps::download(&t, link, "linux-x86_64", dir.path()).await;
+    let mut child = tokio::process::Command::new(&app)
+        .arg("--cli")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
@@ -568,35 +572,49 @@ async fn the_native_client_checks_in_asks_for_consent_and_follows_the_session() 
 }
 
 #[tokio::test]
-async fn the_native_client_explains_a_bad_link_and_the_download_is_the_binary_itself() {
+async fn the_native_client_explains_a_bad_link_a_lost_name_and_takes_a_typed_code() {
     let t = TestServer::start().await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_beckon"))
-        .args(["assist", &format!("{}/s/{}", t.base, "A".repeat(32))])
-        .output()
-        .await
-        .unwrap();
+    let admin = t.admin().await;
+    let req = t.create(&admin, json!({})).await;
+    let (id, link) = (req["id"].as_str().unwrap(), req["link"].as_str().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = crate::apps::download(&t, link, "linux-x86_64", dir.path()).await;
+    let name = app.file_name().unwrap().to_str().unwrap().to_owned();
+    let code = wire::JoinCode::find_in_file_name(&name).unwrap();
+    let run = |app: std::path::PathBuf, args: Vec<String>| async move {
+        tokio::process::Command::new(app)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .unwrap()
+    };
+    let out = run(
+        app.clone(),
+        vec!["--cli".into(), format!("{}/s/{}", t.base, "A".repeat(32))],
+    )
+    .await;
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("link not found"), "{err}");
 
-    let res = t
-        .http
-        .get(format!("{}/download/beckon", t.base))
-        .send()
-        .await
+    // Renamed, the file has no code: the terminal asks for one instead of guessing.
+    let renamed = dir.path().join("beckon-assist");
+    std::fs::rename(&app, &renamed).unwrap();
+    let out = run(renamed.clone(), vec!["--cli".into()]).await;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the code on the support page"), "{err}");
+    // The code typed as its argument joins.
+    let mut child = tokio::process::Command::new(renamed)
+        .args(["--cli", &code.to_string().to_lowercase()])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
         .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
-    );
-    let served = res.bytes().await.unwrap();
-    let own = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-    // In tests the running binary is the test harness; in production it is `beckon`.
-    assert_eq!(served.len(), own.len());
-    assert!(served == own);
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    expect_line(&mut lines, "Checked in with").await;
+    assert_eq!(t.status_of(&admin, id).await, "waiting");
 }
 
 /// The link page's buttons are plain forms posting to one server function (`link_act`), so

@@ -28,7 +28,7 @@ async fn status_until(ws: &mut Socket, done: impl Fn(&Value) -> bool) -> Value {
 }
 
 /// The timeline's last `session_ended` entry.
-async fn ended_entry(t: &TestServer, admin: &str, id: &str) -> Value {
+pub async fn ended_entry(t: &TestServer, admin: &str, id: &str) -> Value {
     let d = t
         .get(&format!("/api/v1/session-requests/{id}"), admin)
         .await;

@@ -165,6 +165,14 @@ impl TestServer {
             .await
     }
 
+    /// A portal page as the browser of the agent signed in with `token` asks for it (with
+    /// the session cookie).
+    pub fn portal_get(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("beckon_session={token}"))
+    }
+
     /// Opens the agents' event stream (`/api/v1/events`) as `token`.
     pub async fn events(&self, token: &str) -> reqwest::Response {
         self.http

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a loopback port with a temporary data directory,
 //! driven over real HTTP. One test binary; modules by area.
 
+mod apps;
 mod assist;
 mod audit;
 mod backup;
@@ -8,6 +9,7 @@ mod bad_input;
 mod binary;
 mod control;
 mod crash;
+mod daily;
 mod departures;
 mod disk_full;
 mod edge;
@@ -19,6 +21,7 @@ mod harness;
 mod leak;
 mod lifecycle;
 mod live;
+mod logo;
 mod notify;
 mod permissions;
 mod portal;

@@ -159,6 +159,15 @@ async fn the_native_app_shares_a_real_x_display_with_the_agent_in_chromium() {
     let req = t
         .create(&admin, serde_json::json!({"assignee": {"type": "me"}}))
         .await;
+    // The app as the link page hands it out.
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = crate::apps::download(
+        &t,
+        req["link"].as_str().unwrap(),
+        "linux-x86_64",
+        dir.path(),
+    )
+    .await;
     run_script(
         "native.mjs",
         vec![
@@ -167,7 +176,7 @@ async fn the_native_app_shares_a_real_x_display_with_the_agent_in_chromium() {
             ("ADMIN_PASSWORD", "correct horse".into()),
             ("LINK", req["link"].as_str().unwrap().to_owned()),
             ("REQUEST_ID", req["id"].as_str().unwrap().to_owned()),
-            ("BECKON_BIN", env!("CARGO_BIN_EXE_beckon").to_owned()),
+            ("ASSIST_APP", app.display().to_string()),
             ("DISPLAY", x.display.clone()),
             // The script reads the server's CPU time from /proc: this process serves.
             ("SERVER_PID", std::process::id().to_string()),

@@ -60,6 +60,18 @@ async fn upgrades(fixture: &str) {
             StatusCode::OK
         };
         assert_eq!(page, want, "{fixture}: the old link of {id}");
+        // Its app download files a join code, in a table older stores did not have (the
+        // page itself does so only once the request is due, which these fixtures reach
+        // as the calendar moves on).
+        let app = t
+            .http
+            .get(format!("{link}/app/linux-x86_64"))
+            .header("beckon-device", manifest["device"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(app, want, "{fixture}: the app download of {id}");
     }
     // A search finds what the old build stored (the word index was built by a migration).
     let found = t

@@ -20,8 +20,27 @@ await run('assist', async (newPage) => {
   expect(main.includes('niemals nach Zahlungen oder Passwörtern') || main.includes('Zahlung'), 'the anti-scam note');
   expect(main.includes('Drucker'), 'the shared reason');
   expect(main.includes('geplant'), 'the schedule');
-  expect(await user.locator('#download').getAttribute('href') === '/download/beckon', 'the assist app download');
-  expect(/^[0-9a-f]{64}$/.test(await user.textContent('#checksum')), 'the download checksum');
+  // Headless Chromium on Linux: the Linux app, its checksum and the code it joins with.
+  expect(/\/app\/linux-x86_64$/.test(await user.locator('.download-app').getAttribute('href')), 'the Linux app download');
+  expect(/^[0-9a-f]{64}$/.test(await user.textContent('.checksum')), 'the download checksum');
+  expect(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(await user.textContent('#join-code')), 'the join code');
+  expect(await user.locator('#steps li').count() === 3, 'what will happen, in three steps');
+
+  log('a phone, whose browser cannot share a screen, is sent to a computer without an error');
+  const phone = await newPage('phone', {
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  });
+  const phoneErrors = [];
+  phone.on('pageerror', (e) => phoneErrors.push(e.message));
+  await phone.addInitScript(() => { if (navigator.mediaDevices) delete Object.getPrototypeOf(navigator.mediaDevices).getDisplayMedia; });
+  await phone.goto(LINK);
+  await hydrated(phone);
+  await phone.waitForSelector('#use-computer');
+  expect((await phone.locator('#send-link').getAttribute('href')).startsWith('mailto:?subject='), 'send the link to oneself');
+  expect(await phone.locator('#continue').count() === 0 && await phone.locator('.download-app').count() === 0, 'no way in that needs a computer');
+  expect(phoneErrors.length === 0, `no page error on the phone: ${phoneErrors}`);
+  await phone.context().close();
   await hydrated(user);
   await user.click('#continue');
   await user.waitForSelector('#waiting');
@@ -87,6 +106,9 @@ await run('assist', async (newPage) => {
 
   log('this was not me');
   await user.click('#decline');
+  // Asked first: nothing happens until they confirm.
+  await user.waitForSelector('#decline-yes');
+  await user.click('#decline-yes');
   await user.waitForSelector('#ended');
   await agent.waitForSelector('#timeline li[data-kind="declined"]');
 }, { extraArgs: [

@@ -1,5 +1,5 @@
 // The native assist app shares a real X display with the agent's browser: the app (the real
-// binary, driven through its terminal) checks in and is allowed in; the agent starts the
+// app, driven through its terminal with --cli) checks in and is allowed in; the agent starts the
 // session in the portal and the video element decodes the app's H.264 over WebRTC, showing
 // the xterm that runs on that display.
 //
@@ -12,7 +12,8 @@
 // Disconnected, then the session ends after the grace period.
 //
 // Run by tests/api/portal.rs, which starts Xvfb with an xterm, the server, creates the request
-// and passes: BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, BECKON_BIN, DISPLAY, SHOTS
+// and passes: BASE, ADMIN_EMAIL, ADMIN_PASSWORD, LINK, REQUEST_ID, ASSIST_APP (the Linux app as
+// downloaded from the link page), DISPLAY, SHOTS
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { agentOnRequest, env, expect, hydrated, log, run } from './lib.mjs';
@@ -23,7 +24,7 @@ const ID = env('REQUEST_ID');
 const X = { env: { ...process.env, DISPLAY: env('DISPLAY') }, timeout: 10_000 };
 
 // The app's terminal: every line kept, and waits for a line matching a pattern.
-const app = spawn(env('BECKON_BIN'), ['assist', LINK], {
+const app = spawn(env('ASSIST_APP'), ['--cli', LINK], {
   env: { ...process.env, DISPLAY: env('DISPLAY'), RUST_LOG: 'warn' },
   stdio: ['pipe', 'pipe', 'pipe'],
 });

@@ -64,6 +64,8 @@ await run('portal', async (newPage) => {
   await agent.fill('#f-recipient_email', 'grace@example.com');
   await agent.check('#f-send_email');
   await agent.selectOption('#f-email_language', 'ko');
+  // The recipient's zone follows the mail's language until the agent picks one.
+  expect(await agent.inputValue('#f-recipient_zone') === 'Asia/Seoul', 'a Korean recipient is guessed in Seoul');
   await agent.fill('#f-comment', 'Printer driver <b>not</b> installing');
   const inDays = (d) => { const t = new Date(Date.now() + d * 86400e3); t.setSeconds(0, 0);
     const p = (n) => String(n).padStart(2, '0');
@@ -81,6 +83,14 @@ await run('portal', async (newPage) => {
   expect(link.startsWith(`${BASE}/s/`), `a link to the landing page, got ${link}`);
   await agent.click('#created .copy');
   expect(await agent.evaluate(() => navigator.clipboard.readText()) === link, 'the link on the clipboard');
+  // The link page states the time in the recipient's zone (Seoul) and, in a browser
+  // elsewhere (this one is in Berlin), also the time there.
+  // (A browser of its own: one signed in to the portal may not act as the end user.)
+  const preview = await newPage('preview');
+  await preview.goto(link);
+  expect((await preview.textContent('.schedule')).includes('Asia/Seoul'), 'the schedule in the recipient\'s zone');
+  await preview.waitForSelector('#your-time');
+  await preview.close();
 
   // --- Upcoming shows it, with its schedule and the copy button.
   log('upcoming');
@@ -96,6 +106,7 @@ await run('portal', async (newPage) => {
   await row.locator('a.recipient').click();
   await agent.waitForSelector('#edit-form');
   expect(await agent.inputValue('#edit-form #f-scheduled_at') !== '', 'the schedule is filled in for editing');
+  expect(await agent.inputValue('#edit-form #f-recipient_zone') === 'Asia/Seoul', 'the recipient\'s zone is stored');
   await agent.fill('#edit-form #f-comment', 'Printer driver <b>not</b> installing (model 42)');
   await agent.click('#edit-form button[type=submit]');
   await agent.waitForSelector('#timeline li[data-kind="edited"]');
@@ -134,6 +145,10 @@ await run('portal', async (newPage) => {
   log('the session starts on Allow (the portal\'s Connect asks for it); close');
   await user.waitForSelector('#in-session');
   await agent.waitForSelector('#end-session');
+  // Close is in the More menu and asks first: it ends the link and mails the recipient.
+  expect(!(await agent.isVisible('#detail-live button[data-action="close"]')), 'Close is not one click away');
+  await agent.click('#detail-live details.more > summary');
+  await agent.click('#detail-live details.confirm > summary');
   await agent.click('#detail-live button[data-action="close"]');
   await agent.goto(`${BASE}/`);
   await agent.waitForSelector('#no-requests');
@@ -194,6 +209,13 @@ await run('portal', async (newPage) => {
   await agent.waitForSelector('#requests');
   const overflow = await agent.evaluate(() => document.documentElement.scrollWidth);
   expect(overflow <= 375, `no sideways scrolling at 375 px (page is ${overflow} px wide)`);
+  // A phone (375 × 667): the header keeps to two short rows, far from a third of the screen.
+  await agent.setViewportSize({ width: 375, height: 667 });
+  const header = await agent.evaluate(() => document.querySelector('header.top').getBoundingClientRect().height);
+  expect(header <= 667 / 5, `the header is ${header} px high on a 667 px phone screen`);
+  // Status icons are drawn, not characters a font may lack.
+  expect(await agent.locator('.badge svg.icon').count() > 0, 'status badges carry SVG icons');
+  expect(await agent.locator('.badge span.icon').count() === 0, 'no character icons left');
 
   // --- The language menu: choosing one reloads the page in it (and back).
   log('language menu');
@@ -201,6 +223,21 @@ await run('portal', async (newPage) => {
   await agent.selectOption('#lang-select', 'ko');
   await agent.waitForSelector('html[lang="ko"]');
   expect((await agent.textContent('#tab-past')).trim() !== 'Past', 'the tabs in Korean');
+  // The mails' eleven languages are offered, German among them.
+  expect(await agent.locator('#lang-select option').count() === 11, 'eleven portal languages');
+  await hydrated(agent);
+  await agent.selectOption('#lang-select', 'de');
+  await agent.waitForSelector('html[lang="de"]');
+  expect((await agent.textContent('#new-request')).includes('Neue Anfrage'), 'the portal in German');
+  // An island drawn in the browser speaks it too: its words come with the page, not the
+  // bundle (the zone note is filled in once hydrated, with the browser's zone).
+  await agent.click('#new-request');
+  await agent.waitForSelector('#create-form');
+  await hydrated(agent);
+  await agent.waitForFunction(() => document.querySelector('#tz-note').textContent.includes('Europe/Berlin'));
+  expect((await agent.textContent('#tz-note')).trim() === 'Zeitzone: Europe/Berlin.', 'the hydrated island in German');
+  await agent.keyboard.press('Escape');
+  await agent.waitForSelector('#create-form', { state: 'detached' });
   await hydrated(agent);
   await agent.selectOption('#lang-select', 'en');
   await agent.waitForSelector('html[lang="en"]');

@@ -42,6 +42,10 @@ pub struct Agent {
     pub disabled: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The language mails to this agent are written in (a code of the mails' eleven), as
+    /// last chosen in the portal's language menu or set by an administrator; `None`:
+    /// English.
+    pub language: Option<String>,
 }
 
 impl Agent {
@@ -106,6 +110,7 @@ mod tests {
             disabled: false,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
+            language: None,
         }
     }
 

@@ -384,6 +384,22 @@ impl SessionRequest {
         }
     }
 
+    /// How long after its time a scheduled session counts as missed.
+    pub const MISSED_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
+
+    /// A scheduled session nobody came to: its time passed more than `MISSED_AFTER` ago, the
+    /// end user never arrived (the request is still open, not waiting or in a session) and
+    /// no session took place since the time was set.
+    pub fn missed_at(&self, now: Timestamp) -> bool {
+        let Some(at) = self.scheduled_at else {
+            return false;
+        };
+        let session_since = self
+            .session_started_at
+            .is_some_and(|s| self.schedule_set_at.is_none_or(|set| s >= set));
+        self.status_at(now) == Status::Open && now > at + Self::MISSED_AFTER && !session_since
+    }
+
     /// Runs `action` against the status as of `now`.
     pub fn check(&self, action: Action, now: Timestamp) -> Result<Transition, DomainError> {
         apply(self.status_at(now), action)
@@ -393,6 +409,39 @@ impl SessionRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scheduled_session_nobody_came_to_is_missed_after_a_grace() {
+        let t0 = Timestamp::from_second(1_764_000_000).unwrap();
+        let h = |n: i64| t0 + jiff::SignedDuration::from_hours(n);
+        let mut r = SessionRequest::new(
+            RequestId::from_u128(1),
+            "Grace".into(),
+            crate::domain::AgentId::from_u128(2),
+            t0,
+            h(48),
+        );
+        assert!(!r.missed_at(h(30)), "no schedule, nothing to miss");
+        r.scheduled_at = Some(h(24));
+        r.schedule_set_at = Some(t0);
+        assert!(!r.missed_at(h(23)));
+        assert!(
+            !r.missed_at(h(24) + jiff::SignedDuration::from_mins(10)),
+            "within the grace"
+        );
+        assert!(r.missed_at(h(25)));
+        r.status = Status::Waiting;
+        assert!(!r.missed_at(h(25)), "the end user is there");
+        r.status = Status::Open;
+        r.session_started_at = Some(h(1));
+        assert!(!r.missed_at(h(25)), "they met since the time was set");
+        r.schedule_set_at = Some(h(2));
+        assert!(
+            r.missed_at(h(25)),
+            "a session before the new time does not count"
+        );
+        assert!(!r.missed_at(h(49)), "expired is not missed");
+    }
 
     fn request(status: Status, expires_at: Timestamp) -> SessionRequest {
         SessionRequest {

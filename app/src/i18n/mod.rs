@@ -3,8 +3,17 @@
 //! WASM bundle stays small). To add a language: copy `en.rs`, translate it, add a `Lang`
 //! variant in `LANGS` below.
 
+mod de;
 mod en;
+mod es;
+mod fr;
+mod it;
+mod ja;
 mod ko;
+mod nl;
+mod pl;
+mod pt;
+mod zh_hans;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,12 +27,33 @@ pub const LANG_COOKIE: &str = "beckon_lang";
 pub enum Lang {
     #[default]
     En,
+    De,
+    Fr,
+    Es,
+    It,
+    Pt,
+    Nl,
+    Pl,
+    Ja,
     Ko,
+    ZhHans,
 }
 
-/// Every language, with its code and its own name.
-pub const LANGS: [(Lang, &str, &str); 2] =
-    [(Lang::En, "en", "English"), (Lang::Ko, "ko", "한국어")];
+/// Every language, with its code and its own name: the eleven the mails are written in,
+/// with the same codes.
+pub const LANGS: [(Lang, &str, &str); 11] = [
+    (Lang::En, "en", "English"),
+    (Lang::De, "de", "Deutsch"),
+    (Lang::Fr, "fr", "Français"),
+    (Lang::Es, "es", "Español"),
+    (Lang::It, "it", "Italiano"),
+    (Lang::Pt, "pt", "Português"),
+    (Lang::Nl, "nl", "Nederlands"),
+    (Lang::Pl, "pl", "Polski"),
+    (Lang::Ja, "ja", "日本語"),
+    (Lang::Ko, "ko", "한국어"),
+    (Lang::ZhHans, "zh-Hans", "简体中文"),
+];
 
 impl Lang {
     pub fn code(self) -> &'static str {
@@ -33,7 +63,11 @@ impl Lang {
     /// A language tag such as `ko`, `ko-KR` or `en-GB`; `None` when we do not speak it.
     pub fn parse(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
-        LANGS.iter().find(|l| l.1 == primary).map(|l| l.0)
+        // `zh-Hans` is matched by any Chinese tag (`zh`, `zh-CN`, `zh-TW`), as the mails are.
+        LANGS
+            .iter()
+            .find(|l| l.1.split('-').next() == Some(primary.as_str()))
+            .map(|l| l.0)
     }
 
     /// The best language for an `Accept-Language` header (by q-value, first wins ties).
@@ -45,7 +79,9 @@ impl Lang {
             let q = it
                 .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok()))
                 .unwrap_or(1.0);
+            // `q=0` means "not this one".
             if let Some(lang) = Lang::parse(tag)
+                && q > 0.0
                 && best.is_none_or(|(bq, _)| q > bq)
             {
                 best = Some((q, lang));
@@ -54,289 +90,347 @@ impl Lang {
         best.map(|b| b.1)
     }
 
+    /// English alone: what a bundle falls back to without referring to every language.
+    pub fn english() -> &'static Texts {
+        &en::EN
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::En => &en::EN,
+            Lang::De => &de::DE,
+            Lang::Fr => &fr::FR,
+            Lang::Es => &es::ES,
+            Lang::It => &it::IT,
+            Lang::Pt => &pt::PT,
+            Lang::Nl => &nl::NL,
+            Lang::Pl => &pl::PL,
+            Lang::Ja => &ja::JA,
             Lang::Ko => &ko::KO,
+            Lang::ZhHans => &zh_hans::ZH_HANS,
         }
     }
 }
 
-/// Every text of the portal and the link page in one language. `{}`-style slots are named
-/// and filled with `fill`.
-pub struct Texts {
-    pub app_name: &'static str,
-    pub skip_to_content: &'static str,
-    pub nav_requests: &'static str,
-    pub nav_agents: &'static str,
-    pub nav_clients: &'static str,
-    pub nav_settings: &'static str,
-    pub sign_out: &'static str,
-    pub alerts: &'static str,
-    pub language: &'static str,
-    pub signed_in_as: &'static str,
+/// Declares `Texts`, one `&'static str` per field, with its conversions to and from the list
+/// of its strings in field order: how a portal page hands its one language to the browser
+/// bundle, which then need not carry all eleven (`pages::texts`).
+macro_rules! texts {
+    ($(#[$doc:meta])* pub struct Texts { $($(#[$field_doc:meta])* pub $name:ident,)* }) => {
+        $(#[$doc])*
+        pub struct Texts {
+            $($(#[$field_doc])* pub $name: &'static str,)*
+        }
 
-    pub sign_in: &'static str,
-    pub email: &'static str,
-    pub password: &'static str,
-    pub wrong_credentials: &'static str,
-    pub rate_limited: &'static str,
+        impl Texts {
+            /// Every string, in field order.
+            pub fn strings(&self) -> Vec<&'static str> {
+                vec![$(self.$name),*]
+            }
 
-    pub tab_active: &'static str,
-    pub tab_upcoming: &'static str,
-    pub tab_past: &'static str,
-    pub new_request: &'static str,
-    pub filters: &'static str,
-    pub any_status: &'static str,
-    pub anyone: &'static str,
-    pub me: &'static str,
-    pub unassigned: &'static str,
-    pub agents: &'static str,
-    pub clients: &'static str,
-    pub search: &'static str,
-    pub search_hint: &'static str,
-    pub apply: &'static str,
-    pub col_status: &'static str,
-    pub col_recipient: &'static str,
-    pub col_assignee: &'static str,
-    pub col_schedule: &'static str,
-    pub col_expiry: &'static str,
-    pub col_actions: &'static str,
-    pub no_requests: &'static str,
-    pub next_page: &'static str,
-    pub first_page: &'static str,
-    pub online: &'static str,
-    pub copy_link: &'static str,
-    pub copied: &'static str,
-    pub details: &'static str,
+            /// Back from `strings` of the same build; `None` when the count differs.
+            pub fn from_strings(v: &[&'static str]) -> Option<Texts> {
+                let mut it = v.iter().copied();
+                let t = Texts { $($name: it.next()?,)* };
+                it.next().is_none().then_some(t)
+            }
+        }
+    };
+}
 
-    pub status_open: &'static str,
-    pub status_waiting: &'static str,
-    pub status_ready: &'static str,
-    pub status_in_session: &'static str,
-    pub status_closed: &'static str,
-    pub status_expired: &'static str,
+texts! {
+    /// Every text of the portal and the link page in one language. `{}`-style slots are named
+    /// and filled with `fill`.
+    pub struct Texts {
+        pub app_name,
+        pub skip_to_content,
+        pub nav_requests,
+        pub nav_agents,
+        pub nav_clients,
+        pub nav_settings,
+        pub sign_out,
+        pub alerts,
+        pub language,
+        pub signed_in_as,
 
-    pub act_connect: &'static str,
-    pub act_start: &'static str,
-    pub act_end: &'static str,
-    pub act_end_keep: &'static str,
-    pub act_end_close: &'static str,
-    pub act_close: &'static str,
-    pub act_reopen: &'static str,
-    pub act_resend: &'static str,
-    pub act_release: &'static str,
-    pub session_title: &'static str,
-    pub session_waiting_screen: &'static str,
-    /// `{s}`: the grace period in seconds.
-    pub session_disconnected: &'static str,
-    pub session_not_online: &'static str,
-    /// `{name}`: the end user; `{s}`: seconds left for their answer.
-    pub session_asking: &'static str,
-    pub session_end_question: &'static str,
-    pub edit_request: &'static str,
-    /// The screen switcher: its label, and "Screen" before each number.
-    pub screens: &'static str,
-    pub screen: &'static str,
-    pub session_ended_note: &'static str,
-    pub end_by_agent: &'static str,
-    pub end_by_end_user: &'static str,
-    pub end_agent_left: &'static str,
-    pub end_end_user_left: &'static str,
-    pub end_abandoned: &'static str,
-    pub session_receiving: &'static str,
-    pub control_ask: &'static str,
-    pub view_fit: &'static str,
-    pub clipboard_to_them: &'static str,
-    pub clipboard_send: &'static str,
-    pub clipboard_theirs: &'static str,
-    pub clipboard_copy: &'static str,
-    pub view_actual: &'static str,
-    pub view_fullscreen: &'static str,
-    pub control_asking: &'static str,
-    pub control_granted: &'static str,
-    pub chat: &'static str,
-    pub chat_placeholder: &'static str,
-    pub send: &'static str,
-    pub offline: &'static str,
+        pub sign_in,
+        pub email,
+        pub password,
+        pub wrong_credentials,
+        pub rate_limited,
 
-    pub create_title: &'static str,
-    pub recipient_name: &'static str,
-    pub assign_to: &'static str,
-    pub recipient_email: &'static str,
-    pub send_invitation: &'static str,
-    pub email_language: &'static str,
-    pub comment: &'static str,
-    pub schedule: &'static str,
-    pub expiration: &'static str,
-    /// Slots: `{default}`, `{max}`.
-    pub expiry_hint: &'static str,
-    /// Slot: `{tz}`.
-    pub time_zone_note: &'static str,
-    pub create: &'static str,
-    pub cancel: &'static str,
-    pub created: &'static str,
-    pub done: &'static str,
+        pub tab_active,
+        pub tab_upcoming,
+        pub tab_past,
+        pub new_request,
+        pub filters,
+        pub any_status,
+        pub anyone,
+        pub me,
+        pub unassigned,
+        pub agents,
+        pub clients,
+        pub search,
+        pub search_hint,
+        pub apply,
+        pub col_status,
+        pub col_recipient,
+        pub col_assignee,
+        pub col_schedule,
+        pub col_expiry,
+        pub col_actions,
+        pub no_requests,
+        pub next_page,
+        pub first_page,
+        pub online,
+        pub missed,
+        pub copy_link,
+        pub copied,
+        pub details,
+        pub more,
+        pub close_confirm,
+        pub close_yes,
+        pub yes,
 
-    pub timeline: &'static str,
-    pub session_time: &'static str,
-    pub created_by: &'static str,
-    pub created_at: &'static str,
-    pub updated_at: &'static str,
-    pub save: &'static str,
-    pub saved: &'static str,
-    pub back_to_list: &'static str,
-    pub link: &'static str,
-    pub not_scheduled: &'static str,
-    pub end_user: &'static str,
-    pub system: &'static str,
-    pub ev_created: &'static str,
-    pub ev_edited: &'static str,
-    pub ev_checked_in: &'static str,
-    pub ev_connect_requested: &'static str,
-    pub ev_access_allowed: &'static str,
-    pub ev_access_denied: &'static str,
-    pub ev_session_started: &'static str,
-    pub ev_session_ended: &'static str,
-    pub ev_closed: &'static str,
-    pub ev_declined: &'static str,
-    pub ev_reopened: &'static str,
-    pub ev_expired: &'static str,
-    pub ev_invitation_queued: &'static str,
-    pub ev_mail_failed: &'static str,
-    pub nav_mail: &'static str,
-    pub mail_title: &'static str,
-    pub mail_all: &'static str,
-    pub mail_counts: &'static str,
-    pub older: &'static str,
-    pub send_test_mail: &'static str,
-    pub test_mail_queued: &'static str,
-    pub no_mail: &'static str,
-    pub mail_kind: &'static str,
-    pub mail_to: &'static str,
-    pub mail_state: &'static str,
-    pub mail_attempts: &'static str,
-    pub mail_detail: &'static str,
-    pub retry: &'static str,
-    pub webhooks: &'static str,
-    pub remove: &'static str,
-    pub webhook_url: &'static str,
-    pub add_webhook: &'static str,
-    pub webhook_secret: &'static str,
-    pub webhook_hint: &'static str,
-    pub kind_invitation: &'static str,
-    pub kind_reminder: &'static str,
-    pub kind_rescheduled: &'static str,
-    pub kind_closed: &'static str,
-    pub kind_expired: &'static str,
-    pub kind_assigned: &'static str,
-    pub kind_waiting: &'static str,
-    pub kind_test: &'static str,
-    pub kind_request_expired: &'static str,
-    pub kind_webhook: &'static str,
-    pub state_pending: &'static str,
-    pub state_sent: &'static str,
-    pub state_failed: &'static str,
-    pub state_superseded: &'static str,
-    pub share_comment: &'static str,
-    pub ev_reminder_queued: &'static str,
-    pub ev_reschedule_queued: &'static str,
-    pub ev_link_released: &'static str,
-    pub ev_control_granted: &'static str,
-    pub ev_control_revoked: &'static str,
+        pub status_open,
+        pub status_waiting,
+        pub status_ready,
+        pub status_in_session,
+        pub status_closed,
+        pub status_expired,
 
-    pub agents_title: &'static str,
-    pub add_agent: &'static str,
-    pub name: &'static str,
-    pub role: &'static str,
-    pub role_admin: &'static str,
-    pub role_agent: &'static str,
-    pub may_view: &'static str,
-    pub may_edit: &'static str,
-    pub disabled: &'static str,
-    pub disable: &'static str,
-    pub enable: &'static str,
-    pub set_password: &'static str,
-    pub clients_title: &'static str,
-    pub add_client: &'static str,
-    pub members: &'static str,
-    pub settings_title: &'static str,
-    pub organisation: &'static str,
-    pub public_url: &'static str,
-    pub default_expiry: &'static str,
-    pub max_expiry: &'static str,
-    pub mail: &'static str,
-    /// Slot: `{host}`.
-    pub mail_smtp: &'static str,
-    /// Slot: `{dir}`.
-    pub mail_files: &'static str,
-    pub settings_note: &'static str,
-    pub duration_hint: &'static str,
-    pub version: &'static str,
+        pub act_connect,
+        pub act_start,
+        pub act_end,
+        pub act_end_keep,
+        pub act_end_close,
+        pub act_close,
+        pub act_reopen,
+        pub act_resend,
+        pub act_release,
+        pub session_title,
+        pub session_waiting_screen,
+        /// `{s}`: the grace period in seconds.
+        pub session_disconnected,
+        pub session_not_online,
+        /// `{name}`: the end user; `{s}`: seconds left for their answer.
+        pub session_asking,
+        pub session_end_question,
+        pub edit_request,
+        /// The screen switcher: its label, and "Screen" before each number.
+        pub screens,
+        pub screen,
+        pub session_ended_note,
+        pub end_by_agent,
+        pub end_by_end_user,
+        pub end_agent_left,
+        pub end_end_user_left,
+        pub end_abandoned,
+        pub session_receiving,
+        pub control_ask,
+        pub view_fit,
+        pub clipboard_to_them,
+        pub clipboard_send,
+        pub clipboard_theirs,
+        pub clipboard_copy,
+        pub view_actual,
+        pub view_fullscreen,
+        pub control_asking,
+        pub control_granted,
+        pub chat,
+        pub chat_placeholder,
+        pub send,
+        pub offline,
 
-    pub forbidden: &'static str,
-    pub error_prefix: &'static str,
-    pub loading: &'static str,
-    pub page_not_found: &'static str,
-    pub no_view_permission: &'static str,
+        pub create_title,
+        pub recipient_name,
+        pub assign_to,
+        pub recipient_email,
+        pub send_invitation,
+        pub email_language,
+        pub comment,
+        pub schedule,
+        pub expiration,
+        /// Slots: `{default}`, `{max}`.
+        pub expiry_hint,
+        /// Slot: `{tz}`.
+        pub time_zone_note,
+        pub recipient_zone,
+        pub zone_same,
+        pub recipient_zone_hint,
+        pub fold_choice,
+        pub fold_earlier,
+        pub fold_later,
+        pub create,
+        pub cancel,
+        pub created,
+        pub done,
 
-    /// Slot: `{}` (a duration such as "3 h").
-    pub in_time: &'static str,
-    pub time_ago: &'static str,
-    /// Slot: `{n}`.
-    pub unit_day: &'static str,
-    pub unit_hour: &'static str,
-    pub unit_minute: &'static str,
-    pub just_now: &'static str,
+        pub timeline,
+        pub session_time,
+        pub created_by,
+        pub created_at,
+        pub updated_at,
+        pub save,
+        pub saved,
+        pub back_to_list,
+        pub link,
+        pub not_scheduled,
+        pub end_user,
+        pub system,
+        pub ev_created,
+        pub ev_edited,
+        pub ev_checked_in,
+        pub ev_connect_requested,
+        pub ev_access_allowed,
+        pub ev_access_denied,
+        pub ev_session_started,
+        pub ev_session_ended,
+        pub ev_closed,
+        pub ev_declined,
+        pub ev_reopened,
+        pub ev_expired,
+        pub ev_invitation_queued,
+        pub ev_mail_failed,
+        pub nav_mail,
+        pub mail_title,
+        pub mail_all,
+        pub mail_counts,
+        pub older,
+        pub send_test_mail,
+        pub test_mail_queued,
+        pub no_mail,
+        pub mail_kind,
+        pub mail_to,
+        pub mail_state,
+        pub mail_attempts,
+        pub mail_detail,
+        pub retry,
+        pub webhooks,
+        pub remove,
+        pub webhook_url,
+        pub add_webhook,
+        pub webhook_secret,
+        pub webhook_hint,
+        pub kind_invitation,
+        pub kind_reminder,
+        pub kind_rescheduled,
+        pub kind_closed,
+        pub kind_expired,
+        pub kind_assigned,
+        pub kind_waiting,
+        pub kind_test,
+        pub kind_request_expired,
+        pub kind_webhook,
+        pub kind_declined,
+        pub state_pending,
+        pub state_sent,
+        pub state_failed,
+        pub state_superseded,
+        pub share_comment,
+        pub ev_reminder_queued,
+        pub ev_reschedule_queued,
+        pub ev_link_released,
+        pub ev_control_granted,
+        pub ev_control_revoked,
 
-    pub link_unknown_title: &'static str,
-    pub link_unknown_body: &'static str,
-    pub link_finished_title: &'static str,
-    pub link_finished_body: &'static str,
-    pub nav_audit: &'static str,
-    pub nav_account: &'static str,
-    pub account_title: &'static str,
-    pub change_password: &'static str,
-    pub current_password: &'static str,
-    pub new_password: &'static str,
-    pub password_changed: &'static str,
-    pub sign_out_everywhere: &'static str,
-    pub sign_out_everywhere_note: &'static str,
-    pub audit_title: &'static str,
-    pub audit_note: &'static str,
-    pub audit_export: &'static str,
-    pub audit_empty: &'static str,
-    pub audit_when: &'static str,
-    pub audit_event: &'static str,
-    pub audit_who: &'static str,
-    pub audit_from: &'static str,
-    pub audit_target: &'static str,
-    pub audit_detail: &'static str,
-    pub au_sign_in_succeeded: &'static str,
-    pub au_sign_in_failed: &'static str,
-    pub au_signed_out_everywhere: &'static str,
-    pub au_password_changed: &'static str,
-    pub au_agent_created: &'static str,
-    pub au_agent_changed: &'static str,
-    pub au_client_created: &'static str,
-    pub au_client_changed: &'static str,
-    pub au_settings_changed: &'static str,
-    pub au_webhook_added: &'static str,
-    pub au_webhook_removed: &'static str,
-    pub au_link_released: &'static str,
-    pub au_declined_by_end_user: &'static str,
-    pub totp_code: &'static str,
-    pub totp_hint: &'static str,
-    pub totp_required: &'static str,
-    pub two_factor: &'static str,
-    pub two_factor_on: &'static str,
-    pub two_factor_off: &'static str,
-    pub two_factor_setup: &'static str,
-    pub two_factor_scan: &'static str,
-    pub two_factor_key: &'static str,
-    pub two_factor_link: &'static str,
-    pub two_factor_turn_on: &'static str,
-    pub two_factor_turn_off: &'static str,
+        pub agents_title,
+        pub add_agent,
+        pub name,
+        pub role,
+        pub role_admin,
+        pub role_agent,
+        pub may_view,
+        pub may_edit,
+        pub disabled,
+        pub disable,
+        pub enable,
+        pub set_password,
+        pub clients_title,
+        pub add_client,
+        pub members,
+        pub settings_title,
+        pub organisation,
+        pub public_url,
+        pub default_expiry,
+        pub max_expiry,
+        pub mail,
+        /// Slot: `{host}`.
+        pub mail_smtp,
+        /// Slot: `{dir}`.
+        pub mail_files,
+        pub settings_note,
+        pub logo,
+        pub logo_hint,
+        pub logo_none,
+        pub logo_upload,
+        pub logo_remove,
+        pub logo_err_too_big,
+        pub logo_err_not_image,
+        pub logo_err_dimensions,
+        pub duration_hint,
+        pub version,
+
+        pub forbidden,
+        pub error_prefix,
+        pub loading,
+        pub page_not_found,
+        pub no_view_permission,
+
+        /// Slot: `{}` (a duration such as "3 h").
+        pub in_time,
+        pub time_ago,
+        /// Slot: `{n}`.
+        pub unit_day,
+        pub unit_hour,
+        pub unit_minute,
+        pub just_now,
+
+        pub nav_audit,
+        pub nav_account,
+        pub account_title,
+        pub change_password,
+        pub current_password,
+        pub new_password,
+        pub password_changed,
+        pub sign_out_everywhere,
+        pub sign_out_everywhere_note,
+        pub audit_title,
+        pub audit_note,
+        pub audit_export,
+        pub audit_empty,
+        pub audit_when,
+        pub audit_event,
+        pub audit_who,
+        pub audit_from,
+        pub audit_target,
+        pub audit_detail,
+        pub au_sign_in_succeeded,
+        pub au_sign_in_failed,
+        pub au_signed_out_everywhere,
+        pub au_password_changed,
+        pub au_agent_created,
+        pub au_agent_changed,
+        pub au_client_created,
+        pub au_client_changed,
+        pub au_settings_changed,
+        pub au_webhook_added,
+        pub au_webhook_removed,
+        pub au_link_released,
+        pub au_declined_by_end_user,
+        pub totp_code,
+        pub totp_hint,
+        pub totp_required,
+        pub two_factor,
+        pub two_factor_on,
+        pub two_factor_off,
+        pub two_factor_setup,
+        pub two_factor_scan,
+        pub two_factor_key,
+        pub two_factor_link,
+        pub two_factor_turn_on,
+        pub two_factor_turn_off,
+    }
 }
 
 impl Texts {
@@ -415,6 +509,7 @@ impl Texts {
             "end_user_waiting" => self.kind_waiting,
             "test" => self.kind_test,
             "request_expired" => self.kind_request_expired,
+            "declined" => self.kind_declined,
             _ => self.kind_webhook,
         }
     }
@@ -472,13 +567,17 @@ mod tests {
         );
         assert_eq!(
             Lang::from_accept_language("de-DE, en;q=0.5"),
-            Some(Lang::En)
+            Some(Lang::De)
         );
         assert_eq!(
             Lang::from_accept_language("en;q=0.4, ko;q=0.9"),
             Some(Lang::Ko)
         );
-        assert_eq!(Lang::from_accept_language("fr"), None);
+        assert_eq!(Lang::from_accept_language("fr-CA"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("zh-TW"), Some(Lang::ZhHans));
+        assert_eq!(Lang::parse("zh-Hans"), Some(Lang::ZhHans));
+        assert_eq!(Lang::ZhHans.code(), "zh-Hans");
+        assert_eq!(Lang::from_accept_language("tlh"), None);
         assert_eq!(Lang::from_accept_language(""), None);
     }
 
@@ -497,6 +596,45 @@ mod tests {
             let t = lang.texts();
             assert!(t.expiry_hint.contains("{default}") && t.expiry_hint.contains("{max}"));
             assert!(t.in_time.contains("{}") && t.time_ago.contains("{}"));
+        }
+    }
+
+    /// A page hands its language to the bundle as the list of its strings (`pages::texts`).
+    #[test]
+    fn texts_travel_as_their_strings() {
+        for (lang, code, _) in LANGS {
+            let t = lang.texts();
+            let back = Texts::from_strings(&t.strings()).expect(code);
+            assert_eq!(back.strings(), t.strings(), "{code}");
+            assert_eq!(back.new_request, t.new_request);
+        }
+        let mut short = Lang::De.texts().strings();
+        short.pop();
+        assert!(Texts::from_strings(&short).is_none());
+        assert!(
+            Texts::from_strings(&[Lang::En.texts().strings(), vec!["extra"]].concat()).is_none()
+        );
+    }
+
+    /// Each language is translated, not a copy of English: most of its words differ (names
+    /// such as "Beckon" and "Webhook" may stay the same).
+    #[test]
+    fn every_language_is_its_own() {
+        let en = Lang::En.texts();
+        for (lang, code, _) in LANGS.into_iter().filter(|l| l.0 != Lang::En) {
+            let t = lang.texts();
+            let pairs = [
+                (t.nav_requests, en.nav_requests),
+                (t.sign_out, en.sign_out),
+                (t.new_request, en.new_request),
+                (t.status_waiting, en.status_waiting),
+                (t.act_connect, en.act_connect),
+                (t.settings_note, en.settings_note),
+                (t.logo_hint, en.logo_hint),
+                (t.missed, en.missed),
+            ];
+            let same = pairs.iter().filter(|(a, b)| a == b).count();
+            assert_eq!(same, 0, "{code} has English words");
         }
     }
 }

@@ -220,6 +220,7 @@ pub fn Settings() -> impl IntoView {
                         };
                         Either::Left(view! {
                             <SettingsForm organisation=s.organisation.clone() default_expiry=s.default_expiry_text.clone() max_expiry=s.max_expiry_text.clone()/>
+                            <LogoForm url=s.logo_url.clone()/>
                             <dl class="card fields-list" id="settings">
                                 <dt>{t.public_url}</dt><dd>{s.public_url.clone()}</dd>
                                 <dt>{t.mail}</dt><dd>{mail}</dd>
@@ -257,6 +258,42 @@ fn SettingsForm(organisation: String, default_expiry: String, max_expiry: String
             <button type="submit" class="primary">{t.save}</button>
             {done("settings").then(|| view! { <span role="status" id="settings-saved">{t.saved}</span> })}
         </ActionForm>
+    }
+}
+
+/// The organisation's logo: a plain multipart form to `/admin/settings/logo` (no script
+/// needed), which comes back here with `?done=logo` or `?logo_error=…`.
+#[component]
+fn LogoForm(url: Option<String>) -> impl IntoView {
+    let t = texts();
+    let error = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("logo_error"))
+        .map(|e| match e.as_str() {
+            "too_big" => t.logo_err_too_big,
+            "dimensions" => t.logo_err_dimensions,
+            _ => t.logo_err_not_image,
+        });
+    let has_logo = url.is_some();
+    view! {
+        <form class="card grid-form" id="logo-form" method="post" action="/admin/settings/logo" enctype="multipart/form-data">
+            <span class="label">{t.logo}</span>
+            {match url {
+                Some(u) => Either::Left(view! { <img class="org-logo" id="current-logo" src=u alt=t.logo/> }),
+                None => Either::Right(view! { <span class="muted" id="no-logo">{t.logo_none}</span> }),
+            }}
+            <label for="s-logo">{t.logo_upload}</label>
+            <input id="s-logo" name="logo" type="file" required accept="image/png,image/jpeg,image/webp" aria-describedby="logo-hint"/>
+            {error.map(|e| view! { <span class="field-error" id="err-logo" role="alert">{e}</span> })}
+            <span class="hint" id="logo-hint">{t.logo_hint}</span>
+            <button type="submit" class="primary" id="upload-logo">{t.logo_upload}</button>
+            {done("logo").then(|| view! { <span role="status" id="logo-saved">{t.saved}</span> })}
+        </form>
+        {has_logo.then(|| view! {
+            <form class="card" id="logo-remove-form" method="post" action="/admin/settings/logo" enctype="multipart/form-data">
+                <input type="hidden" name="remove" value="1"/>
+                <button type="submit" class="danger" id="remove-logo">{t.logo_remove}</button>
+            </form>
+        })}
     }
 }
 

@@ -10,7 +10,7 @@ use super::layout::caller;
 use super::requests::{RequestFields, RowButtons, assignee_name};
 use super::session::SessionView;
 use super::texts;
-use super::widgets::{CopyLink, ErrorNote, Relative, StatusBadge, Time};
+use super::widgets::{CheckMark, CopyLink, ErrorNote, Relative, StatusBadge, Time};
 use crate::domain::EventKind;
 use crate::live;
 use crate::portal::api::{EditRequest, RequestAction, create_choices, get_request};
@@ -37,7 +37,7 @@ pub fn Detail() -> impl IntoView {
                         // Only for the edit form (not for a finished request, a view-only
                         // agent, or the live refresh of such a page).
                         let choices = if live_request {
-                            create_choices().await.ok()
+                            create_choices().await.ok().map(|c| c.with_current(&d.row.assignee))
                         } else {
                             None
                         };
@@ -95,7 +95,7 @@ fn Body(d: RequestDetail, act: ServerAction<RequestAction>) -> impl IntoView {
                 <dl class="fields-list">
                     <dt>{t.recipient_email}</dt><dd>{row.recipient_email.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>{t.col_assignee}</dt><dd>{assignee_name(&row.assignee)}</dd>
-                    <dt>{t.send_invitation}</dt><dd>{if row.send_email { "✔" } else { "—" }}</dd>
+                    <dt>{t.send_invitation}</dt><dd>{if row.send_email { Either::Left(view! { <CheckMark label=t.yes/> }) } else { Either::Right("—") }}</dd>
                     <dt>{t.email_language}</dt><dd>{d.email_language.clone()}</dd>
                     <dt>{t.comment}</dt><dd class="pre">{if d.comment.is_empty() { "—".to_owned() } else { d.comment.clone() }}</dd>
                     <dt>{t.schedule}</dt><dd>{match row.scheduled_at {

@@ -6,11 +6,13 @@
 use leptos::either::*;
 use leptos::prelude::*;
 
-use super::widgets::{Chat, ErrorNote};
+use super::widgets::Chat;
 use crate::domain::Status;
 use crate::live::ChatLine;
 use crate::portal::api::LinkAct;
-use crate::portal::{AppError, DownloadView, LinkInfo, LinkStep, LinkView, PromptView, Text};
+use crate::portal::{
+    AppError, DownloadView, LinkInfo, LinkStep, LinkView, Notice, Offer, PromptView, Text,
+};
 
 /// What the server found behind the page's link: the page's one piece of data. The server
 /// renders the page from it in one synchronous pass and writes it into the page as JSON (the
@@ -39,21 +41,26 @@ pub fn LinkPage(data: LinkData) -> impl IntoView {
         Ok(LinkView::Active(info)) => {
             EitherOf5::A(view! { <Active info=*info token=link_token()/> })
         }
-        Ok(LinkView::Unknown) => EitherOf5::B(gone(false)),
-        Ok(LinkView::Finished) => EitherOf5::C(gone(true)),
-        Ok(LinkView::InUse {
-            language,
-            title,
-            body,
-        }) => EitherOf5::D(view! {
-            <main class="link-page narrow" id="content" lang=language>
-                <h1 id="in-use">{title}</h1>
-                <p>{body}</p>
-            </main>
-        }),
+        Ok(LinkView::Unknown(n)) => EitherOf5::B(notice(n, "unknown")),
+        Ok(LinkView::Finished(n)) => EitherOf5::C(notice(n, "finished")),
+        Ok(LinkView::InUse(n)) => EitherOf5::D(notice(n, "in-use")),
         Err(e) => {
-            EitherOf5::E(view! { <main class="link-page narrow"><ErrorNote error=e/></main> })
+            // The server's own words (it explains, e.g., that an agent's browser cannot act as
+            // the end user): the portal's texts stay out of the end user's bundle.
+            EitherOf5::E(
+                view! { <main class="link-page narrow"><p class="error" role="alert">{e.message}</p></main> },
+            )
         }
+    }
+}
+
+/// The page's language (its `<html lang>`): the one its words are in.
+#[cfg(feature = "ssr")]
+pub fn language(data: &LinkData) -> Option<&str> {
+    match data {
+        Ok(LinkView::Active(info)) => Some(&info.language),
+        Ok(LinkView::Unknown(n) | LinkView::Finished(n) | LinkView::InUse(n)) => Some(&n.language),
+        Err(_) => None,
     }
 }
 
@@ -63,9 +70,7 @@ pub fn title(data: &LinkData) -> String {
     let t = super::texts();
     match data {
         Ok(LinkView::Active(info)) => info.texts.get(Text::Title).to_owned(),
-        Ok(LinkView::Unknown) => t.link_unknown_title.to_owned(),
-        Ok(LinkView::Finished) => t.link_finished_title.to_owned(),
-        Ok(LinkView::InUse { title, .. }) => title.clone(),
+        Ok(LinkView::Unknown(n) | LinkView::Finished(n) | LinkView::InUse(n)) => n.title.clone(),
         Err(_) => t.app_name.to_owned(),
     }
 }
@@ -77,24 +82,19 @@ pub fn status(data: &LinkData) -> http::StatusCode {
     use http::StatusCode;
     match data {
         Ok(LinkView::Active(_)) => StatusCode::OK,
-        Ok(LinkView::Unknown) => StatusCode::NOT_FOUND,
-        Ok(LinkView::Finished) => StatusCode::GONE,
-        Ok(LinkView::InUse { .. }) => StatusCode::CONFLICT,
+        Ok(LinkView::Unknown(_)) => StatusCode::NOT_FOUND,
+        Ok(LinkView::Finished(_)) => StatusCode::GONE,
+        Ok(LinkView::InUse(_)) => StatusCode::CONFLICT,
         Err(e) => crate::portal::api::status_of(e),
     }
 }
 
-fn gone(finished: bool) -> impl IntoView {
-    let t = super::texts();
-    let (title, body) = if finished {
-        (t.link_finished_title, t.link_finished_body)
-    } else {
-        (t.link_unknown_title, t.link_unknown_body)
-    };
+/// A page that only says something (`what` names it for tests and styles).
+fn notice(n: Notice, what: &'static str) -> impl IntoView {
     view! {
-        <main class="link-page narrow" id="content">
-            <h1>{title}</h1>
-            <p>{body}</p>
+        <main class="link-page narrow" id="content" lang=n.language data-notice=what>
+            <h1 id=what>{n.title}</h1>
+            <p>{n.body}</p>
         </main>
     }
 }
@@ -185,7 +185,29 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
     });
     let stop = move |_| st.stopped.set(true);
     let (tok_state, tok_prompt, tok_decline) = (token.clone(), token.clone(), token.clone());
-    let download = info.download;
+    let offer = info.offer;
+    let join_code = info.join_code;
+    let named_agent = info.named_agent;
+    let send_link = mailto(&t(Text::Title), &info.page_url);
+    // The schedule is stated in the recipient's zone; a browser in another zone (travel, a
+    // guess that was wrong) also gets the time where it is. Known only once hydrated.
+    let your_time = RwSignal::new(None::<String>);
+    if let Some((at, zone)) = info.schedule.clone() {
+        let lang = info.language.clone();
+        Effect::new(move |_| {
+            // Another zone name may still keep the same time (Paris and Berlin): only a
+            // time that reads differently here is added.
+            let here = crate::live::format_local(at, &lang);
+            let there = crate::live::format_in(at, &lang, Some(&zone));
+            if here.is_some() && there.is_some() && here != there {
+                your_time.set(here);
+            }
+        });
+    }
+    // A browser without screen sharing (most phones) is told to use a computer, never shown
+    // a raw error. Known only once hydrated: the server's render offers the button.
+    let can_share = RwSignal::new(true);
+    Effect::new(move |_| can_share.set(browser_can_share()));
     view! {
         <main class="link-page narrow" id="content" lang=info.language>
             {move || st.sharing.get().then(|| view! {
@@ -194,33 +216,68 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                     <button type="button" class="danger" id="stop" on:click=stop>{t(Text::Stop)}</button>
                 </div>
             })}
+            {info.logo.map(|l| view! {
+                <img class="org-logo" id="org-logo" src=l.url width=l.width height=l.height alt=l.alt/>
+            })}
             <h1>{t(Text::Title)}</h1>
             <p class="greeting">{t(Text::Greeting)}</p>
             <p class="asker">{t(Text::Asks)}</p>
             {Some(t(Text::Planned)).filter(|p| !p.is_empty()).map(|p| view! { <p class="schedule">{p}</p> })}
+            {move || your_time.get().map(|when| view! {
+                <p class="hint" id="your-time">{t(Text::YourTime).replace("{when}", &when)}</p>
+            })}
             {info.comment.map(|c| view! {
                 <p class="reason"><strong>{t(Text::Reason)} ": "</strong><span class="pre">{c}</span></p>
             })}
-            <p class="note" role="note">{t(Text::Safety)}</p>
+            <p class="note" role="note">{t(Text::Safety)}" "{t(Text::CallUs)}</p>
+            <p class="hint" id="host">{t(Text::Host)}</p>
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="state" id="link-state" data-status=move || if st.released.get() { "released" } else { st.status.get().as_str() } aria-live="polite">
                 {move || {
                     let tok = tok_state.clone();
+                    let (offer, join_code, send_link) = (offer.clone(), join_code.clone(), send_link.clone());
                     if st.released.get() {
                         return EitherOf6::F(view! { <p id="released">{t(Text::Released)}</p> });
                     }
                     match st.status.get() {
-                        Status::Open => EitherOf6::A(view! {
-                            <p>{t(Text::Choose)}</p>
-                            <div class="ways-in">
+                        Status::Open if offer == Offer::Phone => EitherOf6::A(view! {
+                            <p id="use-computer">{t(Text::UseComputer)}</p>
+                            <a class="button primary big" id="send-link" href=send_link.clone()>{t(Text::SendLink)}</a>
+                        }.into_any()),
+                        Status::Open => {
+                            let browser_class = if matches!(offer, Offer::App(_)) { "secondary big" } else { "primary big" };
+                            let browser = view! {
                                 <ActionForm action=act>
                                     <input type="hidden" name="token" value=tok/>
                                     <input type="hidden" name="step" value="checkin"/>
-                                    <button type="submit" class="primary big" id="continue">{t(Text::StartBrowser)}</button>
+                                    <button type="submit" class=browser_class id="continue">{t(Text::StartBrowser)}</button>
                                 </ActionForm>
-                                {download.clone().map(|d| download_button(d, t(Text::Download), t(Text::DownloadNote)))}
-                            </div>
-                        }),
+                            };
+                            let apps = match &offer {
+                                Offer::App(d) => vec![d.clone()],
+                                Offer::Any(list) => list.clone(),
+                                Offer::BrowserOnly | Offer::Phone => Vec::new(),
+                            };
+                            let code = join_code.clone().filter(|_| !apps.is_empty()).map(|c| view! {
+                                <p class="hint" id="join-code-hint">{t(Text::CodeHint)}" "<code id="join-code">{c}</code></p>
+                            });
+                            let downloads = apps.into_iter().map(|d| download_button(d, &t)).collect_view();
+                            EitherOf6::A(view! {
+                                <p>{t(Text::Choose)}</p>
+                                <h2 class="steps-title">{t(Text::StepsTitle)}</h2>
+                                <ol class="steps" id="steps">
+                                    <li>{t(Text::Step1)}</li>
+                                    <li>{t(Text::Step2)}</li>
+                                    <li>{t(Text::Step3)}</li>
+                                </ol>
+                                <div class="ways-in">
+                                    {downloads}
+                                    {code}
+                                    {browser}
+                                </div>
+                                {(offer == Offer::BrowserOnly).then(|| view! { <p class="hint" id="mac-note">{t(Text::MacNote)}</p> })}
+                            }.into_any())
+                        }
                         Status::Waiting if st.over.get() => EitherOf6::B(view! { <p id="session-over">{t(Text::SessionOver)}</p> }.into_any()),
                         Status::Waiting => EitherOf6::B(view! { <p id="waiting">{t(Text::Waiting)}</p> }.into_any()),
                         Status::Ready => EitherOf6::C(view! { <p id="ready">{t(Text::Ready)}</p> }),
@@ -229,10 +286,16 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                             {move || (!st.peer.get()).then(|| view! {
                                 <p class="notice warn" id="disconnected" role="alert">{t(Text::Disconnected)}</p>
                             })}
-                            {move || (!st.sharing.get()).then(|| view! {
-                                <button type="button" class="primary big" id="share"
-                                    on:click=move |_| session.share(st)>{t(Text::Share)}</button>
-                            })}
+                            {move || match (st.sharing.get(), can_share.get()) {
+                                (true, _) => None,
+                                (false, true) => Some(view! {
+                                    <button type="button" class="primary big" id="share"
+                                        on:click=move |_| session.share(st)>{t(Text::Share)}</button>
+                                }.into_any()),
+                                (false, false) => Some(view! {
+                                    <p class="notice" id="use-computer">{t(Text::UseComputer)}</p>
+                                }.into_any()),
+                            }}
                         }),
                         Status::Closed | Status::Expired => EitherOf6::E(view! {
                             <p id="ended">{if st.declined.get() { t(Text::Declined) } else if st.over.get() { t(Text::SessionOver) } else { t(Text::Ended) }}</p>
@@ -247,10 +310,16 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
             })}
             {move || {
                 let (tok_allow, tok_deny) = (tok_prompt.clone(), tok_prompt.clone());
+                let named_agent = named_agent.clone();
                 st.prompt.get().filter(|_| st.status.get() == Status::Waiting).map(move |p| view! {
                     <div class="backdrop">
                         <div role="alertdialog" aria-modal="true" aria-labelledby="prompt-title" aria-describedby="prompt-body" class="dialog" id="prompt">
                             <h2 id="prompt-title">{t(Text::PromptTitle).replace("{agent}", &format!("\u{2068}{}\u{2069}", p.agent_name))}</h2>
+                            {named_agent.clone().filter(|n| *n != p.agent_name).map(|named| view! {
+                                <p class="notice warn" id="other-agent" role="alert">{t(Text::OtherAgent)
+                                    .replace("{agent}", &format!("\u{2068}{}\u{2069}", p.agent_name))
+                                    .replace("{named}", &format!("\u{2068}{named}\u{2069}"))}</p>
+                            })}
                             <p id="prompt-body">{t(Text::PromptBody)}</p>
                             <p class="hint">{t(Text::PromptTimeout)}</p>
                             <div class="buttons">
@@ -273,14 +342,20 @@ fn Active(info: LinkInfo, token: String) -> impl IntoView {
                     </div>
                 })
             }}
-            {move || (!st.status.get().is_terminal() && !st.released.get()).then(|| {
+            // Not once they allowed a session (Stop is there); asked twice, and without
+            // JavaScript too (a disclosure, not a script).
+            {move || (matches!(st.status.get(), Status::Open | Status::Waiting) && !st.released.get()).then(|| {
                 let tok = tok_decline.clone();
                 view! {
-                    <ActionForm action=act attr:class="decline">
-                        <input type="hidden" name="token" value=tok/>
-                        <input type="hidden" name="step" value="decline"/>
-                        <button type="submit" class="link-button" id="decline">{t(Text::Decline)}</button>
-                    </ActionForm>
+                    <details class="decline" id="decline-box">
+                        <summary class="link-button" id="decline">{t(Text::Decline)}</summary>
+                        <p>{t(Text::DeclineConfirm)}</p>
+                        <ActionForm action=act attr:class="inline">
+                            <input type="hidden" name="token" value=tok/>
+                            <input type="hidden" name="step" value="decline"/>
+                            <button type="submit" class="danger" id="decline-yes">{t(Text::DeclineYes)}</button>
+                        </ActionForm>
+                    </details>
                 }
             })}
         </main>
@@ -299,14 +374,54 @@ fn now_ms() -> f64 {
     }
 }
 
-/// The assist app: this server's own binary, with its checksum to compare.
-fn download_button(d: DownloadView, label: String, note: String) -> impl IntoView {
+/// One assist app download, with its checksum and who signed it.
+fn download_button(d: DownloadView, t: &impl Fn(Text) -> String) -> impl IntoView {
+    let signed = match &d.publisher {
+        Some(p) => t(Text::SignedBy).replace("{publisher}", &format!("\u{2068}{p}\u{2069}")),
+        None => t(Text::Unsigned),
+    };
     view! {
-        <div class="download">
-            <a class="button secondary big" id="download" href="/download/beckon" download>{label}</a>
-            <p class="hint">{note}</p>
-            <p class="hint">"SHA-256 "<code id="checksum">{d.sha256}</code>" · "{d.size_mb}" MB"</p>
+        <div class="download" data-platform=d.platform.clone()>
+            <a class="button primary big download-app" href=d.url download>
+                {t(Text::Download).replace("{platform}", &d.platform)}
+            </a>
+            <p class="hint">{t(Text::DownloadNote)}</p>
+            <p class="hint">{t(Text::Checksum)}" "<code class="checksum">{d.sha256}</code>" · "{d.size_mb}" MB · "
+                <span class="publisher">{signed}</span></p>
         </div>
+    }
+}
+
+/// `mailto:` a message with the link, to oneself (no address: the mail app asks).
+fn mailto(subject: &str, url: &str) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    format!("mailto:?subject={}&body={}", enc(subject), enc(url))
+}
+
+/// Whether this browser can share a screen (`navigator.mediaDevices.getDisplayMedia`).
+fn browser_can_share() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let Ok(devices) = js_sys::Reflect::get(&window().navigator(), &"mediaDevices".into())
+        else {
+            return false;
+        };
+        !devices.is_undefined()
+            && js_sys::Reflect::get(&devices, &"getDisplayMedia".into())
+                .is_ok_and(|f| f.is_function())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        true
     }
 }
 

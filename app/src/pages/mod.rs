@@ -39,6 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang=lang.code()>
             <head>
                 <HeadStart/>
+                <PageTexts/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -101,9 +102,10 @@ pub fn link_document(parts: http::request::Parts, data: link::LinkData) -> LinkD
         let lang = request_lang();
         provide_context(lang);
         let title = link::title(&data);
+        let page_lang = link::language(&data).unwrap_or(lang.code()).to_owned();
         let html = view! {
             <!DOCTYPE html>
-            <html lang=lang.code()>
+            <html lang=page_lang>
                 <head>
                     <HeadStart/>
                     <meta name="referrer" content="no-referrer"/>
@@ -226,10 +228,78 @@ pub fn request_lang() -> Lang {
     }
 }
 
-/// The texts of the current language (provided by `App`).
+/// The texts of the current language. On the server: the request's (provided by `App`). In
+/// the browser: the strings the page carries (`PageTexts`), so the portal's bundle holds
+/// English, its fallback, and none of the other ten languages (about 44 KB gzipped).
 pub fn texts() -> &'static Texts {
-    // Islands in the browser have no context from the server's render: the page's `lang`.
-    use_context::<Lang>().unwrap_or_else(request_lang).texts()
+    #[cfg(feature = "hydrate")]
+    {
+        page_texts()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use_context::<Lang>().unwrap_or_else(request_lang).texts()
+    }
+}
+
+/// The id of the page's `<script type="application/json">` holding its texts.
+pub const TEXTS_ID: &str = "portal-texts";
+
+/// The page's texts, read once from the page (English if they are missing or from another
+/// build, which a reload fixes).
+#[cfg(feature = "hydrate")]
+fn page_texts() -> &'static Texts {
+    static TEXTS: std::sync::OnceLock<&'static Texts> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let strings: Vec<String> = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(TEXTS_ID))
+            .and_then(|e| e.text_content())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        // Kept for the page's life, like the compiled-in texts they stand for.
+        let strings: Vec<&'static str> = strings
+            .into_iter()
+            .map(|s| &*Box::leak(s.into_boxed_str()))
+            .collect();
+        match Texts::from_strings(&strings) {
+            Some(t) => Box::leak(Box::new(t)),
+            None => Lang::english(),
+        }
+    })
+}
+
+/// The page's texts for the browser bundle (`texts`), as a JSON list in field order: one
+/// language per page instead of all eleven in the bundle. Written once per language.
+#[component]
+fn PageTexts() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let json = {
+        static JSON: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let all = JSON.get_or_init(|| {
+            crate::i18n::LANGS
+                .iter()
+                .map(|(lang, _, _)| {
+                    // Inside a `<script>` only `</script` would end it; `\u003c` is `<`.
+                    serde_json::to_string(&lang.texts().strings())
+                        .unwrap_or_else(|_| "[]".into())
+                        .replace('<', "\\u003c")
+                })
+                .collect()
+        });
+        let lang = request_lang();
+        let i = crate::i18n::LANGS
+            .iter()
+            .position(|l| l.0 == lang)
+            .unwrap_or(0);
+        all[i].as_str()
+    };
+    #[cfg(not(feature = "ssr"))]
+    let json = "";
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    view! { <script type="application/json" id=TEXTS_ID nonce=nonce inner_html=json></script> }
 }
 
 /// How a page's loaded data travels in the HTML the server renders, for hydration: postcard,

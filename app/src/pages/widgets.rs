@@ -6,23 +6,44 @@ use super::texts;
 use crate::domain::Status;
 use crate::portal::{AppError, Instant};
 
-/// Status as icon plus words: the shape tells the six apart without colour.
+/// Status as icon plus words: the shape tells the six apart without colour. The icons are
+/// drawn (SVG in the text's colour), not characters: emoji and rarer symbols show as empty
+/// boxes where no font has them (many Linux desktops).
 #[component]
 pub fn StatusBadge(status: Status) -> impl IntoView {
-    let icon = match status {
-        Status::Open => "○",
-        Status::Waiting => "◔",
-        Status::Ready => "◆",
-        Status::InSession => "▶",
-        Status::Closed => "■",
-        Status::Expired => "⌛",
+    let shape = match status {
+        // A ring.
+        Status::Open => {
+            r#"<circle cx="8" cy="8" r="5" fill="none" stroke="currentColor" stroke-width="2"/>"#
+        }
+        // A ring with its first quarter filled: someone is there.
+        Status::Waiting => {
+            r#"<circle cx="8" cy="8" r="5" fill="none" stroke="currentColor" stroke-width="2"/><path d="M8 3a5 5 0 0 1 5 5H8z" fill="currentColor"/>"#
+        }
+        Status::Ready => r#"<path d="M8 1.5 14.5 8 8 14.5 1.5 8z" fill="currentColor"/>"#,
+        Status::InSession => r#"<path d="M4 2.5 13.5 8 4 13.5z" fill="currentColor"/>"#,
+        Status::Closed => r#"<rect x="3" y="3" width="10" height="10" fill="currentColor"/>"#,
+        // An hourglass.
+        Status::Expired => {
+            r#"<path d="M3.5 2h9v1.5L9.5 8l3 4.5V14h-9v-1.5l3-4.5-3-4.5z" fill="currentColor"/>"#
+        }
     };
     view! {
         <span class=format!("badge status-{}", status.as_str()) data-status=status.as_str()>
-            <span class="icon" aria-hidden="true">{icon}</span>
+            <svg class="icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false" inner_html=shape></svg>
             " "
             {texts().status(status)}
         </span>
+    }
+}
+
+/// A drawn check mark (see `StatusBadge` for why not a character).
+#[component]
+pub fn CheckMark(label: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" role="img" aria-label=label>
+            <path d="M2.5 8.5 6.5 12.5 13.5 4" fill="none" stroke="currentColor" stroke-width="2.2"/>
+        </svg>
     }
 }
 

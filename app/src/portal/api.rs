@@ -295,7 +295,8 @@ pub async fn list_audit(cursor: String) -> Result<AuditView, AppError> {
     .await
 }
 
-/// Remembers the portal language for this browser (a plain cookie; no sign-in needed).
+/// Remembers the portal language for this browser (a plain cookie; no sign-in needed), and
+/// for a signed-in agent also as the language of the mails they get.
 #[server(prefix = "/portal/api", output = Postcard, endpoint = "language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
     ctx::guard(async move {
@@ -305,6 +306,9 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
             crate::i18n::LANG_COOKIE,
             lang.code()
         ));
+        if let Ok((b, agent)) = ctx::caller() {
+            b.remember_language(agent, lang.code().to_owned()).await?;
+        }
         Ok(())
     })
     .await

@@ -62,6 +62,8 @@ pub trait Backend: Send + Sync + 'static {
         permissions: crate::domain::Permissions,
     ) -> Result<()>;
     async fn change_agent(&self, caller: Agent, id: AgentId, change: AgentChange) -> Result<()>;
+    /// The signed-in agent chose a portal language: mails to them follow it.
+    async fn remember_language(&self, caller: Agent, lang: String) -> Result<()>;
     async fn clients(&self, caller: Agent) -> Result<Vec<ClientView>>;
     async fn save_client(
         &self,

@@ -163,6 +163,8 @@ pub struct RequestRow {
     pub link: Option<String>,
     /// The end user has the link page or the assist client open right now.
     pub online: bool,
+    /// Its scheduled time passed and nobody came (`SessionRequest::missed_at`).
+    pub missed: bool,
 }
 
 /// The buttons a row offers: what the state machine allows now, for an agent who may edit.
@@ -312,6 +314,19 @@ pub struct Choices {
     pub max_expiry_secs: u64,
 }
 
+impl Choices {
+    /// With the request's current assignee among the agents even when no longer offered
+    /// (one who lost a right since), so an edit of other fields keeps it.
+    pub fn with_current(mut self, current: &AssigneeView) -> Choices {
+        if let AssigneeView::Agent { id, name } = current
+            && !self.agents.iter().any(|(a, _)| a == id)
+        {
+            self.agents.push((*id, name.clone()));
+        }
+        self
+    }
+}
+
 /// The fields of the create and edit forms, as typed (the server parses and validates them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -327,10 +342,17 @@ pub struct RequestForm {
     pub share_comment: bool,
     /// `YYYY-MM-DDTHH:MM` in `time_zone`, or empty.
     pub scheduled_at: String,
-    /// IANA name of the agent's zone.
+    /// IANA name of the zone the times are typed in (the agent's, or the stored one when
+    /// editing, so the times shown are the times saved).
     pub time_zone: String,
+    /// IANA name of the recipient's zone: mails, the calendar invitation and the link page
+    /// show the schedule in it. Empty: the same as `time_zone`.
+    pub recipient_zone: String,
     /// `YYYY-MM-DDTHH:MM` in `time_zone`, or empty for the default.
     pub expires_at: String,
+    /// Which `scheduled_at` is meant when it happens twice (the hour the clocks go back):
+    /// `earlier`, `later`, or empty until the form asks.
+    pub scheduled_fold: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -416,6 +438,8 @@ pub struct SettingsView {
     /// Where mail goes: an SMTP relay's host, or the folder `.eml` files are written to.
     pub mail: MailStatus,
     pub version: String,
+    /// The organisation's logo link pages show, if one was uploaded.
+    pub logo_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -463,16 +487,31 @@ pub struct WebhookView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkView {
     Active(Box<LinkInfo>),
-    /// No such link, or one replaced by a reopen.
-    Unknown,
-    /// Closed or expired.
-    Finished,
-    /// Another device checked in with this link first.
-    InUse {
-        language: String,
-        title: String,
-        body: String,
-    },
+    /// No such link, or one replaced by a reopen (in the browser's language).
+    Unknown(Notice),
+    /// Closed or expired (in the request's language).
+    Finished(Notice),
+    /// Another device checked in with this link first (in the request's language).
+    InUse(Notice),
+}
+
+/// A page that only tells the end user something, in words the server wrote in their
+/// language (the mails' eleven), so the page's `lang` is that language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub language: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// The organisation's logo on the link page: its address, its size (so the page does not
+/// jump when it loads) and its text for screen readers (the organisation's name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoView {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -484,19 +523,48 @@ pub struct LinkInfo {
     pub prompt: Option<PromptView>,
     /// The agent's comment, when it is meant for the end user.
     pub comment: Option<String>,
-    /// The assist app: the server's own binary.
-    pub download: Option<DownloadView>,
+    /// What this visitor's computer is offered (told by its browser's User-Agent).
+    pub offer: Offer,
+    /// The code the assist app asks for when its file lost its name.
+    pub join_code: Option<String>,
+    /// The agent the invitation names: a prompt from someone else is pointed out.
+    pub named_agent: Option<String>,
+    /// This page's own address (the phone's "send me the link").
+    pub page_url: String,
+    /// The organisation's logo, when an administrator uploaded one.
+    pub logo: Option<LogoView>,
+    /// The scheduled time and the zone the page states it in (the recipient's), so a
+    /// browser elsewhere can add its own local time.
+    pub schedule: Option<(Instant, String)>,
     pub ice_servers: Vec<IceServer>,
     pub texts: LinkTexts,
     /// A session ended and none began since: the page says they may close it.
     pub session_over: bool,
 }
 
+/// What the link page offers a visitor, by their computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Offer {
+    /// The assist app for this computer (Windows, Linux), and the browser.
+    App(DownloadView),
+    /// A computer the app is not made for yet (macOS): the browser, with a note.
+    BrowserOnly,
+    /// A phone or tablet: "open this link on your computer", before any check-in.
+    Phone,
+    /// A computer not told apart: every app there is, and the browser.
+    Any(Vec<DownloadView>),
+}
+
+/// One app download, as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DownloadView {
+    /// What people call the platform (`Windows (64-bit)`).
     pub platform: String,
+    pub url: String,
     pub sha256: String,
     pub size_mb: String,
+    /// The code-signing certificate's name; `None`: not signed.
+    pub publisher: Option<String>,
 }
 
 /// Every word on the link page, in the request's language, written by the server from the
@@ -543,10 +611,39 @@ pub enum Text {
     SessionOver,
     /// In a session, the agent's side dropped (with the grace period).
     Disconnected,
+    /// A phone, or a browser that cannot share a screen: use a computer.
+    UseComputer,
+    /// Mail this link to oneself (to open it on a computer).
+    SendLink,
+    /// macOS: no app yet, the browser works.
+    MacNote,
+    /// The download's checksum and signature lines.
+    Checksum,
+    SignedBy,
+    Unsigned,
+    /// "If the app asks for a code: {code}".
+    CodeHint,
+    /// What will happen, in three steps.
+    StepsTitle,
+    Step1,
+    Step2,
+    Step3,
+    /// The server's host name, so the end user can tell where they are.
+    Host,
+    /// "If in doubt, call {org} on a number you already know."
+    CallUs,
+    /// A prompt from an agent the invitation does not name (`{agent}` filled in live).
+    OtherAgent,
+    /// "This wasn't me" asks first.
+    DeclineConfirm,
+    DeclineYes,
+    Cancel,
+    /// The schedule in the viewer's own zone, when it differs (`{when}` filled in live).
+    YourTime,
 }
 
 impl Text {
-    pub const ALL: [Text; 30] = [
+    pub const ALL: [Text; 48] = [
         Text::Title,
         Text::Greeting,
         Text::Asks,
@@ -577,6 +674,24 @@ impl Text {
         Text::Released,
         Text::SessionOver,
         Text::Disconnected,
+        Text::UseComputer,
+        Text::SendLink,
+        Text::MacNote,
+        Text::Checksum,
+        Text::SignedBy,
+        Text::Unsigned,
+        Text::CodeHint,
+        Text::StepsTitle,
+        Text::Step1,
+        Text::Step2,
+        Text::Step3,
+        Text::Host,
+        Text::CallUs,
+        Text::OtherAgent,
+        Text::DeclineConfirm,
+        Text::DeclineYes,
+        Text::Cancel,
+        Text::YourTime,
     ];
 }
 

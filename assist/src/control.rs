@@ -7,6 +7,8 @@ use media::capture::Monitor;
 use media::input::{Injector, InputEvent};
 use serde_json::Value;
 
+use crate::view::{Note, Ui};
+
 /// An agent, as the control request named them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asker {
@@ -28,14 +30,17 @@ pub struct Control {
     /// The global take-back key, held while an agent has control.
     #[cfg(unix)]
     hotkey: Option<media::hotkey::Hotkey>,
+    #[cfg_attr(not(unix), allow(dead_code))]
     hotkey_tx: tokio::sync::mpsc::UnboundedSender<()>,
     hotkey_rx: tokio::sync::mpsc::UnboundedReceiver<()>,
+    ui: Ui,
 }
 
-impl Default for Control {
-    fn default() -> Control {
+impl Control {
+    pub fn new(ui: Ui) -> Control {
         let (hotkey_tx, hotkey_rx) = tokio::sync::mpsc::unbounded_channel();
         Control {
+            ui,
             pending: None,
             granted: None,
             confirmed: false,
@@ -47,9 +52,11 @@ impl Default for Control {
             hotkey_rx,
         }
     }
-}
 
-impl Control {
+    pub fn ui(&self) -> &Ui {
+        &self.ui
+    }
+
     /// An agent asks for control (`control_request`).
     pub fn asked(&mut self, push: &Value, org: &str) {
         let asker = Asker {
@@ -62,10 +69,12 @@ impl Control {
         if self.granted.as_ref().is_some_and(|g| g.id == asker.id) {
             return;
         }
-        println!(
-            "{} from {org} asks to control your mouse and keyboard. Allow control? [y/n]",
-            asker.name
-        );
+        self.ui
+            .update(|v| v.control_prompt = Some(asker.name.clone()));
+        self.ui.note(Note::ControlAsked {
+            agent: asker.name.clone(),
+            org: org.to_owned(),
+        });
         self.pending = Some(asker);
     }
 
@@ -79,20 +88,23 @@ impl Control {
             }) {
                 Ok(h) => {
                     self.hotkey = Some(h);
-                    format!(" or press {}", media::hotkey::HOTKEY)
+                    Some(media::hotkey::HOTKEY.to_owned())
                 }
                 Err(e) => {
                     tracing::debug!("{e}");
-                    String::new()
+                    None
                 }
             }
         };
         #[cfg(not(unix))]
-        let hotkey = String::new();
-        println!(
-            "{} from {org} is controlling your computer. Type stop and press Enter{hotkey} to take control back.",
-            asker.name
-        );
+        let hotkey = None;
+        self.ui
+            .update(|v| v.controlled_by = Some(asker.name.clone()));
+        self.ui.note(Note::ControlGranted {
+            agent: asker.name.clone(),
+            org: org.to_owned(),
+            hotkey,
+        });
         self.granted = Some(asker);
         self.confirmed = false;
         if self.clipboard.is_none() {
@@ -104,7 +116,7 @@ impl Control {
         if let Some(m) = monitor {
             match Injector::start(m) {
                 Ok(i) => self.injector = Some(i),
-                Err(e) => println!("Your agent's input cannot be played here: {e}"),
+                Err(e) => self.ui.note(Note::InputUnavailable(e.to_string())),
             }
         }
     }
@@ -119,7 +131,7 @@ impl Control {
     }
 
     /// Control ended: taken back here, revoked by the server's status, or the session ended.
-    pub fn end(&mut self, why: &str) {
+    pub fn end(&mut self, why: &'static str) {
         if let Some(asker) = self.granted.take() {
             // Dropping the injector lets go of any key or button still held.
             self.injector = None;
@@ -127,9 +139,15 @@ impl Control {
             {
                 self.hotkey = None;
             }
-            println!("{} no longer controls your computer ({why}).", asker.name);
+            self.ui.update(|v| v.controlled_by = None);
+            self.ui.note(Note::ControlEnded {
+                agent: asker.name,
+                why,
+            });
         }
-        self.pending = None;
+        if self.pending.take().is_some() {
+            self.ui.update(|v| v.control_prompt = None);
+        }
     }
 
     /// The server's status names who has control: anything but our grant ends it here.
@@ -166,8 +184,8 @@ impl Control {
         }
         if let (Some(c), Some(text)) = (self.clipboard.as_mut(), push["text"].as_str()) {
             match c.set(text) {
-                Ok(()) => println!("Your agent put text on your clipboard."),
-                Err(e) => println!("{e}"),
+                Ok(()) => self.ui.note(Note::ClipboardSet),
+                Err(e) => self.ui.note(Note::Problem(e.to_string())),
             }
         }
     }

@@ -10,6 +10,8 @@ use media::{Share, ShareConfig, ShareEvent};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use crate::view::{Note, Ui};
+
 pub struct Screen {
     share: Option<Share>,
     /// The relay's STUN address: the share offers this computer's public address too.
@@ -22,10 +24,11 @@ pub struct Screen {
     again: bool,
     events_tx: mpsc::UnboundedSender<(u64, ShareEvent)>,
     events: mpsc::UnboundedReceiver<(u64, ShareEvent)>,
+    ui: Ui,
 }
 
 impl Screen {
-    pub fn new(stun: Option<std::net::SocketAddr>) -> Screen {
+    pub fn new(stun: Option<std::net::SocketAddr>, ui: Ui) -> Screen {
         let (events_tx, events) = mpsc::unbounded_channel();
         Screen {
             share: None,
@@ -36,6 +39,7 @@ impl Screen {
             again: false,
             events_tx,
             events,
+            ui,
         }
     }
 
@@ -65,10 +69,9 @@ impl Screen {
         }) {
             Ok((share, sdp)) => {
                 if first {
-                    println!(
-                        "Sharing your screen with your agent. It stops when the session ends."
-                    );
+                    self.ui.note(Note::SharingStarted);
                 }
+                self.ui.update(|v| v.sharing = true);
                 if let Some(i) = self.chosen {
                     let _ = share.select_monitor(i);
                 }
@@ -78,7 +81,7 @@ impl Screen {
                 Some(json!({"type": "offer", "sdp": sdp}))
             }
             Err(e) => {
-                println!("Your screen cannot be shared from here: {e}");
+                self.ui.note(Note::ShareUnavailable(e.to_string()));
                 None
             }
         }
@@ -103,11 +106,10 @@ impl Screen {
             return None;
         }
         self.chosen = Some(index);
-        println!(
-            "Your agent now sees screen {} of {}.",
-            index + 1,
-            share.monitors().len()
-        );
+        self.ui.note(Note::ScreenSwitched {
+            index,
+            of: share.monitors().len(),
+        });
         self.monitors_message()
     }
 
@@ -118,6 +120,7 @@ impl Screen {
 
     pub fn stop(&mut self) {
         if let Some(share) = self.share.take() {
+            self.ui.update(|v| v.sharing = false);
             // Joining its threads takes up to a socket timeout: not on the runtime's thread.
             std::thread::spawn(move || drop(share));
         }
@@ -162,15 +165,15 @@ impl Screen {
     pub fn on_event(&mut self, event: ShareEvent) -> Option<Value> {
         match event {
             ShareEvent::Connected => {
-                println!("Your agent sees your screen.");
+                self.ui.note(Note::AgentSees);
                 self.monitors_message()
             }
             ShareEvent::Disconnected => {
-                println!("The screen connection was lost; reconnecting.");
+                self.ui.note(Note::ShareLost);
                 self.start()
             }
             ShareEvent::Failed(e) => {
-                println!("Screen sharing stopped: {e}");
+                self.ui.note(Note::ShareStopped(e.to_string()));
                 self.stop();
                 None
             }
