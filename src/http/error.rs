@@ -69,7 +69,7 @@ impl From<ServiceError> for ApiError {
         use ServiceError as E;
         let message = e.to_string();
         match e {
-            E::InvalidInput { .. } => {
+            E::InvalidInput { .. } | E::InvalidFields { .. } => {
                 ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", message)
             }
             E::Unauthenticated => {

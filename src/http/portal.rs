@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::domain::{
-    Actor, Agent, AgentId, Assignee, ClientId, MailId, Permissions, RequestId, Role,
+    Actor, Agent, AgentId, Assignee, ClientId, MailId, Outcome, Permissions, RequestId, Role,
     SessionRequest, Status, WebhookId,
 };
 use app::portal::backend::{Backend, Result};
@@ -23,9 +23,11 @@ use super::device::device_of;
 use super::error::ApiError;
 use super::texts::link_texts;
 use crate::i18n::Catalog;
+use crate::service::input::Problems;
 use crate::service::{
-    AgentPatch, AssigneeInput, CheckIn, ClientPatch, Consent, Device, LinkState, ListQuery,
-    NewAgent, NewClient, NewRequest, OutboxQuery, RequestPatch, Service, ServiceError,
+    AgentPatch, AssigneeInput, COUNT_CAP, CheckIn, ClientPatch, Consent, Device, LinkState,
+    ListQuery, NewAgent, NewClient, NewRequest, OutboxQuery, RequestPatch, RowFacts, Service,
+    ServiceError,
 };
 use crate::store::records::{DeliveryState, OutboxMessage};
 
@@ -40,8 +42,12 @@ pub struct Portal {
 
 /// The service's error as the pages see it: the REST API's code, and the field on its own.
 fn app_error(e: ServiceError) -> AppError {
-    if let ServiceError::InvalidInput { field, message } = &e {
-        return AppError::invalid(field, message.clone());
+    match &e {
+        ServiceError::InvalidInput { field, message } => {
+            return AppError::invalid(field, message.clone());
+        }
+        ServiceError::InvalidFields { fields } => return AppError::invalid_all(fields.clone()),
+        _ => {}
     }
     let api = ApiError::from(e);
     AppError::new(api.code, api.message)
@@ -106,8 +112,12 @@ fn row(
     caller: &Agent,
     names: &Names,
     r: &SessionRequest,
+    facts: RowFacts,
     now: Timestamp,
 ) -> RequestRow {
+    let running = r
+        .session_started_at
+        .map_or(0, |s| now.duration_since(s).as_millis().max(0) as u64);
     RequestRow {
         id: r.id,
         status: r.status_at(now),
@@ -121,6 +131,21 @@ fn row(
         link: caller.can_edit().then(|| svc.link(r.id, r.link_generation)),
         online: svc.presence().is_present(r.id),
         missed: r.missed_at(now),
+        waiting_since: facts.waiting_since.map(Into::into),
+        ended: facts.ended.map(|(at, o)| (at.into(), o)),
+        session_secs: (r.session_total_ms + running) / 1000,
+    }
+}
+
+/// A row's facts from a timeline already read (the request page has it).
+fn row_facts(
+    r: &SessionRequest,
+    events: &[app::domain::TimelineEvent],
+    now: Timestamp,
+) -> RowFacts {
+    RowFacts {
+        waiting_since: app::domain::waiting_since(r, events, now),
+        ended: app::domain::ending(r, events, now),
     }
 }
 
@@ -244,26 +269,32 @@ fn form_zone(form: &RequestForm) -> std::result::Result<Option<String>, ServiceE
     }
 }
 
-fn new_request(form: RequestForm) -> std::result::Result<NewRequest, ServiceError> {
-    let tz = zone(form.time_zone.trim())?;
-    Ok(NewRequest {
+/// The create form as a new request, and the problems of what the form alone can tell (times
+/// and zones, the assignee's form); a field with a problem is left out of the request.
+fn new_request(form: RequestForm) -> (NewRequest, Problems) {
+    let mut p = Problems::default();
+    let tz = p
+        .check(zone(form.time_zone.trim()))
+        .unwrap_or(TimeZone::UTC);
+    let fold = Fold::of(&form.scheduled_fold);
+    let scheduled_at = p.check(local_time("scheduled_at", &form.scheduled_at, &tz, fold));
+    let time_zone = p.check(form_zone(&form));
+    // An expiry in the repeated hour: the later one (the link lives the longer).
+    let expires_at = p.check(local_time("expires_at", &form.expires_at, &tz, Fold::Later));
+    let assignee = p.check(assignee_input(&form.assign));
+    let input = NewRequest {
         recipient_email: optional(&form.recipient_email),
         send_email: form.send_email,
         email_language: optional(&form.email_language),
         comment: optional(&form.comment),
         share_comment: form.share_comment,
-        scheduled_at: local_time(
-            "scheduled_at",
-            &form.scheduled_at,
-            &tz,
-            Fold::of(&form.scheduled_fold),
-        )?,
-        time_zone: form_zone(&form)?,
-        // An expiry in the repeated hour: the later one (the link lives the longer).
-        expires_at: local_time("expires_at", &form.expires_at, &tz, Fold::Later)?,
-        assignee: Some(assignee_input(&form.assign)?),
+        scheduled_at: scheduled_at.flatten(),
+        time_zone: time_zone.flatten(),
+        expires_at: expires_at.flatten(),
+        assignee,
         recipient_name: form.recipient_name,
-    })
+    };
+    (input, p)
 }
 
 /// The edit form as a patch of `current`. A time sent back as the form showed it is kept as
@@ -508,18 +539,37 @@ impl Backend for Portal {
             |id| svc.assignee_kind(id),
         )
         .map_err(app_error)?;
+        let outcome = match f.outcome.as_str() {
+            "" => None,
+            o => Some(Outcome::parse(o).ok_or_else(|| {
+                app_error(ServiceError::invalid(
+                    "outcome",
+                    "choose an outcome from the list",
+                ))
+            })?),
+        };
+        let query = ListQuery { outcome, ..query };
         self.run(move |s| {
             let page = s.list_requests(&caller, query)?;
+            let facts = s.row_facts(&page.items)?;
+            let counts = s.queue_counts(&caller)?;
             let names = Names::load(s, &caller)?;
             let now = Timestamp::now();
             Ok(RequestPage {
                 rows: page
                     .items
                     .iter()
-                    .map(|r| row(s, &caller, &names, r, now))
+                    .zip(facts)
+                    .map(|(r, facts)| row(s, &caller, &names, r, facts, now))
                     .collect(),
                 next_cursor: page.next_cursor.map(|c| c.to_string()),
                 now: now.into(),
+                counts: app::portal::QueueCounts {
+                    active: counts.active,
+                    upcoming: counts.upcoming,
+                    waiting: counts.waiting,
+                    cap: COUNT_CAP,
+                },
             })
         })
         .await
@@ -553,7 +603,7 @@ impl Backend for Portal {
                 scheduled_fold: String::new(),
             };
             Ok(RequestDetail {
-                row: row(s, &caller, &names, &r, now),
+                row: row(s, &caller, &names, &r, row_facts(&r, &events, now), now),
                 email_language: r.email_language.clone(),
                 comment: r.comment.clone(),
                 share_comment: r.share_comment,
@@ -620,8 +670,15 @@ impl Backend for Portal {
     }
 
     async fn create(&self, caller: Agent, form: RequestForm) -> Result<Created> {
-        let input = new_request(form).map_err(app_error)?;
+        let (input, mut problems) = new_request(form);
         let svc = &self.svc;
+        if !problems.is_empty() {
+            // The rest of the form too: every field to fix at once.
+            problems.check(svc.check_new_request(&caller, input));
+            return Err(app_error(problems.finish().err().unwrap_or_else(|| {
+                ServiceError::Internal("a form problem went missing".into())
+            })));
+        }
         let r = svc
             .create_request_async(&caller, input)
             .await
@@ -1098,23 +1155,42 @@ mod tests {
             recipient_zone: "Asia/Seoul".into(),
             ..RequestForm::default()
         };
-        let new = new_request(form.clone()).unwrap();
+        let checked = |form| match new_request(form) {
+            (new, p) if p.is_empty() => Ok(new),
+            (_, p) => p
+                .finish()
+                .map(|()| unreachable!("problems finish as an error")),
+        };
+        let new = checked(form.clone()).unwrap();
         assert_eq!(
             new.scheduled_at.unwrap().to_string(),
             "2026-12-01T08:30:00Z"
         );
         assert_eq!(new.time_zone.as_deref(), Some("Asia/Seoul"));
-        let same = new_request(RequestForm {
+        let same = checked(RequestForm {
             recipient_zone: String::new(),
             ..form.clone()
         })
         .unwrap();
         assert_eq!(same.time_zone.as_deref(), Some("Europe/Berlin"));
-        match new_request(RequestForm {
+        match checked(RequestForm {
             recipient_zone: "Mars/Olympus".into(),
-            ..form
+            ..form.clone()
         }) {
             Err(ServiceError::InvalidInput { field, .. }) => assert_eq!(field, "recipient_zone"),
+            other => panic!("{other:?}"),
+        }
+        // Each problem the form can tell, all at once.
+        match checked(RequestForm {
+            recipient_zone: "Mars/Olympus".into(),
+            expires_at: "tomorrow".into(),
+            assign: "robot:1".into(),
+            ..form
+        }) {
+            Err(ServiceError::InvalidFields { fields }) => {
+                let names: Vec<_> = fields.iter().map(|(f, _)| f.as_str()).collect();
+                assert_eq!(names, ["recipient_zone", "expires_at", "assignee"]);
+            }
             other => panic!("{other:?}"),
         }
     }

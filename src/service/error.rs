@@ -10,6 +10,10 @@ pub enum ServiceError {
     /// Bad input; `field` names what to fix.
     #[error("{field}: {message}")]
     InvalidInput { field: String, message: String },
+    /// Several fields are bad at once (a form checked as a whole, `input::Problems`): each
+    /// as `InvalidInput` would name it, in the form's order.
+    #[error("{}", fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))]
+    InvalidFields { fields: Vec<(String, String)> },
     #[error("sign in first")]
     Unauthenticated,
     #[error("wrong email or password")]

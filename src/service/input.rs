@@ -5,6 +5,41 @@ use jiff::Timestamp;
 
 use super::error::{Result, ServiceError};
 
+/// The problems of a whole form, collected so that people see every field to fix at once
+/// rather than one per try. `check` keeps a check's value or its problem; `finish` fails with
+/// them all (or with the first error that is not about a field, which wins).
+#[derive(Debug, Default)]
+pub struct Problems(Vec<ServiceError>);
+
+impl Problems {
+    pub fn check<T>(&mut self, r: Result<T>) -> Option<T> {
+        r.map_err(|e| self.0.push(e)).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let mut fields = Vec::new();
+        for e in self.0 {
+            match e {
+                ServiceError::InvalidInput { field, message } => fields.push((field, message)),
+                ServiceError::InvalidFields { fields: more } => fields.extend(more),
+                other => return Err(other),
+            }
+        }
+        match fields.len() {
+            0 => Ok(()),
+            1 => {
+                let (field, message) = fields.remove(0);
+                Err(ServiceError::InvalidInput { field, message })
+            }
+            _ => Err(ServiceError::InvalidFields { fields }),
+        }
+    }
+}
+
 /// A required one-line text: trimmed, 1..=`max` characters, no control characters (which
 /// would allow header injection in mails).
 pub fn line(field: &str, value: &str, max: usize) -> Result<String> {

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use app::domain::search;
-use app::domain::{Agent, AgentId, Assignee, ClientId, RequestId, SessionRequest, Status};
+use app::domain::{Agent, AgentId, Assignee, ClientId, Outcome, RequestId, SessionRequest, Status};
 use redb::{ReadOnlyTable, ReadableTable};
 
 use super::error::{Result, ServiceError};
@@ -65,6 +65,8 @@ pub struct ListQuery {
     pub q: Option<String>,
     pub limit: Option<usize>,
     pub cursor: Option<RequestId>,
+    /// How a finished request ended (the portal's Past filter; `app::domain::ending`).
+    pub outcome: Option<Outcome>,
 }
 
 impl ListQuery {
@@ -143,6 +145,7 @@ impl ListQuery {
             q,
             limit,
             cursor,
+            outcome: None,
         })
     }
 }
@@ -428,6 +431,31 @@ impl Service {
                     .collect(),
             ),
         };
+        // An outcome comes from one or both finished statuses.
+        let wanted = match query.outcome {
+            None => wanted,
+            Some(o) => {
+                let from: &[Status] = match o {
+                    Outcome::Closed | Outcome::Declined => &[Status::Closed],
+                    Outcome::Expired => &[Status::Expired],
+                    Outcome::AfterSession => &[Status::Closed, Status::Expired],
+                };
+                let all = || {
+                    View::Past
+                        .statuses()
+                        .iter()
+                        .copied()
+                        .collect::<BTreeSet<_>>()
+                };
+                let wanted = wanted.unwrap_or_else(all);
+                Some(
+                    from.iter()
+                        .copied()
+                        .filter(|s| wanted.contains(s))
+                        .collect(),
+                )
+            }
+        };
         let my_clients = match query.assignee {
             Some(AssigneeFilter::Me) => self.clients_of(caller.id)?,
             _ => vec![],
@@ -452,9 +480,21 @@ impl Service {
         let by_assignee = txn.open_table(tables::IDX_ASSIGNEE)?;
         let by_words = txn.open_table(tables::IDX_WORDS)?;
 
+        // The outcome needs the timeline (a decline is an event); a failed read ends the
+        // listing with its error once the page stops asking.
+        let events = txn.open_table(tables::REQUEST_EVENTS)?;
+        let failed = std::cell::RefCell::new(None);
+        let ended_as = |rec: &SessionRequest, o: Outcome| match txn::events(&events, rec.id) {
+            Ok(timeline) => app::domain::ending(rec, &timeline, now).is_some_and(|e| e.1 == o),
+            Err(e) => {
+                failed.borrow_mut().get_or_insert(e);
+                false
+            }
+        };
         let keep = |rec: &SessionRequest| {
             let status = rec.status_at(now);
             wanted.as_ref().is_none_or(|w| w.contains(&status))
+                && query.outcome.is_none_or(|o| ended_as(rec, o))
                 && assignees.as_ref().is_none_or(|a| a.contains(&rec.assignee))
                 && (words.is_empty()
                     || search::found_in(
@@ -555,7 +595,11 @@ impl Service {
             _ => Intersect::of(parts),
         };
         candidates.skip_to(top)?;
-        collect_page(&requests, postings::iter(candidates), limit, keep)
+        let page = collect_page(&requests, postings::iter(candidates), limit, keep)?;
+        match failed.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(page),
+        }
     }
 
     /// Upcoming: open requests by schedule, soonest first, then the unscheduled ones newest

@@ -158,6 +158,12 @@ impl Service {
         })
     }
 
+    /// Checks a new request without storing it (a form with problems of its own asks for
+    /// the rest, to show them all at once).
+    pub fn check_new_request(&self, caller: &Agent, input: NewRequest) -> Result<()> {
+        self.new_request(caller, input).map(drop)
+    }
+
     /// Checks a new request and returns its write, for the batch writer (so it may run
     /// twice, and owns what it uses).
     fn new_request(
@@ -167,27 +173,62 @@ impl Service {
     ) -> Result<impl FnMut(&mut Tx<'_>) -> Result<SessionRequest> + Send + 'static> {
         require_edit(caller)?;
         let now = Self::now();
-        let recipient_name = input::line("recipient_name", &input.recipient_name, NAME_MAX)?;
-        let recipient_email =
-            input::optional_email("recipient_email", input.recipient_email.as_deref())?;
-        input::mail_address(input.send_email, recipient_email.as_deref())?;
-        let email_language = match &input.email_language {
-            Some(l) => input::language("email_language", l)?,
-            None => "en".to_owned(),
-        };
-        let comment = input::text(
+        // Every field is checked, so the form shows all there is to fix at once.
+        let mut p = input::Problems::default();
+        let recipient_name = p.check(input::line(
+            "recipient_name",
+            &input.recipient_name,
+            NAME_MAX,
+        ));
+        let recipient_email = p.check(input::optional_email(
+            "recipient_email",
+            input.recipient_email.as_deref(),
+        ));
+        if let Some(email) = &recipient_email {
+            p.check(input::mail_address(input.send_email, email.as_deref()));
+        }
+        let email_language = p.check(match &input.email_language {
+            Some(l) => input::language("email_language", l),
+            None => Ok("en".to_owned()),
+        });
+        let comment = p.check(input::text(
             "comment",
             input.comment.as_deref().unwrap_or(""),
             COMMENT_MAX,
-        )?;
-        let time_zone = input
-            .time_zone
-            .as_deref()
-            .map(|z| input::time_zone("time_zone", z))
-            .transpose()?;
-        let expires_at = expiry_or_default(&self.settings(), input.expires_at, now)?;
-        check_schedule(input.scheduled_at, expires_at)?;
-        not_past(input.scheduled_at, now)?;
+        ));
+        let time_zone = p.check(
+            input
+                .time_zone
+                .as_deref()
+                .map(|z| input::time_zone("time_zone", z))
+                .transpose(),
+        );
+        let expires_at = p.check(expiry_or_default(&self.settings(), input.expires_at, now));
+        if let Some(expires_at) = expires_at {
+            p.check(check_schedule(input.scheduled_at, expires_at));
+        }
+        p.check(not_past(input.scheduled_at, now));
+        p.finish()?;
+        let (
+            Some(recipient_name),
+            Some(recipient_email),
+            Some(email_language),
+            Some(comment),
+            Some(time_zone),
+            Some(expires_at),
+        ) = (
+            recipient_name,
+            recipient_email,
+            email_language,
+            comment,
+            time_zone,
+            expires_at,
+        )
+        else {
+            return Err(ServiceError::Internal(
+                "a checked field has no value".into(),
+            ));
+        };
 
         let new = SessionRequest {
             recipient_email,

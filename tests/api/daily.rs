@@ -1,6 +1,7 @@
 //! Daily use: schedules that cannot lie in the past, scheduled sessions nobody came to flagged
-//! in Upcoming, the end user's notice pages in their language, and the portal in the eleven
-//! languages the mails speak.
+//! in Upcoming, the end user's notice pages in their language, the portal in the eleven
+//! languages the mails speak, the queue's waits, counts and outcomes, and forms that name
+//! every mistake at once.
 
 use app::domain::{AgentId, RequestId, SessionRequest};
 use jiff::{SignedDuration, Timestamp};
@@ -330,4 +331,155 @@ async fn agents_get_mail_in_their_language_and_only_about_requests_they_may_open
         .patch(&path, &admin, json!({"language": "not a language!"}))
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+/// The queue says how long the end user has waited, how many requests each tab holds and how
+/// many people wait right now, and in Past when and how each request ended, filterable by
+/// that outcome.
+#[tokio::test]
+async fn the_queue_shows_waits_counts_and_how_each_request_ended() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let named = |name: &str| json!({"recipient_name": name, "send_email": false});
+    let id_of = |r: &serde_json::Value| r["id"].as_str().unwrap().to_owned();
+    let post = |path: String| {
+        let (t, admin) = (&t, &admin);
+        async move {
+            let r = t.post(&path, admin, json!({})).await;
+            assert!(r.status.is_success(), "{path}: {}", r.body);
+        }
+    };
+
+    let waiting = t.create(&admin, named("Wanda Waiting")).await;
+    t.checkin(waiting["link"].as_str().unwrap()).await;
+    t.create(&admin, named("Una Upcoming")).await;
+    let closed = t.create(&admin, named("Carl Closed")).await;
+    post(format!("/api/v1/session-requests/{}/close", id_of(&closed))).await;
+    let declined = t.create(&admin, named("Dora Declined")).await;
+    let r = t
+        .assist(
+            reqwest::Method::POST,
+            declined["link"].as_str().unwrap(),
+            "decline",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let helped = t.create(&admin, named("Hal Helped")).await;
+    t.checkin(helped["link"].as_str().unwrap()).await;
+    t.connect_and_answer(&admin, &helped, "allow").await;
+    let base = format!("/api/v1/session-requests/{}", id_of(&helped));
+    post(format!("{base}/start")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    post(format!("{base}/end")).await;
+    post(format!("{base}/close")).await;
+    let expired = t
+        .create(
+            &admin,
+            json!({"recipient_name": "Ed Expired", "send_email": false,
+                   "expires_at": (Timestamp::now() + SignedDuration::from_secs(1)).to_string()}),
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(t.status_of(&admin, &id_of(&expired)).await, "expired");
+
+    let page = |path: &'static str| {
+        let req = t.portal_get(path, &admin);
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let row = |page: &str, name: &str| -> Option<String> {
+        page.split("<tr")
+            .find(|r| r.contains(name))
+            .map(str::to_owned)
+    };
+
+    let active = page("/?view=active").await;
+    let wanda = row(&active, "Wanda Waiting").expect("Wanda in Active");
+    assert!(wanda.contains("class=\"waiting-for\"><time"), "{wanda}");
+    assert!(
+        wanda.contains("1 min"),
+        "waiting for under a minute reads 1 min: {wanda}"
+    );
+    let tab = |page: &str, name: &str| -> String {
+        let from = page.find(&format!("id=\"tab-{name}\"")).expect("the tab");
+        page[from..page[from..].find("</a>").unwrap() + from].to_owned()
+    };
+    assert!(
+        tab(&active, "active").contains("<span class=\"count\">1</span>"),
+        "{}",
+        tab(&active, "active")
+    );
+    assert!(
+        tab(&active, "upcoming").contains("<span class=\"count\">1</span>"),
+        "{}",
+        tab(&active, "upcoming")
+    );
+    assert!(
+        active.contains("data-waiting=\"1\""),
+        "one end user waits right now"
+    );
+
+    let past = page("/?view=past").await;
+    let outcome = |name: &str| {
+        let r = row(&past, name).unwrap_or_else(|| panic!("{name} in Past: {past}"));
+        let at = r
+            .find("data-outcome=\"")
+            .unwrap_or_else(|| panic!("no outcome: {r}"))
+            + 14;
+        r[at..at + r[at..].find('"').unwrap()].to_owned()
+    };
+    assert_eq!(outcome("Carl Closed"), "closed");
+    assert_eq!(outcome("Dora Declined"), "declined");
+    assert_eq!(outcome("Hal Helped"), "after_session");
+    assert_eq!(outcome("Ed Expired"), "expired");
+    let hal = row(&past, "Hal Helped").unwrap();
+    assert!(
+        hal.contains("class=\"session-length\">1 min"),
+        "the session's length: {hal}"
+    );
+    assert!(
+        row(&past, "Carl Closed")
+            .unwrap()
+            .contains("class=\"session-length\">—")
+    );
+
+    let only = page("/?view=past&outcome=declined").await;
+    assert!(row(&only, "Dora Declined").is_some());
+    for other in ["Carl Closed", "Hal Helped", "Ed Expired"] {
+        assert!(row(&only, other).is_none(), "{other} is not declined");
+    }
+    let helped_only = page("/?view=past&outcome=after_session").await;
+    assert!(row(&helped_only, "Hal Helped").is_some());
+    assert!(row(&helped_only, "Carl Closed").is_none());
+    assert!(
+        helped_only.contains("<option value=\"after_session\" selected"),
+        "the filter shows its choice"
+    );
+}
+
+/// A create with several mistakes names them all in one answer, in plain words.
+#[tokio::test]
+async fn every_mistake_of_a_form_is_named_at_once() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    let r = t
+        .post(
+            "/api/v1/session-requests",
+            &admin,
+            json!({
+                "recipient_name": "  ",
+                "send_email": true,
+                "scheduled_at": from_now(-SignedDuration::from_hours(2)),
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let message = r.body["error"]["message"].as_str().unwrap();
+    for part in [
+        "recipient_name: must not be empty",
+        "recipient_email: enter an email address to send the invitation to",
+        "scheduled_at: is in the past",
+    ] {
+        assert!(message.contains(part), "{part} in {message}");
+    }
 }

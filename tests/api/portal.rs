@@ -38,7 +38,8 @@ fn install_driver() {
 
 fn install_driver_now() {
     let dir = e2e_dir();
-    if dir.join("node_modules/playwright-core").exists() {
+    let modules = dir.join("node_modules");
+    if modules.join("playwright-core").exists() && modules.join("axe-core").exists() {
         return;
     }
     let out = Command::new("npm")
@@ -100,6 +101,44 @@ async fn an_agent_and_an_end_user_go_through_a_whole_request_in_chromium() {
     )
     .await;
     t.assert_consistent();
+}
+
+/// axe-core over every portal page and the link page, light and dark, desktop and phone, with
+/// requests in every tab (waiting, upcoming, closed) so that every kind of row is on screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_the_accessibility_check_in_light_and_dark_on_desktop_and_phone() {
+    if !tools_present() {
+        return;
+    }
+    tokio::task::spawn_blocking(install_driver).await.unwrap();
+    let t = TestServer::start_with(|c| c.organisation = "Acme Support".into()).await;
+    let admin = t.admin().await;
+    t.agent(&admin, "viewer@example.com", true, false).await;
+    let waiting = t
+        .create(&admin, serde_json::json!({"assignee": {"type": "me"}}))
+        .await;
+    t.checkin(waiting["link"].as_str().unwrap()).await;
+    let tomorrow = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24))
+        .round(jiff::Unit::Minute)
+        .unwrap();
+    let upcoming = t
+        .create(
+            &admin,
+            serde_json::json!({"scheduled_at": tomorrow.to_string(), "time_zone": "Europe/Berlin"}),
+        )
+        .await;
+    t.request_in(&admin, app::domain::Status::Closed).await;
+    run_script(
+        "a11y.mjs",
+        vec![
+            ("BASE", t.base.clone()),
+            ("ADMIN_EMAIL", "admin@example.com".into()),
+            ("ADMIN_PASSWORD", "correct horse".into()),
+            ("REQUEST_ID", waiting["id"].as_str().unwrap().to_owned()),
+            ("LINK", upcoming["link"].as_str().unwrap().to_owned()),
+        ],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -70,12 +70,15 @@ await run('portal', async (newPage) => {
   const inDays = (d) => { const t = new Date(Date.now() + d * 86400e3); t.setSeconds(0, 0);
     const p = (n) => String(n).padStart(2, '0');
     return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}T${p(t.getHours())}:${p(t.getMinutes())}`; };
-  await agent.fill('#f-scheduled_at', inDays(1));
+  // Two mistakes at once (a time gone by, a link too long-lived): both are named together.
+  await agent.fill('#f-scheduled_at', inDays(-1));
   await agent.fill('#f-expires_at', inDays(90));
   expect((await agent.textContent('#tz-note')).includes('Europe/Berlin'), 'the agent\'s time zone shown');
   await agent.click('#create-submit');
   await agent.waitForSelector('#err-expires_at');
+  await agent.waitForSelector('#err-scheduled_at');
   log('create');
+  await agent.fill('#f-scheduled_at', inDays(1));
   await agent.fill('#f-expires_at', inDays(3));
   await agent.click('#create-submit');
   await agent.waitForSelector('#created-link');
@@ -131,6 +134,10 @@ await run('portal', async (newPage) => {
 
   log('row turns waiting live');
   await agent.locator('tr[data-status="waiting"]', { hasText: 'Grace Hopper' }).waitFor();
+  // How long she has waited, the tab's count and the browser tab's title follow live.
+  await agent.locator('tr[data-status="waiting"] td.waiting-for time').waitFor();
+  await agent.waitForFunction(() => document.querySelector('#tab-active .count')?.textContent === '1');
+  await agent.waitForFunction(() => document.title.startsWith('(1) '));
 
   log('connect from the list: the agent lands on the session view; allow');
   await agent.click('tr[data-status="waiting"] button[data-action="connect"]');
@@ -148,6 +155,9 @@ await run('portal', async (newPage) => {
   // Close is in the More menu and asks first: it ends the link and mails the recipient.
   expect(!(await agent.isVisible('#detail-live button[data-action="close"]')), 'Close is not one click away');
   await agent.click('#detail-live details.more > summary');
+  // A live update of the request (the session's start reaching the page) keeps the menu open.
+  await agent.evaluate(() => window.dispatchEvent(new Event('beckon:refresh')));
+  await agent.waitForTimeout(300);
   await agent.click('#detail-live details.confirm > summary');
   await agent.click('#detail-live button[data-action="close"]');
   await agent.goto(`${BASE}/`);
@@ -157,6 +167,11 @@ await run('portal', async (newPage) => {
   await agent.click('#tab-past');
   const past = agent.locator('tr[data-status="closed"]', { hasText: 'Grace Hopper' });
   await past.waitFor();
+  expect(await past.locator('[data-outcome="after_session"]').count() === 1, 'the outcome: ended after a session');
+  await agent.selectOption('#filter-outcome', 'declined');
+  await agent.press('#filter-q', 'Enter');
+  await agent.waitForSelector('#no-requests');
+  await agent.selectOption('#filter-outcome', '');
   // Filters keep to the tab they were set on.
   await agent.fill('#filter-q', 'nobody by that name');
   await agent.press('#filter-q', 'Enter');

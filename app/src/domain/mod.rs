@@ -7,6 +7,7 @@
 mod agent;
 mod ids;
 mod machine;
+mod outcome;
 mod request;
 pub mod search;
 mod status;
@@ -14,6 +15,7 @@ mod status;
 pub use agent::{Agent, Client, Permissions, Role};
 pub use ids::{AgentId, ClientId, Id, IdError, MailId, RequestId, WebhookId};
 pub use machine::{Action, DomainError, Transition, agent_actions, apply};
+pub use outcome::{Outcome, ending, waiting_since};
 pub use request::{
     Actor, Assignee, EndReason, EndUserClient, EventKind, Prompt, SessionRequest, TimelineEvent,
     allowed_agents, controller, session_over,

@@ -184,6 +184,15 @@ texts! {
         pub first_page,
         pub online,
         pub missed,
+        pub col_waiting_for,
+        pub col_ended,
+        pub col_session,
+        pub col_outcome,
+        pub any_outcome,
+        pub outcome_closed,
+        pub outcome_declined,
+        pub outcome_expired,
+        pub outcome_after_session,
         pub copy_link,
         pub copied,
         pub details,
@@ -442,6 +451,16 @@ impl Texts {
             Status::InSession => self.status_in_session,
             Status::Closed => self.status_closed,
             Status::Expired => self.status_expired,
+        }
+    }
+
+    pub fn outcome(&self, o: crate::domain::Outcome) -> &'static str {
+        use crate::domain::Outcome as O;
+        match o {
+            O::Closed => self.outcome_closed,
+            O::Declined => self.outcome_declined,
+            O::Expired => self.outcome_expired,
+            O::AfterSession => self.outcome_after_session,
         }
     }
 

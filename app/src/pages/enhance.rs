@@ -27,12 +27,13 @@ pub fn start() {
         return;
     };
     let lang = super::request_lang();
-    let t = lang.texts();
+    let t = super::texts();
     let lang = lang.code();
     alerts_switch(alerts);
     language_select(&doc);
     let refresher = Refresher::new(lang);
     localize_times(lang);
+    count_in_title();
     copy_buttons();
     let on_change = refresher.clone();
     let _ = live::watch_changes(move |c| {
@@ -94,6 +95,28 @@ fn localize_times(lang: &str) {
     }
 }
 
+/// "(2) Session requests · Beckon": the number of end users waiting right now, from the
+/// queue's `#waiting-count`, so an agent sees it from another browser tab.
+fn count_in_title() {
+    let Some(doc) = document() else { return };
+    let Some(count) = doc
+        .get_element_by_id("waiting-count")
+        .and_then(|e| e.get_attribute("data-waiting"))
+    else {
+        return;
+    };
+    let title = doc.title();
+    // Without an earlier count: "(12) Title" → "Title".
+    let base = match title.strip_prefix('(').and_then(|t| t.split_once(") ")) {
+        Some((n, rest)) if n.trim_end_matches('+').parse::<u32>().is_ok() => rest.to_owned(),
+        _ => title,
+    };
+    doc.set_title(&match count.as_str() {
+        "0" | "" => base,
+        n => format!("({n}) {base}"),
+    });
+}
+
 /// One listener for every `button.copy[data-link]` on the page, present and future.
 fn copy_buttons() {
     let Some(doc) = document() else { return };
@@ -152,6 +175,7 @@ impl Refresher {
             loop {
                 let _ = swap_live_regions(&seen).await;
                 localize_times(lang);
+                count_in_title();
                 if state.get() == 2 {
                     state.set(1);
                     continue;
@@ -200,11 +224,50 @@ async fn swap_live_regions(seen: &RefCell<HashMap<String, String>>) -> Result<()
             continue;
         };
         if seen.borrow().get(&id) != Some(&html) {
+            let open = open_menus(&old);
             old.set_inner_html(&html);
+            reopen_menus(&old, &open);
             seen.borrow_mut().insert(id, html);
         }
     }
     Ok(())
+}
+
+/// The `data-keep` keys of the menus open in `region`, and whether the focus is in one of them
+/// (a person halfway through *More → Close* must not see the menu snap shut under the pointer
+/// because the row changed).
+fn open_menus(region: &Element) -> Vec<(String, bool)> {
+    let Ok(list) = region.query_selector_all("details[open][data-keep]") else {
+        return Vec::new();
+    };
+    let focused = document().and_then(|d| d.active_element());
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .filter_map(|menu| {
+            let key = menu.get_attribute("data-keep")?;
+            let has_focus = focused.as_ref().is_some_and(|f| menu.contains(Some(f)));
+            Some((key, has_focus))
+        })
+        .collect()
+}
+
+/// Opens again, in the new content of `region`, the menus [`open_menus`] found open, and puts
+/// the focus back on the innermost one's summary where it was inside.
+fn reopen_menus(region: &Element, open: &[(String, bool)]) {
+    let mut focus = None;
+    for (key, has_focus) in open {
+        let selector = format!("details[data-keep=\"{key}\"]");
+        let Ok(Some(menu)) = region.query_selector(&selector) else {
+            continue;
+        };
+        let _ = menu.set_attribute("open", "");
+        if *has_focus {
+            focus = menu.query_selector("summary").ok().flatten();
+        }
+    }
+    if let Some(summary) = focus.and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = summary.focus();
+    }
 }
 
 /// The page's live regions: `[data-live][id]`, each fetched again by its `id`.

@@ -11,28 +11,78 @@ use super::texts;
 use super::widgets::{
     CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Tab, Time, field_error,
 };
+use crate::domain::Outcome;
 use crate::live;
 use crate::portal::api::{CreateRequest, RequestAction, create_choices, list_requests};
 use crate::portal::{
-    AssigneeView, Choices, ListFilter, RequestForm, RequestPage, RequestRow, row_actions,
+    AssigneeView, Choices, ListFilter, QueueCounts, RequestForm, RequestPage, RequestRow,
+    row_actions,
 };
 
-/// The languages a request's mails and link page can be in (the notifier's set).
-pub const EMAIL_LANGUAGES: [(&str, &str); 11] = [
-    ("en", "English"),
-    ("de", "Deutsch"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("it", "Italiano"),
-    ("pt", "Português"),
-    ("nl", "Nederlands"),
-    ("pl", "Polski"),
-    ("ja", "日本語"),
-    ("ko", "한국어"),
-    ("zh-Hans", "简体中文"),
+const TABS: [&str; 3] = ["active", "upcoming", "past"];
+
+/// The recipient zones the create and edit forms offer (a stored zone not listed here is
+/// offered too), most-used first within each region.
+pub const RECIPIENT_ZONES: [&str; 40] = [
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "Europe/Zurich",
+    "Europe/Vienna",
+    "Europe/Rome",
+    "Europe/Madrid",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Prague",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Europe/Kyiv",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "America/Buenos_Aires",
+    "Africa/Johannesburg",
+    "Africa/Cairo",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Australia/Perth",
+    "Pacific/Auckland",
 ];
 
-const TABS: [&str; 3] = ["active", "upcoming", "past"];
+/// A first guess of the recipient's zone from the language their mail is in (English is
+/// spoken everywhere: no guess, so the agent's own zone stays).
+pub fn zone_for_language(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "de" => "Europe/Berlin",
+        "fr" => "Europe/Paris",
+        "es" => "Europe/Madrid",
+        "it" => "Europe/Rome",
+        "pt" => "Europe/Lisbon",
+        "nl" => "Europe/Amsterdam",
+        "pl" => "Europe/Warsaw",
+        "ja" => "Asia/Tokyo",
+        "ko" => "Asia/Seoul",
+        "zh-Hans" => "Asia/Shanghai",
+        _ => return None,
+    })
+}
 
 fn filter_from_query() -> Memo<ListFilter> {
     let q = use_query_map();
@@ -40,6 +90,11 @@ fn filter_from_query() -> Memo<ListFilter> {
         q.with(|q| {
             let get = |k: &str| q.get(k).unwrap_or_default();
             let view = get("view");
+            let outcome = if view == "past" {
+                get("outcome")
+            } else {
+                String::new()
+            };
             ListFilter {
                 view: if TABS.contains(&view.as_str()) {
                     view
@@ -50,6 +105,7 @@ fn filter_from_query() -> Memo<ListFilter> {
                 assignee: get("assignee"),
                 q: get("q"),
                 cursor: get("cursor"),
+                outcome,
             }
         })
     })
@@ -67,9 +123,32 @@ pub fn Requests() -> impl IntoView {
     let page = super::resource(move || filter.get(), list_requests);
     let choices = super::resource(|| (), |_| create_choices());
 
-    let tab = move |name: &'static str, label: &'static str| {
+    let tab = move |name: &'static str, label: &'static str, count: Option<String>| {
         let selected = Signal::derive(move || filter.read().view == name);
-        view! { <Tab href=format!("/?view={name}") id=format!("tab-{name}") label=label selected=selected/> }
+        view! { <Tab href=format!("/?view={name}") id=format!("tab-{name}") label=label selected=selected count=count/> }
+    };
+    // The tabs with their counts; a live region of their own, so the counts follow the
+    // queue. `data-waiting` is what the bundle puts in the browser tab's title.
+    let tabs = move |counts: Option<QueueCounts>| {
+        let shown = |n: usize, cap: usize| {
+            if n > cap {
+                format!("{cap}+")
+            } else {
+                n.to_string()
+            }
+        };
+        let (active, upcoming) = counts.map_or((None, None), |c| {
+            (Some(shown(c.active, c.cap)), Some(shown(c.upcoming, c.cap)))
+        });
+        let waiting = counts.map(|c| shown(c.waiting, c.cap));
+        view! {
+            <nav class="tabs" aria-label=t.nav_requests data-live="" id="tabs">
+                <span hidden="" id="waiting-count" data-waiting=waiting></span>
+                {tab("active", t.tab_active, active)}
+                {tab("upcoming", t.tab_upcoming, upcoming)}
+                {tab("past", t.tab_past, None)}
+            </nav>
+        }
     };
     view! {
         <div class="page-head">
@@ -80,11 +159,9 @@ pub fn Requests() -> impl IntoView {
                 </A>
             })}
         </div>
-        <nav class="tabs" aria-label=t.nav_requests>
-            {tab("active", t.tab_active)}
-            {tab("upcoming", t.tab_upcoming)}
-            {tab("past", t.tab_past)}
-        </nav>
+        <Transition fallback=move || tabs(None)>
+            {move || Suspend::new(async move { tabs(page.await.ok().map(|p| p.counts)) })}
+        </Transition>
         <Transition fallback=|| ()>
             {move || {
                 // Tracked: a new tab or filter in the address redraws the form for it.
@@ -171,6 +248,20 @@ fn Filters(filter: ListFilter, choices: Option<Choices>) -> impl IntoView {
                     </optgroup>
                 </select>
             </label>
+            {(filter.view == "past").then(|| {
+                let chosen = filter.outcome.clone();
+                view! {
+                    <label>
+                        <span>{t.col_outcome}</span>
+                        <select name="outcome" id="filter-outcome">
+                            <option value="">{t.any_outcome}</option>
+                            {Outcome::ALL.into_iter().map(|o| view! {
+                                <option value=o.as_str() selected=chosen == o.as_str()>{t.outcome(o)}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                }
+            })}
             <label class="grow">
                 <span>{t.search}</span>
                 <input type="search" name="q" id="filter-q" value=filter.q.clone() placeholder=t.search_hint maxlength="200"/>
@@ -194,32 +285,40 @@ fn Table(
     let now = page.now;
     let next = page.next_cursor.map(|c| {
         let href = format!(
-            "/?view={}&status={}&assignee={}&q={}&cursor={c}",
+            "/?view={}&status={}&assignee={}&q={}&outcome={}&cursor={c}",
             filter.view,
             filter.status,
             filter.assignee,
-            urlencode(&filter.q)
+            urlencode(&filter.q),
+            filter.outcome,
         );
         view! { <A href=href attr:class="button secondary" attr:rel="next">{t.next_page}</A> }
     });
     let first = (!filter.cursor.is_empty()).then(|| {
         view! { <A href=format!("/?view={}", filter.view) attr:class="button secondary">{t.first_page}</A> }
     });
+    let columns = Columns::of(&filter.view);
+    // Each view shows what matters there: how long people wait, when things are planned,
+    // how they ended.
+    let heads = match columns {
+        Columns::Active => [t.col_waiting_for, t.col_assignee, t.col_expiry],
+        Columns::Upcoming => [t.col_assignee, t.col_schedule, t.col_expiry],
+        Columns::Past => [t.col_ended, t.col_session, t.col_outcome],
+    };
     Either::Right(view! {
         <div class="table-wrap">
-            <table class="requests" id="requests">
+            <table class="requests" id="requests" data-view=filter.view.clone()>
                 <thead>
                     <tr>
                         <th scope="col">{t.col_status}</th>
                         <th scope="col">{t.col_recipient}</th>
-                        <th scope="col">{t.col_assignee}</th>
-                        <th scope="col">{t.col_schedule}</th>
-                        <th scope="col">{t.col_expiry}</th>
+                        {heads.map(|h| view! { <th scope="col">{h}</th> }).to_vec()}
+                        {(columns == Columns::Past).then(|| view! { <th scope="col">{t.col_assignee}</th> })}
                         <th scope="col">{t.col_actions}</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {page.rows.into_iter().map(|row| view! { <Row row=row now=now act=act can_edit=can_edit/> }).collect_view()}
+                    {page.rows.into_iter().map(|row| view! { <Row row=row now=now act=act can_edit=can_edit columns=columns/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -234,12 +333,31 @@ pub fn assignee_name(a: &AssigneeView) -> String {
     }
 }
 
+/// The columns between the recipient and the actions, per tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Columns {
+    Active,
+    Upcoming,
+    Past,
+}
+
+impl Columns {
+    fn of(view: &str) -> Columns {
+        match view {
+            "upcoming" => Columns::Upcoming,
+            "past" => Columns::Past,
+            _ => Columns::Active,
+        }
+    }
+}
+
 #[component]
 fn Row(
     row: RequestRow,
     now: crate::portal::Instant,
     act: ServerAction<RequestAction>,
     can_edit: bool,
+    columns: Columns,
 ) -> impl IntoView {
     let t = texts();
     let id = row.id.to_string();
@@ -253,11 +371,37 @@ fn Row(
                 <A href=format!("/requests/{id}") attr:class="recipient">{row.recipient_name.clone()}</A>
                 {row.recipient_email.clone().map(|e| view! { <div class="muted">{e}</div> })}
             </td>
-            <td data-label=t.col_assignee>{assignee_name(&row.assignee)}</td>
-            <td data-label=t.col_schedule>{row.scheduled_at.map(|at| view! { <Time at=at/> })}</td>
-            <td data-label=t.col_expiry>
-                {(!row.status.is_terminal()).then(|| view! { <Relative at=row.expires_at now=now/> })}
-            </td>
+            {match columns {
+                Columns::Active => EitherOf3::A(view! {
+                    <td data-label=t.col_waiting_for class="waiting-for">
+                        {row.waiting_since.map(|at| view! {
+                            <time datetime=at.rfc3339() title=at.utc_text()>{t.duration(now.as_second() - at.as_second())}</time>
+                        })}
+                    </td>
+                    <td data-label=t.col_assignee>{assignee_name(&row.assignee)}</td>
+                    <td data-label=t.col_expiry><Relative at=row.expires_at now=now/></td>
+                }),
+                Columns::Upcoming => EitherOf3::B(view! {
+                    <td data-label=t.col_assignee>{assignee_name(&row.assignee)}</td>
+                    <td data-label=t.col_schedule>
+                        {row.scheduled_at.map(|at| view! { <Time at=at/> })}
+                        {row.missed.then(|| view! { " " <span class="badge missed" data-missed="true">{t.missed}</span> })}
+                    </td>
+                    <td data-label=t.col_expiry>
+                        {(!row.status.is_terminal()).then(|| view! { <Relative at=row.expires_at now=now/> })}
+                    </td>
+                }),
+                Columns::Past => EitherOf3::C(view! {
+                    <td data-label=t.col_ended>{row.ended.map(|(at, _)| view! { <Time at=at/> })}</td>
+                    <td data-label=t.col_session class="session-length">
+                        {if row.session_secs > 0 { t.duration(row.session_secs as i64) } else { "—".to_owned() }}
+                    </td>
+                    <td data-label=t.col_outcome>
+                        {row.ended.map(|(_, o)| view! { <span class="outcome" data-outcome=o.as_str()>{t.outcome(o)}</span> })}
+                    </td>
+                    <td data-label=t.col_assignee>{assignee_name(&row.assignee)}</td>
+                }),
+            }}
             <td data-label=t.col_actions class="actions">
                 <RowButtons id=id.clone() actions=actions act=act/>
                 {row.link.clone().filter(|_| !row.status.is_terminal()).map(|link| view! { <CopyButton link/> })}
@@ -266,31 +410,66 @@ fn Row(
     }
 }
 
-/// One small form per allowed action: posts without JS, dispatches with it.
+/// The next step as one button, the rest in a *More* menu, and *Close* asking first (it
+/// ends the link and mails the recipient). Each is a small form: posts without JS,
+/// dispatches with it; the menus are plain `<details>`, so they work without JS too, and
+/// carry a `data-keep` key so that a live update of the row leaves an open menu open.
 #[component]
 pub fn RowButtons(
     id: String,
     actions: Vec<crate::portal::RowAction>,
     act: ServerAction<RequestAction>,
 ) -> impl IntoView {
+    use crate::portal::RowAction as A;
     let t = texts();
-    actions
+    let button = move |id: String, a: A, class: &'static str, label: &'static str| {
+        view! {
+            <ActionForm action=act attr:class="inline">
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="action" value=a.as_str()/>
+                <button type="submit" class=class data-action=a.as_str() disabled=move || act.pending().get()>{label}</button>
+            </ActionForm>
+        }
+    };
+    // The next step, in the order a session goes.
+    let primary = [A::Connect, A::Start, A::End, A::Reopen, A::Resend]
         .into_iter()
-        .map(|a| {
-            let id = id.clone();
-            let class = match a {
-                crate::portal::RowAction::Connect | crate::portal::RowAction::Start => "primary",
-                _ => "secondary",
-            };
+        .find(|p| actions.contains(p));
+    let close = actions.contains(&A::Close);
+    let rest: Vec<A> = actions
+        .iter()
+        .copied()
+        .filter(|a| Some(*a) != primary && *a != A::Close)
+        .collect();
+    let main = primary.map(|a| {
+        let class = if matches!(a, A::Connect | A::Start) {
+            "primary"
+        } else {
+            "secondary"
+        };
+        button(id.clone(), a, class, t.action(a))
+    });
+    let menu =
+        (!rest.is_empty() || close).then(|| {
+            let items = rest
+                .into_iter()
+                .map(|a| button(id.clone(), a, "secondary", t.action(a)))
+                .collect_view();
+            let confirm = close.then(|| view! {
+            <details class="confirm" data-keep=format!("{id}/confirm")>
+                <summary class="button secondary" data-confirm="close">{t.act_close}</summary>
+                <p class="hint">{t.close_confirm}</p>
+                {button(id.clone(), A::Close, "danger", t.close_yes)}
+            </details>
+        });
             view! {
-                <ActionForm action=act attr:class="inline">
-                    <input type="hidden" name="id" value=id.clone()/>
-                    <input type="hidden" name="action" value=a.as_str()/>
-                    <button type="submit" class=class data-action=a.as_str() disabled=move || act.pending().get()>{t.action(a)}</button>
-                </ActionForm>
+                <details class="more" data-keep=format!("{id}/more")>
+                    <summary class="button secondary">{t.more}</summary>
+                    <div class="menu">{items}{confirm}</div>
+                </details>
             }
-        })
-        .collect_view()
+        });
+    view! { {main}{menu} }
 }
 
 fn urlencode(s: &str) -> String {
@@ -399,6 +578,18 @@ pub fn RequestFields(
     } else {
         form.email_language.clone()
     };
+    // The recipient's zone: as stored, or guessed from the mail's language until the agent
+    // picks one (empty: the same as the times' zone).
+    let recipient_zone = RwSignal::new(if keep_tz || !form.recipient_zone.is_empty() {
+        form.recipient_zone.clone()
+    } else {
+        zone_for_language(&lang).unwrap_or_default().to_owned()
+    });
+    let zone_picked = RwSignal::new(keep_tz || !form.recipient_zone.is_empty());
+    let mut zones: Vec<String> = RECIPIENT_ZONES.iter().map(|z| (*z).to_owned()).collect();
+    if !form.recipient_zone.is_empty() && !zones.contains(&form.recipient_zone) {
+        zones.insert(0, form.recipient_zone.clone());
+    }
     let described = |f: &str| format!("err-{f}");
     view! {
         <div class="fields">
@@ -436,8 +627,14 @@ pub fn RequestFields(
             {field_error(res, "send_email")}
 
             <label for="f-email_language">{t.email_language}</label>
-            <select id="f-email_language" name="form[email_language]">
-                {EMAIL_LANGUAGES.iter().map(|(code, name)| view! {
+            <select id="f-email_language" name="form[email_language]" on:change=move |ev| {
+                if !zone_picked.get_untracked() {
+                    let code = event_target_value(&ev);
+                    recipient_zone.set(zone_for_language(&code).unwrap_or_default().to_owned());
+                }
+            }>
+                // The mails speak the portal's languages (`i18n::LANGS`).
+                {crate::i18n::LANGS.iter().map(|(_, code, name)| view! {
                     <option value=*code selected=lang == *code>{*name}</option>
                 }).collect_view()}
             </select>
@@ -454,6 +651,15 @@ pub fn RequestFields(
             <label for="f-scheduled_at">{t.schedule}</label>
             <input id="f-scheduled_at" name="form[scheduled_at]" type="datetime-local" value=form.scheduled_at.clone() aria-describedby="tz-note"/>
             {field_error(res, "scheduled_at")}
+            // The hour the clocks go back happens twice: asked only then, beside the time.
+            {move || res().and_then(|e| e.for_field("scheduled_fold")).map(|m| view! {
+                <span class="field-error" id="err-scheduled_fold" role="alert">{m}</span>
+                <label for="f-scheduled_fold">{t.fold_choice}</label>
+                <select id="f-scheduled_fold" name="form[scheduled_fold]">
+                    <option value="earlier">{t.fold_earlier}</option>
+                    <option value="later">{t.fold_later}</option>
+                </select>
+            })}
 
             <label for="f-expires_at">{t.expiration}</label>
             <input id="f-expires_at" name="form[expires_at]" type="datetime-local" value=form.expires_at.clone() aria-describedby="tz-note expiry-hint"/>
@@ -465,6 +671,24 @@ pub fn RequestFields(
             <input type="hidden" name="form[time_zone]" value=move || tz.get()/>
             <span class="hint" id="tz-note">{move || crate::i18n::fill(t.time_zone_note, &[("tz", &tz.get())])}</span>
             {field_error(res, "time_zone")}
+
+            <label for="f-recipient_zone">{t.recipient_zone}</label>
+            <select id="f-recipient_zone" name="form[recipient_zone]" aria-describedby="recipient-zone-hint"
+                prop:value=move || recipient_zone.get()
+                on:change=move |ev| {
+                    zone_picked.set(true);
+                    recipient_zone.set(event_target_value(&ev));
+                }>
+                <option value="" selected=move || recipient_zone.get().is_empty()>
+                    {move || crate::i18n::fill(t.zone_same, &[("tz", &tz.get())])}
+                </option>
+                {zones.into_iter().map(|z| {
+                    let (v, label) = (z.clone(), z.replace('_', " "));
+                    view! { <option value=v.clone() selected=move || recipient_zone.get() == v>{label}</option> }
+                }).collect_view()}
+            </select>
+            <span class="hint" id="recipient-zone-hint">{t.recipient_zone_hint}</span>
+            {field_error(res, "recipient_zone")}
         </div>
     }
 }

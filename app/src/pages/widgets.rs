@@ -54,18 +54,21 @@ pub fn Time(at: Instant) -> impl IntoView {
     view! { <time datetime=at.rfc3339() data-ms=at.0.to_string()>{at.utc_text()}</time> }
 }
 
-/// One tab of a tab bar: a link that says whether it is the current view.
+/// One tab of a tab bar: a link that says whether it is the current view, and how many
+/// things it holds where that is known.
 #[component]
 pub fn Tab(
     href: String,
     id: String,
     label: &'static str,
     #[prop(into)] selected: Signal<bool>,
+    #[prop(default = None)] count: Option<String>,
 ) -> impl IntoView {
     view! {
         <a href=href id=id aria-current=move || if selected.get() { "page" } else { "false" }
            class=move || if selected.get() { "tab selected" } else { "tab" }>
             {label}
+            {count.map(|n| view! { " " <span class="count">{n}</span> })}
         </a>
     }
 }

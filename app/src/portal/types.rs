@@ -61,6 +61,9 @@ pub struct AppError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    /// Every field to fix when there are several (`field` and `message` are the first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<(String, String)>,
 }
 
 impl AppError {
@@ -69,6 +72,7 @@ impl AppError {
             code: code.to_owned(),
             message: message.into(),
             field: None,
+            fields: Vec::new(),
         }
     }
 
@@ -77,6 +81,16 @@ impl AppError {
             code: "invalid_input".to_owned(),
             message: message.into(),
             field: Some(field.to_owned()),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Several fields to fix at once, in the form's order.
+    pub fn invalid_all(fields: Vec<(String, String)>) -> AppError {
+        let (field, message) = fields.first().cloned().unwrap_or_default();
+        AppError {
+            fields,
+            ..AppError::invalid(&field, message)
         }
     }
 
@@ -86,6 +100,9 @@ impl AppError {
 
     /// The message if it belongs to `field`, for showing beside that field.
     pub fn for_field(&self, field: &str) -> Option<String> {
+        if let Some((_, m)) = self.fields.iter().find(|(f, _)| f == field) {
+            return Some(m.clone());
+        }
         (self.field.as_deref() == Some(field)).then(|| self.message.clone())
     }
 }
@@ -165,6 +182,12 @@ pub struct RequestRow {
     pub online: bool,
     /// Its scheduled time passed and nobody came (`SessionRequest::missed_at`).
     pub missed: bool,
+    /// Since when the end user has been here (active requests; `domain::waiting_since`).
+    pub waiting_since: Option<Instant>,
+    /// When and how it ended (finished requests; `domain::ending`).
+    pub ended: Option<(Instant, crate::domain::Outcome)>,
+    /// All its sessions together, in seconds.
+    pub session_secs: u64,
 }
 
 /// The buttons a row offers: what the state machine allows now, for an agent who may edit.
@@ -243,6 +266,17 @@ pub struct RequestPage {
     pub rows: Vec<RequestRow>,
     pub next_cursor: Option<String>,
     pub now: Instant,
+    pub counts: QueueCounts,
+}
+
+/// How many requests the Active and Upcoming tabs hold, and how many end users wait right
+/// now (each capped by the server: more than `cap` reads "cap+").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCounts {
+    pub active: usize,
+    pub upcoming: usize,
+    pub waiting: usize,
+    pub cap: usize,
 }
 
 /// The list filters, as they stand in the page's URL.
@@ -253,6 +287,8 @@ pub struct ListFilter {
     pub assignee: String,
     pub q: String,
     pub cursor: String,
+    /// Past only: `domain::Outcome::as_str`, or empty for any.
+    pub outcome: String,
 }
 
 /// One timeline entry with the actor's name resolved.
