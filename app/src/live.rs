@@ -255,6 +255,33 @@ mod browser {
         format_in(ts, lang, None)
     }
 
+    /// `ts` as a `datetime-local` input writes it (`YYYY-MM-DDTHH:MM`), in the browser's zone.
+    pub fn input_time(ts: Instant) -> Option<String> {
+        let d = js_sys::Date::new(&JsValue::from_f64(ts.0 as f64));
+        if d.get_time().is_nan() {
+            return None;
+        }
+        Some(format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date(),
+            d.get_hours(),
+            d.get_minutes()
+        ))
+    }
+
+    /// Sets what the input `id` holds, as if typed.
+    pub fn set_input_value(id: &str, value: &str) {
+        let input = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(input) = input {
+            input.set_value(value);
+        }
+    }
+
     /// `ts` as the browser writes it in `zone` (its own zone when `None`).
     pub fn format_in(ts: Instant, lang: &str, zone: Option<&str>) -> Option<String> {
         let date = js_sys::Date::new(&JsValue::from_f64(ts.0 as f64));
@@ -488,6 +515,10 @@ mod server {
     pub fn format_local(_: Instant, _: &str) -> Option<String> {
         None
     }
+    pub fn input_time(_: Instant) -> Option<String> {
+        None
+    }
+    pub fn set_input_value(_: &str, _: &str) {}
     pub fn format_in(_: Instant, _: &str, _: Option<&str>) -> Option<String> {
         None
     }

@@ -601,6 +601,10 @@ impl Backend for Portal {
                 recipient_zone: r.time_zone.clone().unwrap_or_default(),
                 expires_at: form_time(r.expires_at, &tz),
                 scheduled_fold: String::new(),
+                shown_ms: Some((
+                    r.scheduled_at.map(|t| t.as_millisecond()),
+                    r.expires_at.as_millisecond(),
+                )),
             };
             Ok(RequestDetail {
                 row: row(s, &caller, &names, &r, row_facts(&r, &events, now), now),

@@ -108,8 +108,14 @@ await run('portal', async (newPage) => {
   log('detail and edit');
   await row.locator('a.recipient').click();
   await agent.waitForSelector('#edit-form');
-  expect(await agent.inputValue('#edit-form #f-scheduled_at') !== '', 'the schedule is filled in for editing');
+  await hydrated(agent);
   expect(await agent.inputValue('#edit-form #f-recipient_zone') === 'Asia/Seoul', 'the recipient\'s zone is stored');
+  // One zone on the agent's pages, the agent's, and said: the edit form shows the time as
+  // typed in Berlin, not in the recipient's Seoul; the recipient's time stands beside it.
+  await agent.waitForFunction(() => document.querySelector('#edit-form #tz-note').textContent.includes('Europe/Berlin'));
+  expect(await agent.inputValue('#edit-form #f-scheduled_at') === inDays(1), 'the schedule in the agent\'s zone');
+  expect(await agent.textContent('.zone-note [data-local-zone]') === 'Europe/Berlin', 'the page says its zone');
+  expect((await agent.textContent('.recipient-time')).includes('Asia/Seoul'), 'the recipient\'s time, labelled');
   await agent.fill('#edit-form #f-comment', 'Printer driver <b>not</b> installing (model 42)');
   await agent.click('#edit-form button[type=submit]');
   await agent.waitForSelector('#timeline li[data-kind="edited"]');

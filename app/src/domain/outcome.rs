@@ -158,10 +158,14 @@ mod tests {
     fn each_way_of_ending_has_its_outcome_and_time() {
         let mut r = request();
         let open = ev(0, EventKind::Created, Status::Open, Status::Open);
-        assert_eq!(ending(&r, &[open.clone()], t(5)), None, "still open");
+        assert_eq!(
+            ending(&r, std::slice::from_ref(&open), t(5)),
+            None,
+            "still open"
+        );
 
         assert_eq!(
-            ending(&r, &[open.clone()], t(601)),
+            ending(&r, std::slice::from_ref(&open), t(601)),
             Some((t(600), Outcome::Expired)),
             "past its expiry before the sweeper came"
         );

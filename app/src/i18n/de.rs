@@ -120,6 +120,8 @@ pub const DE: Texts = Texts {
     expiration: "Läuft ab",
     expiry_hint: "Leer lassen für {default} ab jetzt (höchstens {max}).",
     time_zone_note: "Zeitzone: {tz}.",
+    for_recipient: "für den Empfänger:",
+    your_zone_note: "Zeiten in Ihrer Zeitzone:",
     recipient_zone: "Zeitzone des Empfängers",
     zone_same: "Dieselbe ({tz})",
     recipient_zone_hint: "Einladung, Kalendereintrag und Sitzungsseite zeigen die Zeit in dieser Zone.",

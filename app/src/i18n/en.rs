@@ -120,6 +120,8 @@ pub const EN: Texts = Texts {
     expiration: "Expires",
     expiry_hint: "Leave empty for {default} from now (at most {max}).",
     time_zone_note: "Times are in {tz}.",
+    for_recipient: "for the recipient:",
+    your_zone_note: "Times are in your time zone:",
     recipient_zone: "Recipient's time zone",
     zone_same: "The same ({tz})",
     recipient_zone_hint: "The invitation, the calendar entry and the link page show the time in this zone.",

@@ -120,6 +120,8 @@ pub const ES: Texts = Texts {
     expiration: "Caduca",
     expiry_hint: "Déjelo vacío para {default} a partir de ahora (como máximo {max}).",
     time_zone_note: "Zona horaria: {tz}.",
+    for_recipient: "para el destinatario:",
+    your_zone_note: "Horas en su zona horaria:",
     recipient_zone: "Zona horaria del destinatario",
     zone_same: "La misma ({tz})",
     recipient_zone_hint: "La invitación, la entrada de calendario y la página de la sesión muestran la hora en esta zona.",

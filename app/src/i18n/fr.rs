@@ -120,6 +120,8 @@ pub const FR: Texts = Texts {
     expiration: "Expire le",
     expiry_hint: "Laissez vide pour {default} à partir de maintenant (au plus {max}).",
     time_zone_note: "Fuseau horaire : {tz}.",
+    for_recipient: "pour le destinataire :",
+    your_zone_note: "Heures dans votre fuseau horaire :",
     recipient_zone: "Fuseau horaire du destinataire",
     zone_same: "Le même ({tz})",
     recipient_zone_hint: "L'invitation, l'entrée d'agenda et la page de la session affichent l'heure dans ce fuseau.",

@@ -120,6 +120,8 @@ pub const IT: Texts = Texts {
     expiration: "Scadenza",
     expiry_hint: "Lasciare vuoto per {default} da adesso (al massimo {max}).",
     time_zone_note: "Orari nel fuso {tz}.",
+    for_recipient: "per il destinatario:",
+    your_zone_note: "Orari nel tuo fuso orario:",
     recipient_zone: "Fuso orario del destinatario",
     zone_same: "Lo stesso ({tz})",
     recipient_zone_hint: "L'invito, l'evento di calendario e la pagina della sessione mostrano l'ora in questo fuso.",

@@ -120,6 +120,8 @@ pub const JA: Texts = Texts {
     expiration: "有効期限",
     expiry_hint: "空欄にすると、現在から {default} 後になります（最長 {max}）。",
     time_zone_note: "タイムゾーン：{tz}",
+    for_recipient: "受信者の時刻:",
+    your_zone_note: "時刻はあなたのタイムゾーンです:",
     recipient_zone: "受信者のタイムゾーン",
     zone_same: "同じ（{tz}）",
     recipient_zone_hint: "招待メール、カレンダーの予定、リンクページはこのタイムゾーンで時刻を表示します。",

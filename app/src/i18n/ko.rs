@@ -120,6 +120,8 @@ pub const KO: Texts = Texts {
     expiration: "만료",
     expiry_hint: "비워 두면 지금부터 {default} 후에 만료됩니다 (최대 {max}).",
     time_zone_note: "시간대: {tz}",
+    for_recipient: "받는 사람 기준:",
+    your_zone_note: "시간은 내 시간대 기준:",
     recipient_zone: "수신자의 시간대",
     zone_same: "동일 ({tz})",
     recipient_zone_hint: "초대 메일, 캘린더 일정, 링크 페이지는 이 시간대로 시각을 표시합니다.",

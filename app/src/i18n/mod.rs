@@ -264,6 +264,8 @@ texts! {
         pub expiry_hint,
         /// Slot: `{tz}`.
         pub time_zone_note,
+        pub for_recipient,
+        pub your_zone_note,
         pub recipient_zone,
         pub zone_same,
         pub recipient_zone_hint,

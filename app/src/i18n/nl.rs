@@ -120,6 +120,8 @@ pub const NL: Texts = Texts {
     expiration: "Verloopt",
     expiry_hint: "Leeg laten voor {default} vanaf nu (hoogstens {max}).",
     time_zone_note: "Tijden zijn in {tz}.",
+    for_recipient: "voor de ontvanger:",
+    your_zone_note: "Tijden in uw tijdzone:",
     recipient_zone: "Tijdzone van de ontvanger",
     zone_same: "Dezelfde ({tz})",
     recipient_zone_hint: "De uitnodiging, de agenda-afspraak en de sessiepagina tonen de tijd in deze zone.",

@@ -120,6 +120,8 @@ pub const PL: Texts = Texts {
     expiration: "Wygasa",
     expiry_hint: "Puste pole oznacza {default} od teraz (maksymalnie {max}).",
     time_zone_note: "Czas w strefie {tz}.",
+    for_recipient: "dla odbiorcy:",
+    your_zone_note: "Godziny w Twojej strefie czasowej:",
     recipient_zone: "Strefa czasowa odbiorcy",
     zone_same: "Ta sama ({tz})",
     recipient_zone_hint: "Zaproszenie, wpis w kalendarzu i strona sesji podają czas w tej strefie.",

@@ -120,6 +120,8 @@ pub const PT: Texts = Texts {
     expiration: "Expira",
     expiry_hint: "Deixe vazio para {default} a partir de agora (no máximo {max}).",
     time_zone_note: "Fuso horário: {tz}.",
+    for_recipient: "para o destinatário:",
+    your_zone_note: "Horas no seu fuso horário:",
     recipient_zone: "Fuso horário do destinatário",
     zone_same: "O mesmo ({tz})",
     recipient_zone_hint: "O convite, a entrada de calendário e a página da sessão mostram a hora neste fuso.",

@@ -120,6 +120,8 @@ pub const ZH_HANS: Texts = Texts {
     expiration: "有效期至",
     expiry_hint: "留空则从现在起 {default} 后过期（最长 {max}）。",
     time_zone_note: "时区：{tz}",
+    for_recipient: "收件人时间：",
+    your_zone_note: "时间为您的时区：",
     recipient_zone: "收件人的时区",
     zone_same: "相同（{tz}）",
     recipient_zone_hint: "邀请邮件、日历条目和链接页面按此时区显示时间。",

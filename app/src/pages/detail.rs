@@ -10,7 +10,9 @@ use super::layout::caller;
 use super::requests::{RequestFields, RowButtons, assignee_name};
 use super::session::SessionView;
 use super::texts;
-use super::widgets::{CheckMark, CopyLink, ErrorNote, Relative, StatusBadge, Time};
+use super::widgets::{
+    CheckMark, CopyLink, ErrorNote, Relative, StatusBadge, Time, TimeIn, ZoneNote,
+};
 use crate::domain::EventKind;
 use crate::live;
 use crate::portal::api::{EditRequest, RequestAction, create_choices, get_request};
@@ -99,7 +101,13 @@ fn Body(d: RequestDetail, act: ServerAction<RequestAction>) -> impl IntoView {
                     <dt>{t.email_language}</dt><dd>{d.email_language.clone()}</dd>
                     <dt>{t.comment}</dt><dd class="pre">{if d.comment.is_empty() { "—".to_owned() } else { d.comment.clone() }}</dd>
                     <dt>{t.schedule}</dt><dd>{match row.scheduled_at {
-                        Some(at) => Either::Left(view! { <Time at=at/> {row.time_zone.clone().map(|z| format!(" ({z})"))} }),
+                        // The agent's time; the recipient's beside it, in their zone.
+                        Some(at) => Either::Left(view! {
+                            <Time at=at/>
+                            {row.time_zone.clone().map(|z| view! {
+                                <span class="muted recipient-time">" · " {t.for_recipient} " " <TimeIn at=at zone=z.clone()/> " (" {z} ")"</span>
+                            })}
+                        }),
                         None => Either::Right(t.not_scheduled),
                     }}</dd>
                     <dt>{t.expiration}</dt><dd><Time at=row.expires_at/> " (" <Relative at=row.expires_at now=d.now/> ")"</dd>
@@ -109,6 +117,7 @@ fn Body(d: RequestDetail, act: ServerAction<RequestAction>) -> impl IntoView {
                     <dt>{t.updated_at}</dt><dd><Time at=d.updated_at/></dd>
                     <dt>{t.link}</dt><dd>{match row.link.clone().filter(|_| !row.status.is_terminal()) { None => Either::Left("—"), Some(link) => Either::Right(view! { <CopyLink link/> }) }}</dd>
                 </dl>
+                <ZoneNote/>
             </section>
             <section aria-labelledby="timeline-title" class="card">
                 <h2 id="timeline-title">{t.timeline}</h2>

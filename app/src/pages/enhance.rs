@@ -88,10 +88,21 @@ fn localize_times(lang: &str) {
         let ms = el
             .get_attribute("data-ms")
             .and_then(|v| v.parse::<i64>().ok());
-        if let Some(text) = ms.and_then(|ms| live::format_local(Instant(ms), lang)) {
+        let zone = el.get_attribute("data-zone");
+        if let Some(text) = ms.and_then(|ms| live::format_in(Instant(ms), lang, zone.as_deref())) {
             el.set_text_content(Some(&text));
         }
         let _ = el.remove_attribute("data-ms");
+    }
+    // The label of the zone the times are now in.
+    let zone = live::time_zone();
+    let labels = document().and_then(|d| d.query_selector_all("[data-local-zone]").ok());
+    if let (Some(zone), Some(labels)) = (zone, labels) {
+        for i in 0..labels.length() {
+            if let Some(label) = labels.item(i) {
+                label.set_text_content(Some(&zone));
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::layout::caller;
 use super::texts;
 use super::widgets::{
-    CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Tab, Time, field_error,
+    CopyButton, CopyLink, ErrorNote, Relative, StatusBadge, Tab, Time, ZoneNote, field_error,
 };
 use crate::domain::Outcome;
 use crate::live;
@@ -323,6 +323,7 @@ fn Table(
             </table>
         </div>
         <nav class="pager" aria-label="Pages">{first}{next}</nav>
+        <ZoneNote/>
     })
 }
 
@@ -563,9 +564,26 @@ pub fn RequestFields(
         form.time_zone.clone()
     });
     let keep_tz = !form.time_zone.is_empty();
+    // The agent's pages speak the agent's zone: an edit form that came in the request's zone
+    // shows its times again in the browser's (and posts them in it).
+    let shown = form.shown_ms;
     Effect::new(move |_| {
-        if !keep_tz && let Some(z) = live::time_zone() {
-            tz.set(z);
+        let Some(z) = live::time_zone() else { return };
+        match shown {
+            _ if !keep_tz => tz.set(z),
+            Some((scheduled, expires)) if z != tz.get_untracked() => {
+                let set = |id: &str, ms: i64| {
+                    if let Some(text) = live::input_time(crate::portal::Instant(ms)) {
+                        live::set_input_value(id, &text);
+                    }
+                };
+                if let Some(ms) = scheduled {
+                    set("f-scheduled_at", ms);
+                }
+                set("f-expires_at", expires);
+                tz.set(z);
+            }
+            _ => {}
         }
     });
     let assign = if form.assign.is_empty() {

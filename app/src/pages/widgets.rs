@@ -54,6 +54,19 @@ pub fn Time(at: Instant) -> impl IntoView {
     view! { <time datetime=at.rfc3339() data-ms=at.0.to_string()>{at.utc_text()}</time> }
 }
 
+/// An absolute time in a given zone (the recipient's), rewritten by the bundle like `Time`.
+#[component]
+pub fn TimeIn(at: Instant, zone: String) -> impl IntoView {
+    view! { <time datetime=at.rfc3339() data-ms=at.0.to_string() data-zone=zone>{at.utc_text()}</time> }
+}
+
+/// "Times are in your time zone: Europe/Berlin": the zone the agent's pages show times in
+/// (UTC as the server renders them, the browser's own once the bundle runs).
+#[component]
+pub fn ZoneNote() -> impl IntoView {
+    view! { <p class="hint zone-note">{texts().your_zone_note} " " <span data-local-zone="">"UTC"</span></p> }
+}
+
 /// One tab of a tab bar: a link that says whether it is the current view, and how many
 /// things it holds where that is known.
 #[component]

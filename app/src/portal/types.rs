@@ -389,6 +389,9 @@ pub struct RequestForm {
     /// Which `scheduled_at` is meant when it happens twice (the hour the clocks go back):
     /// `earlier`, `later`, or empty until the form asks.
     pub scheduled_fold: String,
+    /// The stored times the edit form shows (milliseconds since the epoch), so that the
+    /// browser can show them again in the agent's own zone; never posted.
+    pub shown_ms: Option<(Option<i64>, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
