@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use reqwest::{StatusCode, header};
 use serde_json::json;
 
-use crate::harness::{DEVICE, TestServer, token_of};
+use crate::harness::{DEVICE, TestServer, row_of, token_of};
 
 fn from_now(d: SignedDuration) -> String {
     (Timestamp::now() + d).to_string()
@@ -92,20 +92,9 @@ async fn a_scheduled_session_nobody_came_to_is_flagged_missed_in_upcoming() {
         (rec("Just Now", SignedDuration::from_mins(5)), vec![]),
     ])
     .unwrap();
-    let page = t
-        .portal_get("/?view=upcoming", &admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let row = |name: &str| {
-        page.split("<tr")
-            .find(|r| r.contains(name))
-            .unwrap_or_else(|| panic!("no row for {name}: {page}"))
-            .to_owned()
-    };
+    let page = t.portal_page("/?view=upcoming", &admin).await;
+    let row =
+        |name: &str| row_of(&page, name).unwrap_or_else(|| panic!("no row for {name}: {page}"));
     assert!(row("Nobody Came").contains("data-missed=\"true\""));
     assert!(!row("Just Now").contains("data-missed"), "within the grace");
 }
@@ -383,15 +372,8 @@ async fn the_queue_shows_waits_counts_and_how_each_request_ended() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(t.status_of(&admin, &id_of(&expired)).await, "expired");
 
-    let page = |path: &'static str| {
-        let req = t.portal_get(path, &admin);
-        async move { req.send().await.unwrap().text().await.unwrap() }
-    };
-    let row = |page: &str, name: &str| -> Option<String> {
-        page.split("<tr")
-            .find(|r| r.contains(name))
-            .map(str::to_owned)
-    };
+    let page = |path: &'static str| t.portal_page(path, &admin);
+    let row = row_of;
 
     let active = page("/?view=active").await;
     let wanda = row(&active, "Wanda Waiting").expect("Wanda in Active");
@@ -482,4 +464,28 @@ async fn every_mistake_of_a_form_is_named_at_once() {
     ] {
         assert!(message.contains(part), "{part} in {message}");
     }
+}
+
+/// An administrator may do everything: the agents page never shows them with unchecked
+/// permissions, whatever their stored ones say; an agent's own boxes stay editable.
+#[tokio::test]
+async fn an_administrator_is_never_shown_with_unchecked_permissions() {
+    let t = TestServer::start().await;
+    let admin = t.admin().await;
+    t.agent(&admin, "viewer@example.com", true, false).await;
+    let page = t.portal_page("/admin/agents", &admin).await;
+    let row =
+        |email: &str| row_of(&page, email).unwrap_or_else(|| panic!("no row for {email}: {page}"));
+    let admin_row = row("admin@example.com");
+    assert!(admin_row.contains("admin-all"), "{admin_row}");
+    assert!(
+        !admin_row.contains("name=\"view\""),
+        "nothing to uncheck: {admin_row}"
+    );
+    let viewer = row("viewer@example.com");
+    assert!(
+        viewer.contains("name=\"view\" value=\"1\" checked"),
+        "{viewer}"
+    );
+    assert!(!viewer.contains("admin-all"));
 }

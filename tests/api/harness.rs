@@ -173,6 +173,25 @@ impl TestServer {
             .header("cookie", format!("beckon_session={token}"))
     }
 
+    /// A portal page's HTML as the agent signed in with `token` gets it.
+    pub async fn portal_page(&self, path: &str, token: &str) -> String {
+        let res = self.portal_get(path, token).send().await.unwrap();
+        res.text().await.unwrap()
+    }
+
+    /// The served OpenAPI document.
+    pub async fn openapi(&self) -> Value {
+        let url = format!("{}/api/v1/openapi.json", self.base);
+        self.http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Opens the agents' event stream (`/api/v1/events`) as `token`.
     pub async fn events(&self, token: &str) -> reqwest::Response {
         self.http
@@ -407,4 +426,11 @@ pub fn kinds(detail: &Value) -> Vec<String> {
 
 pub fn token_of(link: &str) -> &str {
     link.rsplit('/').next().unwrap()
+}
+
+/// The table row (`<tr …`) of a rendered page that mentions `text`.
+pub fn row_of(page: &str, text: &str) -> Option<String> {
+    page.split("<tr")
+        .find(|r| r.contains(text))
+        .map(str::to_owned)
 }

@@ -209,6 +209,7 @@ pub const DE: Texts = Texts {
     role_agent: "Support-Mitarbeiter",
     may_view: "Darf Anfragen ansehen",
     may_edit: "Darf Anfragen erstellen und bearbeiten",
+    admin_may_all: "Administratoren dürfen alle Anfragen sehen und bearbeiten.",
     disabled: "Deaktiviert",
     disable: "Deaktivieren",
     enable: "Aktivieren",

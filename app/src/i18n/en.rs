@@ -209,6 +209,7 @@ pub const EN: Texts = Texts {
     role_agent: "Agent",
     may_view: "May view requests",
     may_edit: "May create and edit requests",
+    admin_may_all: "Administrators may view and edit every request.",
     disabled: "Disabled",
     disable: "Disable",
     enable: "Enable",

@@ -209,6 +209,7 @@ pub const ES: Texts = Texts {
     role_agent: "Agente",
     may_view: "Puede ver solicitudes",
     may_edit: "Puede crear y editar solicitudes",
+    admin_may_all: "Los administradores pueden ver y editar todas las solicitudes.",
     disabled: "Desactivado",
     disable: "Desactivar",
     enable: "Activar",

@@ -209,6 +209,7 @@ pub const FR: Texts = Texts {
     role_agent: "Agent",
     may_view: "Peut voir les demandes",
     may_edit: "Peut créer et modifier des demandes",
+    admin_may_all: "Les administrateurs peuvent voir et modifier toutes les demandes.",
     disabled: "Désactivé",
     disable: "Désactiver",
     enable: "Activer",

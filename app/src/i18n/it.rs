@@ -209,6 +209,7 @@ pub const IT: Texts = Texts {
     role_agent: "Operatore",
     may_view: "Può vedere le richieste",
     may_edit: "Può creare e modificare le richieste",
+    admin_may_all: "Gli amministratori possono vedere e modificare tutte le richieste.",
     disabled: "Disattivato",
     disable: "Disattiva",
     enable: "Attiva",

@@ -209,6 +209,7 @@ pub const JA: Texts = Texts {
     role_agent: "担当者",
     may_view: "リクエストの閲覧を許可",
     may_edit: "リクエストの作成と編集を許可",
+    admin_may_all: "管理者はすべてのリクエストを閲覧・編集できます。",
     disabled: "無効",
     disable: "無効にする",
     enable: "有効にする",

@@ -209,6 +209,7 @@ pub const KO: Texts = Texts {
     role_agent: "상담원",
     may_view: "요청 보기 허용",
     may_edit: "요청 만들기 및 수정 허용",
+    admin_may_all: "관리자는 모든 요청을 보고 편집할 수 있습니다.",
     disabled: "비활성",
     disable: "비활성화",
     enable: "활성화",

@@ -353,6 +353,7 @@ texts! {
         pub role_agent,
         pub may_view,
         pub may_edit,
+        pub admin_may_all,
         pub disabled,
         pub disable,
         pub enable,

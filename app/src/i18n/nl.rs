@@ -209,6 +209,7 @@ pub const NL: Texts = Texts {
     role_agent: "Medewerker",
     may_view: "Mag verzoeken bekijken",
     may_edit: "Mag verzoeken aanmaken en bewerken",
+    admin_may_all: "Beheerders mogen alle verzoeken bekijken en bewerken.",
     disabled: "Uitgeschakeld",
     disable: "Uitschakelen",
     enable: "Inschakelen",

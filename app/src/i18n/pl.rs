@@ -209,6 +209,7 @@ pub const PL: Texts = Texts {
     role_agent: "Konsultant",
     may_view: "Może przeglądać prośby",
     may_edit: "Może tworzyć i edytować prośby",
+    admin_may_all: "Administratorzy mogą przeglądać i edytować wszystkie prośby.",
     disabled: "Wyłączony",
     disable: "Wyłącz",
     enable: "Włącz",

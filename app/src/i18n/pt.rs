@@ -209,6 +209,7 @@ pub const PT: Texts = Texts {
     role_agent: "Agente",
     may_view: "Pode ver pedidos",
     may_edit: "Pode criar e editar pedidos",
+    admin_may_all: "Os administradores podem ver e editar todos os pedidos.",
     disabled: "Desativado",
     disable: "Desativar",
     enable: "Ativar",

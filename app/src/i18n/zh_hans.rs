@@ -209,6 +209,7 @@ pub const ZH_HANS: Texts = Texts {
     role_agent: "支持人员",
     may_view: "可查看请求",
     may_edit: "可创建和编辑请求",
+    admin_may_all: "管理员可以查看和编辑所有请求。",
     disabled: "已停用",
     disable: "停用",
     enable: "启用",

@@ -111,13 +111,26 @@ fn AgentRow(a: AgentView, change: ServerAction<ChangeAgent>) -> impl IntoView {
                 </ActionForm>
             </td>
             <td data-label=t.may_edit>
-                <ActionForm action=change attr:class="inline">
-                    <input type="hidden" name="id" value=id1/>
-                    <input type="hidden" name="perms" value="1"/>
-                    <label class="check"><input type="checkbox" name="view" value="1" checked=a.permissions.view_session_requests/> " " {t.may_view}</label>
-                    <label class="check"><input type="checkbox" name="edit" value="1" checked=a.permissions.edit_session_requests/> " " {t.may_edit}</label>
-                    <button type="submit" class="secondary">{t.save}</button>
-                </ActionForm>
+                {if a.role == Role::Admin {
+                    // An administrator may do everything, whatever their stored permissions
+                    // say: never shown unchecked.
+                    Either::Left(view! {
+                        <span class="check"><input type="checkbox" checked disabled aria-label=t.may_view/> " " {t.may_view}</span>
+                        " "
+                        <span class="check"><input type="checkbox" checked disabled aria-label=t.may_edit/> " " {t.may_edit}</span>
+                        <div class="hint admin-all">{t.admin_may_all}</div>
+                    })
+                } else {
+                    Either::Right(view! {
+                        <ActionForm action=change attr:class="inline">
+                            <input type="hidden" name="id" value=id1/>
+                            <input type="hidden" name="perms" value="1"/>
+                            <label class="check"><input type="checkbox" name="view" value="1" checked=a.permissions.view_session_requests/> " " {t.may_view}</label>
+                            <label class="check"><input type="checkbox" name="edit" value="1" checked=a.permissions.edit_session_requests/> " " {t.may_edit}</label>
+                            <button type="submit" class="secondary">{t.save}</button>
+                        </ActionForm>
+                    })
+                }}
             </td>
             <td data-label=t.disabled>
                 <ActionForm action=change attr:class="inline">
