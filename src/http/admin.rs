@@ -26,7 +26,7 @@ pub struct LoginBody {
     totp: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", summary = "Sign in with email and password (and a second-factor code when it is on)", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = LoginJson), (status = 401, body = super::ErrorJson), (status = 429, body = super::ErrorJson)))]
 pub async fn login(
     State(st): State<AppState>,
@@ -58,7 +58,7 @@ pub async fn login(
         .into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", operation_id = "logout", summary = "End this sign-in", tag = "auth", responses((status = 204), (status = 401)))]
 pub async fn logout(
     State(st): State<AppState>,
     client: Client,
@@ -73,7 +73,7 @@ pub async fn logout(
 }
 
 /// Ends every sign-in of the caller (this one too).
-#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth", responses((status = 204), (status = 401)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout-all", operation_id = "logout_everywhere", summary = "End every sign-in of the calling agent", tag = "auth", responses((status = 204), (status = 401)))]
 pub async fn logout_all(
     State(st): State<AppState>,
     client: Client,
@@ -95,7 +95,7 @@ pub struct PasswordBody {
 }
 
 /// The caller's own password; every other sign-in of theirs ends.
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = PasswordBody,
+#[utoipa::path(post, path = "/api/v1/me/password", operation_id = "change_password", summary = "Change the calling agent's password", tag = "auth", request_body = PasswordBody,
     responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 429, body = super::ErrorJson)))]
 pub async fn change_password(
     State(st): State<AppState>,
@@ -118,7 +118,7 @@ pub async fn change_password(
 }
 
 /// Starts setting up two-factor sign-in: the secret for the authenticator app.
-#[utoipa::path(post, path = "/api/v1/me/totp", tag = "auth",
+#[utoipa::path(post, path = "/api/v1/me/totp", operation_id = "begin_totp", summary = "Begin turning on two-factor sign-in", tag = "auth",
     responses((status = 200, body = crate::service::TotpSetup), (status = 401), (status = 409, body = super::ErrorJson)))]
 pub async fn totp_begin(
     State(st): State<AppState>,
@@ -133,7 +133,7 @@ pub struct TotpCodeBody {
 }
 
 /// Turns two-factor sign-in on with a first code from the app.
-#[utoipa::path(post, path = "/api/v1/me/totp/confirm", tag = "auth", request_body = TotpCodeBody,
+#[utoipa::path(post, path = "/api/v1/me/totp/confirm", operation_id = "confirm_totp", summary = "Turn two-factor sign-in on with a first code", tag = "auth", request_body = TotpCodeBody,
     responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 409, body = super::ErrorJson)))]
 pub async fn totp_confirm(
     State(st): State<AppState>,
@@ -152,7 +152,7 @@ pub struct TotpOffBody {
 }
 
 /// Turns two-factor sign-in off (the password proves it is you).
-#[utoipa::path(post, path = "/api/v1/me/totp/disable", tag = "auth", request_body = TotpOffBody,
+#[utoipa::path(post, path = "/api/v1/me/totp/disable", operation_id = "disable_totp", summary = "Turn two-factor sign-in off", tag = "auth", request_body = TotpOffBody,
     responses((status = 204), (status = 400, body = super::ErrorJson), (status = 401), (status = 403), (status = 429, body = super::ErrorJson)))]
 pub async fn totp_disable(
     State(st): State<AppState>,
@@ -166,12 +166,12 @@ pub async fn totp_disable(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = AgentJson), (status = 401)))]
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "get_me", summary = "The calling agent", tag = "auth", responses((status = 200, body = AgentJson), (status = 401)))]
 pub async fn me(auth: Authed) -> Json<AgentJson> {
     Json((&auth.agent).into())
 }
 
-#[utoipa::path(get, path = "/api/v1/agents", tag = "admin", responses((status = 200, body = [AgentJson]), (status = 403)))]
+#[utoipa::path(get, path = "/api/v1/agents", operation_id = "list_agents", summary = "List agents", tag = "admin", responses((status = 200, body = [AgentJson]), (status = 403)))]
 pub async fn list_agents(
     State(st): State<AppState>,
     auth: Authed,
@@ -185,7 +185,7 @@ pub async fn list_agents(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/agents", tag = "admin", request_body = NewAgent,
+#[utoipa::path(post, path = "/api/v1/agents", operation_id = "create_agent", summary = "Add an agent", tag = "admin", request_body = NewAgent,
     responses((status = 201, body = AgentJson), (status = 400, body = super::ErrorJson), (status = 403), (status = 409)))]
 pub async fn create_agent(
     State(st): State<AppState>,
@@ -199,7 +199,7 @@ pub async fn create_agent(
     Ok((StatusCode::CREATED, Json((&agent).into())))
 }
 
-#[utoipa::path(patch, path = "/api/v1/agents/{id}", tag = "admin", request_body = AgentPatch,
+#[utoipa::path(patch, path = "/api/v1/agents/{id}", operation_id = "update_agent", summary = "Change an agent (role, permissions, disabled, password, language)", tag = "admin", request_body = AgentPatch,
     responses((status = 200, body = AgentJson), (status = 400), (status = 403), (status = 404), (status = 409)))]
 pub async fn update_agent(
     State(st): State<AppState>,
@@ -215,7 +215,7 @@ pub async fn update_agent(
     Ok(Json((&agent).into()))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients", tag = "admin", responses((status = 200, body = [ClientJson]), (status = 403)))]
+#[utoipa::path(get, path = "/api/v1/clients", operation_id = "list_clients", summary = "List clients", tag = "admin", responses((status = 200, body = [ClientJson]), (status = 403)))]
 pub async fn list_clients(
     State(st): State<AppState>,
     auth: Authed,
@@ -229,7 +229,7 @@ pub async fn list_clients(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/clients", tag = "admin", request_body = NewClient,
+#[utoipa::path(post, path = "/api/v1/clients", operation_id = "create_client", summary = "Add a client", tag = "admin", request_body = NewClient,
     responses((status = 201, body = ClientJson), (status = 400), (status = 403)))]
 pub async fn create_client(
     State(st): State<AppState>,
@@ -243,7 +243,7 @@ pub async fn create_client(
     Ok((StatusCode::CREATED, Json((&client).into())))
 }
 
-#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "admin", request_body = ClientPatch,
+#[utoipa::path(patch, path = "/api/v1/clients/{id}", operation_id = "update_client", summary = "Change a client's name or members", tag = "admin", request_body = ClientPatch,
     responses((status = 200, body = ClientJson), (status = 400), (status = 403), (status = 404)))]
 pub async fn update_client(
     State(st): State<AppState>,
@@ -320,7 +320,7 @@ pub fn settings_patch(
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/settings", tag = "admin", responses((status = 200, body = SettingsJson), (status = 403)))]
+#[utoipa::path(get, path = "/api/v1/settings", operation_id = "get_settings", summary = "The settings in force", tag = "admin", responses((status = 200, body = SettingsJson), (status = 403)))]
 pub async fn get_settings(
     State(st): State<AppState>,
     auth: Authed,
@@ -329,7 +329,7 @@ pub async fn get_settings(
     Ok(Json(SettingsJson::of(&s, &st.svc)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/settings", tag = "admin", request_body = SettingsBody,
+#[utoipa::path(patch, path = "/api/v1/settings", operation_id = "update_settings", summary = "Change settings", tag = "admin", request_body = SettingsBody,
     responses((status = 200, body = SettingsJson), (status = 400, body = super::ErrorJson), (status = 403)))]
 pub async fn update_settings(
     State(st): State<AppState>,
@@ -355,7 +355,7 @@ pub struct PurgeJson {
     outbox_items: u64,
 }
 
-#[utoipa::path(get, path = "/api/v1/purges", tag = "admin",
+#[utoipa::path(get, path = "/api/v1/purges", operation_id = "list_purges", summary = "The retention runs, newest first", tag = "admin",
     responses((status = 200, body = [PurgeJson], description = "the retention runs, newest first"), (status = 403)))]
 pub async fn purges(State(st): State<AppState>, auth: Authed) -> ApiResult<Json<Vec<PurgeJson>>> {
     let log = st.svc.run(move |s| s.purge_log(&auth.agent, 100)).await?;

@@ -17,7 +17,7 @@ use super::json::{AssistStatusJson, CheckInJson, PromptEnvelope, PromptJson};
 use super::socket::{Peer, upgrade};
 use crate::service::{CheckIn, Consent, ControlDecision};
 
-#[utoipa::path(post, path = "/api/v1/assist/{token}/checkin", tag = "assist", request_body = CheckIn,
+#[utoipa::path(post, path = "/api/v1/assist/{token}/checkin", operation_id = "check_in", summary = "The end user arrives on their link", tag = "assist", request_body = CheckIn,
     responses((status = 200, body = CheckInJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
 pub async fn checkin(
     State(st): State<AppState>,
@@ -47,7 +47,7 @@ pub async fn checkin(
 /// The assist app's way in when it has a join code (from its file's name, or typed): the
 /// link the code stands for. Rate-limited like link look-ups; the code redeems to nothing
 /// the link itself does not allow.
-#[utoipa::path(post, path = "/api/v1/assist/join", tag = "assist", request_body = JoinBody,
+#[utoipa::path(post, path = "/api/v1/assist/join", operation_id = "join_with_code", summary = "Exchange a short join code for the link it stands for", tag = "assist", request_body = JoinBody,
     responses((status = 200, body = JoinJson), (status = 400, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 410, body = super::ErrorJson), (status = 429)))]
 pub async fn join(
     State(st): State<AppState>,
@@ -80,7 +80,7 @@ pub struct JoinJson {
 
 /// The end user ends the running session (the assist app's End, the page's Stop): back to
 /// `waiting`, recorded as `session_ended` with reason `end_user`.
-#[utoipa::path(post, path = "/api/v1/assist/{token}/end", tag = "assist",
+#[utoipa::path(post, path = "/api/v1/assist/{token}/end", operation_id = "end_session_as_end_user", summary = "The end user ends the session", tag = "assist",
     responses((status = 200, body = AssistStatusJson), (status = 404), (status = 409), (status = 410), (status = 429)))]
 pub async fn end(
     State(st): State<AppState>,
@@ -96,7 +96,7 @@ pub async fn end(
     Ok(Json(AssistStatusJson::new(&st.svc, &rec)))
 }
 
-#[utoipa::path(get, path = "/api/v1/assist/{token}/prompt", tag = "assist",
+#[utoipa::path(get, path = "/api/v1/assist/{token}/prompt", operation_id = "get_prompt", summary = "The connect prompt waiting for the end user's answer", tag = "assist",
     responses((status = 200, body = PromptEnvelope), (status = 404), (status = 410), (status = 429)))]
 pub async fn prompt(
     State(st): State<AppState>,
@@ -111,7 +111,7 @@ pub async fn prompt(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/assist/{token}/consent", tag = "assist", request_body = Consent,
+#[utoipa::path(post, path = "/api/v1/assist/{token}/consent", operation_id = "answer_prompt", summary = "The end user allows or denies an agent's connect", tag = "assist", request_body = Consent,
     responses((status = 200, body = AssistStatusJson), (status = 400), (status = 404), (status = 409), (status = 410), (status = 429)))]
 pub async fn consent(
     State(st): State<AppState>,
@@ -131,7 +131,7 @@ pub async fn consent(
 /// The end user gives an agent who asked (`control_request` on the socket) control of their
 /// computer, or takes it back. Only in session, only to an agent they allowed to connect;
 /// recorded on the timeline as `control_granted` / `control_revoked`.
-#[utoipa::path(post, path = "/api/v1/assist/{token}/control", tag = "assist", request_body = ControlDecision,
+#[utoipa::path(post, path = "/api/v1/assist/{token}/control", operation_id = "decide_control", summary = "The end user grants or takes back control", tag = "assist", request_body = ControlDecision,
     responses((status = 200, body = AssistStatusJson), (status = 400), (status = 404), (status = 409), (status = 410), (status = 429)))]
 pub async fn control(
     State(st): State<AppState>,
@@ -148,7 +148,7 @@ pub async fn control(
     Ok(Json(AssistStatusJson::new(&st.svc, &rec)))
 }
 
-#[utoipa::path(post, path = "/api/v1/assist/{token}/decline", tag = "assist",
+#[utoipa::path(post, path = "/api/v1/assist/{token}/decline", operation_id = "decline_session_request", summary = "The end user declines the request (This wasn't me)", tag = "assist",
     responses((status = 200, body = AssistStatusJson), (status = 404), (status = 410), (status = 429)))]
 pub async fn decline(
     State(st): State<AppState>,
@@ -163,7 +163,7 @@ pub async fn decline(
 
 /// The end user's live channel: presence while open; status and connect prompts pushed as
 /// they happen; the session's signalling and chat (`signal`).
-#[utoipa::path(get, path = "/api/v1/assist/{token}/ws", tag = "assist",
+#[utoipa::path(get, path = "/api/v1/assist/{token}/ws", operation_id = "end_user_session_socket", summary = "The end user's session socket (WebSocket)", tag = "assist",
     responses((status = 101, description = "WebSocket"), (status = 404), (status = 409), (status = 410), (status = 429)))]
 pub async fn socket(
     State(st): State<AppState>,

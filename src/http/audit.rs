@@ -60,7 +60,7 @@ pub struct AuditQuery {
     cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery),
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "list_audit_entries", summary = "The audit log, newest first", tag = "admin", params(AuditQuery),
     responses((status = 200, body = AuditPage, description = "newest first"), (status = 400, body = super::ErrorJson), (status = 403)))]
 pub async fn list(
     State(st): State<AppState>,
@@ -89,7 +89,7 @@ fn cell(s: &str) -> String {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/audit.csv", tag = "admin",
+#[utoipa::path(get, path = "/api/v1/audit.csv", operation_id = "export_audit_csv", summary = "The whole audit log as CSV", tag = "admin",
     responses((status = 200, content_type = "text/csv", description = "every entry, oldest first"), (status = 403)))]
 pub async fn csv(State(st): State<AppState>, auth: Authed) -> ApiResult<Response> {
     let body = st

@@ -15,7 +15,7 @@ use super::json::ChangeJson;
 use super::signin_guard::SignInGuard;
 use axum::http::StatusCode;
 
-#[utoipa::path(get, path = "/api/v1/events", tag = "session-requests",
+#[utoipa::path(get, path = "/api/v1/events", operation_id = "stream_events", summary = "Changes to session requests as they happen (server-sent events)", tag = "session-requests",
     responses((status = 200, description = "text/event-stream of ChangeJson", content_type = "text/event-stream"), (status = 401), (status = 403), (status = 429, body = super::ErrorJson)))]
 pub async fn stream(
     State(st): State<AppState>,

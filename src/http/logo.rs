@@ -71,7 +71,7 @@ impl AsRef<[u8]> for LogoBytes {
 #[schema(value_type = String, format = Binary)]
 pub struct LogoBody(#[allow(dead_code)] Vec<u8>);
 
-#[utoipa::path(put, path = "/api/v1/settings/logo", tag = "admin",
+#[utoipa::path(put, path = "/api/v1/settings/logo", operation_id = "upload_logo", summary = "Upload the organisation's logo", tag = "admin",
     request_body(content = LogoBody, content_type = "application/octet-stream", description = "a PNG, JPEG or WebP image, at most 256 KB, 16 to 2048 pixels wide and high"),
     responses((status = 200, body = LogoJson), (status = 400, body = super::ErrorJson), (status = 403)))]
 pub async fn upload(
@@ -86,7 +86,7 @@ pub async fn upload(
     Ok(Json(LogoJson::from(&*logo)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/settings/logo", tag = "admin",
+#[utoipa::path(delete, path = "/api/v1/settings/logo", operation_id = "remove_logo", summary = "Remove the organisation's logo", tag = "admin",
     responses((status = 204, description = "removed (or there was none)"), (status = 403)))]
 pub async fn remove(State(st): State<AppState>, auth: Authed) -> ApiResult<StatusCode> {
     st.svc.run(move |s| s.remove_logo(&auth.agent)).await?;

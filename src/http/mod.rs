@@ -2,6 +2,7 @@
 //! service, shape JSON. Errors become responses in `error` only.
 
 pub(crate) mod admin;
+mod api_doc;
 mod assist;
 mod audit;
 mod auth;
@@ -42,7 +43,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
 
 pub use device::HEADER as DEVICE_HEADER;
 pub use error::ApiError;
@@ -106,129 +107,6 @@ impl FromRef<AppState> for LeptosOptions {
 pub struct ErrorJson {
     #[schema(value_type = Object, example = json!({"code": "invalid_input", "message": "recipient_name: must not be empty"}))]
     error: serde_json::Value,
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Beckon REST API", version = "1", description = "Remote-support session requests. The contract is docs/API.md in the repository."),
-    paths(
-        admin::login, admin::logout, admin::logout_all, admin::change_password,
-        admin::totp_begin, admin::totp_confirm, admin::totp_disable, admin::me,
-        admin::list_agents, admin::create_agent, admin::update_agent,
-        admin::list_clients, admin::create_client, admin::update_client,
-        admin::get_settings, admin::update_settings, logo::upload, logo::remove, admin::purges, audit::list, audit::csv,
-        outbox::list, outbox::retry, outbox::test_mail,
-        outbox::list_webhooks, outbox::add_webhook, outbox::remove_webhook,
-        requests::create, requests::list, requests::get, requests::edit,
-        requests::connect, requests::start, requests::end, requests::close, requests::reopen, requests::resend,
-        requests::release, requests::socket,
-        events::stream,
-        assist::checkin, assist::join, assist::prompt, assist::consent, assist::control, assist::decline, assist::end, assist::socket,
-        ops::healthz, ops::metrics,
-    ),
-    modifiers(&BearerAuth, &ErrorAnswers),
-)]
-pub struct ApiDoc;
-
-/// Routes that take no agent sign-in: the end user's (their link is the credential), the
-/// operations routes (`/metrics` has its own token) and signing in itself.
-fn without_sign_in(path: &str) -> bool {
-    path.starts_with("/api/v1/assist/")
-        || matches!(
-            path,
-            "/healthz" | "/metrics" | "/api/v1/auth/login" | "/api/v1/openapi.json"
-        )
-}
-
-/// The error answers every operation can give, added where its own annotation does not list
-/// them, each with the error body: bad input (400), a slow request head (408), too large
-/// (413), not JSON (415), rate limits and connection caps (429), and, by route, sign-in
-/// (401/403) and unknown IDs (404). Also: a PATCH's body may be left out (it changes
-/// nothing), and routes without a sign-in say so.
-struct ErrorAnswers;
-
-impl utoipa::Modify for ErrorAnswers {
-    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::path::HttpMethod;
-        use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
-        let error = |what: &str| {
-            ResponseBuilder::new()
-                .description(what)
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ErrorJson")))
-                        .build(),
-                )
-                .build()
-        };
-        for (path, item) in doc.paths.paths.iter_mut() {
-            let open = without_sign_in(path);
-            let has_id = path.contains('{');
-            for (method, op) in [
-                (HttpMethod::Get, item.get.as_mut()),
-                (HttpMethod::Post, item.post.as_mut()),
-                (HttpMethod::Patch, item.patch.as_mut()),
-                (HttpMethod::Delete, item.delete.as_mut()),
-                (HttpMethod::Put, item.put.as_mut()),
-            ] {
-                let Some(op) = op else { continue };
-                let mut add = vec![
-                    ("400", "bad input"),
-                    ("408", "the request's head did not arrive in time"),
-                    ("429", "rate-limited, or too many connections"),
-                ];
-                if op.request_body.is_some() {
-                    add.push(("413", "the body is larger than 1 MiB"));
-                    add.push(("415", "the body is not JSON"));
-                }
-                if open {
-                    op.security = Some(Vec::new());
-                } else {
-                    add.push(("401", "not signed in, or the sign-in ended"));
-                    add.push(("403", "signed in without the right to this"));
-                }
-                if path.starts_with("/api/v1/assist/") {
-                    add.push(("403", "an agent's sign-in cannot act as the end user"));
-                }
-                if has_id {
-                    add.push(("404", "no such resource"));
-                }
-                for (code, what) in add {
-                    let listed = op.responses.responses.get(code);
-                    // A bare status an annotation listed gets the error body too.
-                    let bare = matches!(listed, Some(utoipa::openapi::RefOr::T(r)) if r.content.is_empty());
-                    if listed.is_none() || bare {
-                        op.responses
-                            .responses
-                            .insert(code.to_owned(), error(what).into());
-                    }
-                }
-                if method == HttpMethod::Patch
-                    && let Some(body) = op.request_body.as_mut()
-                {
-                    body.required = Some(Required::False);
-                }
-            }
-        }
-    }
-}
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-        doc.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
-            "bearer",
-            Vec::<String>::new(),
-        )]);
-    }
 }
 
 async fn not_found() -> ApiError {

@@ -7,12 +7,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use utoipa::OpenApi;
 
+use super::AppState;
 use super::error::ApiError;
-use super::{ApiDoc, AppState};
 
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "the store accepts writes"), (status = 503)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "health", summary = "Whether the server can take traffic", tag = "operations", responses((status = 200, description = "the store accepts writes"), (status = 503)))]
 pub async fn healthz(State(st): State<AppState>) -> Response {
     match st.svc.run(|s| Ok(s.store().check_writable())).await {
         Ok(Ok(())) => (StatusCode::OK, "ok\n").into_response(),
@@ -29,7 +28,7 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
     }
 }
 
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format"), (status = 401, body = super::ErrorJson), (status = 404, body = super::ErrorJson)))]
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", summary = "Prometheus metrics", tag = "operations", responses((status = 200, description = "Prometheus text format"), (status = 401, body = super::ErrorJson), (status = 404, body = super::ErrorJson)))]
 pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response {
     // Off unless the operator set `metrics_token`, and then only for that bearer token: the
     // figures tell an outsider how busy the service is and which routes it has.
@@ -62,8 +61,8 @@ pub async fn metrics(State(st): State<AppState>, headers: HeaderMap) -> Response
         .into_response()
 }
 
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(super::api_doc::document())
 }
 
 /// A file built into the binary, served with its ETag so browsers revalidate cheaply after

@@ -101,7 +101,7 @@ pub fn parse_state(s: Option<&str>) -> ApiResult<Option<DeliveryState>> {
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "admin", params(OutboxParams),
+#[utoipa::path(get, path = "/api/v1/outbox", operation_id = "list_outbox", summary = "The outbox: mails and webhook calls with their delivery state", tag = "admin", params(OutboxParams),
     responses((status = 200, body = OutboxPageJson), (status = 400, body = super::ErrorJson), (status = 401), (status = 403)))]
 pub async fn list(
     State(st): State<AppState>,
@@ -137,7 +137,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", operation_id = "retry_outbox_item", summary = "Try a failed mail or webhook call again", tag = "admin",
     responses((status = 202, body = OutboxItemJson), (status = 403), (status = 404), (status = 409)))]
 pub async fn retry(
     State(st): State<AppState>,
@@ -152,7 +152,7 @@ pub async fn retry(
     Ok((StatusCode::ACCEPTED, Json((&item).into())))
 }
 
-#[utoipa::path(post, path = "/api/v1/outbox/test-mail", tag = "admin",
+#[utoipa::path(post, path = "/api/v1/outbox/test-mail", operation_id = "send_test_mail", summary = "Queue a test mail to the calling administrator", tag = "admin",
     responses((status = 202, body = OutboxItemJson, description = "a test mail to the calling admin, queued"), (status = 403)))]
 pub async fn test_mail(
     State(st): State<AppState>,
@@ -189,7 +189,7 @@ pub struct NewWebhook {
     url: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "admin",
+#[utoipa::path(get, path = "/api/v1/webhooks", operation_id = "list_webhooks", summary = "List webhook endpoints", tag = "admin",
     responses((status = 200, body = [WebhookJson]), (status = 403)))]
 pub async fn list_webhooks(
     State(st): State<AppState>,
@@ -201,7 +201,7 @@ pub async fn list_webhooks(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "admin", request_body = NewWebhook,
+#[utoipa::path(post, path = "/api/v1/webhooks", operation_id = "add_webhook", summary = "Add a webhook endpoint", tag = "admin", request_body = NewWebhook,
     responses((status = 201, body = WebhookJson, description = "with its signing secret, shown this once"), (status = 400, body = super::ErrorJson), (status = 403)))]
 pub async fn add_webhook(
     State(st): State<AppState>,
@@ -215,7 +215,7 @@ pub async fn add_webhook(
     Ok((StatusCode::CREATED, Json(WebhookJson::new(&e, true))))
 }
 
-#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "admin",
+#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", operation_id = "remove_webhook", summary = "Remove a webhook endpoint", tag = "admin",
     responses((status = 204), (status = 403), (status = 404)))]
 pub async fn remove_webhook(
     State(st): State<AppState>,

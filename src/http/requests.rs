@@ -46,7 +46,7 @@ pub struct ReopenBody {
     expires_at: Option<Timestamp>,
 }
 
-#[utoipa::path(post, path = "/api/v1/session-requests", tag = "session-requests", request_body = NewRequest,
+#[utoipa::path(post, path = "/api/v1/session-requests", operation_id = "create_session_request", summary = "Create a session request", tag = "session-requests", request_body = NewRequest,
     responses((status = 201, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 401), (status = 403)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -61,7 +61,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/session-requests", tag = "session-requests", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/session-requests", operation_id = "list_session_requests", summary = "List session requests by view, status, assignee and search words", tag = "session-requests", params(ListParams),
     responses((status = 200, body = PageJson), (status = 400, body = super::ErrorJson), (status = 401), (status = 403)))]
 pub async fn list(
     State(st): State<AppState>,
@@ -94,7 +94,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/session-requests/{id}", tag = "session-requests",
+#[utoipa::path(get, path = "/api/v1/session-requests/{id}", operation_id = "get_session_request", summary = "A session request with its timeline", tag = "session-requests",
     responses((status = 200, body = RequestDetailJson), (status = 404, body = super::ErrorJson)))]
 pub async fn get(
     State(st): State<AppState>,
@@ -109,7 +109,7 @@ pub async fn get(
     }))
 }
 
-#[utoipa::path(patch, path = "/api/v1/session-requests/{id}", tag = "session-requests", request_body = RequestPatch,
+#[utoipa::path(patch, path = "/api/v1/session-requests/{id}", operation_id = "edit_session_request", summary = "Edit a session request", tag = "session-requests", request_body = RequestPatch,
     params(("If-Match" = Option<String>, Header, description = "the `version` the edit is based on; 409 `version_conflict` if the request changed since")),
     responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
 pub async fn edit(
@@ -141,8 +141,8 @@ pub async fn edit(
 
 /// The lifecycle actions share one shape: authenticate, parse the ID, run the use case.
 macro_rules! action {
-    ($name:ident, $path:literal, $status:expr, $code:literal, $call:ident) => {
-        #[utoipa::path(post, path = $path, tag = "session-requests",
+    ($name:ident, $path:literal, $op:literal, $summary:literal, $status:expr, $code:literal, $call:ident) => {
+        #[utoipa::path(post, path = $path, operation_id = $op, summary = $summary, tag = "session-requests",
             responses((status = $code, body = RequestJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
         pub async fn $name(
             State(st): State<AppState>,
@@ -168,7 +168,7 @@ pub struct ConnectBody {
     start: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/session-requests/{id}/connect", tag = "session-requests", request_body = ConnectBody,
+#[utoipa::path(post, path = "/api/v1/session-requests/{id}/connect", operation_id = "connect_session_request", summary = "Ask the end user to let the calling agent connect", tag = "session-requests", request_body = ConnectBody,
     responses((status = 202, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
 pub async fn connect(
     State(st): State<AppState>,
@@ -192,6 +192,8 @@ pub async fn connect(
 action!(
     start,
     "/api/v1/session-requests/{id}/start",
+    "start_session",
+    "Start the session",
     StatusCode::OK,
     200,
     start
@@ -199,6 +201,8 @@ action!(
 action!(
     close,
     "/api/v1/session-requests/{id}/close",
+    "close_session_request",
+    "Close the request (its link ends; the recipient is told)",
     StatusCode::OK,
     200,
     close
@@ -206,6 +210,8 @@ action!(
 action!(
     release,
     "/api/v1/session-requests/{id}/release",
+    "release_link",
+    "Free the link from the device it is bound to",
     StatusCode::OK,
     200,
     release
@@ -213,6 +219,8 @@ action!(
 action!(
     resend,
     "/api/v1/session-requests/{id}/resend",
+    "resend_invitation",
+    "Send the invitation again",
     StatusCode::ACCEPTED,
     202,
     resend
@@ -234,7 +242,7 @@ pub struct EndBody {
     then: Option<AfterEnd>,
 }
 
-#[utoipa::path(post, path = "/api/v1/session-requests/{id}/end", tag = "session-requests", request_body = EndBody,
+#[utoipa::path(post, path = "/api/v1/session-requests/{id}/end", operation_id = "end_session", summary = "End the session", tag = "session-requests", request_body = EndBody,
     responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
 pub async fn end(
     State(st): State<AppState>,
@@ -252,7 +260,7 @@ pub async fn end(
     Ok(Json(RequestJson::new(&st.svc, &caller, &rec)))
 }
 
-#[utoipa::path(post, path = "/api/v1/session-requests/{id}/reopen", tag = "session-requests", request_body = ReopenBody,
+#[utoipa::path(post, path = "/api/v1/session-requests/{id}/reopen", operation_id = "reopen_session_request", summary = "Reopen a finished request with a new link", tag = "session-requests", request_body = ReopenBody,
     responses((status = 200, body = RequestJson), (status = 400, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
 pub async fn reopen(
     State(st): State<AppState>,
@@ -273,7 +281,7 @@ pub async fn reopen(
 
 /// An agent's live view of a session: status and the end user's presence as they change, the
 /// end user's screen (WebRTC signalling) and chat. Needs the right to connect.
-#[utoipa::path(get, path = "/api/v1/session-requests/{id}/ws", tag = "session-requests",
+#[utoipa::path(get, path = "/api/v1/session-requests/{id}/ws", operation_id = "agent_session_socket", summary = "The agent's session socket (WebSocket)", tag = "session-requests",
     responses((status = 101, description = "WebSocket"), (status = 403, body = super::ErrorJson), (status = 404, body = super::ErrorJson), (status = 409, body = super::ErrorJson)))]
 pub async fn socket(
     State(st): State<AppState>,

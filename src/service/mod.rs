@@ -32,6 +32,7 @@ mod settings;
 mod sweep;
 mod totp;
 mod txn;
+pub mod webhook_payload;
 mod webhooks;
 
 use std::net::IpAddr;

@@ -9,7 +9,6 @@ use app::domain::{
 };
 use jiff::Timestamp;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
-use serde_json::json;
 
 use super::error::{Result, ServiceError};
 use super::txn::{self, Tx, append_event, put_request};
@@ -315,36 +314,10 @@ pub(super) fn queue_webhooks(
     Ok(())
 }
 
-/// The JSON a webhook receiver gets. `id` is the same for every endpoint and every retry, so
-/// receivers can drop duplicates.
+/// The JSON a webhook receiver gets (`WebhookEvent`, as the API document describes it).
 fn webhook_body(rec: &SessionRequest, event: &TimelineEvent, seq: u32) -> String {
-    let assignee = match rec.assignee {
-        Assignee::Unassigned => json!({"type": "unassigned"}),
-        Assignee::Agent(id) => json!({"type": "agent", "id": id.to_string()}),
-        Assignee::Client(id) => json!({"type": "client", "id": id.to_string()}),
-    };
-    let actor = match event.actor {
-        Actor::Agent(id) => json!({"type": "agent", "id": id.to_string()}),
-        Actor::EndUser => json!({"type": "end_user"}),
-        Actor::System => json!({"type": "system"}),
-    };
-    json!({
-        "id": format!("{}-{seq}", rec.id),
-        "type": format!("session_request.{}", event.kind.name()),
-        "at": event.at.to_string(),
-        "actor": actor,
-        "session_request": {
-            "id": rec.id.to_string(),
-            "status": event.to.as_str(),
-            "previous_status": event.from.as_str(),
-            "recipient_name": rec.recipient_name,
-            "recipient_email": rec.recipient_email,
-            "assignee": assignee,
-            "scheduled_at": rec.scheduled_at.map(|t| t.to_string()),
-            "expires_at": rec.expires_at.to_string(),
-        },
-    })
-    .to_string()
+    serde_json::to_string(&super::webhook_payload::WebhookEvent::new(rec, event, seq))
+        .unwrap_or_default()
 }
 
 fn queue_prefix(endpoint: WebhookId, request: RequestId) -> [u8; 32] {

@@ -105,55 +105,77 @@ async fn the_end_users_socket_pushes_the_connect_prompt_and_keeps_presence() {
     assert!(tokio_tungstenite::connect_async(&bad).await.is_err());
 }
 
+/// The served document and the contract in `docs/API.md` list the same routes (its table
+/// "Routes at a glance"), every operation has its own meaningful ID and a summary, and every
+/// error answer carries the error body.
 #[tokio::test]
-async fn openapi_document_describes_every_route() {
+async fn openapi_document_and_the_api_contract_list_the_same_routes() {
     let t = TestServer::start().await;
-    let doc: Value = t
-        .http
-        .get(format!("{}/api/v1/openapi.json", t.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let paths = doc["paths"].as_object().unwrap();
-    for (path, method) in [
-        ("/api/v1/auth/login", "post"),
-        ("/api/v1/auth/logout", "post"),
-        ("/api/v1/me", "get"),
-        ("/api/v1/agents", "get"),
-        ("/api/v1/agents", "post"),
-        ("/api/v1/agents/{id}", "patch"),
-        ("/api/v1/clients", "get"),
-        ("/api/v1/clients", "post"),
-        ("/api/v1/clients/{id}", "patch"),
-        ("/api/v1/session-requests", "get"),
-        ("/api/v1/session-requests", "post"),
-        ("/api/v1/session-requests/{id}", "get"),
-        ("/api/v1/session-requests/{id}", "patch"),
-        ("/api/v1/session-requests/{id}/connect", "post"),
-        ("/api/v1/session-requests/{id}/start", "post"),
-        ("/api/v1/session-requests/{id}/end", "post"),
-        ("/api/v1/session-requests/{id}/close", "post"),
-        ("/api/v1/session-requests/{id}/reopen", "post"),
-        ("/api/v1/session-requests/{id}/resend", "post"),
-        ("/api/v1/session-requests/{id}/release", "post"),
-        ("/api/v1/session-requests/{id}/ws", "get"),
-        ("/api/v1/events", "get"),
-        ("/api/v1/assist/{token}/checkin", "post"),
-        ("/api/v1/assist/{token}/prompt", "get"),
-        ("/api/v1/assist/{token}/consent", "post"),
-        ("/api/v1/assist/{token}/decline", "post"),
-        ("/api/v1/assist/{token}/ws", "get"),
-        ("/healthz", "get"),
-        ("/metrics", "get"),
-    ] {
-        assert!(
-            paths.get(path).and_then(|p| p.get(method)).is_some(),
-            "{method} {path} missing from OpenAPI"
-        );
+    let doc = t.openapi().await;
+    let mut in_doc = std::collections::BTreeSet::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            in_doc.insert(format!("{} {path}", method.to_uppercase()));
+            let id = op["operationId"].as_str().unwrap_or_default();
+            assert!(
+                id.len() > 3 && ids.insert(id.to_owned()),
+                "{method} {path}: operation ID `{id}` missing or used twice"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path} has no summary"
+            );
+            for (code, answer) in op["responses"].as_object().unwrap() {
+                if code.starts_with('4') || code.starts_with('5') {
+                    let schema = &answer["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(
+                        schema, "#/components/schemas/ErrorJson",
+                        "{method} {path} {code}"
+                    );
+                }
+            }
+        }
     }
+    // The contract's table: `| GET, PATCH | `/api/v1/settings` | …`.
+    let contract =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/API.md")).unwrap();
+    let table = contract
+        .split("## Routes at a glance")
+        .nth(1)
+        .and_then(|t| t.split("\n## ").next())
+        .expect("the routes table in docs/API.md");
+    // Pages and files, not JSON operations: in the contract, not in the document.
+    let pages = [
+        "/s/{token}",
+        "/s/{token}/app/{platform}",
+        "/logo",
+        "/api/v1/openapi.json",
+    ];
+    let mut in_contract = std::collections::BTreeSet::new();
+    for row in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains('`'))
+    {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let path = cells[2].trim_matches('`');
+        if pages.contains(&path) {
+            continue;
+        }
+        for method in cells[1].split(',') {
+            in_contract.insert(format!("{} {path}", method.trim()));
+        }
+    }
+    assert!(
+        in_contract.len() > 40,
+        "the table was read: {in_contract:?}"
+    );
+    let only_doc: Vec<_> = in_doc.difference(&in_contract).collect();
+    let only_contract: Vec<_> = in_contract.difference(&in_doc).collect();
+    assert!(
+        only_doc.is_empty() && only_contract.is_empty(),
+        "only in the document: {only_doc:?}; only in docs/API.md: {only_contract:?}"
+    );
     assert!(doc["components"]["schemas"]["NewRequest"].is_object());
 }
 

@@ -631,6 +631,34 @@ async fn webhooks_are_signed_retried_and_delivered_in_order_per_request() {
             .collect();
         assert_eq!(mine, want, "in order for {id}");
     }
+    // Each body is what the API document's `webhooks` section says: its fields, no others.
+    let doc = t.openapi().await;
+    let fields = |schema: &str| -> std::collections::BTreeSet<String> {
+        doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{schema} in the document"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    for kind in ["created", "checked_in", "closed"] {
+        let hook = &doc["webhooks"][format!("session_request.{kind}")]["post"];
+        assert_eq!(
+            hook["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/WebhookEvent"
+        );
+    }
+    for body in &got {
+        let keys = |v: &Value| -> std::collections::BTreeSet<String> {
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        assert_eq!(keys(body), fields("WebhookEvent"), "{body}");
+        assert_eq!(
+            keys(&body["session_request"]),
+            fields("WebhookRequest"),
+            "{body}"
+        );
+    }
     // The first calls were refused and retried: the queue shows them sent after >1 attempt.
     let sent: Vec<Value> = wait_outbox(&t, &admin, "sent", 14)
         .await
