@@ -53,9 +53,10 @@ pub struct AuditPage {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// Entries per page (default 100, at most 500).
-    #[param(minimum = 1, maximum = 500)]
-    limit: Option<usize>,
+    /// Entries per page (default 100, at most 500). Read here, not by the query parser, so
+    /// that `limit=` (empty) is refused like any other non-number.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
@@ -67,12 +68,18 @@ pub async fn list(
     auth: Authed,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    if q.limit.is_some_and(|l| !(1..=500).contains(&l)) {
-        return Err(super::error::ApiError::invalid("limit: 1 to 500"));
-    }
+    let limit = match q.limit.as_deref().map(str::parse::<usize>) {
+        None => 100,
+        Some(Ok(n)) if (1..=500).contains(&n) => n,
+        Some(_) => {
+            return Err(super::error::ApiError::invalid(
+                "limit: must be a number from 1 to 500",
+            ));
+        }
+    };
     let (items, next_cursor) = st
         .svc
-        .run(move |s| s.audit_page(&auth.agent, q.limit.unwrap_or(100), q.cursor.as_deref()))
+        .run(move |s| s.audit_page(&auth.agent, limit, q.cursor.as_deref()))
         .await?;
     Ok(Json(AuditPage {
         items: items.into_iter().map(AuditJson::from).collect(),

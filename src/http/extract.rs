@@ -40,6 +40,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             ));
         }
         let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { &bytes };
+        // Every body is a JSON object: serde would also read a struct from an array
+        // (`[null, null]`), which the API document does not allow.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::invalid("the body must be a JSON object"));
+        }
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         match serde_path_to_error::deserialize(de) {
             Ok(v) => Ok(ApiJson(v)),

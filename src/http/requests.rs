@@ -36,6 +36,7 @@ pub struct ListParams {
     /// any part of a word).
     q: Option<String>,
     /// 1..=200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
     cursor: Option<String>,
 }

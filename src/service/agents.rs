@@ -13,10 +13,13 @@ use crate::store::{decode, encode, tables};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewAgent {
+    #[schema(max_length = 254, example = "grace@example.com")]
     pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
-    #[schema(value_type = String, example = "agent")]
+    #[schema(schema_with = super::schema::role)]
     pub role: Role,
     /// Omitted: *view* and *edit*, as the portal's form starts (an agent is added to work
     /// requests; one who may only watch is the exception, and says so).
@@ -37,10 +40,13 @@ fn may_view_and_edit() -> Permissions {
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct AgentPatch {
+    #[schema(max_length = 254)]
     pub email: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, example = "agent")]
     pub role: Option<Role>,
     #[schema(value_type = Option<Object>)]
     pub permissions: Option<Permissions>,
@@ -54,6 +60,7 @@ pub struct AgentPatch {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewClient {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
@@ -62,6 +69,7 @@ pub struct NewClient {
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ClientPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[schema(value_type = Option<Vec<String>>)]
     pub members: Option<Vec<AgentId>>,

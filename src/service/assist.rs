@@ -70,7 +70,7 @@ fn link_in_use() -> ServiceError {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct CheckIn {
     /// `web` or `native`.
-    #[schema(schema_with = one_of_client)]
+    #[schema(schema_with = super::schema::end_user_client)]
     pub client: String,
     #[serde(default)]
     pub platform: Option<String>,
@@ -80,29 +80,8 @@ pub struct CheckIn {
 pub struct Consent {
     pub prompt_id: String,
     /// `allow` or `deny`.
-    #[schema(schema_with = one_of_decision)]
+    #[schema(schema_with = super::schema::decision)]
     pub decision: String,
-}
-
-/// A string that is one of `values`, for the API document (the service checks the same list,
-/// exactly, so generated clients get an enum that matches).
-fn one_of(values: &[&str], what: &str) -> utoipa::openapi::Object {
-    utoipa::openapi::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .enum_values(Some(values.iter().copied()))
-        .description(Some(what))
-        .build()
-}
-
-fn one_of_client() -> utoipa::openapi::Object {
-    one_of(
-        &["web", "native"],
-        "How the end user reached us: the link page or the assist app.",
-    )
-}
-
-fn one_of_decision() -> utoipa::openapi::Object {
-    one_of(&["allow", "deny"], "The end user's answer.")
 }
 
 /// The end user's answer about control of their computer.

@@ -66,6 +66,13 @@ fn is_deceptive(c: char) -> bool {
 
 /// Like `line`, but empty is allowed.
 pub fn optional_line(field: &str, value: &str, max: usize) -> Result<String> {
+    // Counted as sent, before trimming: the limit the API document states.
+    if value.chars().count() > max {
+        return Err(ServiceError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
     let v = value.trim();
     if v.chars().any(char::is_control) {
         return Err(ServiceError::invalid(
@@ -77,12 +84,6 @@ pub fn optional_line(field: &str, value: &str, max: usize) -> Result<String> {
         return Err(ServiceError::invalid(
             field,
             "must not contain invisible direction, zero-width or separator characters",
-        ));
-    }
-    if v.chars().count() > max {
-        return Err(ServiceError::invalid(
-            field,
-            format!("must be at most {max} characters"),
         ));
     }
     Ok(v.to_owned())
@@ -135,7 +136,10 @@ pub fn mail_address(send_email: bool, recipient_email: Option<&str>) -> Result<(
 
 pub fn email(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
-    if v.len() > 254 || v.chars().any(char::is_control) || !email_address::EmailAddress::is_valid(v)
+    if value.chars().count() > 254
+        || v.len() > 254
+        || v.chars().any(char::is_control)
+        || !email_address::EmailAddress::is_valid(v)
     {
         return Err(ServiceError::invalid(
             field,

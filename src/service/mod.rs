@@ -26,6 +26,7 @@ mod queue;
 mod ratelimit;
 mod relay;
 mod requests;
+mod schema;
 mod seed;
 mod sessions;
 mod settings;

@@ -39,14 +39,17 @@ pub enum AssigneeInput {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewRequest {
+    #[schema(min_length = 1, max_length = 200, example = "Grace Hopper")]
     pub recipient_name: String,
     #[serde(default)]
+    #[schema(max_length = 254, example = "grace@example.com")]
     pub recipient_email: Option<String>,
     #[serde(default)]
     pub send_email: bool,
     #[serde(default)]
     pub email_language: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub comment: Option<String>,
     /// Show the comment to the end user (invitation mail, landing page). Default: agents only.
     #[serde(default)]
@@ -75,15 +78,17 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct RequestPatch {
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     pub recipient_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     pub recipient_email: Option<Option<String>>,
     #[serde(default)]
     pub send_email: Option<bool>,
     #[serde(default)]
     pub email_language: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub comment: Option<String>,
     #[serde(default)]
     pub share_comment: Option<bool>,
