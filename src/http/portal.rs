@@ -115,8 +115,10 @@ fn row(
     facts: RowFacts,
     now: Timestamp,
 ) -> RequestRow {
+    // `session_started_at` stays set after a session ends: only a running one adds its time.
     let running = r
         .session_started_at
+        .filter(|_| r.status_at(now) == Status::InSession)
         .map_or(0, |s| now.duration_since(s).as_millis().max(0) as u64);
     RequestRow {
         id: r.id,
@@ -134,18 +136,6 @@ fn row(
         waiting_since: facts.waiting_since.map(Into::into),
         ended: facts.ended.map(|(at, o)| (at.into(), o)),
         session_secs: (r.session_total_ms + running) / 1000,
-    }
-}
-
-/// A row's facts from a timeline already read (the request page has it).
-fn row_facts(
-    r: &SessionRequest,
-    events: &[app::domain::TimelineEvent],
-    now: Timestamp,
-) -> RowFacts {
-    RowFacts {
-        waiting_since: app::domain::waiting_since(r, events, now),
-        ended: app::domain::ending(r, events, now),
     }
 }
 
@@ -607,18 +597,13 @@ impl Backend for Portal {
                 )),
             };
             Ok(RequestDetail {
-                row: row(s, &caller, &names, &r, row_facts(&r, &events, now), now),
+                row: row(s, &caller, &names, &r, RowFacts::of(&r, &events, now), now),
                 email_language: r.email_language.clone(),
                 comment: r.comment.clone(),
                 share_comment: r.share_comment,
                 created_by: names.agent(r.created_by),
                 created_at: r.created_at.into(),
                 updated_at: r.updated_at.into(),
-                session_total_ms: r.session_total_ms,
-                session_started_at: r
-                    .session_started_at
-                    .filter(|_| r.status == Status::InSession)
-                    .map(Into::into),
                 events: events
                     .into_iter()
                     .map(|e| EventView {

@@ -293,12 +293,20 @@ fn record(requests: &ReadOnlyTable<[u8; 16], &[u8]>, id: RequestId) -> Result<Se
 /// Requests past their expiry that the sweeper has not written down yet (at most a sweep
 /// interval's worth).
 fn overdue<'t>(txn: &redb::ReadTransaction, now: jiff::Timestamp) -> Result<Stream<'t>> {
+    Ok(Listed::of(overdue_ids(txn, now)?))
+}
+
+/// Their IDs, soonest expiry first (the queue's counts leave them out).
+pub(super) fn overdue_ids(
+    txn: &redb::ReadTransaction,
+    now: jiff::Timestamp,
+) -> Result<Vec<RequestId>> {
     let index = txn.open_table(tables::IDX_EXPIRY)?;
     let mut ids = Vec::new();
     for e in index.range(..=keys::timed(now, [0xff; 16]))? {
         ids.push(keys::trailing_id(&e?.0.value()));
     }
-    Ok(Listed::of(ids))
+    Ok(ids)
 }
 
 /// The highest request ID a page may contain: just below the cursor.

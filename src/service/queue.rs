@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use app::domain::{Agent, Outcome, RequestId, SessionRequest, Status};
+use app::domain::{Agent, Outcome, RequestId, SessionRequest, Status, TimelineEvent};
 use jiff::Timestamp;
 
 use super::error::Result;
@@ -33,6 +33,16 @@ pub struct RowFacts {
     pub ended: Option<(Timestamp, Outcome)>,
 }
 
+impl RowFacts {
+    /// From a timeline already read (oldest first), as of `now`.
+    pub fn of(r: &SessionRequest, timeline: &[TimelineEvent], now: Timestamp) -> RowFacts {
+        RowFacts {
+            waiting_since: app::domain::waiting_since(r, timeline, now),
+            ended: app::domain::ending(r, timeline, now),
+        }
+    }
+}
+
 impl Service {
     pub fn queue_counts(&self, caller: &Agent) -> Result<QueueCounts> {
         require_view(caller)?;
@@ -40,13 +50,8 @@ impl Service {
         let txn = self.store.begin_read()?;
         let by_status = txn.open_table(tables::IDX_STATUS)?;
         // Past their expiry but not yet swept (a sweep interval's worth): not counted.
-        let mut overdue = HashSet::new();
-        for e in txn
-            .open_table(tables::IDX_EXPIRY)?
-            .range(..=keys::timed(now, [0xff; 16]))?
-        {
-            overdue.insert(keys::trailing_id(&e?.0.value()));
-        }
+        let overdue: HashSet<RequestId> =
+            super::list::overdue_ids(&txn, now)?.into_iter().collect();
         let count = |statuses: &[Status], also: &dyn Fn(RequestId) -> bool| -> Result<usize> {
             let mut n = 0;
             for s in statuses {
@@ -86,11 +91,7 @@ impl Service {
                 if r.status_at(now) == Status::Open {
                     return Ok(RowFacts::default());
                 }
-                let timeline = txn::events(&events, r.id)?;
-                Ok(RowFacts {
-                    waiting_since: app::domain::waiting_since(r, &timeline, now),
-                    ended: app::domain::ending(r, &timeline, now),
-                })
+                Ok(RowFacts::of(r, &txn::events(&events, r.id)?, now))
             })
             .collect()
     }

@@ -75,10 +75,7 @@ fn Body(d: RequestDetail, act: ServerAction<RequestAction>) -> impl IntoView {
     let can_edit = caller().is_some_and(|m| m.can_edit);
     let row = d.row.clone();
     let id = row.id.to_string();
-    let running_ms = d
-        .session_started_at
-        .map_or(0, |s| (d.now.0 - s.0).max(0) as u64);
-    let session_secs = (d.session_total_ms + running_ms) / 1000;
+    let session_secs = row.session_secs;
     let mut actions = row_actions(&row, can_edit);
     if can_edit && d.link_bound {
         actions.push(RowAction::Release);

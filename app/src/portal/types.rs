@@ -317,9 +317,6 @@ pub struct RequestDetail {
     pub created_by: String,
     pub created_at: Instant,
     pub updated_at: Instant,
-    pub session_total_ms: u64,
-    /// The running session's start, while one runs.
-    pub session_started_at: Option<Instant>,
     pub events: Vec<EventView>,
     pub now: Instant,
     /// The edit form, filled in (times in the request's own zone).
