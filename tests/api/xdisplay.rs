@@ -66,7 +66,9 @@ impl XDisplay {
 
     /// Waits until a window of `class` is mapped (xterm takes a moment to appear).
     fn wait_for_window(&self, class: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Generous: with the whole suite on two cores (browsers, Wine starting its prefix), an
+        // xterm once took over 20 s to map on a cold clone.
+        let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             let found = Command::new("xdotool")
                 .args(["search", "--onlyvisible", "--class", class])
