@@ -100,6 +100,19 @@ impl From<ServiceError> for ApiError {
                     )
                 }
             }
+            // The database is down or restarting: nothing was written, and the node
+            // reconnects by itself.
+            E::Store(crate::store::StoreError::Unavailable(_)) => {
+                tracing::warn!(error = %message, "the database is unavailable");
+                ApiError {
+                    retry_after: Some(5),
+                    ..ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "store_unavailable",
+                        "the database is unavailable; nothing was changed, try again shortly",
+                    )
+                }
+            }
             E::Store(_) | E::Internal(_) => {
                 tracing::error!(error = %message, "request failed on our side");
                 ApiError::internal()

@@ -1,15 +1,14 @@
 //! Agents and clients (signing in: `sessions`).
 
 use app::domain::{Agent, AgentId, Client, ClientId, Permissions, Role};
-use redb::ReadableTable;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
 use super::passwords::hash_password;
-use super::{Service, audit, input, new_id, require_admin, require_view, txn};
+use super::{Service, input, new_id, require_admin, require_view};
+use crate::store::Tx;
 use crate::store::records::{AuditEvent, AuditKind};
-use crate::store::{decode, encode, tables};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewAgent {
@@ -95,15 +94,8 @@ fn describe_rights(a: &Agent) -> String {
 
 impl Service {
     pub fn has_admin(&self) -> Result<bool> {
-        let txn = self.store.begin_read()?;
-        for entry in txn.open_table(tables::AGENTS)?.iter()? {
-            let (_, v) = entry?;
-            let a: Agent = decode(v.value())?;
-            if a.is_admin() && !a.disabled {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let agents = self.store.read()?.agents()?;
+        Ok(agents.iter().any(|a| a.is_admin() && !a.disabled))
     }
 
     /// Creates the first (or another) admin without a caller: the CLI and the one-time
@@ -153,27 +145,18 @@ impl Service {
             updated_at: now,
             language,
         };
-        let txn = self.store.begin_write()?;
-        {
-            let mut emails = txn.open_table(tables::AGENT_EMAILS)?;
-            if emails.get(agent.email.as_str())?.is_some() {
-                return Err(ServiceError::Conflict {
-                    code: "email_taken",
-                    message: "an agent with that email exists".into(),
-                });
-            }
-            emails.insert(agent.email.as_str(), agent.id.to_be_bytes())?;
-        }
-        txn.open_table(tables::AGENTS)?
-            .insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
-        let detail = format!("{} ({})", agent.email, describe_rights(&agent));
-        let target = Some(agent.id.to_string());
-        let event = match by {
-            Some(admin) => AuditEvent::by(admin, AuditKind::AgentCreated, target, detail),
-            None => AuditEvent::anonymous("operator", AuditKind::AgentCreated, target, detail),
-        };
-        audit::append_in(&txn, &event)?;
-        txn.commit()?;
+        self.store.transact(|tx| {
+            check_email_free(tx, &agent.email)?;
+            tx.put_agent(None, &agent)?;
+            let detail = format!("{} ({})", agent.email, describe_rights(&agent));
+            let target = Some(agent.id.to_string());
+            let event = match by {
+                Some(admin) => AuditEvent::by(admin, AuditKind::AgentCreated, target, detail),
+                None => AuditEvent::anonymous("operator", AuditKind::AgentCreated, target, detail),
+            };
+            tx.append_audit(&event)?;
+            Ok::<_, ServiceError>(())
+        })?;
         Ok(agent)
     }
 
@@ -184,49 +167,50 @@ impl Service {
         if caller.language.as_deref() == Some(lang.as_str()) {
             return Ok(());
         }
-        let txn = self.store.begin_write()?;
-        {
-            let mut agents = txn.open_table(tables::AGENTS)?;
-            let Some(mut agent) = txn::get::<Agent>(&agents, caller.id.to_be_bytes())? else {
+        self.store.transact(|tx| {
+            let Some(old) = tx.agent(caller.id)? else {
                 return Err(ServiceError::NotFound("agent"));
             };
-            agent.language = Some(lang);
-            agents.insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
-        }
-        txn.commit()?;
+            let agent = Agent {
+                language: Some(lang),
+                ..old.clone()
+            };
+            tx.put_agent(Some(&old), &agent)?;
+            Ok(())
+        })?;
         Ok(())
     }
 
     pub fn list_agents(&self, caller: &Agent) -> Result<Vec<Agent>> {
         // Admins, and agents who see requests (they need the names of possible assignees).
         require_view(caller)?;
-        let txn = self.store.begin_read()?;
-        let mut out = Vec::new();
-        for entry in txn.open_table(tables::AGENTS)?.iter()? {
-            out.push(decode(entry?.1.value())?);
-        }
-        Ok(out)
+        Ok(self.store.read()?.agents()?)
     }
 
     pub fn update_agent(&self, caller: &Agent, id: AgentId, patch: AgentPatch) -> Result<Agent> {
         require_admin(caller)?;
-        let txn = self.store.begin_write()?;
-        let mut agent = txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id.to_be_bytes())?
-            .ok_or(ServiceError::NotFound("agent"))?;
+        let (agent, _) = self
+            .store
+            .transact(|tx| self.update_agent_in(tx, caller, id, &patch))?;
+        // Rights, role or the account itself changed: the agent's live channels re-check.
+        self.signins_changed();
+        Ok(agent)
+    }
+
+    fn update_agent_in(
+        &self,
+        tx: &mut Tx<'_>,
+        caller: &Agent,
+        id: AgentId,
+        patch: &AgentPatch,
+    ) -> Result<Agent> {
+        let mut agent = tx.agent(id)?.ok_or(ServiceError::NotFound("agent"))?;
         let was_active_admin = agent.is_admin() && !agent.disabled;
         let before = agent.clone();
         if let Some(email) = &patch.email {
             let email = input::email("email", email)?;
             if email != agent.email {
-                let mut emails = txn.open_table(tables::AGENT_EMAILS)?;
-                if emails.get(email.as_str())?.is_some() {
-                    return Err(ServiceError::Conflict {
-                        code: "email_taken",
-                        message: "an agent with that email exists".into(),
-                    });
-                }
-                emails.remove(agent.email.as_str())?;
-                emails.insert(email.as_str(), agent.id.to_be_bytes())?;
+                check_email_free(tx, &email)?;
                 agent.email = email;
             }
         }
@@ -253,9 +237,7 @@ impl Service {
         if let Some(l) = &patch.language {
             agent.language = Some(input::language("language", l)?);
         }
-        if was_active_admin
-            && (!agent.is_admin() || agent.disabled)
-            && !other_active_admin(&txn, id)?
+        if was_active_admin && (!agent.is_admin() || agent.disabled) && !other_active_admin(tx, id)?
         {
             return Err(ServiceError::Conflict {
                 code: "last_admin",
@@ -263,13 +245,12 @@ impl Service {
             });
         }
         agent.updated_at = Self::now();
-        txn.open_table(tables::AGENTS)?
-            .insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
+        tx.put_agent(Some(&before), &agent)?;
         if revoke {
-            super::sessions::revoke(&txn, agent.id, None)?;
+            super::sessions::revoke(tx, agent.id, None)?;
         }
         if patch.reset_totp == Some(true) {
-            super::totp::remove(&txn, caller, &agent, "reset by an administrator")?;
+            super::totp::remove(tx, caller, &agent, "reset by an administrator")?;
         }
         let mut changes = Vec::new();
         if before.email != agent.email {
@@ -305,45 +286,39 @@ impl Service {
             Some(id.to_string()),
             detail,
         );
-        audit::append_in(&txn, &event)?;
-        txn.commit()?;
-        // Rights, role or the account itself changed: the agent's live channels re-check.
-        self.signins_changed();
+        tx.append_audit(&event)?;
         Ok(agent)
     }
 
     pub fn list_clients(&self, caller: &Agent) -> Result<Vec<Client>> {
         require_view(caller)?;
-        let txn = self.store.begin_read()?;
-        let mut out = Vec::new();
-        for entry in txn.open_table(tables::CLIENTS)?.iter()? {
-            out.push(decode(entry?.1.value())?);
-        }
-        Ok(out)
+        Ok(self.store.read()?.clients()?)
     }
 
     pub fn create_client(&self, caller: &Agent, new: NewClient) -> Result<Client> {
         require_admin(caller)?;
         let name = input::line("name", &new.name, 200)?;
         let now = Self::now();
-        let txn = self.store.begin_write()?;
-        let members = checked_members(&txn, new.members)?;
-        let client = Client {
-            id: new_id(now),
-            name,
-            members,
-            created_at: now,
-            updated_at: now,
-        };
-        txn.open_table(tables::CLIENTS)?
-            .insert(client.id.to_be_bytes(), encode(&client).as_slice())?;
-        let detail = format!("{} ({} members)", client.name, client.members.len());
-        let target = Some(client.id.to_string());
-        audit::append_in(
-            &txn,
-            &AuditEvent::by(caller, AuditKind::ClientCreated, target, detail),
-        )?;
-        txn.commit()?;
+        let (client, _) = self.store.transact(|tx| {
+            let members = checked_members(tx, new.members)?;
+            let client = Client {
+                id: new_id(now),
+                name,
+                members,
+                created_at: now,
+                updated_at: now,
+            };
+            tx.put_client(&client)?;
+            let detail = format!("{} ({} members)", client.name, client.members.len());
+            let target = Some(client.id.to_string());
+            tx.append_audit(&AuditEvent::by(
+                caller,
+                AuditKind::ClientCreated,
+                target,
+                detail,
+            ))?;
+            Ok::<_, ServiceError>(client)
+        })?;
         Ok(client)
     }
 
@@ -354,63 +329,65 @@ impl Service {
         patch: ClientPatch,
     ) -> Result<Client> {
         require_admin(caller)?;
-        let txn = self.store.begin_write()?;
-        let mut client = txn::get::<Client>(&txn.open_table(tables::CLIENTS)?, id.to_be_bytes())?
-            .ok_or(ServiceError::NotFound("client"))?;
-        if let Some(name) = &patch.name {
-            client.name = input::line("name", name, 200)?;
-        }
-        if let Some(members) = patch.members {
-            client.members = checked_members(&txn, members)?;
-        }
-        client.updated_at = Self::now();
-        txn.open_table(tables::CLIENTS)?
-            .insert(client.id.to_be_bytes(), encode(&client).as_slice())?;
-        let detail = format!("{} ({} members)", client.name, client.members.len());
-        let target = Some(client.id.to_string());
-        audit::append_in(
-            &txn,
-            &AuditEvent::by(caller, AuditKind::ClientChanged, target, detail),
-        )?;
-        txn.commit()?;
+        let (client, _) = self.store.transact(|tx| {
+            let mut client = tx.client(id)?.ok_or(ServiceError::NotFound("client"))?;
+            if let Some(name) = &patch.name {
+                client.name = input::line("name", name, 200)?;
+            }
+            if let Some(members) = patch.members {
+                client.members = checked_members(tx, members)?;
+            }
+            client.updated_at = Self::now();
+            tx.put_client(&client)?;
+            let detail = format!("{} ({} members)", client.name, client.members.len());
+            let target = Some(client.id.to_string());
+            tx.append_audit(&AuditEvent::by(
+                caller,
+                AuditKind::ClientChanged,
+                target,
+                detail,
+            ))?;
+            Ok::<_, ServiceError>(client)
+        })?;
         Ok(client)
     }
 
     /// The clients `agent` belongs to (their requests count as the agent's own).
     pub fn clients_of(&self, agent: AgentId) -> Result<Vec<ClientId>> {
-        let txn = self.store.begin_read()?;
-        let mut out = Vec::new();
-        for entry in txn.open_table(tables::CLIENTS)?.iter()? {
-            let c: Client = decode(entry?.1.value())?;
-            if c.members.contains(&agent) {
-                out.push(c.id);
-            }
-        }
-        Ok(out)
+        let clients = self.store.read()?.clients()?;
+        Ok(clients
+            .into_iter()
+            .filter(|c| c.members.contains(&agent))
+            .map(|c| c.id)
+            .collect())
     }
 }
 
-fn checked_members(
-    txn: &redb::WriteTransaction,
-    mut members: Vec<AgentId>,
-) -> Result<Vec<AgentId>> {
+/// Refuses an email another agent has (emails are unique among agents).
+fn check_email_free(tx: &mut Tx<'_>, email: &str) -> Result<()> {
+    if tx.agent_id_by_email(email)?.is_some() {
+        return Err(ServiceError::Conflict {
+            code: "email_taken",
+            message: "an agent with that email exists".into(),
+        });
+    }
+    Ok(())
+}
+
+fn checked_members(tx: &mut Tx<'_>, mut members: Vec<AgentId>) -> Result<Vec<AgentId>> {
     members.sort();
     members.dedup();
-    let agents = txn.open_table(tables::AGENTS)?;
     for m in &members {
-        if agents.get(m.to_be_bytes())?.is_none() {
+        if tx.agent(*m)?.is_none() {
             return Err(ServiceError::invalid("members", format!("no agent {m}")));
         }
     }
     Ok(members)
 }
 
-fn other_active_admin(txn: &redb::WriteTransaction, except: AgentId) -> Result<bool> {
-    for entry in txn.open_table(tables::AGENTS)?.iter()? {
-        let a: Agent = decode(entry?.1.value())?;
-        if a.id != except && a.is_admin() && !a.disabled {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+fn other_active_admin(tx: &mut Tx<'_>, except: AgentId) -> Result<bool> {
+    let agents = tx.agents()?;
+    Ok(agents
+        .iter()
+        .any(|a| a.id != except && a.is_admin() && !a.disabled))
 }

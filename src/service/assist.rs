@@ -6,18 +6,18 @@ use app::domain::{
     Action, Actor, Agent, AgentId, Assignee, EndReason, EndUserClient, EventKind, Prompt,
     SessionRequest, Status,
 };
-use redb::{ReadTransaction, ReadableTable};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
 use super::outbox::{queue_agent_mails, queue_decline_alerts};
 use super::requests::{Outcome, finish_session};
-use super::{Service, require_edit, txn};
+use super::timeline::append_event;
+use super::{Service, require_edit};
 use crate::links::{Locate, locate, token_hash};
 use crate::store::records::MailKind;
+use crate::store::Read;
 use crate::store::records::{AuditEvent, AuditKind};
-use crate::store::tables;
 
 /// The end user's device: a browser's `beckon_device` cookie or the native client's
 /// `beckon-device` header. A link belongs to the first device that checks in with it; only
@@ -117,21 +117,17 @@ impl Service {
     /// The request behind a live or finished link (`NotFound` for anything else), read
     /// inside a transaction the caller goes on using, with the link's look-up key
     /// (`token_hash`), which the device bindings are keyed by too: hashed once.
-    fn resolve_in(&self, txn: &ReadTransaction, token: &str) -> Result<(SessionRequest, [u8; 32])> {
+    fn resolve_in(&self, read: &mut dyn Read, token: &str) -> Result<(SessionRequest, [u8; 32])> {
         const UNKNOWN: ServiceError = ServiceError::NotFound("link");
         let Some(found) = locate(token) else {
             return Err(UNKNOWN);
         };
         let lookup = token_hash(token);
         let id = match found {
-            Locate::Request(id) => id.to_be_bytes(),
-            Locate::Indexed => match txn.open_table(tables::LINK_TOKENS)?.get(lookup)? {
-                Some(id) => id.value(),
-                None => return Err(UNKNOWN),
-            },
+            Locate::Request(id) => id,
+            Locate::Indexed => read.request_by_link(lookup)?.ok_or(UNKNOWN)?,
         };
-        let rec: SessionRequest =
-            txn::get(&txn.open_table(tables::REQUESTS)?, id)?.ok_or(UNKNOWN)?;
+        let rec = read.request(id)?.ok_or(UNKNOWN)?;
         // The token or the index says which request; the key says whether this is its
         // current link.
         if !self.links.verify(token, rec.id, rec.link_generation) {
@@ -148,12 +144,12 @@ impl Service {
 
     /// `resolve_live`, and whether the link is already bound (to this device).
     fn resolve_bound(&self, token: &str, device: &Device) -> Result<(SessionRequest, bool)> {
-        let txn = self.store.begin_read()?;
-        let (rec, key) = self.resolve_in(&txn, token)?;
+        let mut read = self.store.read()?;
+        let (rec, key) = self.resolve_in(&mut *read, token)?;
         if rec.status_at(Self::now()).is_terminal() {
             return Err(ServiceError::LinkGone);
         }
-        match binding(&txn, &key, device)? {
+        match binding(&mut *read, &key, device)? {
             Binding::Other => Err(link_in_use()),
             b => Ok((rec, b == Binding::Mine)),
         }
@@ -164,15 +160,12 @@ impl Service {
         let Assignee::Agent(id) = rec.assignee else {
             return None;
         };
-        let txn = self.store.begin_read().ok()?;
-        txn::get::<Agent>(&txn.open_table(tables::AGENTS).ok()?, id.to_be_bytes())
-            .ok()?
-            .map(|a| a.name)
+        self.store.read().ok()?.agent(id).ok()?.map(|a| a.name)
     }
 
     pub fn link_state(&self, token: &str, device: &Device) -> Result<LinkState> {
-        let txn = self.store.begin_read()?;
-        let (rec, key) = match self.resolve_in(&txn, token) {
+        let mut read = self.store.read()?;
+        let (rec, key) = match self.resolve_in(&mut *read, token) {
             Ok(found) => found,
             Err(ServiceError::NotFound(_)) => return Ok(LinkState::Unknown),
             Err(e) => return Err(e),
@@ -182,16 +175,13 @@ impl Service {
                 language: rec.email_language,
             });
         }
-        if binding(&txn, &key, device)? == Binding::Other {
+        if binding(&mut *read, &key, device)? == Binding::Other {
             return Ok(LinkState::InUse {
                 request: Box::new(rec),
             });
         }
         let agent_name = match rec.assignee {
-            Assignee::Agent(id) => {
-                txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id.to_be_bytes())?
-                    .map(|a| a.name)
-            }
+            Assignee::Agent(id) => read.agent(id)?.map(|a| a.name),
             _ => None,
         };
         Ok(LinkState::Live {
@@ -224,13 +214,10 @@ impl Service {
             Action::CheckIn,
             move |tx, rec, now| {
                 // Checked again inside the write: two devices racing for a fresh link.
-                let bound = tx.devices.get(link)?.map(|v| v.value());
-                match bound {
+                match tx.bound_device(link)? {
                     Some(d) if d != device => return Err(link_in_use()),
                     Some(_) => {}
-                    None => {
-                        tx.devices.insert(link, device)?;
-                    }
+                    None => tx.bind_device(link, device)?,
                 }
                 if rec.status_at(now) == Status::Open {
                     // The first sign of the end user: whoever the request is assigned to hears.
@@ -287,10 +274,7 @@ impl Service {
             // The agent asked to start on consent: the session starts now, in their name,
             // if they still may (else the request stays ready for someone's Start).
             Some(agent) if action == Action::Allow => {
-                let agent = txn::get::<Agent>(
-                    &self.store.begin_read()?.open_table(tables::AGENTS)?,
-                    agent.to_be_bytes(),
-                )?;
+                let agent = self.store.read()?.agent(agent)?;
                 match agent.filter(|a| a.can_edit() && !a.disabled) {
                     Some(a) => Ok(self.start(&a, rec.id).unwrap_or(rec)),
                     None => Ok(rec),
@@ -319,7 +303,7 @@ impl Service {
                     rec.recipient_name
                 ),
             );
-            super::audit::append(&mut tx.audit, &event)?;
+            tx.append_audit(&event)?;
             Ok(EventKind::Declined.into())
         })?;
         self.presence.forget(rec.id);
@@ -365,7 +349,7 @@ impl Service {
             Action::Control,
             move |tx, rec, now| {
                 // Read again inside the write: the grants may have changed since.
-                let events = txn::events(&tx.events, rec.id)?;
+                let events = tx.timeline(rec.id)?;
                 let allowed = app::domain::allowed_agents(&events);
                 let current = app::domain::controller(&events, &allowed);
                 let changed = || ServiceError::Conflict {
@@ -388,7 +372,7 @@ impl Service {
                     Some(a) => {
                         // Handing over: the first agent loses control in the same write.
                         let s = rec.status_at(now);
-                        txn::append_event(
+                        append_event(
                             tx,
                             rec,
                             now,
@@ -428,7 +412,7 @@ impl Service {
             Action::Release,
             move |tx, rec, _| {
                 let link = token_hash(&links.token(rec.id, rec.link_generation));
-                if tx.devices.remove(link)?.is_none() {
+                if !tx.unbind_device(link)? {
                     return Err(ServiceError::Conflict {
                         code: "not_bound",
                         message: "the link is not bound to a device".into(),
@@ -440,7 +424,7 @@ impl Service {
                     Some(rec.id.to_string()),
                     format!("for {}", rec.recipient_name),
                 );
-                super::audit::append(&mut tx.audit, &event)?;
+                tx.append_audit(&event)?;
                 Ok(EventKind::LinkReleased.into())
             },
         )?;
@@ -451,8 +435,7 @@ impl Service {
     /// Whether the request's current link is bound to a device (for the portal's Release).
     pub fn link_bound(&self, rec: &SessionRequest) -> Result<bool> {
         let link = token_hash(&self.links.token(rec.id, rec.link_generation));
-        let txn = self.store.begin_read()?;
-        Ok(txn.open_table(tables::LINK_DEVICES)?.get(link)?.is_some())
+        Ok(self.store.read()?.bound_device(link)?.is_some())
     }
 }
 
@@ -464,10 +447,10 @@ enum Binding {
 }
 
 /// Whom the link with look-up key `key` (`token_hash`) is bound to, seen from `device`.
-fn binding(txn: &ReadTransaction, key: &[u8; 32], device: &Device) -> Result<Binding> {
-    Ok(match txn.open_table(tables::LINK_DEVICES)?.get(key)? {
+fn binding(read: &mut dyn Read, key: &[u8; 32], device: &Device) -> Result<Binding> {
+    Ok(match read.bound_device(*key)? {
         None => Binding::Free,
-        Some(d) if d.value() == device.hash() => Binding::Mine,
+        Some(d) if d == device.hash() => Binding::Mine,
         Some(_) => Binding::Other,
     })
 }

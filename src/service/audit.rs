@@ -4,16 +4,15 @@
 //! it as CSV; nothing updates or deletes it.
 
 use std::net::IpAddr;
+use std::ops::ControlFlow;
 
 use app::domain::Agent;
 use jiff::Timestamp;
-use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::error::{Result, ServiceError};
 use super::{Service, require_admin};
-use crate::store::keys;
+use crate::store::AuditCursor;
 use crate::store::records::{AuditEvent, AuditKind};
-use crate::store::{decode, encode, tables};
 
 /// Largest page of the admin view.
 pub const MAX_PAGE: usize = 500;
@@ -52,33 +51,10 @@ impl AuditEvent {
     }
 }
 
-/// Appends `event` to the open audit table (a use case's `Tx`).
-pub(super) fn append(table: &mut Table<[u8; 24], &[u8]>, event: &AuditEvent) -> Result<()> {
-    let key = keys::timed(event.at, rand::random());
-    table.insert(key, encode(event).as_slice())?;
-    Ok(())
-}
-
-/// Appends `event` inside `txn` (use cases without a `Tx`).
-pub(super) fn append_in(txn: &WriteTransaction, event: &AuditEvent) -> Result<()> {
-    append(&mut txn.open_table(tables::AUDIT)?, event)
-}
-
-/// A page cursor: the last key shown, as hex.
-fn cursor_of(key: &[u8; 24]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn parse_cursor(s: &str) -> Result<[u8; 24]> {
-    let bad = || ServiceError::invalid("cursor", "not a cursor from a previous page");
-    if s.len() != 48 || !s.is_ascii() {
-        return Err(bad());
-    }
-    let mut key = [0u8; 24];
-    for (i, b) in key.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-    }
-    Ok(key)
+/// A page cursor from a request: one `audit_page` handed out.
+fn parse_cursor(s: &str) -> Result<AuditCursor> {
+    AuditCursor::parse(s)
+        .ok_or_else(|| ServiceError::invalid("cursor", "not a cursor from a previous page"))
 }
 
 impl Service {
@@ -92,27 +68,8 @@ impl Service {
         require_admin(caller)?;
         let before = cursor.map(parse_cursor).transpose()?;
         let limit = limit.clamp(1, MAX_PAGE);
-        let txn = self.store.begin_read()?;
-        let table = match txn.open_table(tables::AUDIT) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok((Vec::new(), None)),
-            Err(e) => return Err(e.into()),
-        };
-        let range = match before {
-            Some(k) => table.range(..k)?,
-            None => table.range::<[u8; 24]>(..)?,
-        };
-        let mut items = Vec::new();
-        let mut last = None;
-        for entry in range.rev() {
-            let (k, v) = entry?;
-            if items.len() == limit {
-                return Ok((items, last.as_ref().map(cursor_of)));
-            }
-            items.push(decode(v.value())?);
-            last = Some(k.value());
-        }
-        Ok((items, None))
+        let (items, next) = self.store.read()?.audit_page(before, limit)?;
+        Ok((items, next.map(|c| c.to_string())))
     }
 
     /// Every entry, oldest first, handed to `each` (the CSV export streams through this).
@@ -122,17 +79,20 @@ impl Service {
         mut each: impl FnMut(AuditEvent) -> std::io::Result<()>,
     ) -> Result<()> {
         require_admin(caller)?;
-        let txn = self.store.begin_read()?;
-        let table = match txn.open_table(tables::AUDIT) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
-            Err(e) => return Err(e.into()),
-        };
-        for entry in table.iter()? {
-            each(decode(entry?.1.value())?)
-                .map_err(|e| ServiceError::Internal(format!("writing the export: {e}")))?;
+        let mut failed = None;
+        self.store
+            .read()?
+            .audit_all(&mut |event| match each(event) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    failed = Some(e);
+                    ControlFlow::Break(())
+                }
+            })?;
+        match failed {
+            Some(e) => Err(ServiceError::Internal(format!("writing the export: {e}"))),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -142,8 +102,8 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_invalid_input() {
-        let key = keys::timed(Timestamp::now(), [7; 16]);
-        assert_eq!(parse_cursor(&cursor_of(&key)).unwrap(), key);
+        let text = "07".repeat(24);
+        assert_eq!(parse_cursor(&text).unwrap().to_string(), text);
         for bad in ["", "zz", &"g".repeat(48), &"é".repeat(24)] {
             assert!(matches!(
                 parse_cursor(bad),

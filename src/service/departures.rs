@@ -9,12 +9,11 @@
 
 use std::collections::HashSet;
 
-use app::domain::{Actor, EndReason, RequestId, SessionRequest, Status};
+use app::domain::{Actor, EndReason, RequestId, Status};
 use jiff::Timestamp;
 
 use super::error::{Result, ServiceError};
-use super::{Service, txn};
-use crate::store::{keys, tables};
+use super::Service;
 
 impl Service {
     /// Ends the sessions a side has left for longer than the grace period; returns them with
@@ -55,18 +54,10 @@ impl Service {
 
     /// The requests in session, with when their session began.
     fn running_sessions(&self) -> Result<Vec<(RequestId, Option<Timestamp>)>> {
-        let read = self.store.begin_read()?;
-        let idx = read.open_table(tables::IDX_STATUS)?;
-        let requests = read.open_table(tables::REQUESTS)?;
-        let from = keys::status(Status::InSession, RequestId::from_be_bytes([0; 16]));
-        let to = keys::status(Status::InSession, RequestId::from_be_bytes([0xff; 16]));
-        let mut out = Vec::new();
-        for entry in idx.range(from..=to)? {
-            let id = keys::trailing_id(&entry?.0.value());
-            if let Some(rec) = txn::get::<SessionRequest>(&requests, id.to_be_bytes())? {
-                out.push((id, rec.session_started_at));
-            }
-        }
-        Ok(out)
+        let in_session = self.store.read()?.stored_with_status(Status::InSession)?;
+        Ok(in_session
+            .into_iter()
+            .map(|rec| (rec.id, rec.session_started_at))
+            .collect())
     }
 }

@@ -7,14 +7,23 @@
 //! with the link: a reopen (new generation) or removal forgets it, and a finished request's
 //! code redeems to nothing.
 
-use app::domain::{RequestId, SessionRequest};
+use app::domain::SessionRequest;
 use wire::JoinCode;
 
 use super::error::{Result, ServiceError};
-use redb::ReadableTable;
+use super::{Device, Service};
+use crate::links::LinkKey;
+use crate::store::Tx;
 
-use super::{Device, Service, txn};
-use crate::store::tables;
+/// Removes the join codes of a request's current link (before a reopen gives it a new one).
+pub(super) fn forget_join_codes(tx: &mut Tx<'_>, links: &LinkKey, rec: &SessionRequest) -> Result<()> {
+    for code in links.join_codes(rec.id, rec.link_generation) {
+        if tx.join_code(code.bits())? == Some(rec.id) {
+            tx.remove_join_code(code.bits())?;
+        }
+    }
+    Ok(())
+}
 
 impl Service {
     /// The join code of a live link, filed on first use. Only for the link's holder (the
@@ -22,26 +31,24 @@ impl Service {
     pub fn join_code(&self, token: &str, device: &Device) -> Result<JoinCode> {
         let rec = self.resolve_live(token, device)?;
         let codes = self.links.join_codes(rec.id, rec.link_generation);
-        let id = rec.id.to_be_bytes();
+        let id = rec.id;
         {
-            let txn = self.store.begin_read()?;
-            let table = txn.open_table(tables::JOIN_CODES)?;
+            let mut read = self.store.read()?;
             for code in codes {
-                match table.get(code.bits())? {
-                    Some(v) if v.value() == id => return Ok(code),
+                match read.join_code(code.bits())? {
+                    Some(v) if v == id => return Ok(code),
                     Some(_) => continue,
                     None => break,
                 }
             }
         }
-        let (code, _) = self.writer.write(move |tx| {
+        let (code, _) = self.store.write(move |tx| {
             for code in codes {
-                let taken = tx.join_codes.get(code.bits())?.map(|v| v.value());
-                match taken {
+                match tx.join_code(code.bits())? {
                     Some(other) if other != id => continue,
                     Some(_) => return Ok(code),
                     None => {
-                        tx.join_codes.insert(code.bits(), id)?;
+                        tx.put_join_code(code.bits(), id)?;
                         return Ok(code);
                     }
                 }
@@ -56,13 +63,11 @@ impl Service {
     /// The link a join code stands for, while its request is live.
     pub fn redeem_join_code(&self, code: JoinCode) -> Result<String> {
         const UNKNOWN: ServiceError = ServiceError::NotFound("join code");
-        let txn = self.store.begin_read()?;
-        let Some(id) = txn.open_table(tables::JOIN_CODES)?.get(code.bits())? else {
+        let mut read = self.store.read()?;
+        let Some(id) = read.join_code(code.bits())? else {
             return Err(UNKNOWN);
         };
-        let id = id.value();
-        let rec: SessionRequest =
-            txn::get(&txn.open_table(tables::REQUESTS)?, id)?.ok_or(UNKNOWN)?;
+        let rec: SessionRequest = read.request(id)?.ok_or(UNKNOWN)?;
         let current = self.links.join_codes(rec.id, rec.link_generation);
         if !current.contains(&code) {
             return Err(UNKNOWN);
@@ -70,6 +75,6 @@ impl Service {
         if rec.status_at(Self::now()).is_terminal() {
             return Err(ServiceError::LinkGone);
         }
-        Ok(self.link(RequestId::from_be_bytes(id), rec.link_generation))
+        Ok(self.link(id, rec.link_generation))
     }
 }

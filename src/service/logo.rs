@@ -2,9 +2,10 @@
 //! the organisation's name and the server's host, so an end user can tell a real request
 //! from a scammer's look-alike page.
 //!
-//! One record in `meta` (key `logo`), held in memory with the settings. Only PNG, JPEG and
-//! WebP are taken, recognised by their bytes (never by a declared type), within size and
-//! dimension bounds: no SVG, whose scripts would run on our origin if opened directly.
+//! One stored record (`MetaReads::logo_record`), held in memory with the settings. Only
+//! PNG, JPEG and WebP are taken, recognised by their bytes (never by a declared type), within
+//! size and dimension bounds: no SVG, whose scripts would run on our origin if opened
+//! directly.
 
 use std::sync::Arc;
 
@@ -14,9 +15,7 @@ use sha2::{Digest, Sha256};
 use super::error::{Result, ServiceError};
 use super::{Service, require_admin};
 use crate::store::records::{AuditEvent, AuditKind, LogoRecord};
-use crate::store::{decode, encode, tables};
 
-const KEY: &str = "logo";
 /// Larger than any sensible logo; keeps each link page's extra download small.
 pub const MAX_BYTES: usize = 256 * 1024;
 const MAX_SIDE: usize = 2048;
@@ -106,10 +105,8 @@ pub fn check(bytes: &[u8]) -> std::result::Result<(&'static str, u32, u32), Refu
 impl Service {
     /// The stored logo (at start-up); one that no longer passes the checks is not shown.
     pub(super) fn load_logo(&self) -> Result<()> {
-        let txn = self.store.begin_read()?;
-        let rec: LogoRecord = match txn.open_table(tables::META)?.get(KEY)? {
-            Some(v) => decode(v.value())?,
-            None => return Ok(()),
+        let Some(rec) = self.store.read()?.logo_record()? else {
+            return Ok(());
         };
         *self.logo_slot() = Logo::new(rec.bytes).ok().map(Arc::new);
         Ok(())
@@ -158,21 +155,14 @@ impl Service {
     }
 
     fn save_logo(&self, caller: &Agent, rec: Option<&LogoRecord>, detail: String) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        {
-            let mut meta = txn.open_table(tables::META)?;
+        self.store.transact(|tx| {
             match rec {
-                Some(rec) => {
-                    meta.insert(KEY, encode(rec).as_slice())?;
-                }
-                None => {
-                    meta.remove(KEY)?;
-                }
+                Some(rec) => tx.put_logo_record(rec)?,
+                None => tx.remove_logo_record()?,
             }
-        }
-        let event = AuditEvent::by(caller, AuditKind::SettingsChanged, None, detail);
-        super::audit::append_in(&txn, &event)?;
-        txn.commit()?;
+            let event = AuditEvent::by(caller, AuditKind::SettingsChanged, None, detail);
+            tx.append_audit(&event)
+        })?;
         Ok(())
     }
 }

@@ -1,16 +1,15 @@
 //! The service layer: every use case is one function here. Each loads what it needs, asks the
-//! domain, and commits the record, its indexes, its timeline event and its outbox rows in one
-//! redb write transaction. REST handlers (and the portal's server functions) are thin callers.
+//! domain, and commits the record, its timeline event and its outbox rows in one store
+//! transaction (`store::Tx`). REST handlers (and the portal's server functions) are thin callers.
 //! Permission checks live here too, so no caller can forget them.
 //!
-//! Functions are synchronous (redb and argon2 block); async callers run them on the blocking
+//! Functions are synchronous (the store and argon2 block); async callers run them on the blocking
 //! pool (`Service::run`).
 
 mod agents;
 mod assist;
 pub mod audit;
 mod autostart;
-mod batch;
 mod departures;
 mod error;
 pub mod ice;
@@ -20,7 +19,6 @@ mod list;
 pub mod logo;
 mod outbox;
 mod passwords;
-mod postings;
 mod presence;
 mod queue;
 mod ratelimit;
@@ -31,8 +29,8 @@ mod seed;
 mod sessions;
 mod settings;
 mod sweep;
+mod timeline;
 mod totp;
-mod txn;
 pub mod webhook_payload;
 mod webhooks;
 
@@ -109,8 +107,6 @@ impl Settings {
 }
 
 pub struct Service {
-    /// Declared before `store`: it stops (finishing its batch) before the store closes.
-    writer: batch::Writer,
     store: Store,
     links: LinkKey,
     /// What the config file says; stored changes are applied on top of it.
@@ -153,7 +149,6 @@ impl Service {
         let (changes, _) = broadcast::channel(1024);
         let base = Settings::from_config(config);
         let svc = Service {
-            writer: batch::Writer::start(store.clone()),
             store,
             links,
             settings: std::sync::RwLock::new(Arc::new(base.clone())),

@@ -4,18 +4,17 @@
 //! never decides retry policy: the worker reports an `Outcome`, this writes it.
 
 use app::domain::{
-    Actor, Agent, AgentId, Assignee, Client, EventKind, MailId, RequestId, SessionRequest, Status,
-    TimelineEvent, WebhookId,
+    Actor, Agent, AgentId, Assignee, EventKind, MailId, RequestId, SessionRequest, Status,
+    TimelineEvent,
 };
 use jiff::Timestamp;
-use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 
 use super::error::{Result, ServiceError};
-use super::txn::{self, Tx, append_event, put_request};
+use super::timeline::append_event;
 use super::{Change, Service, new_id, require_admin};
-use crate::store::keys;
+pub use crate::store::OutboxCounts;
 use crate::store::records::{DeliveryState, MailKind, OutboxItem, OutboxMessage, WebhookEndpoint};
-use crate::store::{decode, encode, tables};
+use crate::store::{Read, Tx};
 
 /// Someone a mail is about or from: an agent's name and address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,40 +96,7 @@ pub struct OutboxQuery {
     pub cursor: Option<MailId>,
 }
 
-/// How many items wait and how many failed (the settings page's mail status).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OutboxCounts {
-    pub pending: u64,
-    pub failed: u64,
-}
-
 // ---- queueing (inside the caller's write transaction) ------------------------------------
-
-/// Stores a new pending item and makes it due at its `next_attempt_at`. A webhook call waits
-/// behind earlier calls to the same endpoint about the same request.
-pub(super) fn enqueue(tx: &mut Tx<'_>, item: &OutboxItem) -> Result<()> {
-    tx.queued += 1;
-    let id = item.id.to_be_bytes();
-    tx.outbox.insert(id, encode(item).as_slice())?;
-    let head = match (&item.message, item.request) {
-        (OutboxMessage::Webhook { endpoint, .. }, Some(request)) => {
-            let prefix = queue_prefix(*endpoint, request);
-            let empty = tx
-                .webhook_queue
-                .range(queue_key(prefix, [0; 16])..=queue_key(prefix, [0xff; 16]))?
-                .next()
-                .is_none();
-            tx.webhook_queue.insert(queue_key(prefix, id), ())?;
-            empty
-        }
-        _ => true,
-    };
-    if head {
-        tx.outbox_due
-            .insert(keys::timed(item.next_attempt_at, id), ())?;
-    }
-    Ok(())
-}
 
 fn pending(
     id: MailId,
@@ -167,7 +133,7 @@ pub(super) fn queue_end_user_mail(
         language: rec.email_language.clone(),
         link_generation: rec.link_generation,
     };
-    enqueue(tx, &pending(new_id(at), Some(rec.id), message, at))?;
+    tx.enqueue(&pending(new_id(at), Some(rec.id), message, at))?;
     Ok(true)
 }
 
@@ -236,8 +202,7 @@ pub(super) fn queue_decline_alerts(
     at: Timestamp,
 ) -> Result<usize> {
     let mut ids = assigned_agents(tx, rec)?;
-    for entry in tx.agents.iter()? {
-        let agent: Agent = decode(entry?.1.value())?;
+    for agent in tx.agents()? {
         if agent.is_admin() && !ids.contains(&agent.id) {
             ids.push(agent.id);
         }
@@ -245,13 +210,11 @@ pub(super) fn queue_decline_alerts(
     queue_mails_to(tx, rec, at, MailKind::Declined, Actor::EndUser, ids)
 }
 
-fn assigned_agents(tx: &Tx<'_>, rec: &SessionRequest) -> Result<Vec<AgentId>> {
+fn assigned_agents(tx: &mut Tx<'_>, rec: &SessionRequest) -> Result<Vec<AgentId>> {
     Ok(match rec.assignee {
         Assignee::Unassigned => Vec::new(),
         Assignee::Agent(id) => vec![id],
-        Assignee::Client(id) => txn::load_client(tx, id)?
-            .map(|c: Client| c.members)
-            .unwrap_or_default(),
+        Assignee::Client(id) => tx.client(id)?.map(|c| c.members).unwrap_or_default(),
     })
 }
 
@@ -270,7 +233,7 @@ fn queue_mails_to(
             continue;
         }
         // Nobody is mailed about a request they may not open.
-        let Some(agent) = txn::load_agent(tx, id)?.filter(|a| !a.disabled && a.can_view()) else {
+        let Some(agent) = tx.agent(id)?.filter(|a| !a.disabled && a.can_view()) else {
             continue;
         };
         let message = OutboxMessage::Mail {
@@ -279,7 +242,7 @@ fn queue_mails_to(
             language: agent.language.unwrap_or_else(|| "en".into()),
             link_generation: rec.link_generation,
         };
-        enqueue(tx, &pending(new_id(at), Some(rec.id), message, at))?;
+        tx.enqueue(&pending(new_id(at), Some(rec.id), message, at))?;
         queued += 1;
     }
     Ok(queued)
@@ -293,10 +256,7 @@ pub(super) fn queue_webhooks(
     event: &TimelineEvent,
     seq: u32,
 ) -> Result<()> {
-    let mut ids = Vec::new();
-    for entry in tx.webhooks.iter()? {
-        ids.push(WebhookId::from_be_bytes(entry?.0.value()));
-    }
+    let ids = tx.webhook_endpoint_ids()?;
     if ids.is_empty() {
         return Ok(());
     }
@@ -306,10 +266,7 @@ pub(super) fn queue_webhooks(
             endpoint,
             body: body.clone(),
         };
-        enqueue(
-            tx,
-            &pending(new_id(event.at), Some(rec.id), message, event.at),
-        )?;
+        tx.enqueue(&pending(new_id(event.at), Some(rec.id), message, event.at))?;
     }
     Ok(())
 }
@@ -320,112 +277,36 @@ fn webhook_body(rec: &SessionRequest, event: &TimelineEvent, seq: u32) -> String
         .unwrap_or_default()
 }
 
-fn queue_prefix(endpoint: WebhookId, request: RequestId) -> [u8; 32] {
-    let mut p = [0u8; 32];
-    p[..16].copy_from_slice(&endpoint.to_be_bytes());
-    p[16..].copy_from_slice(&request.to_be_bytes());
-    p
-}
-
-fn queue_key(prefix: [u8; 32], item: [u8; 16]) -> [u8; 48] {
-    let mut k = [0u8; 48];
-    k[..32].copy_from_slice(&prefix);
-    k[32..].copy_from_slice(&item);
-    k
-}
-
-fn load_item(tx: &Tx<'_>, id: MailId) -> Result<Option<OutboxItem>> {
-    txn::get(&tx.outbox, id.to_be_bytes())
-}
-
-fn store_item(tx: &mut Tx<'_>, item: &OutboxItem) -> Result<()> {
-    tx.outbox
-        .insert(item.id.to_be_bytes(), encode(item).as_slice())?;
-    Ok(())
-}
-
-/// A webhook call is done (sent or superseded): the next one about the same request becomes
-/// due now.
-fn advance_webhook_queue(tx: &mut Tx<'_>, item: &OutboxItem, now: Timestamp) -> Result<()> {
-    let (OutboxMessage::Webhook { endpoint, .. }, Some(request)) = (&item.message, item.request)
-    else {
-        return Ok(());
-    };
-    let prefix = queue_prefix(*endpoint, request);
-    tx.webhook_queue
-        .remove(queue_key(prefix, item.id.to_be_bytes()))?;
-    let next = tx
-        .webhook_queue
-        .range(queue_key(prefix, [0; 16])..=queue_key(prefix, [0xff; 16]))?
-        .next()
-        .transpose()?
-        .map(|(k, _)| keys::trailing(&k.value()));
-    if let Some(next) = next
-        && let Some(mut follower) = load_item(tx, MailId::from_be_bytes(next))?
-    {
-        follower.next_attempt_at = now;
-        store_item(tx, &follower)?;
-        tx.outbox_due.insert(keys::timed(now, next), ())?;
-    }
-    Ok(())
-}
-
 impl Service {
     // ---- for the delivery worker --------------------------------------------------------
 
     /// Up to `limit` items due at `now`, oldest due first.
     pub fn due_deliveries(&self, now: Timestamp, limit: usize) -> Result<Vec<Due>> {
-        let txn = self.store.begin_read()?;
-        let due_idx = txn.open_table(tables::IDX_OUTBOX_DUE)?;
-        let outbox = txn.open_table(tables::OUTBOX)?;
-        let ctx = DueTables {
-            requests: txn.open_table(tables::REQUESTS)?,
-            agents: txn.open_table(tables::AGENTS)?,
-            agent_emails: txn.open_table(tables::AGENT_EMAILS)?,
-            webhooks: txn.open_table(tables::WEBHOOKS)?,
-        };
-        let mut out = Vec::new();
-        for entry in due_idx.range(..=keys::timed(now, [0xff; 16]))? {
-            if out.len() >= limit {
-                break;
-            }
-            let (k, _) = entry?;
-            let Some(item) = txn::get::<OutboxItem>(&outbox, keys::trailing(&k.value()))? else {
-                continue;
-            };
-            out.push(self.due_context(&ctx, item)?);
-        }
-        Ok(out)
+        let mut read = self.store.read()?;
+        let items = read.due(now, limit)?;
+        items
+            .into_iter()
+            .map(|item| self.due_context(&mut *read, item))
+            .collect()
     }
 
-    fn due_context(&self, t: &DueTables, item: OutboxItem) -> Result<Due> {
-        let request: Option<SessionRequest> = match item.request {
-            Some(id) => txn::get(&t.requests, id.to_be_bytes())?,
+    fn due_context(&self, read: &mut dyn Read, item: OutboxItem) -> Result<Due> {
+        let request = match item.request {
+            Some(id) => read.request(id)?,
             None => None,
-        };
-        let agent_ref = |id: AgentId| -> Result<Option<AgentRef>> {
-            Ok(
-                txn::get::<Agent>(&t.agents, id.to_be_bytes())?.map(|a| AgentRef {
-                    name: a.name,
-                    email: a.email,
-                }),
-            )
         };
         let (agent, link, endpoint) = match &item.message {
             OutboxMessage::Mail { kind, to, .. } => {
                 let agent = match (&request, kind) {
                     (_, k) if k.to_agent() || *k == MailKind::Test => {
-                        let id = t
-                            .agent_emails
-                            .get(to.to_lowercase().as_str())?
-                            .map(|v| AgentId::from_be_bytes(v.value()));
-                        id.map(agent_ref).transpose()?.flatten()
+                        let id = read.agent_id_by_email(&to.to_lowercase())?;
+                        id.map(|id| agent_ref(read, id)).transpose()?.flatten()
                     }
                     (Some(r), _) => match r.assignee {
-                        Assignee::Agent(id) => agent_ref(id)?,
+                        Assignee::Agent(id) => agent_ref(read, id)?,
                         _ => None,
                     }
-                    .map_or_else(|| agent_ref(r.created_by), |a| Ok(Some(a)))?,
+                    .map_or_else(|| agent_ref(read, r.created_by), |a| Ok(Some(a)))?,
                     (None, _) => None,
                 };
                 let link = request
@@ -435,8 +316,7 @@ impl Service {
                 (agent, link, None)
             }
             OutboxMessage::Webhook { endpoint, .. } => {
-                let ep = txn::get::<WebhookEndpoint>(&t.webhooks, endpoint.to_be_bytes())?;
-                (None, None, ep)
+                (None, None, read.webhook_endpoint(*endpoint)?)
             }
         };
         Ok(Due {
@@ -450,62 +330,21 @@ impl Service {
 
     /// When the next pending item is due (`None`: nothing pending).
     pub fn next_due_at(&self) -> Result<Option<Timestamp>> {
-        let txn = self.store.begin_read()?;
-        let due = txn.open_table(tables::IDX_OUTBOX_DUE)?;
-        Ok(due.first()?.map(|(k, _)| keys::leading_time(&k.value())))
+        Ok(self.store.read()?.next_due_at()?)
     }
 
     /// Writes what the worker did, all in one transaction. Items no longer pending (an admin
     /// acted meanwhile) are left as they are.
     pub fn record_deliveries(&self, results: Vec<(MailId, Outcome)>, now: Timestamp) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        let mut changes = Vec::new();
-        {
-            let mut tx = Tx::open(&txn)?;
+        let (changes, _) = self.store.transact(|tx| {
+            let mut changes = Vec::new();
             for (id, outcome) in results {
-                let Some(mut item) = load_item(&tx, id)? else {
-                    continue;
-                };
-                if item.state != DeliveryState::Pending {
-                    continue;
+                if let Some(change) = record_delivery(tx, id, outcome, now)? {
+                    changes.push(change);
                 }
-                tx.outbox_due
-                    .remove(keys::timed(item.next_attempt_at, id.to_be_bytes()))?;
-                match outcome {
-                    Outcome::Sent => {
-                        item.attempts += 1;
-                        item.state = DeliveryState::Sent;
-                        item.finished_at = Some(now);
-                        advance_webhook_queue(&mut tx, &item, now)?;
-                    }
-                    Outcome::Retry { at, error } => {
-                        item.attempts += 1;
-                        item.next_attempt_at = at;
-                        item.last_error = Some(error);
-                        tx.outbox_due
-                            .insert(keys::timed(at, id.to_be_bytes()), ())?;
-                    }
-                    Outcome::Failed { error } => {
-                        item.attempts += 1;
-                        item.state = DeliveryState::Failed;
-                        item.finished_at = Some(now);
-                        item.last_error = Some(error);
-                        tx.outbox_failed.insert(id.to_be_bytes(), ())?;
-                        if let Some(change) = note_mail_failed(&mut tx, &item, now)? {
-                            changes.push(change);
-                        }
-                    }
-                    Outcome::Superseded { why } => {
-                        item.state = DeliveryState::Superseded;
-                        item.finished_at = Some(now);
-                        item.last_error = Some(why);
-                        advance_webhook_queue(&mut tx, &item, now)?;
-                    }
-                }
-                store_item(&mut tx, &item)?;
             }
-        }
-        txn.commit()?;
+            Ok::<_, ServiceError>(changes)
+        })?;
         self.publish(changes);
         Ok(())
     }
@@ -519,97 +358,33 @@ impl Service {
     ) -> Result<(Vec<OutboxItem>, Option<MailId>)> {
         require_admin(caller)?;
         let limit = q.limit.clamp(1, 200);
-        let txn = self.store.begin_read()?;
-        let outbox = txn.open_table(tables::OUTBOX)?;
-        let below = q.cursor.map_or([0xff; 16], |c| c.to_be_bytes());
-        let mut items: Vec<OutboxItem> = Vec::new();
-        let mut more = false;
-        match q.state {
-            Some(DeliveryState::Pending) => {
-                // Pending items are the due index plus webhook calls queued behind another.
-                let mut ids: Vec<[u8; 16]> = Vec::new();
-                for e in txn.open_table(tables::IDX_OUTBOX_DUE)?.iter()? {
-                    ids.push(keys::trailing(&e?.0.value()));
-                }
-                for e in txn.open_table(tables::WEBHOOK_QUEUE)?.iter()? {
-                    ids.push(keys::trailing(&e?.0.value()));
-                }
-                ids.sort_unstable_by(|a, b| b.cmp(a));
-                ids.dedup();
-                for id in ids.into_iter().filter(|id| *id < below) {
-                    if items.len() == limit {
-                        more = true;
-                        break;
-                    }
-                    if let Some(item) = txn::get::<OutboxItem>(&outbox, id)? {
-                        items.push(item);
-                    }
-                }
-            }
-            Some(DeliveryState::Failed) => {
-                for e in txn
-                    .open_table(tables::IDX_OUTBOX_FAILED)?
-                    .range(..below)?
-                    .rev()
-                {
-                    if items.len() == limit {
-                        more = true;
-                        break;
-                    }
-                    if let Some(item) = txn::get::<OutboxItem>(&outbox, e?.0.value())? {
-                        items.push(item);
-                    }
-                }
-            }
-            state => {
-                for e in outbox.range(..below)?.rev() {
-                    let (_, v) = e?;
-                    let item: OutboxItem = decode(v.value())?;
-                    if state.is_some_and(|s| s != item.state) {
-                        continue;
-                    }
-                    if items.len() == limit {
-                        more = true;
-                        break;
-                    }
-                    items.push(item);
-                }
-            }
-        }
+        let (items, more) = self
+            .store
+            .read()?
+            .outbox_items(q.state, q.cursor, limit)?;
         let next = more.then(|| items.last().map(|i| i.id)).flatten();
         Ok((items, next))
     }
 
     pub fn outbox_counts(&self) -> Result<OutboxCounts> {
-        use redb::ReadableTableMetadata;
-        let txn = self.store.begin_read()?;
-        Ok(OutboxCounts {
-            pending: txn.open_table(tables::IDX_OUTBOX_DUE)?.len()?
-                + txn.open_table(tables::WEBHOOK_QUEUE)?.len()?
-                - count_queue_heads(&txn)?,
-            failed: txn.open_table(tables::IDX_OUTBOX_FAILED)?.len()?,
-        })
+        Ok(self.store.read()?.outbox_counts()?)
     }
 
     /// Sends a failed item again, or a pending one now instead of after its back-off.
     pub fn retry_delivery(&self, caller: &Agent, id: MailId) -> Result<OutboxItem> {
         require_admin(caller)?;
         let now = Self::now();
-        let txn = self.store.begin_write()?;
-        let item = {
-            let mut tx = Tx::open(&txn)?;
-            let mut item = load_item(&tx, id)?.ok_or(ServiceError::NotFound("outbox item"))?;
+        let (item, _) = self.store.transact(|tx| {
+            let mut item = tx
+                .outbox_item(id)?
+                .ok_or(ServiceError::NotFound("outbox item"))?;
             match item.state {
                 DeliveryState::Failed => {
-                    tx.outbox_failed.remove(id.to_be_bytes())?;
+                    tx.unlist_failed(id)?;
                     item.attempts = 0;
                 }
                 DeliveryState::Pending => {
-                    let removed = tx
-                        .outbox_due
-                        .remove(keys::timed(item.next_attempt_at, id.to_be_bytes()))?
-                        .is_some();
-                    if !removed {
+                    if !tx.unschedule(&item)? {
                         return Err(ServiceError::Conflict {
                             code: "invalid_transition",
                             message:
@@ -628,12 +403,9 @@ impl Service {
             item.state = DeliveryState::Pending;
             item.next_attempt_at = now;
             item.finished_at = None;
-            store_item(&mut tx, &item)?;
-            tx.outbox_due
-                .insert(keys::timed(now, id.to_be_bytes()), ())?;
-            item
-        };
-        txn.commit()?;
+            tx.reschedule(&item)?;
+            Ok(item)
+        })?;
         // Due again (not queued anew): the worker must look now.
         self.queued(1);
         Ok(item)
@@ -643,7 +415,6 @@ impl Service {
     pub fn queue_test_mail(&self, caller: &Agent) -> Result<OutboxItem> {
         require_admin(caller)?;
         let now = Self::now();
-        let txn = self.store.begin_write()?;
         let item = pending(
             new_id(now),
             None,
@@ -655,37 +426,69 @@ impl Service {
             },
             now,
         );
-        let mut tx = Tx::open(&txn)?;
-        enqueue(&mut tx, &item)?;
-        let queued = tx.close();
-        txn.commit()?;
+        let ((), queued) = self
+            .store
+            .transact(|tx| Ok::<_, ServiceError>(tx.enqueue(&item)?))?;
         self.queued(queued);
         Ok(item)
     }
 }
 
-/// What a due item's context is read from, opened once per batch.
-struct DueTables {
-    requests: ReadOnlyTable<[u8; 16], &'static [u8]>,
-    agents: ReadOnlyTable<[u8; 16], &'static [u8]>,
-    agent_emails: ReadOnlyTable<&'static str, [u8; 16]>,
-    webhooks: ReadOnlyTable<[u8; 16], &'static [u8]>,
+/// An agent as a mail names them.
+fn agent_ref(read: &mut dyn Read, id: AgentId) -> Result<Option<AgentRef>> {
+    Ok(read.agent(id)?.map(|a| AgentRef {
+        name: a.name,
+        email: a.email,
+    }))
 }
 
-/// Webhook queues with a head in the due index: each is counted in both tables.
-fn count_queue_heads(txn: &ReadTransaction) -> Result<u64> {
-    let mut heads = 0;
-    let mut last: Option<[u8; 32]> = None;
-    for e in txn.open_table(tables::WEBHOOK_QUEUE)?.iter()? {
-        let k = e?.0.value();
-        let mut prefix = [0u8; 32];
-        prefix.copy_from_slice(&k[..32]);
-        if last != Some(prefix) {
-            heads += 1;
-            last = Some(prefix);
+/// Writes what the worker did with one item (nothing if it is no longer pending); a mail
+/// that failed for good is noted on its request's timeline, and the change returned.
+fn record_delivery(
+    tx: &mut Tx<'_>,
+    id: MailId,
+    outcome: Outcome,
+    now: Timestamp,
+) -> Result<Option<Change>> {
+    let Some(mut item) = tx.outbox_item(id)? else {
+        return Ok(None);
+    };
+    if item.state != DeliveryState::Pending {
+        return Ok(None);
+    }
+    tx.unschedule(&item)?;
+    let mut change = None;
+    match outcome {
+        Outcome::Sent => {
+            item.attempts += 1;
+            item.state = DeliveryState::Sent;
+            item.finished_at = Some(now);
+            tx.advance_webhook_queue(&item, now)?;
+            tx.put_outbox_item(&item)?;
+        }
+        Outcome::Retry { at, error } => {
+            item.attempts += 1;
+            item.next_attempt_at = at;
+            item.last_error = Some(error);
+            tx.reschedule(&item)?;
+        }
+        Outcome::Failed { error } => {
+            item.attempts += 1;
+            item.state = DeliveryState::Failed;
+            item.finished_at = Some(now);
+            item.last_error = Some(error);
+            tx.mark_failed(&item)?;
+            change = note_mail_failed(tx, &item, now)?;
+        }
+        Outcome::Superseded { why } => {
+            item.state = DeliveryState::Superseded;
+            item.finished_at = Some(now);
+            item.last_error = Some(why);
+            tx.advance_webhook_queue(&item, now)?;
+            tx.put_outbox_item(&item)?;
         }
     }
-    Ok(heads)
+    Ok(change)
 }
 
 /// A mail about a request failed for good: the agents see it on the timeline.
@@ -693,7 +496,7 @@ fn note_mail_failed(tx: &mut Tx<'_>, item: &OutboxItem, now: Timestamp) -> Resul
     let (OutboxMessage::Mail { kind, .. }, Some(id)) = (&item.message, item.request) else {
         return Ok(None);
     };
-    let Some(mut rec) = txn::load_request(tx, id)? else {
+    let Some(mut rec) = tx.request(id)? else {
         return Ok(None);
     };
     let old = rec.clone();
@@ -709,7 +512,7 @@ fn note_mail_failed(tx: &mut Tx<'_>, item: &OutboxItem, now: Timestamp) -> Resul
         status,
         status,
     )?;
-    put_request(tx, Some(&old), &rec)?;
+    tx.put_request(Some(&old), &rec)?;
     Ok(Some(Change {
         id: rec.id,
         status: rec.status,

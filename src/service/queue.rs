@@ -8,8 +8,7 @@ use app::domain::{Agent, Outcome, RequestId, SessionRequest, Status, TimelineEve
 use jiff::Timestamp;
 
 use super::error::Result;
-use super::{Service, require_view, txn};
-use crate::store::{keys, tables};
+use super::{Service, require_view};
 
 /// Counts stop here: a tab reads "999+" rather than making every refresh of the queue walk a
 /// long index.
@@ -47,26 +46,12 @@ impl Service {
     pub fn queue_counts(&self, caller: &Agent) -> Result<QueueCounts> {
         require_view(caller)?;
         let now = Self::now();
-        let txn = self.store.begin_read()?;
-        let by_status = txn.open_table(tables::IDX_STATUS)?;
+        let mut read = self.store.read()?;
         // Past their expiry but not yet swept (a sweep interval's worth): not counted.
-        let overdue: HashSet<RequestId> =
-            super::list::overdue_ids(&txn, now)?.into_iter().collect();
-        let count = |statuses: &[Status], also: &dyn Fn(RequestId) -> bool| -> Result<usize> {
-            let mut n = 0;
-            for s in statuses {
-                let (lo, hi) = (RequestId::from_u128(0), RequestId::from_u128(u128::MAX));
-                for e in by_status.range(keys::status(*s, lo)..=keys::status(*s, hi))? {
-                    let id = keys::trailing_id(&e?.0.value());
-                    if !overdue.contains(&id) && also(id) {
-                        n += 1;
-                        if n > COUNT_CAP {
-                            return Ok(n);
-                        }
-                    }
-                }
-            }
-            Ok(n)
+        let overdue: HashSet<RequestId> = read.overdue(now)?.into_iter().collect();
+        let mut count = |statuses: &[Status], also: &dyn Fn(RequestId) -> bool| {
+            let mut counted = |id| !overdue.contains(&id) && also(id);
+            read.count_stored(statuses, COUNT_CAP, &mut counted)
         };
         let anyone = |_| true;
         let here = |id| self.presence.is_present(id);
@@ -84,14 +69,13 @@ impl Service {
     /// finished requests), in one read.
     pub fn row_facts(&self, rows: &[SessionRequest]) -> Result<Vec<RowFacts>> {
         let now = Self::now();
-        let txn = self.store.begin_read()?;
-        let events = txn.open_table(tables::REQUEST_EVENTS)?;
+        let mut read = self.store.read()?;
         rows.iter()
             .map(|r| {
                 if r.status_at(now) == Status::Open {
                     return Ok(RowFacts::default());
                 }
-                Ok(RowFacts::of(r, &txn::events(&events, r.id)?, now))
+                Ok(RowFacts::of(r, &read.timeline(r.id)?, now))
             })
             .collect()
     }

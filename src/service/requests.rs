@@ -12,11 +12,11 @@ use utoipa::ToSchema;
 
 use super::error::{Result, ServiceError};
 use super::outbox::{notify_end_user, queue_agent_mails, queue_end_user_mail, queue_invitation};
-use super::txn::{self, Tx, append_event, load_request, put_request};
+use super::timeline::{append_event, record_expiry};
 use super::{Change, Service, Settings, input, new_id, require_edit, require_view};
 use crate::links::{next_generation, token_hash};
 use crate::store::records::MailKind;
-use crate::store::tables;
+use crate::store::Tx;
 
 const NAME_MAX: usize = 200;
 const COMMENT_MAX: usize = 4000;
@@ -137,7 +137,7 @@ impl From<EventKind> for Outcome {
 impl Service {
     pub fn create_request(&self, caller: &Agent, input: NewRequest) -> Result<SessionRequest> {
         let write = self.new_request(caller, input)?;
-        let written = self.writer.write(write)?;
+        let written = self.store.write(write)?;
         Ok(self.created(written))
     }
 
@@ -154,7 +154,7 @@ impl Service {
         let write = self.new_request(caller, input)?;
         let svc = Arc::clone(self);
         let task = tokio::spawn(async move {
-            let written = svc.writer.write_async(write).await?;
+            let written = svc.store.write_async(write).await?;
             Ok(svc.created(written))
         });
         task.await.unwrap_or_else(|e| {
@@ -257,7 +257,7 @@ impl Service {
             append_event(tx, &mut rec, now, actor, created, open, open)?;
             queue_invitation(tx, &mut rec, now, actor)?;
             queue_agent_mails(tx, &rec, now, MailKind::Assigned, actor)?;
-            put_request(tx, None, &rec)?;
+            tx.put_request(None, &rec)?;
             Ok(rec)
         })
     }
@@ -275,17 +275,18 @@ impl Service {
         id: RequestId,
     ) -> Result<(SessionRequest, Vec<TimelineEvent>)> {
         require_view(caller)?;
-        let txn = self.store.begin_read()?;
-        let rec: SessionRequest = txn::get(&txn.open_table(tables::REQUESTS)?, id.to_be_bytes())?
+        let mut read = self.store.read()?;
+        let rec = read
+            .request(id)?
             .ok_or(ServiceError::NotFound("session request"))?;
-        let events = txn::events(&txn.open_table(tables::REQUEST_EVENTS)?, id)?;
-        Ok((rec, events))
+        Ok((rec, read.timeline(id)?))
     }
 
     /// A request as stored, for live views that already checked who may see it.
     pub fn session_request(&self, id: RequestId) -> Result<SessionRequest> {
-        let txn = self.store.begin_read()?;
-        txn::get(&txn.open_table(tables::REQUESTS)?, id.to_be_bytes())?
+        self.store
+            .read()?
+            .request(id)?
             .ok_or(ServiceError::NotFound("session request"))
     }
 
@@ -297,8 +298,7 @@ impl Service {
 
     /// What the end user granted in the current session, from one read of the timeline.
     pub fn grants(&self, id: RequestId) -> Result<Grants> {
-        let txn = self.store.begin_read()?;
-        let events = txn::events(&txn.open_table(tables::REQUEST_EVENTS)?, id)?;
+        let events = self.store.read()?.timeline(id)?;
         let allowed = app::domain::allowed_agents(&events);
         let controller = app::domain::controller(&events, &allowed);
         Ok(Grants {
@@ -314,8 +314,7 @@ impl Service {
         if rec.status_at(Self::now()) != Status::Waiting || rec.session_ended_at.is_none() {
             return Ok(false);
         }
-        let txn = self.store.begin_read()?;
-        let events = txn::events(&txn.open_table(tables::REQUEST_EVENTS)?, rec.id)?;
+        let events = self.store.read()?.timeline(rec.id)?;
         Ok(app::domain::session_over(&events))
     }
 
@@ -586,11 +585,10 @@ impl Service {
                     rec.schedule_seq += 1;
                 }
                 if let Some(indexed) = links.indexed(rec.id, rec.link_generation) {
-                    tx.links.remove(indexed)?;
+                    tx.remove_link(indexed)?;
                 }
-                tx.devices
-                    .remove(token_hash(&links.token(rec.id, rec.link_generation)))?;
-                super::txn::forget_join_codes(tx, &links, rec)?;
+                tx.unbind_device(token_hash(&links.token(rec.id, rec.link_generation)))?;
+                super::join::forget_join_codes(tx, &links, rec)?;
                 rec.link_generation = next_generation(rec.link_generation);
                 rec.prompt = None;
                 rec.end_user_client = None;
@@ -627,7 +625,7 @@ impl Service {
     /// The one path every change to an existing request takes: load, check the action
     /// against the status as of now, let `step` change the record, then store the record,
     /// its indexes, its timeline events and any invitation in one transaction, shared with
-    /// other callers' writes (`batch`; hence `step` may run twice and owns what it uses).
+    /// other callers' writes (`Store::write`; hence `step` may run twice and owns what it uses).
     pub(super) fn transition<F>(
         &self,
         id: RequestId,
@@ -639,7 +637,7 @@ impl Service {
         F: FnMut(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome> + Send + 'static,
     {
         let ((rec, name), queued) = self
-            .writer
+            .store
             .write(move |tx| transition_in(tx, id, actor, action, &mut step))?;
         self.publish(vec![change(&rec, name)]);
         self.queued(queued);
@@ -656,12 +654,12 @@ fn transition_in(
     step: &mut impl FnMut(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome>,
 ) -> Result<(SessionRequest, &'static str)> {
     let now = Service::now();
-    let mut rec = load_request(tx, id)?.ok_or(ServiceError::NotFound("session request"))?;
+    let mut rec = tx.request(id)?.ok_or(ServiceError::NotFound("session request"))?;
     let old = rec.clone();
     let t = rec.check(action, now)?;
     if rec.status != t.from {
         // Overdue but not yet swept: write the expiry down first, as the sweeper would.
-        txn::record_expiry(tx, &mut rec)?;
+        record_expiry(tx, &mut rec)?;
     }
     let outcome = step(tx, &mut rec, now)?;
     let name = outcome
@@ -676,7 +674,7 @@ fn transition_in(
     if outcome.invite {
         queue_invitation(tx, &mut rec, now, actor)?;
     }
-    put_request(tx, Some(&old), &rec)?;
+    tx.put_request(Some(&old), &rec)?;
     Ok((rec, name))
 }
 
@@ -692,11 +690,11 @@ fn same_assignee(a: &AssigneeInput, current: Assignee, caller: AgentId) -> bool 
     }
 }
 
-fn resolve_assignee(tx: &Tx<'_>, caller: AgentId, a: AssigneeInput) -> Result<Assignee> {
+fn resolve_assignee(tx: &mut Tx<'_>, caller: AgentId, a: AssigneeInput) -> Result<Assignee> {
     Ok(match a {
         AssigneeInput::Unassigned => Assignee::Unassigned,
         AssigneeInput::Me => Assignee::Agent(caller),
-        AssigneeInput::Agent { id } => match txn::load_agent(tx, id)? {
+        AssigneeInput::Agent { id } => match tx.agent(id)? {
             Some(agent) if agent.disabled => {
                 return Err(ServiceError::invalid("assignee", "that agent is disabled"));
             }
@@ -709,7 +707,7 @@ fn resolve_assignee(tx: &Tx<'_>, caller: AgentId, a: AssigneeInput) -> Result<As
             Some(_) => Assignee::Agent(id),
             None => return Err(ServiceError::invalid("assignee", "no such agent")),
         },
-        AssigneeInput::Client { id } => match txn::load_client(tx, id)? {
+        AssigneeInput::Client { id } => match tx.client(id)? {
             Some(_) => Assignee::Client(id),
             None => return Err(ServiceError::invalid("assignee", "no such client")),
         },

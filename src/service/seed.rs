@@ -6,14 +6,13 @@ use app::domain::{SessionRequest, TimelineEvent};
 
 use super::Service;
 use super::error::Result;
-use super::txn::{Tx, append_event, index_pending_words, put_request};
+use super::timeline::append_event;
 
 impl Service {
     /// Stores `requests` in one transaction: each record as it ends up, with the timeline
     /// that led there (a fresh record with no events gets a `created` event).
     pub fn seed(&self, requests: Vec<(SessionRequest, Vec<TimelineEvent>)>) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
+        self.store.transact(|tx| {
         for (mut rec, mut events) in requests {
             rec.event_count = 0;
             if events.is_empty() {
@@ -26,18 +25,18 @@ impl Service {
                 });
             }
             for e in events {
-                append_event(&mut tx, &mut rec, e.at, e.actor, e.kind, e.from, e.to)?;
+                append_event(tx, &mut rec, e.at, e.actor, e.kind, e.from, e.to)?;
             }
-            put_request(&mut tx, None, &rec)?;
+            tx.put_request(None, &rec)?;
             // Records made as they were before v2 links get their link filed, as then.
             if let Some(indexed) = self.links.indexed(rec.id, rec.link_generation) {
-                tx.links.insert(indexed, rec.id.to_be_bytes())?;
+                tx.put_link(indexed, rec.id)?;
             }
         }
-        // A seed is a bulk load: its words go in now, in key order, not through the queue.
-        index_pending_words(&mut tx, usize::MAX)?;
-        tx.close();
-        txn.commit()?;
+        // A seed is a bulk load: its search terms go in now, not later.
+        tx.index_now()?;
+        Ok::<_, crate::service::ServiceError>(())
+        })?;
         Ok(())
     }
 }

@@ -10,14 +10,13 @@ use app::domain::{Agent, AgentId};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::{SignedDuration, Timestamp};
-use redb::ReadableTable;
 use sha2::{Digest, Sha256};
 
 use super::error::{Result, ServiceError};
 use super::passwords::{dummy_hash, hash_password, verify_password};
-use super::{Service, audit, input, txn};
+use super::{Service, input};
+use crate::store::Tx;
 use crate::store::records::{AuditEvent, AuditKind, AuthToken};
-use crate::store::{decode, encode, tables};
 
 /// Last use is written at most this often per sign-in (or a quarter of the idle timeout, if
 /// shorter): a read stays a read, and the idle timeout is exact to within this.
@@ -55,31 +54,8 @@ pub(super) fn token_key(token: &str) -> [u8; 32] {
 
 /// Ends every sign-in of `agent` except `keep` (a token key), inside the caller's
 /// transaction. Returns how many ended.
-pub(super) fn revoke(
-    txn: &redb::WriteTransaction,
-    agent: AgentId,
-    keep: Option<[u8; 32]>,
-) -> Result<usize> {
-    remove_where(txn, |key, t| t.agent == agent && Some(key) != keep)
-}
-
-/// Deletes, inside `txn`, every sign-in `doomed` picks (by key and record); returns how many.
-fn remove_where(
-    txn: &redb::WriteTransaction,
-    doomed: impl Fn([u8; 32], &AuthToken) -> bool,
-) -> Result<usize> {
-    let mut tokens = txn.open_table(tables::AUTH_TOKENS)?;
-    let mut picked = Vec::new();
-    for entry in tokens.iter()? {
-        let (k, v) = entry?;
-        if doomed(k.value(), &decode(v.value())?) {
-            picked.push(k.value());
-        }
-    }
-    for k in &picked {
-        tokens.remove(k)?;
-    }
-    Ok(picked.len())
+pub(super) fn revoke(tx: &mut Tx<'_>, agent: AgentId, keep: Option<[u8; 32]>) -> Result<usize> {
+    Ok(tx.remove_auth_tokens_where(&mut |key, t| t.agent == agent && Some(key) != keep)?)
 }
 
 impl Service {
@@ -101,13 +77,9 @@ impl Service {
         self.limits.login(ip, email.trim())?;
         let email = email.trim().to_ascii_lowercase();
         let agent = {
-            let txn = self.store.begin_read()?;
-            let id = txn
-                .open_table(tables::AGENT_EMAILS)?
-                .get(email.as_str())?
-                .map(|v| v.value());
-            match id {
-                Some(id) => txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, id)?,
+            let mut read = self.store.read()?;
+            match read.agent_id_by_email(&email)? {
+                Some(id) => read.agent(id)?,
                 None => None,
             }
         };
@@ -125,11 +97,10 @@ impl Service {
                     Some(a) if a.disabled => "agent disabled",
                     Some(_) => "wrong password",
                 };
-                let txn = self.store.begin_write()?;
                 let event =
                     AuditEvent::anonymous(&email, AuditKind::SignInFailed, None, why.to_owned());
-                audit::append_in(&txn, &event.from_ip(ip))?;
-                txn.commit()?;
+                self.store
+                    .transact(|tx| tx.append_audit(&event.from_ip(ip)))?;
                 return Err(ServiceError::BadCredentials);
             }
         };
@@ -141,27 +112,30 @@ impl Service {
             expires_at: now.saturating_add(self.sessions.lifetime).unwrap_or(now),
             last_seen_at: now,
         };
-        let txn = self.store.begin_write()?;
-        let second = match self.totp_check(&txn, &agent, code)? {
-            None => "",
-            Some(true) => "with a one-time code",
-            Some(false) => {
-                let event = AuditEvent::anonymous(
-                    &email,
-                    AuditKind::SignInFailed,
-                    None,
-                    "wrong one-time code".to_owned(),
-                );
-                audit::append_in(&txn, &event.from_ip(ip))?;
-                txn.commit()?;
-                return Err(ServiceError::BadCredentials);
-            }
-        };
-        txn.open_table(tables::AUTH_TOKENS)?
-            .insert(token_key(&token), encode(&record).as_slice())?;
-        let event = AuditEvent::by(&agent, AuditKind::SignInSucceeded, None, second.to_owned());
-        audit::append_in(&txn, &event.from_ip(ip))?;
-        txn.commit()?;
+        // A wrong code is committed too (its audit entry), as a failed sign-in.
+        let (signed_in, _) = self.store.transact(|tx| {
+            let second = match self.totp_check(tx, &agent, code)? {
+                None => "",
+                Some(true) => "with a one-time code",
+                Some(false) => {
+                    let event = AuditEvent::anonymous(
+                        &email,
+                        AuditKind::SignInFailed,
+                        None,
+                        "wrong one-time code".to_owned(),
+                    );
+                    tx.append_audit(&event.from_ip(ip))?;
+                    return Ok(false);
+                }
+            };
+            tx.put_auth_token(token_key(&token), &record)?;
+            let event = AuditEvent::by(&agent, AuditKind::SignInSucceeded, None, second.to_owned());
+            tx.append_audit(&event.from_ip(ip))?;
+            Ok::<_, ServiceError>(true)
+        })?;
+        if !signed_in {
+            return Err(ServiceError::BadCredentials);
+        }
         self.limits.signed_in(ip, &email);
         Ok((token, agent))
     }
@@ -190,16 +164,14 @@ impl Service {
         let key = token_key(token);
         let now = Self::now();
         let (record, agent) = {
-            let txn = self.store.begin_read()?;
-            let record: AuthToken = match txn.open_table(tables::AUTH_TOKENS)?.get(key)? {
-                Some(v) => decode(v.value())?,
-                None => return Err(ServiceError::Unauthenticated),
+            let mut read = self.store.read()?;
+            let Some(record) = read.auth_token(key)? else {
+                return Err(ServiceError::Unauthenticated);
             };
             if !self.sessions.live(&record, now) {
                 return Err(ServiceError::Unauthenticated);
             }
-            let agents = txn.open_table(tables::AGENTS)?;
-            match txn::get::<Agent>(&agents, record.agent.to_be_bytes())? {
+            match read.agent(record.agent)? {
                 Some(a) if !a.disabled => (record, a),
                 _ => return Err(ServiceError::Unauthenticated),
             }
@@ -213,40 +185,37 @@ impl Service {
     /// Records a use of a sign-in. Not waited for on disk: losing it in a crash only makes
     /// the session look idle a little earlier.
     fn touch(&self, key: [u8; 32], now: Timestamp) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        {
-            let mut tokens = txn.open_table(tables::AUTH_TOKENS)?;
-            let current = tokens.get(key)?.map(|v| decode::<AuthToken>(v.value()));
+        self.store.transact_lazily(|tx| {
             // Signed out meanwhile: nothing to touch.
-            let Some(mut record) = current.transpose()? else {
+            let Some(mut record) = tx.auth_token(key)? else {
                 return Ok(());
             };
             record.last_seen_at = now;
-            tokens.insert(key, encode(&record).as_slice())?;
-        }
-        txn.commit_unsynced()?;
-        Ok(())
+            tx.put_auth_token(key, &record)?;
+            Ok::<_, ServiceError>(())
+        })
     }
 
     pub fn logout(&self, token: &str) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        txn.open_table(tables::AUTH_TOKENS)?
-            .remove(token_key(token))?;
-        txn.commit()?;
+        self.store
+            .transact(|tx| tx.remove_auth_token(token_key(token)))?;
         self.signins_changed();
         Ok(())
     }
 
     /// Ends every sign-in of the caller, this one included (a lost laptop, a shared machine).
     pub fn logout_everywhere(&self, caller: &Agent) -> Result<usize> {
-        let txn = self.store.begin_write()?;
-        let n = revoke(&txn, caller.id, None)?;
-        let detail = format!("{n} sign-ins ended");
-        audit::append_in(
-            &txn,
-            &AuditEvent::by(caller, AuditKind::SignedOutEverywhere, None, detail),
-        )?;
-        txn.commit()?;
+        let (n, _) = self.store.transact(|tx| {
+            let n = revoke(tx, caller.id, None)?;
+            let detail = format!("{n} sign-ins ended");
+            tx.append_audit(&AuditEvent::by(
+                caller,
+                AuditKind::SignedOutEverywhere,
+                None,
+                detail,
+            ))?;
+            Ok::<_, ServiceError>(n)
+        })?;
         self.signins_changed();
         Ok(n)
     }
@@ -267,21 +236,24 @@ impl Service {
         // Hashed before the write transaction: a hash takes tens of milliseconds, and every
         // other write would wait for it.
         let new_hash = hash_password(&new);
-        let txn = self.store.begin_write()?;
-        let mut agents = txn.open_table(tables::AGENTS)?;
-        let mut agent = txn::get::<Agent>(&agents, caller.id.to_be_bytes())?
-            .ok_or(ServiceError::Unauthenticated)?;
-        agent.password_hash = new_hash;
-        agent.updated_at = Self::now();
-        agents.insert(agent.id.to_be_bytes(), encode(&agent).as_slice())?;
-        drop(agents);
-        let n = revoke(&txn, agent.id, Some(token_key(token)))?;
-        let detail = format!("own password; {n} other sign-ins ended");
-        audit::append_in(
-            &txn,
-            &AuditEvent::by(caller, AuditKind::PasswordChanged, None, detail),
-        )?;
-        txn.commit()?;
+        self.store.transact(|tx| {
+            let old = tx.agent(caller.id)?.ok_or(ServiceError::Unauthenticated)?;
+            let agent = Agent {
+                password_hash: new_hash,
+                updated_at: Self::now(),
+                ..old.clone()
+            };
+            tx.put_agent(Some(&old), &agent)?;
+            let n = revoke(tx, agent.id, Some(token_key(token)))?;
+            let detail = format!("own password; {n} other sign-ins ended");
+            tx.append_audit(&AuditEvent::by(
+                caller,
+                AuditKind::PasswordChanged,
+                None,
+                detail,
+            ))?;
+            Ok::<_, ServiceError>(())
+        })?;
         self.signins_changed();
         Ok(())
     }
@@ -296,12 +268,12 @@ impl Service {
         password: &str,
     ) -> Result<()> {
         self.limits.login(ip, &caller.email)?;
-        let hash = {
-            let txn = self.store.begin_read()?;
-            txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, caller.id.to_be_bytes())?
-                .ok_or(ServiceError::Unauthenticated)?
-                .password_hash
-        };
+        let hash = self
+            .store
+            .read()?
+            .agent(caller.id)?
+            .ok_or(ServiceError::Unauthenticated)?
+            .password_hash;
         if verify_password(password, &hash) {
             Ok(())
         } else {
@@ -315,9 +287,9 @@ impl Service {
     /// Deletes sign-ins that have ended by time (the sweeper's retention run). Returns how
     /// many.
     pub fn purge_sessions(&self, now: Timestamp) -> Result<usize> {
-        let txn = self.store.begin_write()?;
-        let n = remove_where(&txn, |_, t| !self.sessions.live(t, now))?;
-        txn.commit()?;
+        let (n, _) = self
+            .store
+            .transact(|tx| tx.remove_auth_tokens_where(&mut |_, t| !self.sessions.live(t, now)))?;
         if n > 0 {
             self.signins_changed();
         }

@@ -1,21 +1,18 @@
 //! Settings an administrator changes at run time: the organisation name end users see, and
 //! the default and maximum expiry of requests. The config file gives the starting values;
-//! a change made in the portal is stored (one record in `meta`) and wins from then on, across
-//! restarts, until changed again.
+//! a change made in the portal is stored (one record, `MetaReads::settings_record`) and
+//! wins from then on, across restarts, until changed again.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::Agent;
-use redb::ReadableTable;
 
 use super::error::{Result, ServiceError};
 use super::{Service, Settings, input, require_admin};
 use crate::store::records::SettingsRecord;
 use crate::store::records::{AuditEvent, AuditKind};
-use crate::store::{decode, encode, tables};
 
-const KEY: &str = "settings";
 const ORGANISATION_MAX: usize = 100;
 const SHORTEST: Duration = Duration::from_secs(3600);
 const LONGEST: Duration = Duration::from_secs(365 * 86_400);
@@ -57,10 +54,8 @@ fn check_span(field: &str, d: Duration) -> Result<u64> {
 impl Service {
     /// Applies the stored changes over the config file's values (at start-up).
     pub(super) fn load_settings(&self) -> Result<()> {
-        let txn = self.store.begin_read()?;
-        let rec: SettingsRecord = match txn.open_table(tables::META)?.get(KEY)? {
-            Some(v) => decode(v.value())?,
-            None => return Ok(()),
+        let Some(rec) = self.store.read()?.settings_record()? else {
+            return Ok(());
         };
         self.swap_settings(apply(&self.base_settings, &rec));
         Ok(())
@@ -81,54 +76,48 @@ impl Service {
 
     pub fn update_settings(&self, caller: &Agent, patch: SettingsPatch) -> Result<Arc<Settings>> {
         require_admin(caller)?;
-        let txn = self.store.begin_write()?;
-        let mut rec: SettingsRecord = {
-            let meta = txn.open_table(tables::META)?;
-            let stored = meta.get(KEY)?;
-            match stored {
-                Some(v) => decode(v.value())?,
-                None => SettingsRecord::default(),
+        let (next, _) = self.store.transact(|tx| {
+            let mut rec = tx.settings_record()?.unwrap_or_default();
+            if let Some(o) = &patch.organisation {
+                rec.organisation = Some(input::line("organisation", o, ORGANISATION_MAX)?);
             }
-        };
-        if let Some(o) = &patch.organisation {
-            rec.organisation = Some(input::line("organisation", o, ORGANISATION_MAX)?);
-        }
-        if let Some(m) = patch.max_expiry {
-            rec.max_expiry_secs = Some(check_span("max_expiry", m)?);
-        }
-        if let Some(d) = patch.default_expiry {
-            rec.default_expiry_secs = Some(check_span("default_expiry", d)?);
-        }
-        let next = apply(&self.base_settings, &rec);
-        let asked_default = patch
-            .default_expiry
-            .or(rec.default_expiry_secs.map(Duration::from_secs));
-        if asked_default.is_some_and(|d| d > next.max_expiry) {
-            return Err(ServiceError::invalid(
-                "default_expiry",
-                "must not be longer than the maximum expiry",
-            ));
-        }
-        rec.updated_at = Some(Self::now());
-        txn.open_table(tables::META)?
-            .insert(KEY, encode(&rec).as_slice())?;
-        let mut changed = Vec::new();
-        if let Some(o) = &rec
-            .organisation
-            .as_ref()
-            .filter(|_| patch.organisation.is_some())
-        {
-            changed.push(format!("organisation = {o}"));
-        }
-        if let Some(m) = patch.max_expiry {
-            changed.push(format!("max_expiry = {}s", m.as_secs()));
-        }
-        if let Some(d) = patch.default_expiry {
-            changed.push(format!("default_expiry = {}s", d.as_secs()));
-        }
-        let event = AuditEvent::by(caller, AuditKind::SettingsChanged, None, changed.join("; "));
-        super::audit::append_in(&txn, &event)?;
-        txn.commit()?;
+            if let Some(m) = patch.max_expiry {
+                rec.max_expiry_secs = Some(check_span("max_expiry", m)?);
+            }
+            if let Some(d) = patch.default_expiry {
+                rec.default_expiry_secs = Some(check_span("default_expiry", d)?);
+            }
+            let next = apply(&self.base_settings, &rec);
+            let asked_default = patch
+                .default_expiry
+                .or(rec.default_expiry_secs.map(Duration::from_secs));
+            if asked_default.is_some_and(|d| d > next.max_expiry) {
+                return Err(ServiceError::invalid(
+                    "default_expiry",
+                    "must not be longer than the maximum expiry",
+                ));
+            }
+            rec.updated_at = Some(Self::now());
+            tx.put_settings_record(&rec)?;
+            let mut changed = Vec::new();
+            if let Some(o) = &rec
+                .organisation
+                .as_ref()
+                .filter(|_| patch.organisation.is_some())
+            {
+                changed.push(format!("organisation = {o}"));
+            }
+            if let Some(m) = patch.max_expiry {
+                changed.push(format!("max_expiry = {}s", m.as_secs()));
+            }
+            if let Some(d) = patch.default_expiry {
+                changed.push(format!("default_expiry = {}s", d.as_secs()));
+            }
+            let event =
+                AuditEvent::by(caller, AuditKind::SettingsChanged, None, changed.join("; "));
+            tx.append_audit(&event)?;
+            Ok(next)
+        })?;
         self.swap_settings(next);
         Ok(self.settings())
     }

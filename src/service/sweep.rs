@@ -9,15 +9,13 @@ use std::time::Duration;
 
 use app::domain::{Action, Actor, EventKind, RequestId, Status, apply};
 use jiff::{SignedDuration, Timestamp};
-use redb::ReadableTable;
 
-use super::error::Result;
+use super::error::{Result, ServiceError};
 use super::outbox::{queue_agent_mails, queue_end_user_mail, queue_reminder};
-use super::txn::{self, Tx, put_request};
+use super::timeline::record_expiry;
 use super::{Change, Service, require_admin};
-use crate::store::keys;
-use crate::store::records::{DeliveryState, MailKind, OutboxItem, PurgeRecord};
-use crate::store::{decode, encode, tables};
+use crate::store::Tx;
+use crate::store::records::{MailKind, PurgeRecord};
 
 /// What one batch did, and whether more is due.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,20 +33,9 @@ pub struct Purged {
     pub more: bool,
 }
 
-/// The first `limit + 1` IDs of a `timed` index up to (and including) `until`.
-fn due_ids(
-    table: &impl ReadableTable<[u8; 24], ()>,
-    until: Timestamp,
-    limit: usize,
-) -> Result<Vec<[u8; 16]>> {
-    let mut out = Vec::new();
-    for e in table.range(..=keys::timed(until, [0xff; 16]))? {
-        out.push(keys::trailing(&e?.0.value()));
-        if out.len() > limit {
-            break;
-        }
-    }
-    Ok(out)
+/// One more than `limit`: a batch reads one entry past its own to know whether more is due.
+fn one_past(limit: usize) -> usize {
+    limit.saturating_add(1)
 }
 
 impl Service {
@@ -58,43 +45,19 @@ impl Service {
     pub fn expire_due(&self, now: Timestamp, limit: usize) -> Result<Batch> {
         // Most ticks find nothing: find that out with a read, which takes no write lock and
         // costs one index look-up however much is stored.
-        {
-            let read = self.store.begin_read()?;
-            let idx = read.open_table(tables::IDX_EXPIRY)?;
-            match idx.first()? {
-                Some((k, _)) if keys::leading_time(&k.value()) <= now => {}
-                _ => return Ok(Batch::default()),
-            }
+        if !self.store.read()?.any_expiry_due(now)? {
+            return Ok(Batch::default());
         }
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        let mut ids = due_ids(&tx.idx_expiry, now, limit)?;
-        let more = ids.len() > limit;
-        ids.truncate(limit);
-        let mut changes = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some(mut rec) = txn::load_request(&tx, RequestId::from_be_bytes(id))? else {
-                continue;
-            };
-            if apply(rec.status, Action::Expire).is_err() || rec.expires_at > now {
-                continue;
+        let ((changes, more), queued) = self.store.transact(|tx| {
+            let mut ids = tx.due_expiries(now, one_past(limit))?;
+            let more = ids.len() > limit;
+            ids.truncate(limit);
+            let mut changes = Vec::with_capacity(ids.len());
+            for id in ids {
+                changes.extend(expire_one(tx, id, now)?);
             }
-            let old = rec.clone();
-            txn::record_expiry(&mut tx, &mut rec)?;
-            rec.updated_at = now;
-            queue_end_user_mail(&mut tx, &rec, now, MailKind::Expired)?;
-            queue_agent_mails(&mut tx, &rec, now, MailKind::AgentExpired, Actor::System)?;
-            put_request(&mut tx, Some(&old), &rec)?;
-            changes.push(Change {
-                id: rec.id,
-                status: rec.status,
-                assignee: rec.assignee,
-                updated_at: rec.updated_at,
-                event: EventKind::Expired.name(),
-            });
-        }
-        let queued = tx.close();
-        txn.commit()?;
+            Ok::<_, ServiceError>((changes, more))
+        })?;
         let done = changes.len();
         for c in &changes {
             self.presence.forget(c.id);
@@ -116,55 +79,31 @@ impl Service {
             .saturating_add(SignedDuration::from_mins(i64::from(longest)))
             .unwrap_or(Timestamp::MAX);
         // Read first: most minutes nothing is due, and a read takes no write lock.
-        let due: Vec<RequestId> = {
-            let read = self.store.begin_read()?;
-            let schedule = read.open_table(tables::IDX_SCHEDULE)?;
-            let requests = read.open_table(tables::REQUESTS)?;
-            let mut due = Vec::new();
-            for e in schedule.range(keys::timed(now, [0; 16])..=keys::timed(horizon, [0xff; 16]))? {
-                let id = keys::trailing(&e?.0.value());
-                let Some(rec) = txn::get::<app::domain::SessionRequest>(&requests, id)? else {
-                    continue;
-                };
-                if leads.iter().any(|l| rec.reminder_due(*l, now)) {
-                    due.push(rec.id);
-                }
-                if due.len() > limit {
-                    break;
-                }
-            }
-            due
-        };
+        let due: Vec<RequestId> = self
+            .store
+            .read()?
+            .scheduled_between(
+                now,
+                horizon,
+                &mut |rec| leads.iter().any(|l| rec.reminder_due(*l, now)),
+                one_past(limit),
+            )?
+            .into_iter()
+            .map(|rec| rec.id)
+            .collect();
         if due.is_empty() {
             return Ok(Batch::default());
         }
         let more = due.len() > limit;
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        let mut done = 0;
-        for id in due.into_iter().take(limit) {
-            let Some(mut rec) = txn::load_request(&tx, id)? else {
-                continue;
-            };
-            let mut owed: Vec<u32> = leads
-                .iter()
-                .copied()
-                .filter(|l| rec.reminder_due(*l, now))
-                .collect();
-            owed.sort_unstable();
-            let Some((&nearest, passed)) = owed.split_first() else {
-                continue;
-            };
-            let old = rec.clone();
-            // The longer lead times' moments have passed: they are done, unsent.
-            rec.reminders_sent.extend_from_slice(passed);
-            if queue_reminder(&mut tx, &mut rec, now, nearest)? {
-                done += 1;
+        let (done, queued) = self.store.transact(|tx| {
+            let mut done = 0;
+            for id in due.into_iter().take(limit) {
+                if remind_one(tx, id, now, leads)? {
+                    done += 1;
+                }
             }
-            put_request(&mut tx, Some(&old), &rec)?;
-        }
-        let queued = tx.close();
-        txn.commit()?;
+            Ok::<_, ServiceError>(done)
+        })?;
         self.queued(queued);
         Ok(Batch { done, more })
     }
@@ -172,84 +111,53 @@ impl Service {
     /// Deletes up to `limit` requests that finished (closed, or expired) before `cutoff`,
     /// with their indexes, timeline and link.
     pub fn purge_finished(&self, cutoff: Timestamp, limit: usize) -> Result<Purged> {
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        let mut ids: Vec<[u8; 16]> = Vec::new();
-        for e in tx.idx_finished.range(..keys::timed(cutoff, [0; 16]))? {
-            ids.push(keys::trailing(&e?.0.value()));
-            if ids.len() > limit {
-                break;
+        let (purged, _) = self.store.transact(|tx| {
+            let mut ids = tx.finished_before(cutoff, one_past(limit))?;
+            let more = ids.len() > limit;
+            ids.truncate(limit);
+            let mut purged = Purged {
+                more,
+                ..Purged::default()
+            };
+            let mut recs = Vec::new();
+            for id in ids {
+                recs.extend(tx.request(id)?);
             }
-        }
-        let more = ids.len() > limit;
-        ids.truncate(limit);
-        let mut purged = Purged {
-            more,
-            ..Purged::default()
-        };
-        let mut recs = Vec::new();
-        for id in ids {
-            recs.extend(txn::load_request(&tx, RequestId::from_be_bytes(id))?);
-        }
-        purged.events += txn::delete_requests(&mut tx, &recs, &self.links)?;
-        purged.requests += recs.len() as u64;
-        tx.close();
-        txn.commit()?;
+            purged.events += tx.remove_requests(&recs, &self.links)?;
+            purged.requests += recs.len() as u64;
+            Ok::<_, ServiceError>(purged)
+        })?;
         Ok(purged)
     }
 
     /// Deletes up to `limit` delivered, failed or superseded outbox items made before
     /// `cutoff` (the mail log's retention). Pending items stay, however old.
     pub fn purge_outbox(&self, cutoff: Timestamp, limit: usize) -> Result<Purged> {
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        // IDs are ULIDs: key order is creation order, so the old ones come first.
-        let bound = (cutoff.as_millisecond().max(0) as u128) << 80;
-        let mut old: Vec<OutboxItem> = Vec::new();
-        for e in tx.outbox.range(..bound.to_be_bytes())? {
-            let item: OutboxItem = decode(e?.1.value())?;
-            if item.state != DeliveryState::Pending {
-                old.push(item);
-            }
-            if old.len() > limit {
-                break;
-            }
-        }
-        let mut purged = Purged {
-            more: old.len() > limit,
-            ..Purged::default()
-        };
-        for item in old.into_iter().take(limit) {
-            let id = item.id.to_be_bytes();
-            tx.outbox.remove(id)?;
-            if item.state == DeliveryState::Failed {
-                tx.outbox_failed.remove(id)?;
-            }
-            purged.outbox_items += 1;
-        }
-        tx.close();
-        txn.commit()?;
+        let (purged, _) = self.store.transact(|tx| {
+            let mut old = tx.spent_outbox_before(cutoff, one_past(limit))?;
+            let more = old.len() > limit;
+            old.truncate(limit);
+            tx.remove_outbox_items(&old)?;
+            Ok::<_, ServiceError>(Purged {
+                more,
+                outbox_items: old.len() as u64,
+                ..Purged::default()
+            })
+        })?;
         Ok(purged)
     }
 
     /// Keeps what a retention run deleted (append-only).
     pub fn record_purge(&self, record: &PurgeRecord) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        txn.open_table(tables::PURGE_LOG)?
-            .insert(keys::time(record.at), encode(record).as_slice())?;
-        txn.commit()?;
+        self.store
+            .transact(|tx| Ok::<_, ServiceError>(tx.add_purge(record)?))?;
         Ok(())
     }
 
     /// The retention runs, newest first (admins).
     pub fn purge_log(&self, caller: &app::domain::Agent, limit: usize) -> Result<Vec<PurgeRecord>> {
         require_admin(caller)?;
-        let txn = self.store.begin_read()?;
-        let mut out = Vec::new();
-        for e in txn.open_table(tables::PURGE_LOG)?.iter()?.rev().take(limit) {
-            out.push(decode(e?.1.value())?);
-        }
-        Ok(out)
+        Ok(self.store.read()?.purges(limit)?)
     }
 
     /// Connect prompts nobody answered within `timeout` count as denied (by the system), so
@@ -261,28 +169,19 @@ impl Service {
         let Ok(cutoff) = now.checked_sub(timeout) else {
             return Ok(0);
         };
-        let mut stale = Vec::new();
-        {
-            let read = self.store.begin_read()?;
-            let idx = read.open_table(tables::IDX_PROMPTS)?;
-            let requests = read.open_table(tables::REQUESTS)?;
-            for entry in idx.range(..=keys::timed(cutoff, [0xff; 16]))? {
-                let id = keys::trailing(&entry?.0.value());
-                let Some(rec) = txn::get::<app::domain::SessionRequest>(&requests, id)? else {
-                    continue;
-                };
-                // Keys hold milliseconds: the record says whether it is stale to the tick.
-                if let Some(p) = rec.prompt.filter(|p| p.asked_at <= cutoff) {
-                    stale.push((rec.id, p.id));
-                }
-            }
-        }
+        let stale: Vec<_> = self
+            .store
+            .read()?
+            .prompts_asked_by(cutoff)?
+            .into_iter()
+            .filter_map(|rec| rec.prompt.map(|p| (rec.id, p.id)))
+            .collect();
         let mut denied = 0;
         for (id, prompt_id) in stale {
             let r = self.transition(id, Actor::System, Action::Deny, move |_, rec, _| {
                 // Answered (or asked again) since the read: nothing to do.
                 if rec.prompt.as_ref().is_none_or(|p| p.id != prompt_id) {
-                    return Err(super::ServiceError::Conflict {
+                    return Err(ServiceError::Conflict {
                         code: "invalid_transition",
                         message: "answered meanwhile".into(),
                     });
@@ -292,7 +191,7 @@ impl Service {
             });
             match r {
                 Ok(_) => denied += 1,
-                Err(super::ServiceError::Conflict { .. } | super::ServiceError::Transition(_)) => {}
+                Err(ServiceError::Conflict { .. } | ServiceError::Transition(_)) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -302,13 +201,55 @@ impl Service {
     /// The stored status of a request, as written (not as of now): for tests and checks that
     /// the sweeper made an expiry durable.
     pub fn stored_status(&self, id: RequestId) -> Result<Option<Status>> {
-        let txn = self.store.begin_read()?;
-        Ok(txn::get::<app::domain::SessionRequest>(
-            &txn.open_table(tables::REQUESTS)?,
-            id.to_be_bytes(),
-        )?
-        .map(|r| r.status))
+        Ok(self.store.read()?.request(id)?.map(|r| r.status))
     }
+}
+
+/// Expires one request found due, unless it changed since (its status no longer expires, or
+/// its expiry moved past `now`): the change to push, if it did.
+fn expire_one(tx: &mut Tx<'_>, id: RequestId, now: Timestamp) -> Result<Option<Change>> {
+    let Some(mut rec) = tx.request(id)? else {
+        return Ok(None);
+    };
+    if apply(rec.status, Action::Expire).is_err() || rec.expires_at > now {
+        return Ok(None);
+    }
+    let old = rec.clone();
+    record_expiry(tx, &mut rec)?;
+    rec.updated_at = now;
+    queue_end_user_mail(tx, &rec, now, MailKind::Expired)?;
+    queue_agent_mails(tx, &rec, now, MailKind::AgentExpired, Actor::System)?;
+    tx.put_request(Some(&old), &rec)?;
+    Ok(Some(Change {
+        id: rec.id,
+        status: rec.status,
+        assignee: rec.assignee,
+        updated_at: rec.updated_at,
+        event: EventKind::Expired.name(),
+    }))
+}
+
+/// Queues the nearest reminder owed on one request found due (and marks the longer ones
+/// passed); whether a reminder was queued.
+fn remind_one(tx: &mut Tx<'_>, id: RequestId, now: Timestamp, leads: &[u32]) -> Result<bool> {
+    let Some(mut rec) = tx.request(id)? else {
+        return Ok(false);
+    };
+    let mut owed: Vec<u32> = leads
+        .iter()
+        .copied()
+        .filter(|l| rec.reminder_due(*l, now))
+        .collect();
+    owed.sort_unstable();
+    let Some((&nearest, passed)) = owed.split_first() else {
+        return Ok(false);
+    };
+    let old = rec.clone();
+    // The longer lead times' moments have passed: they are done, unsent.
+    rec.reminders_sent.extend_from_slice(passed);
+    let queued = queue_reminder(tx, &mut rec, now, nearest)?;
+    tx.put_request(Some(&old), &rec)?;
+    Ok(queued)
 }
 
 /// `now - period`, or the beginning of time when the period is longer than history.

@@ -7,16 +7,15 @@
 use app::domain::{Agent, AgentId, Permissions, Role};
 use hmac::{Hmac, Mac};
 use jiff::Timestamp;
-use redb::WriteTransaction;
 use serde::Serialize;
 use sha2::Sha256;
 use totp_rs::{Algorithm, TOTP};
 use utoipa::ToSchema;
 
+use super::Service;
 use super::error::{Result, ServiceError};
-use super::{Service, audit, txn};
+use crate::store::Tx;
 use crate::store::records::{AuditEvent, AuditKind, TotpRecord};
-use crate::store::{decode, encode, tables};
 
 const STEP_SECS: u64 = 30;
 const SECRET_BYTES: usize = 20;
@@ -81,13 +80,7 @@ impl Service {
 
     /// Whether `agent` has a second factor turned on.
     pub fn totp_enabled(&self, agent: AgentId) -> Result<bool> {
-        let txn = self.store.begin_read()?;
-        let table = match txn.open_table(tables::AGENT_TOTP) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(false),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(txn::get::<TotpRecord>(&table, agent.to_be_bytes())?.is_some_and(|r| r.enabled))
+        Ok(self.store.read()?.totp(agent)?.is_some_and(|r| r.enabled))
     }
 
     /// An administrator who must have a second factor and has none signs in with no rights
@@ -104,10 +97,8 @@ impl Service {
     pub fn totp_begin(&self, caller: &Agent) -> Result<TotpSetup> {
         let secret: [u8; SECRET_BYTES] = rand::random();
         let nonce: [u8; 16] = rand::random();
-        let txn = self.store.begin_write()?;
-        {
-            let mut table = txn.open_table(tables::AGENT_TOTP)?;
-            if txn::get::<TotpRecord>(&table, caller.id.to_be_bytes())?.is_some_and(|r| r.enabled) {
+        self.store.transact(|tx| {
+            if tx.totp(caller.id)?.is_some_and(|r| r.enabled) {
                 return Err(ServiceError::Conflict {
                     code: "totp_enabled",
                     message: "two-factor sign-in is on already; turn it off first".into(),
@@ -120,9 +111,9 @@ impl Service {
                 created_at: Self::now(),
                 last_step: 0,
             };
-            table.insert(caller.id.to_be_bytes(), encode(&rec).as_slice())?;
-        }
-        txn.commit()?;
+            tx.put_totp(caller.id, &rec)?;
+            Ok(())
+        })?;
         let t = totp(
             secret.to_vec(),
             &self.settings().organisation,
@@ -136,10 +127,8 @@ impl Service {
 
     /// Finishes the set-up with a first code from the app.
     pub fn totp_confirm(&self, caller: &Agent, code: &str) -> Result<()> {
-        let txn = self.store.begin_write()?;
-        {
-            let mut table = txn.open_table(tables::AGENT_TOTP)?;
-            let mut rec = match txn::get::<TotpRecord>(&table, caller.id.to_be_bytes())? {
+        self.store.transact(|tx| {
+            let mut rec = match tx.totp(caller.id)? {
                 Some(r) if !r.enabled => r,
                 Some(_) => {
                     return Err(ServiceError::Conflict {
@@ -160,11 +149,11 @@ impl Service {
             })?;
             rec.enabled = true;
             rec.last_step = step;
-            table.insert(caller.id.to_be_bytes(), encode(&rec).as_slice())?;
-        }
-        let event = AuditEvent::by(caller, AuditKind::TotpEnabled, None, String::new());
-        audit::append_in(&txn, &event)?;
-        txn.commit()?;
+            tx.put_totp(caller.id, &rec)?;
+            let event = AuditEvent::by(caller, AuditKind::TotpEnabled, None, String::new());
+            tx.append_audit(&event)?;
+            Ok::<_, ServiceError>(())
+        })?;
         Ok(())
     }
 
@@ -172,16 +161,16 @@ impl Service {
     /// while it is required of them.
     pub fn totp_disable(&self, ip: std::net::IpAddr, caller: &Agent, password: &str) -> Result<()> {
         self.prove_password(ip, caller, "password", password)?;
-        let txn = self.store.begin_write()?;
-        let agent = txn::get::<Agent>(&txn.open_table(tables::AGENTS)?, caller.id.to_be_bytes())?
-            .ok_or(ServiceError::Unauthenticated)?;
-        if self.require_totp_for_admins && agent.is_admin() {
-            return Err(ServiceError::Forbidden(
-                "administrators must keep two-factor sign-in (require_totp_for_admins)",
-            ));
-        }
-        remove(&txn, &agent, &agent, "own")?;
-        txn.commit()?;
+        self.store.transact(|tx| {
+            let agent = tx.agent(caller.id)?.ok_or(ServiceError::Unauthenticated)?;
+            if self.require_totp_for_admins && agent.is_admin() {
+                return Err(ServiceError::Forbidden(
+                    "administrators must keep two-factor sign-in (require_totp_for_admins)",
+                ));
+            }
+            remove(tx, &agent, &agent, "own")?;
+            Ok(())
+        })?;
         Ok(())
     }
 
@@ -189,12 +178,11 @@ impl Service {
     /// the agent has no second factor. Records the step used.
     pub(super) fn totp_check(
         &self,
-        txn: &WriteTransaction,
+        tx: &mut Tx<'_>,
         agent: &Agent,
         code: Option<&str>,
     ) -> Result<Option<bool>> {
-        let mut table = txn.open_table(tables::AGENT_TOTP)?;
-        let Some(mut rec) = txn::get::<TotpRecord>(&table, agent.id.to_be_bytes())? else {
+        let Some(mut rec) = tx.totp(agent.id)? else {
             return Ok(None);
         };
         if !rec.enabled {
@@ -207,7 +195,7 @@ impl Service {
         match matching_step(&t, code, Self::now(), rec.last_step) {
             Some(step) => {
                 rec.last_step = step;
-                table.insert(agent.id.to_be_bytes(), encode(&rec).as_slice())?;
+                tx.put_totp(agent.id, &rec)?;
                 Ok(Some(true))
             }
             None => Ok(Some(false)),
@@ -216,13 +204,8 @@ impl Service {
 }
 
 /// Removes `agent`'s second factor (their own choice, or an admin's reset for a lost phone).
-pub(super) fn remove(txn: &WriteTransaction, by: &Agent, agent: &Agent, why: &str) -> Result<bool> {
-    let removed = txn
-        .open_table(tables::AGENT_TOTP)?
-        .remove(agent.id.to_be_bytes())?
-        .map(|v| decode::<TotpRecord>(v.value()))
-        .transpose()?
-        .is_some();
+pub(super) fn remove(tx: &mut Tx<'_>, by: &Agent, agent: &Agent, why: &str) -> Result<bool> {
+    let removed = tx.remove_totp(agent.id)?.is_some();
     if removed {
         let detail = format!("{} ({why})", agent.email);
         let event = AuditEvent::by(
@@ -231,7 +214,7 @@ pub(super) fn remove(txn: &WriteTransaction, by: &Agent, agent: &Agent, why: &st
             Some(agent.id.to_string()),
             detail,
         );
-        audit::append_in(txn, &event)?;
+        tx.append_audit(&event)?;
     }
     Ok(removed)
 }

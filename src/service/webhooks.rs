@@ -4,15 +4,11 @@
 use app::domain::{Agent, WebhookId};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use redb::ReadableTable;
 
 use super::error::{Result, ServiceError};
-use super::txn::{self, Tx};
 use super::{Service, new_id, require_admin};
-use crate::store::keys;
 use crate::store::records::{AuditEvent, AuditKind};
-use crate::store::records::{DeliveryState, OutboxItem, WebhookEndpoint};
-use crate::store::{decode, encode, tables};
+use crate::store::records::{DeliveryState, WebhookEndpoint};
 
 const MAX_ENDPOINTS: usize = 20;
 
@@ -85,12 +81,7 @@ fn check_url(value: &str, allow_internal: bool) -> Result<String> {
 impl Service {
     pub fn list_webhooks(&self, caller: &Agent) -> Result<Vec<WebhookEndpoint>> {
         require_admin(caller)?;
-        let txn = self.store.begin_read()?;
-        let mut out = Vec::new();
-        for e in txn.open_table(tables::WEBHOOKS)?.iter()? {
-            out.push(decode(e?.1.value())?);
-        }
-        Ok(out)
+        Ok(self.store.read()?.webhook_endpoints()?)
     }
 
     /// Adds an endpoint with a fresh secret; every status change from now on is sent to it.
@@ -98,47 +89,40 @@ impl Service {
         require_admin(caller)?;
         let url = check_url(url, self.allow_internal_webhooks)?;
         let now = Self::now();
-        let txn = self.store.begin_write()?;
-        {
-            let table = txn.open_table(tables::WEBHOOKS)?;
-            let mut count = 0;
-            for e in table.iter()? {
-                let ep: WebhookEndpoint = decode(e?.1.value())?;
-                if ep.url == url {
-                    return Err(ServiceError::invalid(
-                        "url",
-                        "is already a webhook endpoint",
-                    ));
-                }
-                count += 1;
+        let (endpoint, _) = self.store.transact(|tx| {
+            let existing = tx.webhook_endpoints()?;
+            if existing.iter().any(|ep| ep.url == url) {
+                return Err(ServiceError::invalid(
+                    "url",
+                    "is already a webhook endpoint",
+                ));
             }
-            if count >= MAX_ENDPOINTS {
+            if existing.len() >= MAX_ENDPOINTS {
                 return Err(ServiceError::invalid(
                     "url",
                     format!("at most {MAX_ENDPOINTS} endpoints"),
                 ));
             }
-        }
-        let endpoint = WebhookEndpoint {
-            id: new_id(now),
-            url,
-            secret: format!(
-                "whsec_{}",
-                URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
-            ),
-            created_by: caller.id,
-            created_at: now,
-        };
-        txn.open_table(tables::WEBHOOKS)?
-            .insert(endpoint.id.to_be_bytes(), encode(&endpoint).as_slice())?;
-        let event = AuditEvent::by(
-            caller,
-            AuditKind::WebhookAdded,
-            Some(endpoint.id.to_string()),
-            endpoint.url.clone(),
-        );
-        super::audit::append_in(&txn, &event)?;
-        txn.commit()?;
+            let endpoint = WebhookEndpoint {
+                id: new_id(now),
+                url,
+                secret: format!(
+                    "whsec_{}",
+                    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+                ),
+                created_by: caller.id,
+                created_at: now,
+            };
+            tx.put_webhook_endpoint(&endpoint)?;
+            let event = AuditEvent::by(
+                caller,
+                AuditKind::WebhookAdded,
+                Some(endpoint.id.to_string()),
+                endpoint.url.clone(),
+            );
+            tx.append_audit(&event)?;
+            Ok(endpoint)
+        })?;
         Ok(endpoint)
     }
 
@@ -146,41 +130,25 @@ impl Service {
     pub fn remove_webhook(&self, caller: &Agent, id: WebhookId) -> Result<()> {
         require_admin(caller)?;
         let now = Self::now();
-        let txn = self.store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        let removed: WebhookEndpoint = match tx.webhooks.remove(id.to_be_bytes())? {
-            Some(v) => decode(v.value())?,
-            None => return Err(ServiceError::NotFound("webhook endpoint")),
-        };
-        let event = AuditEvent::by(
-            caller,
-            AuditKind::WebhookRemoved,
-            Some(id.to_string()),
-            removed.url,
-        );
-        super::audit::append(&mut tx.audit, &event)?;
-        let mut lo = [0u8; 48];
-        lo[..16].copy_from_slice(&id.to_be_bytes());
-        let mut hi = [0xffu8; 48];
-        hi[..16].copy_from_slice(&id.to_be_bytes());
-        let mut waiting = Vec::new();
-        tx.webhook_queue.retain_in(lo..=hi, |k, _| {
-            waiting.push(keys::trailing(&k));
-            false
-        })?;
-        for item_id in waiting {
-            let Some(mut item) = txn::get::<OutboxItem>(&tx.outbox, item_id)? else {
-                continue;
+        self.store.transact(|tx| {
+            let Some((removed, waiting)) = tx.remove_webhook_endpoint(id)? else {
+                return Err(ServiceError::NotFound("webhook endpoint"));
             };
-            tx.outbox_due
-                .remove(keys::timed(item.next_attempt_at, item_id))?;
-            item.state = DeliveryState::Superseded;
-            item.finished_at = Some(now);
-            item.last_error = Some("the webhook endpoint was removed".into());
-            tx.outbox.insert(item_id, encode(&item).as_slice())?;
-        }
-        tx.close();
-        txn.commit()?;
+            let event = AuditEvent::by(
+                caller,
+                AuditKind::WebhookRemoved,
+                Some(id.to_string()),
+                removed.url,
+            );
+            tx.append_audit(&event)?;
+            for mut item in waiting {
+                item.state = DeliveryState::Superseded;
+                item.finished_at = Some(now);
+                item.last_error = Some("the webhook endpoint was removed".into());
+                tx.put_outbox_item(&item)?;
+            }
+            Ok(())
+        })?;
         Ok(())
     }
 }

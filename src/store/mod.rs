@@ -1,42 +1,39 @@
-//! The embedded store: one redb file in the data directory. This module opens it, checks the
-//! schema version and runs migrations; `tables` defines the layout, `codec` the record
-//! encoding, `keys` the index keys. It knows nothing of HTTP or of the lifecycle rules.
+//! The store: everything Beckon keeps, behind one interface. The service asks for records
+//! and typed queries (`Read`, inside a write `Tx`) and writes records with their timeline and
+//! outbox rows in one transaction; a backend answers with its own layout, indexes and
+//! transactions. The embedded default is one redb file (`redb/`). Nothing above this module
+//! sees a table, a key or a backend.
+//!
+//! The interface is split by what it keeps (`requests`, `people`, `outbox`, `meta`,
+//! `listing`, `sweeping`); `Read` and `Write` are all of it. Record types (`records`) and their stored
+//! encoding (`codec`) are shared by every backend.
 
-pub mod backup;
-mod check;
 pub mod codec;
 #[cfg(test)]
 mod golden;
-mod group;
-mod space;
-
-pub use group::OnDurable;
-pub use space::DEFAULT_RESERVE_MB;
-pub mod keys;
 mod legacy;
-pub mod prefix_filter;
+mod listing;
+mod meta;
+mod outbox;
+mod people;
 pub mod records;
-pub mod tables;
-pub mod word_blocks;
+pub mod redb;
+mod requests;
+mod sweeping;
 
 use std::path::{Path, PathBuf};
 
-use std::sync::Arc;
-
-use redb::{Database, ReadableDatabase};
-
 pub use codec::{CodecError, Record, decode, encode};
+pub use listing::*;
+pub use meta::*;
+pub use outbox::*;
+pub use people::*;
+pub use redb::{BackupSummary, DB_FILE, DEFAULT_CACHE_MB, DEFAULT_RESERVE_MB, OnDurable, Options};
+pub use requests::*;
+pub use sweeping::*;
 
-/// The schema this build writes. Bump it with a new entry in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 13;
-
-pub const DB_FILE: &str = "beckon.redb";
-
-/// redb's page cache unless configured (`cache_mb`): redb's own default is 1 GiB, which a
-/// store of a million requests fills (about 520 MB after the list views were read), while the
-/// pages a list page or a sweep touches fit many times over in this, and the OS caches the
-/// file besides.
-pub const DEFAULT_CACHE_MB: u32 = 64;
+/// The schema this build writes (every backend's migrations reach it).
+pub use redb::SCHEMA_VERSION;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -58,7 +55,7 @@ pub enum StoreError {
     #[error("stored data is unreadable: {0}")]
     Codec(#[from] CodecError),
     #[error("storage error: {0}")]
-    Redb(#[from] redb::Error),
+    Redb(#[from] ::redb::Error),
     #[error("{0}")]
     Backup(String),
     #[error("the disk refused to make a commit durable: {0}")]
@@ -66,361 +63,76 @@ pub enum StoreError {
     /// Less than the reserve is free on the data directory's disk: writes wait for space.
     #[error("the disk holding the data is full ({free} bytes free, {reserve} kept in reserve)")]
     DiskFull { free: u64, reserve: u64 },
+    /// A stored value breaks an invariant of the store (an index entry without its record).
+    #[error("the store is inconsistent: {0}")]
+    Inconsistent(String),
+    /// A shared transaction failed as a whole; each of its callers gets this.
+    #[error("storage error: {0}")]
+    Failed(String),
+    /// The database cannot be reached (down, restarting, or refusing connections): try
+    /// again shortly; nothing was written.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// The database refused a statement (a bug or a schema the build does not expect).
+    #[error("database error: {0}")]
+    Database(String),
+    /// A transaction lost a race with another (a deadlock or serialization failure): it
+    /// wrote nothing and may run again.
+    #[error("a concurrent change got in the way: {0}")]
+    Retry(String),
+    /// The writer has stopped (the server is shutting down).
+    #[error("the store is closing")]
+    Closing,
 }
 
-macro_rules! redb_errors {
-    ($($t:ty),*) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self { StoreError::Redb(e.into()) }
-        }
-    )*};
-}
-redb_errors!(
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError
-);
+/// What a write transaction may read too: records and the sweeper's due work.
+pub trait Reads: RequestReads + PeopleReads + OutboxReads + MetaReads + SweepReads {}
+impl<T: ?Sized + RequestReads + PeopleReads + OutboxReads + MetaReads + SweepReads> Reads for T {}
 
-/// A migration: a name (for the log) and an idempotent step to the next schema version.
-struct Migration {
-    name: &'static str,
-    to_version: u32,
-    run: fn(&redb::WriteTransaction) -> Result<(), StoreError>,
+/// Everything the service may read, in one snapshot: records, and the lists and counts
+/// over many of them.
+pub trait Read: Reads + ListReads {}
+impl<T: ?Sized + Reads + ListReads> Read for T {}
+
+/// Everything a write transaction may do; what it wrote becomes visible and durable
+/// together when the transaction commits, or not at all.
+pub trait Write:
+    Reads + RequestWrites + PeopleWrites + OutboxWrites + MetaWrites + SweepWrites
+{
+}
+impl<T> Write for T where
+    T: ?Sized + Reads + RequestWrites + PeopleWrites + OutboxWrites + MetaWrites + SweepWrites
+{
 }
 
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        name: "0001_create_tables",
-        to_version: 1,
-        run: create_tables,
-    },
-    // Records of version 1 (requests, outbox rows) are upgraded when read (`codec`), so
-    // this adds the notifier's and the sweeper's tables, and fills the finished index.
-    Migration {
-        name: "0002_notifier_and_sweeper_tables",
-        to_version: 2,
-        run: create_notifier_and_sweeper_tables,
-    },
-    Migration {
-        name: "0003_link_devices",
-        to_version: 3,
-        run: |txn| {
-            txn.open_table(tables::LINK_DEVICES)?;
-            Ok(())
-        },
-    },
-    Migration {
-        name: "0004_upcoming_index",
-        to_version: 4,
-        run: create_upcoming_index,
-    },
-    Migration {
-        name: "0005_assignee_index_with_status",
-        to_version: 5,
-        run: assignee_index_with_status,
-    },
-    Migration {
-        name: "0006_word_index",
-        to_version: 6,
-        run: create_word_index,
-    },
-    Migration {
-        name: "0007_words_pending",
-        to_version: 7,
-        run: |txn| {
-            txn.open_table(tables::WORDS_PENDING)?;
-            Ok(())
-        },
-    },
-    Migration {
-        name: "0008_prompt_index",
-        to_version: 8,
-        run: create_prompt_index,
-    },
-    // Links that name their request (v2, `links`): nothing to convert, since v1 links keep
-    // their format, but a binary from before would not find the new ones, so it must refuse
-    // this store (`TooNew`) rather than serve it.
-    Migration {
-        name: "0009_links_name_their_request",
-        to_version: 9,
-        run: |_| Ok(()),
-    },
-    Migration {
-        name: "0010_upcoming_prefix_filters",
-        to_version: 10,
-        run: upcoming_prefix_filters,
-    },
-    Migration {
-        name: "0011_word_blocks",
-        to_version: 11,
-        run: word_blocks_from_entries,
-    },
-    // The join codes of links (`service::join`): an older store has no such table, and a
-    // read of a missing table fails, so the link page of a due request would answer 500.
-    Migration {
-        name: "0012_join_codes",
-        to_version: 12,
-        run: |txn| {
-            txn.open_table(tables::JOIN_CODES)?;
-            Ok(())
-        },
-    },
-    // Agents with a mail language (`Agent` v2): nothing to convert, since v1 records are
-    // upgraded when read, but a build from before could not read a rewritten agent (and
-    // its sign-in would fail), so it must refuse this store (`TooNew`) rather than serve it.
-    Migration {
-        name: "0013_agent_language",
-        to_version: 13,
-        run: |_| Ok(()),
-    },
-];
+/// A write transaction as use cases see it.
+pub type Tx<'t> = dyn Write + 't;
 
-/// Files the word index's entries into blocks (`word_blocks`), reading them in key order,
-/// and drops the table of single entries (idempotent: a block written again is the same,
-/// dropping a missing table is a no-op).
-fn word_blocks_from_entries(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use redb::ReadableTable;
-    {
-        let entries = txn.open_table(tables::IDX_WORDS_V1)?;
-        let mut blocks = txn.open_table(tables::IDX_WORDS)?;
-        let mut term: Vec<u8> = Vec::new();
-        let mut ids = Vec::new();
-        let mut flush = |term: &[u8], ids: &mut Vec<app::domain::RequestId>| {
-            word_blocks::put_new(&mut blocks, term, ids)?;
-            ids.clear();
-            Ok::<(), StoreError>(())
-        };
-        for entry in entries.iter()? {
-            let k = entry?.0;
-            let (t, id) = word_blocks::split(k.value());
-            if t != term.as_slice() {
-                flush(&term, &mut ids)?;
-                term = t.to_vec();
-            }
-            ids.push(id);
-        }
-        flush(&term, &mut ids)?;
-    }
-    txn.delete_table(tables::IDX_WORDS_V1)?;
-    Ok(())
+/// One use case queued for a batched write (`Store::write`): it keeps its own result (or
+/// its own error) until it is told how its transaction ended.
+pub(crate) trait Job: Send {
+    /// Runs it in `tx`; false if it failed (its error is kept for `finish`): its partial
+    /// writes must not be committed.
+    fn run(&mut self, tx: &mut Tx<'_>) -> bool;
+    /// Hands the result (or `outcome`'s error) to the waiting caller, once its transaction
+    /// is durable or failed.
+    fn finish(self: Box<Self>, outcome: Result<(), StoreError>);
 }
 
-/// Rebuilds the upcoming index with each open request's prefix filter beside its key, and
-/// drops the one without (idempotent: inserting again is a no-op, dropping a missing table
-/// too).
-fn upcoming_prefix_filters(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    let mut index = txn.open_table(tables::IDX_UPCOMING)?;
-    stored_as(txn, app::domain::Status::Open, |rec| {
-        if let Some(k) = keys::RequestKeys::of(&rec).upcoming {
-            index.insert(k, prefix_filter::of_request(&rec))?;
-        }
-        Ok(())
-    })?;
-    txn.delete_table(tables::IDX_UPCOMING_V1)?;
-    Ok(())
-}
+/// The store; clones share it.
+#[derive(Clone, Debug)]
+pub struct Store(Backend);
 
-/// Fills the prompt index from the waiting requests, the only ones that hold a prompt
-/// (`beckon check` compares it with every record).
-fn create_prompt_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    let waiting = app::domain::Status::Waiting;
-    index_from_status(txn, waiting, tables::IDX_PROMPTS, |k| k.prompt)
-}
-
-/// Fills `index` with the key `key` picks from each request stored as `status`
-/// (idempotent: inserting a key again is a no-op).
-fn index_from_status<const N: usize>(
-    txn: &redb::WriteTransaction,
-    status: app::domain::Status,
-    index: redb::TableDefinition<[u8; N], ()>,
-    key: impl Fn(keys::RequestKeys) -> Option<[u8; N]>,
-) -> Result<(), StoreError> {
-    let mut index = txn.open_table(index)?;
-    stored_as(txn, status, |rec| {
-        if let Some(k) = key(keys::RequestKeys::of(&rec)) {
-            index.insert(k, ())?;
-        }
-        Ok(())
-    })
-}
-
-/// Calls `f` with each request stored as `status`, read through that status's slice of
-/// the status index.
-fn stored_as(
-    txn: &redb::WriteTransaction,
-    status: app::domain::Status,
-    mut f: impl FnMut(app::domain::SessionRequest) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    use redb::ReadableTable;
-    let requests = txn.open_table(tables::REQUESTS)?;
-    let by_status = txn.open_table(tables::IDX_STATUS)?;
-    let lo = keys::status(status, app::domain::RequestId::from_u128(0));
-    let hi = keys::status(status, app::domain::RequestId::from_u128(u128::MAX));
-    for entry in by_status.range(lo..=hi)? {
-        let id = keys::trailing(&entry?.0.value());
-        if let Some(v) = requests.get(id)? {
-            f(decode(v.value())?)?;
-        }
-    }
-    Ok(())
-}
-
-/// Fills the search index from every request (idempotent: inserting a key again is a
-/// no-op). Reads the whole store once, in one transaction: about a minute per million
-/// requests on a small machine, once.
-fn create_word_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use redb::ReadableTable;
-    use tables::*;
-    let requests = txn.open_table(REQUESTS)?;
-    let mut words = txn.open_table(IDX_WORDS_V1)?;
-    for entry in requests.iter()? {
-        let rec: app::domain::SessionRequest = decode(entry?.1.value())?;
-        for k in keys::words(&rec) {
-            words.insert(k.as_slice(), ())?;
-        }
-    }
-    Ok(())
-}
-
-/// Rebuilds the assignee index with the status in its keys from the records, and drops the
-/// old one (idempotent: inserting a key again and dropping a missing table are no-ops).
-fn assignee_index_with_status(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use redb::ReadableTable;
-    use tables::*;
-    let requests = txn.open_table(REQUESTS)?;
-    let mut index = txn.open_table(IDX_ASSIGNEE)?;
-    for entry in requests.iter()? {
-        let rec: app::domain::SessionRequest = decode(entry?.1.value())?;
-        index.insert(keys::RequestKeys::of(&rec).assignee, ())?;
-    }
-    txn.delete_table(IDX_ASSIGNEE_V1)?;
-    Ok(())
-}
-
-/// Fills the Upcoming view's index from the open requests.
-fn create_upcoming_index(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    let open = app::domain::Status::Open;
-    index_from_status(txn, open, tables::IDX_UPCOMING_V1, |k| k.upcoming)
-}
-
-/// Opening a table creates it; doing so again is a no-op, so this is idempotent.
-fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use tables::*;
-    txn.open_table(META)?;
-    txn.open_table(REQUESTS)?;
-    txn.open_table(REQUEST_EVENTS)?;
-    txn.open_table(IDX_STATUS)?;
-    txn.open_table(IDX_ASSIGNEE_V1)?;
-    txn.open_table(IDX_SCHEDULE)?;
-    txn.open_table(IDX_EXPIRY)?;
-    txn.open_table(LINK_TOKENS)?;
-    txn.open_table(JOIN_CODES)?;
-    txn.open_table(AGENTS)?;
-    txn.open_table(AGENT_EMAILS)?;
-    txn.open_table(CLIENTS)?;
-    txn.open_table(AUTH_TOKENS)?;
-    txn.open_table(OUTBOX)?;
-    txn.open_table(IDX_OUTBOX_DUE)?;
-    Ok(())
-}
-
-fn create_notifier_and_sweeper_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use redb::ReadableTable;
-    use tables::*;
-    txn.open_table(IDX_OUTBOX_FAILED)?;
-    txn.open_table(WEBHOOK_QUEUE)?;
-    txn.open_table(WEBHOOKS)?;
-    txn.open_table(PURGE_LOG)?;
-    // Inserting a key again is a no-op: idempotent.
-    let requests = txn.open_table(REQUESTS)?;
-    let mut finished = txn.open_table(IDX_FINISHED)?;
-    for entry in requests.iter()? {
-        let (_, v) = entry?;
-        let rec: app::domain::SessionRequest = decode(v.value())?;
-        if let Some(k) = keys::RequestKeys::of(&rec).finished {
-            finished.insert(k, ())?;
-        }
-    }
-    Ok(())
-}
-
-/// A handle on the store; clones share it (the service's batch writer holds one). The
-/// group commit's last handle makes what is pending durable and stops its thread.
-/// How a store is opened (the settings `cache_mb`, `disk_reserve_mb`, `quick_repair`).
-#[derive(Debug, Clone, Copy)]
-pub struct Options {
-    /// redb's page cache, in MiB.
-    pub cache_mb: u32,
-    /// MiB of the disk kept free: writes are refused below it.
-    pub reserve_mb: u32,
-    /// Durable commits save the allocator state, so opening after a crash takes milliseconds
-    /// instead of a walk of the whole file (docs/PERFORMANCE.md has both costs).
-    pub quick_repair: bool,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            cache_mb: DEFAULT_CACHE_MB,
-            reserve_mb: space::DEFAULT_RESERVE_MB,
-            quick_repair: true,
-        }
-    }
-}
-
-#[derive(Clone)]
-pub struct Store {
-    group: Arc<group::GroupCommit>,
-    db: Arc<Database>,
-    path: PathBuf,
-    space: space::Space,
-}
-
-/// A write transaction of the store. It derefs to redb's; `commit` it through the store's
-/// group commit (`group.rs`), which returns once the write is durable.
-pub struct Write<'s> {
-    txn: redb::WriteTransaction,
-    group: &'s group::GroupCommit,
-}
-
-impl Write<'_> {
-    /// Commits and returns once the write is durable.
-    pub fn commit(self) -> Result<(), StoreError> {
-        self.group.commit(self.txn)
-    }
-
-    /// Commits and returns the commit's number for `Store::on_durable`, without waiting.
-    pub fn commit_unsynced(self) -> Result<u64, StoreError> {
-        self.group.commit_unsynced(self.txn)
-    }
-
-    /// Commits durably at once (with whatever was committed unsynced before it); returns
-    /// 0, a number that is always durable.
-    pub fn commit_now(self) -> Result<u64, StoreError> {
-        self.group.commit_now(self.txn).map(|()| 0)
-    }
-}
-
-impl std::ops::Deref for Write<'_> {
-    type Target = redb::WriteTransaction;
-    fn deref(&self) -> &redb::WriteTransaction {
-        &self.txn
-    }
-}
-
-impl std::fmt::Debug for Store {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish()
-    }
+#[derive(Clone, Debug)]
+enum Backend {
+    Redb(redb::Db),
 }
 
 impl Store {
-    /// Opens (or creates) the database in `data_dir`, refusing one newer than this build and
-    /// migrating an older one.
+    /// Opens (or creates) the embedded store in `data_dir`, refusing one newer than this
+    /// build and migrating an older one.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        Store::open_with_cache(data_dir, DEFAULT_CACHE_MB)
+        Store::open_with(data_dir, Options::default())
     }
 
     /// `open`, with redb's page cache set to `cache_mb` MiB.
@@ -436,272 +148,189 @@ impl Store {
 
     /// `open`, with the settings of `options`.
     pub fn open_with(data_dir: &Path, options: Options) -> Result<Store, StoreError> {
-        let Options {
-            cache_mb,
-            reserve_mb,
-            quick_repair,
-        } = options;
-        // Owner only: the data directory holds the store and the link key.
-        let mut dir = std::fs::DirBuilder::new();
-        dir.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
-        dir.create(data_dir).map_err(|source| StoreError::DataDir {
-            path: data_dir.to_path_buf(),
-            source,
-        })?;
-        let path = data_dir.join(DB_FILE);
-        let is_new = !path.exists();
-        let db = match Database::builder()
-            .set_cache_size(cache_mb as usize * 1024 * 1024)
-            .create(&path)
-        {
-            Ok(db) => db,
-            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::Locked(path)),
-            Err(e) => return Err(e.into()),
-        };
-        // A new database file is the owner's alone (the umask may allow more); an existing one
-        // keeps what the operator chose.
-        #[cfg(unix)]
-        if is_new {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(
-                |source| StoreError::DataDir {
-                    path: path.clone(),
-                    source,
-                },
-            )?;
-        }
-        let db = Arc::new(db);
-        let store = Store {
-            group: Arc::new(group::GroupCommit::start(db.clone(), quick_repair)),
-            db,
-            path,
-            space: space::Space::new(data_dir, reserve_mb),
-        };
-        store.migrate()?;
-        Ok(store)
+        Ok(Store(Backend::Redb(redb::Db::open_with(data_dir, options)?)))
     }
 
-    fn migrate(&self) -> Result<(), StoreError> {
-        let found = self.schema_version()?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found,
-                supported: SCHEMA_VERSION,
-            });
+    /// A consistent snapshot to read from.
+    pub fn read(&self) -> Result<Box<dyn Read + '_>, StoreError> {
+        match &self.0 {
+            Backend::Redb(db) => db.read(),
         }
-        for m in MIGRATIONS.iter().filter(|m| m.to_version > found) {
-            let txn = self.db.begin_write()?;
-            (m.run)(&txn)?;
-            txn.open_table(tables::META)?
-                .insert("schema_version", m.to_version.to_be_bytes().as_slice())?;
-            txn.commit()?;
-            tracing::info!(migration = m.name, "applied store migration");
-        }
-        Ok(())
     }
 
-    /// 0 for a new, empty database.
+    /// Runs `f` in a write transaction of its own on this thread and commits it, durably,
+    /// if `f` succeeds; returns its value and how many outbox items it queued.
+    pub fn transact<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<(T, usize), E> {
+        match &self.0 {
+            Backend::Redb(db) => db.transact(true, f),
+        }
+    }
+
+    /// `transact`, but the commit is made durable with the next one rather than waited for:
+    /// for bookkeeping whose loss in a crash costs nothing (a sign-in's last-seen time).
+    pub fn transact_lazily<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &self.0 {
+            Backend::Redb(db) => db.transact(false, f).map(|(v, _)| v),
+        }
+    }
+
+    /// Runs `f` with other callers' writes in a shared transaction (see `redb::batch`) and
+    /// returns once it is durable. `f` may run more than once (when a batch mate fails), so it
+    /// owns what it uses and only looks at its inputs and `tx`. Blocks: call it from the
+    /// blocking pool.
+    pub fn write<T, E, F>(&self, f: F) -> Result<(T, usize), E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnMut(&mut Tx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.submit(Box::new(Pending::new(f, Reply::Blocking(reply))))?;
+        answer.recv().map_err(|_| StoreError::Closing)?
+    }
+
+    /// `write` for a caller on an async task: awaits the answer instead of blocking.
+    pub async fn write_async<T, E, F>(&self, f: F) -> Result<(T, usize), E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnMut(&mut Tx<'_>) -> Result<T, E> + Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.submit(Box::new(Pending::new(f, Reply::Async(reply))))?;
+        answer.await.map_err(|_| StoreError::Closing)?
+    }
+
+    fn submit(&self, job: Box<dyn Job>) -> Result<(), StoreError> {
+        match &self.0 {
+            Backend::Redb(db) => db.submit(job),
+        }
+    }
+
+    /// The schema version stored (0 for a new, empty store).
     pub fn schema_version(&self) -> Result<u32, StoreError> {
-        let txn = self.db.begin_read()?;
-        let meta = match txn.open_table(tables::META) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(meta
-            .get("schema_version")?
-            .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
-            .map_or(0, u32::from_be_bytes))
-    }
-
-    pub fn begin_read(&self) -> Result<redb::ReadTransaction, StoreError> {
-        Ok(self.db.begin_read()?)
-    }
-
-    pub fn begin_write(&self) -> Result<Write<'_>, StoreError> {
-        self.space
-            .check()
-            .map_err(|(free, reserve)| StoreError::DiskFull { free, reserve })?;
-        Ok(Write {
-            txn: self.group.begin(&self.db)?,
-            group: &self.group,
-        })
-    }
-
-    /// Calls `then` once commit number `seq` (from `Write::commit_unsynced`) is durable, on
-    /// this thread if it already is, else on the store's sync thread.
-    pub fn on_durable(&self, seq: u64, then: OnDurable) {
-        self.group.on_durable(seq, then);
-    }
-
-    /// Durable commits made since the store opened (each persists a group of writes).
-    pub fn syncs(&self) -> u64 {
-        self.group.syncs()
+        match &self.0 {
+            Backend::Redb(db) => db.schema_version(),
+        }
     }
 
     /// Proves the store accepts a durable write (for `/healthz`).
     pub fn check_writable(&self) -> Result<(), StoreError> {
-        let txn = self.begin_write()?;
-        let now = jiff::Timestamp::now().as_millisecond().to_be_bytes();
-        txn.open_table(tables::META)?
-            .insert("last_health_check", now.as_slice())?;
-        txn.commit()?;
-        Ok(())
+        match &self.0 {
+            Backend::Redb(db) => db.check_writable(),
+        }
+    }
+
+    /// Lists every inconsistency between records and indexes (empty when all is well).
+    pub fn verify_indexes(&self) -> Result<Vec<String>, StoreError> {
+        match &self.0 {
+            Backend::Redb(db) => db.verify_indexes(),
+        }
+    }
+
+    /// What the store holds, for the operator.
+    pub fn summary(&self) -> Result<BackupSummary, StoreError> {
+        match &self.0 {
+            Backend::Redb(db) => db.summary(),
+        }
+    }
+
+    /// Writes a consistent copy of the whole store to `to`, with the link key inside.
+    pub fn snapshot_to(&self, to: &Path, link_key: &[u8]) -> Result<BackupSummary, StoreError> {
+        match &self.0 {
+            Backend::Redb(db) => db.snapshot_to(to, link_key),
+        }
+    }
+
+    /// Takes the link key out of a restored backup.
+    pub fn take_backup_key(&self) -> Result<[u8; 32], StoreError> {
+        match &self.0 {
+            Backend::Redb(db) => db.take_backup_key(),
+        }
+    }
+
+    /// Durable commits made since the store opened (the benchmark's writes per sync).
+    pub fn syncs(&self) -> u64 {
+        match &self.0 {
+            Backend::Redb(db) => db.syncs(),
+        }
     }
 
     /// Writes a newer schema version than this build knows (tests of the refusal only).
     #[doc(hidden)]
     pub fn force_schema_version(&self, version: u32) -> Result<(), StoreError> {
-        let txn = self.db.begin_write()?;
-        txn.open_table(tables::META)?
-            .insert("schema_version", version.to_be_bytes().as_slice())?;
-        txn.commit()?;
-        Ok(())
+        match &self.0 {
+            Backend::Redb(db) => db.force_schema_version(version),
+        }
+    }
+
+    /// The embedded backend (its own tests and tools only).
+    #[doc(hidden)]
+    pub fn redb(&self) -> &redb::Db {
+        match &self.0 {
+            Backend::Redb(db) => db,
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Where a batched write's answer goes: a caller blocked on a thread, or a task awaiting it.
+enum Reply<T, E> {
+    Blocking(std::sync::mpsc::SyncSender<Result<(T, usize), E>>),
+    Async(tokio::sync::oneshot::Sender<Result<(T, usize), E>>),
+}
 
-    #[test]
-    fn new_store_gets_the_current_schema_and_refuses_a_newer_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        store.force_schema_version(SCHEMA_VERSION + 1).unwrap();
-        drop(store);
-        let err = Store::open(dir.path()).unwrap_err();
-        assert!(matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1));
-        assert!(err.to_string().contains("newer than this build"), "{err}");
-    }
+/// A caller's use case in a batch, with its outcome so far.
+struct Pending<T, E, F> {
+    f: F,
+    out: Option<Result<(T, usize), E>>,
+    reply: Reply<T, E>,
+}
 
-    /// Other local users read neither the directory nor the database (whatever the umask).
-    #[cfg(unix)]
-    #[test]
-    fn a_new_data_directory_and_database_are_the_owners_alone() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("nested/data");
-        drop(Store::open(&data).unwrap());
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&data), 0o700);
-        assert_eq!(mode(&data.join(DB_FILE)), 0o600);
-        // An existing file keeps the mode the operator gave it.
-        std::fs::set_permissions(data.join(DB_FILE), std::fs::Permissions::from_mode(0o640))
-            .unwrap();
-        drop(Store::open(&data).unwrap());
-        assert_eq!(mode(&data.join(DB_FILE)), 0o640);
-    }
-
-    #[test]
-    fn a_second_open_is_refused_while_the_first_holds_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let _first = Store::open(dir.path()).unwrap();
-        assert!(matches!(
-            Store::open(dir.path()),
-            Err(StoreError::Locked(_))
-        ));
-    }
-
-    /// A store of schema 3 (no upcoming or word index, the assignee index without statuses)
-    /// with requests in it comes out of migrations 0004 to 0011 with every index matching
-    /// its records (the upcoming one with each request's prefix filter), and without the old
-    /// tables.
-    #[test]
-    fn indexes_added_by_migrations_are_built_from_the_records() {
-        use redb::ReadableTableMetadata;
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let (svc, admin) = crate::service::test_service(dir.path());
-            let links = crate::links::LinkKey::load_or_create(dir.path()).unwrap();
-            for (i, assignee) in ["me", "unassigned", "me"].iter().enumerate() {
-                let input = serde_json::from_value(serde_json::json!({
-                    "recipient_name": format!("P{i}"),
-                    "assignee": {"type": assignee},
-                }))
-                .unwrap();
-                let rec = svc.create_request(&admin, input).unwrap();
-                if i == 2 {
-                    svc.close(&admin, rec.id).unwrap();
-                }
-            }
-            // A waiting request with a connect prompt no one has answered.
-            let rec = svc
-                .create_request(
-                    &admin,
-                    serde_json::from_value(serde_json::json!({"recipient_name": "Q"})).unwrap(),
-                )
-                .unwrap();
-            let token = links.token(rec.id, rec.link_generation);
-            let web = serde_json::from_value(serde_json::json!({"client": "web"})).unwrap();
-            let device = crate::service::Device::random();
-            svc.checkin(&token, &device, web).unwrap();
-            assert!(svc.connect(&admin, rec.id, false).unwrap().prompt.is_some());
-            // Back to schema 3's layout.
-            let txn = svc.store().begin_write().unwrap();
-            txn.delete_table(tables::IDX_UPCOMING).unwrap();
-            txn.delete_table(tables::IDX_WORDS).unwrap();
-            txn.delete_table(tables::WORDS_PENDING).unwrap();
-            txn.delete_table(tables::IDX_PROMPTS).unwrap();
-            txn.delete_table(tables::IDX_ASSIGNEE).unwrap();
-            txn.open_table(tables::IDX_ASSIGNEE_V1).unwrap();
-            txn.open_table(tables::META)
-                .unwrap()
-                .insert("schema_version", 3u32.to_be_bytes().as_slice())
-                .unwrap();
-            txn.commit().unwrap();
+impl<T, E, F> Pending<T, E, F> {
+    fn new(f: F, reply: Reply<T, E>) -> Self {
+        Pending {
+            f,
+            out: None,
+            reply,
         }
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        assert_eq!(store.verify_indexes().unwrap(), Vec::<String>::new());
-        let read = store.begin_read().unwrap();
-        assert_eq!(
-            read.open_table(tables::IDX_UPCOMING)
-                .unwrap()
-                .len()
-                .unwrap(),
-            2
-        );
-        assert_eq!(
-            read.open_table(tables::IDX_PROMPTS).unwrap().len().unwrap(),
-            1
-        );
-        assert_eq!(
-            read.open_table(tables::IDX_ASSIGNEE)
-                .unwrap()
-                .len()
-                .unwrap(),
-            4
-        );
-        // "P0", "P1", "P2": the word "p" and a digit each; "Q".
-        assert_eq!(
-            read.open_table(tables::IDX_WORDS).unwrap().len().unwrap(),
-            5,
-            "one block for each of the terms p, 0, 1, 2 and q"
-        );
-        assert!(matches!(
-            read.open_table(tables::IDX_ASSIGNEE_V1),
-            Err(redb::TableError::TableDoesNotExist(_))
-        ));
-        assert!(matches!(
-            read.open_table(tables::IDX_UPCOMING_V1),
-            Err(redb::TableError::TableDoesNotExist(_))
-        ));
-        assert!(matches!(
-            read.open_table(tables::IDX_WORDS_V1),
-            Err(redb::TableError::TableDoesNotExist(_))
-        ));
+    }
+}
+
+impl<T, E, F> Job for Pending<T, E, F>
+where
+    T: Send,
+    E: From<StoreError> + Send,
+    F: FnMut(&mut Tx<'_>) -> Result<T, E> + Send,
+{
+    fn run(&mut self, tx: &mut Tx<'_>) -> bool {
+        let before = tx.queued();
+        let out = (self.f)(tx).map(|v| (v, tx.queued() - before));
+        let ok = out.is_ok();
+        self.out = Some(out);
+        ok
     }
 
-    #[test]
-    fn reopening_is_idempotent() {
-        let dir = tempfile::tempdir().unwrap();
-        drop(Store::open(dir.path()).unwrap());
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    fn finish(self: Box<Self>, outcome: Result<(), StoreError>) {
+        let Pending { out, reply, .. } = *self;
+        let answer = match out {
+            // Its own failure stands whatever became of the others.
+            Some(Err(e)) => Err(e),
+            Some(Ok(v)) => outcome.map(|()| v).map_err(E::from),
+            None => Err(E::from(outcome.err().unwrap_or(StoreError::Inconsistent(
+                "a batched write did not run".into(),
+            )))),
+        };
+        // The caller may have gone (a client that hung up): nothing to tell; the write
+        // stands either way.
+        match reply {
+            Reply::Blocking(s) => drop(s.send(answer)),
+            Reply::Async(s) => drop(s.send(answer)),
+        }
     }
 }

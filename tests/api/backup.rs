@@ -221,12 +221,12 @@ fn bad_backups_are_refused_and_check_finds_a_broken_index() {
     // A stray index entry: check names it and fails; a backup of it does not restore.
     {
         let store = beckon::store::Store::open(&d.join("beckon-data")).unwrap();
-        let txn = store.begin_write().unwrap();
+        let txn = store.redb().begin_write().unwrap();
         let ghost = app::domain::RequestId::from_u128(99);
-        txn.open_table(beckon::store::tables::IDX_STATUS)
+        txn.open_table(beckon::store::redb::tables::IDX_STATUS)
             .unwrap()
             .insert(
-                beckon::store::keys::status(app::domain::Status::Open, ghost),
+                beckon::store::redb::keys::status(app::domain::Status::Open, ghost),
                 (),
             )
             .unwrap();

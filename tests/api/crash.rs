@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use app::domain::{RequestId, SessionRequest};
 use beckon::store::records::OutboxItem;
-use beckon::store::{Store, decode, tables};
+use beckon::store::redb::tables;
+use beckon::store::{Store, decode};
 use redb::ReadableTable;
 use serde_json::json;
 
@@ -111,7 +112,7 @@ async fn kill_9_at_random_moments_loses_no_acknowledged_create_or_queued_mail() 
     );
     let store = Store::open(&data).expect("the database opens after the kills");
     assert_eq!(store.verify_indexes().unwrap(), Vec::<String>::new());
-    let read = store.begin_read().unwrap();
+    let read = store.redb().begin_read().unwrap();
     let requests = read.open_table(tables::REQUESTS).unwrap();
     let mut mailed = BTreeSet::new();
     for row in read.open_table(tables::OUTBOX).unwrap().iter().unwrap() {

@@ -112,8 +112,8 @@ impl TestServer {
     /// How many links are filed by hash (the v1 format's look-up entries).
     pub fn filed_links(&self) -> u64 {
         use redb::ReadableTableMetadata;
-        let txn = self.server().service().store().begin_read().unwrap();
-        let links = txn.open_table(beckon::store::tables::LINK_TOKENS).unwrap();
+        let txn = self.server().service().store().redb().begin_read().unwrap();
+        let links = txn.open_table(beckon::store::redb::tables::LINK_TOKENS).unwrap();
         links.len().unwrap()
     }
 

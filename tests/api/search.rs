@@ -155,8 +155,8 @@ async fn a_search_finds_the_words_its_words_begin() {
     let start = std::time::Instant::now();
     let pending = || {
         use redb::ReadableTableMetadata;
-        let read = t.server().service().store().begin_read().unwrap();
-        read.open_table(beckon::store::tables::WORDS_PENDING)
+        let read = t.server().service().store().redb().begin_read().unwrap();
+        read.open_table(beckon::store::redb::tables::WORDS_PENDING)
             .unwrap()
             .len()
             .unwrap()

@@ -11,10 +11,10 @@
 //! an async one (`write_async`, for handlers that await the write on their own task, which
 //! saves the two thread hand-offs of the blocking pool).
 //!
-//! A use case is a closure over the open tables. When one fails its partial writes must not
-//! reach the disk, and redb cannot roll back part of a transaction, so the batch is dropped
-//! and run again without it: closures are `FnMut` and only look at their inputs and the
-//! tables, so a second run does the same. Failures are rare (the inputs were checked before
+//! A use case is a closure over the open transaction (a `Job`, see `store::Store::write`).
+//! When one fails its partial writes must not reach the disk, and redb cannot roll back part
+//! of a transaction, so the batch is dropped and run again without it: closures are `FnMut`
+//! and only look at their inputs and the transaction, so a second run does the same. Failures are rare (the inputs were checked before
 //! the batch); a batch runs at most once more per failing use case.
 //!
 //! The writer also keeps the search index close behind the creates (`tables::WORDS_PENDING`):
@@ -24,16 +24,15 @@
 //! hand.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use redb::ReadableTableMetadata;
-use tokio::sync::oneshot;
 
-use super::error::{Result, ServiceError};
-use super::txn::{self, Tx};
-use crate::store::{Store, StoreError};
+use super::Base;
+use super::requests::index_pending_words;
+use super::tx::{Result, Txn};
+use crate::store::{Job, StoreError};
 
 /// At most this many use cases share a transaction: bounds a batch's latency.
 const MAX_BATCH: usize = 256;
@@ -46,52 +45,6 @@ const IDLE: std::time::Duration = std::time::Duration::from_millis(50);
 /// Pending requests indexed per idle transaction: a caller arriving meanwhile waits at most
 /// one chunk.
 const IDLE_CHUNK: usize = 1024;
-
-/// One queued use case, type-erased so one batch can hold use cases of any result type.
-trait Job: Send {
-    /// Runs it in `tx`; keeps its result until `finish`.
-    fn run(&mut self, tx: &mut Tx<'_>) -> Result<()>;
-    /// Hands the result (or `outcome`'s error) to the waiting caller, once its batch is
-    /// durable or failed.
-    fn finish(self: Box<Self>, outcome: Result<()>);
-}
-
-/// What a caller gets back: its result and the number of outbox items it queued.
-type Answer<T> = Result<(T, usize)>;
-
-/// Where the answer goes: a caller blocked on a thread, or a task awaiting it.
-enum Reply<T> {
-    Blocking(SyncSender<Answer<T>>),
-    Async(oneshot::Sender<Answer<T>>),
-}
-
-struct Pending<T, F> {
-    f: F,
-    out: Option<(T, usize)>,
-    reply: Reply<T>,
-}
-
-impl<T: Send, F: FnMut(&mut Tx<'_>) -> Result<T> + Send> Job for Pending<T, F> {
-    fn run(&mut self, tx: &mut Tx<'_>) -> Result<()> {
-        let before = tx.queued;
-        let value = (self.f)(tx)?;
-        self.out = Some((value, tx.queued - before));
-        Ok(())
-    }
-
-    fn finish(self: Box<Self>, outcome: Result<()>) {
-        let Pending { out, reply, .. } = *self;
-        let answer = outcome.and_then(|()| {
-            out.ok_or_else(|| ServiceError::Internal("a batched write did not run".into()))
-        });
-        // The caller may have gone (a panic on its side, a client that hung up): nothing to
-        // tell; the write stands either way.
-        match reply {
-            Reply::Blocking(s) => drop(s.send(answer)),
-            Reply::Async(s) => drop(s.send(answer)),
-        }
-    }
-}
 
 #[derive(Default)]
 struct Queue {
@@ -110,7 +63,7 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn start(store: Store) -> Writer {
+    pub fn start(store: Base) -> Writer {
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
@@ -126,34 +79,8 @@ impl Writer {
         }
     }
 
-    /// Runs `f` in the next batch and returns its result once the batch is durable, with the
-    /// number of outbox items it queued. Blocks: call it from the blocking pool.
-    pub fn write<T, F>(&self, f: F) -> Result<(T, usize)>
-    where
-        T: Send + 'static,
-        F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
-    {
-        let (reply, answer) = sync_channel(1);
-        self.enqueue(f, Reply::Blocking(reply))?;
-        answer.recv().map_err(|_| stopped())?
-    }
-
-    /// `write` for a caller on an async task: awaits the answer instead of blocking.
-    pub async fn write_async<T, F>(&self, f: F) -> Result<(T, usize)>
-    where
-        T: Send + 'static,
-        F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
-    {
-        let (reply, answer) = oneshot::channel();
-        self.enqueue(f, Reply::Async(reply))?;
-        answer.await.map_err(|_| stopped())?
-    }
-
-    fn enqueue<T, F>(&self, f: F, reply: Reply<T>) -> Result<()>
-    where
-        T: Send + 'static,
-        F: FnMut(&mut Tx<'_>) -> Result<T> + Send + 'static,
-    {
+    /// Queues `job` for the next batch; it is told its outcome once the batch is durable.
+    pub fn submit(&self, job: Box<dyn Job>) -> Result<()> {
         {
             let mut q = self
                 .shared
@@ -161,21 +88,13 @@ impl Writer {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             if q.stop {
-                return Err(ServiceError::Internal("the server is stopping".into()));
+                return Err(StoreError::Closing);
             }
-            q.jobs.push(Box::new(Pending {
-                f,
-                out: None,
-                reply,
-            }));
+            q.jobs.push(job);
         }
         self.shared.ready.notify_one();
         Ok(())
     }
-}
-
-fn stopped() -> ServiceError {
-    ServiceError::Internal("the batch writer stopped".into())
 }
 
 impl Drop for Writer {
@@ -192,7 +111,7 @@ impl Drop for Writer {
     }
 }
 
-fn run(store: &Store, shared: &Shared) {
+fn run(store: &Base, shared: &Shared) {
     // Words may be pending from before a restart; the first idle moment finds out.
     let mut words_pending = true;
     loop {
@@ -235,32 +154,20 @@ fn run(store: &Store, shared: &Shared) {
                             for job in done {
                                 job.finish(match &outcome {
                                     Ok(()) => Ok(()),
-                                    Err(StoreError::Sync(msg)) => {
-                                        Err(StoreError::Sync(msg.clone()).into())
-                                    }
-                                    Err(e) => Err(ServiceError::Internal(e.to_string())),
+                                    Err(e) => Err(shared_error(e)),
                                 });
                             }
                         }),
                     );
                 }
-                // One use case failed: it gets its error, the others run again without it.
+                // One use case failed (it keeps its own error, or gets this one if it
+                // panicked); the others run again without it.
                 Err((Some(i), e)) => jobs.remove(i).finish(Err(e)),
                 // The transaction itself failed: everyone gets the error (a full disk as
                 // itself, so callers hear "try later" rather than "our bug").
                 Err((None, e)) => {
-                    let full = match &e {
-                        ServiceError::Store(StoreError::DiskFull { free, reserve }) => {
-                            Some((*free, *reserve))
-                        }
-                        _ => None,
-                    };
-                    let msg = e.to_string();
                     for job in jobs.drain(..) {
-                        job.finish(Err(match full {
-                            Some((free, reserve)) => StoreError::DiskFull { free, reserve }.into(),
-                            None => ServiceError::Internal(msg.clone()),
-                        }));
+                        job.finish(Err(shared_error(&e)));
                     }
                 }
             }
@@ -268,13 +175,25 @@ fn run(store: &Store, shared: &Shared) {
     }
 }
 
+/// One failure told to each caller of a batch.
+fn shared_error(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::DiskFull { free, reserve } => StoreError::DiskFull {
+            free: *free,
+            reserve: *reserve,
+        },
+        StoreError::Sync(msg) => StoreError::Sync(msg.clone()),
+        e => StoreError::Failed(e.to_string()),
+    }
+}
+
 /// With more than `WORDS_LAG` requests' words pending (a long burst of creates), indexes the
 /// oldest of them down to half that, in the batch's own transaction; returns how many are
 /// left pending.
-fn catch_up_words(tx: &mut Tx<'_>) -> Result<u64> {
+fn catch_up_words(tx: &mut Txn<'_>) -> Result<u64> {
     let pending = tx.words_pending.len()?;
     if pending > WORDS_LAG {
-        let indexed = txn::index_pending_words(tx, (pending - WORDS_LAG / 2) as usize)?;
+        let indexed = index_pending_words(tx, (pending - WORDS_LAG / 2) as usize)?;
         return Ok(pending - indexed as u64);
     }
     Ok(pending)
@@ -283,12 +202,12 @@ fn catch_up_words(tx: &mut Tx<'_>) -> Result<u64> {
 /// Indexes a chunk of pending words in a transaction of its own, made durable at once (the
 /// writer is idle); returns whether more may be pending. A failure is logged and waits for
 /// the next batch, rather than being retried in a loop.
-fn index_words(store: &Store) -> bool {
+fn index_words(store: &Base) -> bool {
     let indexed = (|| -> Result<usize> {
         let txn = store.begin_write()?;
-        let mut tx = Tx::open(&txn)?;
-        let n = txn::index_pending_words(&mut tx, IDLE_CHUNK)?;
-        tx.close();
+        let mut tx = Txn::open(&txn)?;
+        let n = index_pending_words(&mut tx, IDLE_CHUNK)?;
+        drop(tx);
         if n > 0 {
             txn.commit_now()?;
         }
@@ -306,28 +225,25 @@ fn index_words(store: &Store) -> bool {
 /// Runs every job in one transaction and commits it; says which commit it was and how many
 /// requests' words are left pending, or on failure which job failed.
 fn attempt(
-    store: &Store,
+    store: &Base,
     shared: &Shared,
     jobs: &mut [Box<dyn Job>],
-) -> std::result::Result<(u64, u64), (Option<usize>, ServiceError)> {
-    let txn = store.begin_write().map_err(|e| (None, e.into()))?;
-    let mut tx = Tx::open(&txn).map_err(|e| (None, e))?;
+) -> std::result::Result<(u64, u64), (Option<usize>, StoreError)> {
+    let txn = store.begin_write().map_err(|e| (None, e))?;
+    let mut tx = Txn::open(&txn).map_err(|e| (None, e))?;
     for (i, job) in jobs.iter_mut().enumerate() {
         let ran = std::panic::catch_unwind(AssertUnwindSafe(|| job.run(&mut tx)));
         match ran {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err((Some(i), e)),
+            Ok(true) => {}
+            Ok(false) => return Err((Some(i), StoreError::Failed("its own".into()))),
             Err(_) => {
                 tracing::error!("a batched use case panicked");
-                return Err((
-                    Some(i),
-                    ServiceError::Internal("a use case panicked".into()),
-                ));
+                return Err((Some(i), StoreError::Failed("a use case panicked".into())));
             }
         }
     }
     let pending = catch_up_words(&mut tx).map_err(|e| (None, e))?;
-    tx.close();
+    drop(tx);
     // With callers queued behind this batch, leave the sync to the group commit and start on
     // them; with none, sync here (one writer alone: one thread hand-off fewer).
     let alone = shared
@@ -341,9 +257,7 @@ fn attempt(
     } else {
         txn.commit_unsynced()
     };
-    committed
-        .map(|seq| (seq, pending))
-        .map_err(|e| (None, e.into()))
+    committed.map(|seq| (seq, pending)).map_err(|e| (None, e))
 }
 
 #[cfg(test)]
@@ -358,7 +272,9 @@ mod tests {
     use crate::config::Config;
     use crate::links::LinkKey;
     use crate::service::{NewRequest, Service, ServiceError};
-    use crate::store::{Store, keys, tables};
+    use super::super::requests::put_request;
+    use super::super::{keys, tables, word_blocks};
+    use crate::store::Store;
 
     fn request(name: &str, assignee: serde_json::Value) -> NewRequest {
         serde_json::from_value(serde_json::json!({
@@ -458,16 +374,16 @@ mod tests {
     }
 
     /// Stores requests as a create does, outside the writer: their words go pending.
-    fn store_pending(store: &Store, by: app::domain::AgentId, names: &[String]) {
+    fn store_pending(store: &Base, by: app::domain::AgentId, names: &[String]) {
         let now = jiff::Timestamp::now();
         let txn = store.begin_write().unwrap();
-        let mut tx = Tx::open(&txn).unwrap();
+        let mut tx = Txn::open(&txn).unwrap();
         for name in names {
             let id = crate::service::new_id(now);
             let rec = SessionRequest::new(id, name.clone(), by, now, now + 3_600.seconds());
-            txn::put_request(&mut tx, None, &rec).unwrap();
+            put_request(&mut tx, None, &rec).unwrap();
         }
-        tx.close();
+        drop(tx);
         txn.commit().unwrap();
     }
 
@@ -485,7 +401,7 @@ mod tests {
     }
 
     fn pending(svc: &Service) -> u64 {
-        let read = svc.store().begin_read().unwrap();
+        let read = svc.store().redb().begin_read().unwrap();
         read.open_table(tables::WORDS_PENDING)
             .unwrap()
             .len()
@@ -499,7 +415,7 @@ mod tests {
     fn pending_words_are_searched_and_then_indexed_when_idle() {
         let dir = tempfile::tempdir().unwrap();
         let (svc, admin) = service(dir.path());
-        store_pending(svc.store(), admin.id, &["Grace Hopper".into()]);
+        store_pending(svc.store().redb(), admin.id, &["Grace Hopper".into()]);
         assert_eq!(names_found(&svc, &admin, "gra hop"), ["Grace Hopper"]);
         assert_eq!(svc.store().verify_indexes().unwrap(), Vec::<String>::new());
         let kelly = svc
@@ -516,10 +432,10 @@ mod tests {
             );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        let read = svc.store().begin_read().unwrap();
+        let read = svc.store().redb().begin_read().unwrap();
         let index = read.open_table(tables::IDX_WORDS).unwrap();
         for k in keys::words(&kelly) {
-            assert!(crate::store::word_blocks::contains(&index, &k).unwrap());
+            assert!(word_blocks::contains(&index, &k).unwrap());
         }
         assert_eq!(
             names_found(&svc, &admin, "grace"),
@@ -534,11 +450,11 @@ mod tests {
     #[test]
     fn a_long_queue_of_pending_words_is_cut_by_the_batch() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Base::open_with(dir.path(), super::super::Options::default()).unwrap();
         let names: Vec<String> = (0..WORDS_LAG + 10).map(|i| format!("Person {i}")).collect();
         store_pending(&store, app::domain::AgentId::from_u128(1), &names);
         let txn = store.begin_write().unwrap();
-        let mut tx = Tx::open(&txn).unwrap();
+        let mut tx = Txn::open(&txn).unwrap();
         assert_eq!(catch_up_words(&mut tx).unwrap(), WORDS_LAG / 2);
         assert_eq!(tx.words_pending.len().unwrap(), WORDS_LAG / 2);
         // The oldest went first: every one left is newer than every one indexed.
@@ -546,11 +462,11 @@ mod tests {
         let indexed = tx.idx_words.len().unwrap();
         assert!(indexed > 0);
         for e in tx.idx_words.iter().unwrap() {
-            for id in crate::store::word_blocks::ids(e.unwrap().1.value()) {
+            for id in word_blocks::ids(e.unwrap().1.value()) {
                 assert!(id.to_be_bytes() < oldest_left);
             }
         }
-        tx.close();
+        drop(tx);
         txn.commit().unwrap();
         assert_eq!(store.verify_indexes().unwrap(), Vec::<String>::new());
         drop(store);

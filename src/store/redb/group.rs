@@ -261,7 +261,7 @@ mod tests {
 
     use redb::ReadableDatabase;
 
-    use super::super::{Store, tables};
+    use super::super::{Db as Store, tables};
 
     /// Many threads writing at once share durable commits, and everything acknowledged is
     /// in the file when it is opened again.

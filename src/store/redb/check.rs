@@ -8,8 +8,8 @@ use app::domain::{RequestId, SessionRequest};
 use redb::{ReadableDatabase, ReadableTable};
 
 use super::keys::{self, RequestKeys};
-use super::records::{DeliveryState, OutboxItem, OutboxMessage};
-use super::{Store, StoreError, decode, prefix_filter, tables, word_blocks};
+use crate::store::records::{DeliveryState, OutboxItem, OutboxMessage};
+use super::{Base as Store, StoreError, decode, prefix_filter, tables, word_blocks};
 
 impl Store {
     /// Lists every inconsistency between records and indexes (empty when all is well).
@@ -243,12 +243,13 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Db;
     use super::*;
 
     #[test]
     fn a_stray_or_missing_index_entry_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Db::open(dir.path()).unwrap();
         assert!(store.verify_indexes().unwrap().is_empty());
         let txn = store.begin_write().unwrap();
         let ghost = RequestId::from_u128(99);
@@ -274,7 +275,7 @@ mod tests {
             .unwrap();
         assert!(svc.store().verify_indexes().unwrap().is_empty());
         let key = keys::RequestKeys::of(&rec).upcoming.unwrap();
-        let txn = svc.store().begin_write().unwrap();
+        let txn = svc.store().redb().begin_write().unwrap();
         let other = prefix_filter::of_terms(["lena", "fischer"]);
         txn.open_table(tables::IDX_UPCOMING)
             .unwrap()

@@ -13,7 +13,7 @@ use redb::{
     Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle,
 };
 
-use super::{Store, StoreError, tables};
+use super::{Base as Store, StoreError, tables};
 
 /// Where a backup keeps what is not a table row of the store.
 pub const LINK_KEY: &str = "backup.link_key";
@@ -196,12 +196,13 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Db;
     use super::*;
 
     #[test]
     fn a_snapshot_copies_every_table_and_the_key() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Db::open(dir.path()).unwrap();
         store.check_writable().unwrap();
         let to = dir.path().join("backup.redb");
         let summary = store.snapshot_to(&to, &[7; 32]).unwrap();
@@ -215,7 +216,7 @@ mod tests {
 
         let restored = tempfile::tempdir().unwrap();
         std::fs::copy(&to, restored.path().join(super::super::DB_FILE)).unwrap();
-        let copy = Store::open(restored.path()).unwrap();
+        let copy = Db::open(restored.path()).unwrap();
         assert_eq!(copy.take_backup_key().unwrap(), [7; 32]);
         assert!(copy.take_backup_key().is_err(), "the key is taken out");
         assert!(copy.verify_indexes().unwrap().is_empty());

@@ -55,7 +55,7 @@ pub const IDX_FINISHED: TableDefinition<[u8; 24], ()> = TableDefinition::new("id
 /// prefix filter (`prefix_filter`). Only requests stored as open: the Upcoming view reads
 /// its page from it in display order (scheduled soonest first, then unscheduled newest
 /// first), proportional to the page, and a search rules out most entries by their filter.
-pub const IDX_UPCOMING: TableDefinition<[u8; 25], crate::store::prefix_filter::Filter> =
+pub const IDX_UPCOMING: TableDefinition<[u8; 25], super::prefix_filter::Filter> =
     TableDefinition::new("idx_upcoming_v2");
 /// Schema 4 to 9: the same keys without filters (replaced by `IDX_UPCOMING` in 10).
 pub const IDX_UPCOMING_V1: TableDefinition<[u8; 25], ()> = TableDefinition::new("idx_upcoming_v1");
