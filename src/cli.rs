@@ -177,12 +177,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { file } => {
             let config = load_config(&cli)?;
+            if config.database_url.is_some() {
+                return Err(crate::store::postgres::backups_are_pg_dump().into());
+            }
             let summary = crate::maintenance::backup(&config.data_dir, file).await?;
             println!("Backed up to {}: {summary}", file.display());
             Ok(())
         }
         Command::Restore { file } => {
             let config = load_config(&cli)?;
+            if config.database_url.is_some() {
+                return Err(crate::store::postgres::backups_are_pg_dump().into());
+            }
             let summary = crate::maintenance::restore(&config.data_dir, file)?;
             println!(
                 "Restored {} into {}: {summary}",
@@ -193,7 +199,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Check => {
             let config = load_config(&cli)?;
-            let report = crate::maintenance::check(&config.data_dir).await?;
+            let report = match &config.database_url {
+                Some(url) => crate::maintenance::check_postgres(&url.0)?,
+                None => crate::maintenance::check(&config.data_dir).await?,
+            };
             for p in &report.problems {
                 println!("problem: {p}");
             }
@@ -215,7 +224,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .read_line(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let store = match Store::open_with_cache(&config.data_dir, config.cache_mb) {
+            let options = crate::store::Options {
+                cache_mb: config.cache_mb,
+                ..Default::default()
+            };
+            let url = config.database_url.as_ref().map(|u| u.0.as_str());
+            let store = match Store::open_for(&config.data_dir, url, options) {
                 Ok(s) => s,
                 Err(StoreError::Locked(path)) => bail!(
                     "the Beckon server is running and holds {}; stop it first, or use the setup link / portal to add admins",

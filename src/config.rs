@@ -34,6 +34,10 @@ const KEYS: &[Key] = &[
         env: "BECKON_SMTP_URL",
     },
     Key {
+        file: "database_url",
+        env: "BECKON_DATABASE_URL",
+    },
+    Key {
         file: "smtp_ca_file",
         env: "BECKON_SMTP_CA_FILE",
     },
@@ -312,6 +316,9 @@ pub struct TlsFiles {
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    /// `postgres://…`: the store is on PostgreSQL; `None`: the embedded store in `data_dir`.
+    /// Secret: the URL may carry a password.
+    pub database_url: Option<Secret<String>>,
     /// Base of links in mails and API responses, without a trailing slash.
     pub public_url: Url,
     /// `None`: mails are written as `.eml` files under the data directory.
@@ -654,6 +661,22 @@ impl Config {
             }
         };
 
+        let database_url = match get("database_url") {
+            // Never echo the value: it may carry a password.
+            Some(r) if r.value.trim().is_empty() => None,
+            Some(r) => match Url::parse(r.value.trim()) {
+                Ok(u) if matches!(u.scheme(), "postgres" | "postgresql") => {
+                    Some(Secret(r.value.trim().to_owned()))
+                }
+                _ => {
+                    return Err(bad(
+                        r,
+                        "must be a URL like postgres://user:pass@host/beckon",
+                    ));
+                }
+            },
+            None => None,
+        };
         let mut smtp = match get("smtp_url") {
             // Never echo the value: it may carry a password.
             Some(r) => Some(SmtpConfig::parse(&r.value).map_err(|m| bad(r, m))?),
@@ -759,6 +782,7 @@ impl Config {
         Ok(Config {
             listen,
             data_dir,
+            database_url,
             public_url,
             smtp,
             mail_from,

@@ -167,6 +167,16 @@ pub fn restore(data_dir: &Path, file: &Path) -> anyhow::Result<String> {
     })
 }
 
+/// A PostgreSQL store's records against their columns (the server may be running: the
+/// database serves both).
+pub fn check_postgres(url: &str) -> anyhow::Result<CheckReport> {
+    let store = Store::open_postgres(url)?;
+    Ok(CheckReport {
+        problems: store.verify_indexes()?,
+        summary: format!("{} (PostgreSQL)", store.summary()?),
+    })
+}
+
 /// Every index against its records and the outbox against its indexes.
 pub async fn check(data_dir: &Path) -> anyhow::Result<CheckReport> {
     if let Some(store) = open_if_stopped(data_dir)? {

@@ -48,14 +48,16 @@ impl Server {
             })?),
             None => None,
         };
-        let store = Store::open_with(
+        let store = Store::open_for(
             &config.data_dir,
+            config.database_url.as_ref().map(|u| u.0.as_str()),
             crate::store::Options {
                 cache_mb: config.cache_mb,
                 reserve_mb: config.disk_reserve_mb,
                 quick_repair: config.quick_repair,
             },
         )?;
+        tracing::info!(backend = store.backend_name(), "store open");
         let links = LinkKey::load_or_create(&config.data_dir)
             .with_context(|| format!("reading the link key in {}", config.data_dir.display()))?;
         let link_key = links.bytes();

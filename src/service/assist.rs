@@ -15,8 +15,8 @@ use super::requests::{Outcome, finish_session};
 use super::timeline::append_event;
 use super::{Service, require_edit};
 use crate::links::{Locate, locate, token_hash};
-use crate::store::records::MailKind;
 use crate::store::Read;
+use crate::store::records::MailKind;
 use crate::store::records::{AuditEvent, AuditKind};
 
 /// The end user's device: a browser's `beckon_device` cookie or the native client's

@@ -12,8 +12,8 @@ use std::collections::HashSet;
 use app::domain::{Actor, EndReason, RequestId, Status};
 use jiff::Timestamp;
 
-use super::error::{Result, ServiceError};
 use super::Service;
+use super::error::{Result, ServiceError};
 
 impl Service {
     /// Ends the sessions a side has left for longer than the grace period; returns them with

@@ -16,7 +16,11 @@ use crate::links::LinkKey;
 use crate::store::Tx;
 
 /// Removes the join codes of a request's current link (before a reopen gives it a new one).
-pub(super) fn forget_join_codes(tx: &mut Tx<'_>, links: &LinkKey, rec: &SessionRequest) -> Result<()> {
+pub(super) fn forget_join_codes(
+    tx: &mut Tx<'_>,
+    links: &LinkKey,
+    rec: &SessionRequest,
+) -> Result<()> {
     for code in links.join_codes(rec.id, rec.link_generation) {
         if tx.join_code(code.bits())? == Some(rec.id) {
             tx.remove_join_code(code.bits())?;

@@ -234,7 +234,11 @@ impl Service {
         if read.agent(AgentId::from_u128(id.as_u128())).ok()?.is_some() {
             return Some(AssigneeFilter::Agent(AgentId::from_u128(id.as_u128())));
         }
-        if read.client(ClientId::from_u128(id.as_u128())).ok()?.is_some() {
+        if read
+            .client(ClientId::from_u128(id.as_u128()))
+            .ok()?
+            .is_some()
+        {
             return Some(AssigneeFilter::Client(ClientId::from_u128(id.as_u128())));
         }
         None

@@ -358,10 +358,7 @@ impl Service {
     ) -> Result<(Vec<OutboxItem>, Option<MailId>)> {
         require_admin(caller)?;
         let limit = q.limit.clamp(1, 200);
-        let (items, more) = self
-            .store
-            .read()?
-            .outbox_items(q.state, q.cursor, limit)?;
+        let (items, more) = self.store.read()?.outbox_items(q.state, q.cursor, limit)?;
         let next = more.then(|| items.last().map(|i| i.id)).flatten();
         Ok((items, next))
     }

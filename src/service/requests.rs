@@ -15,8 +15,8 @@ use super::outbox::{notify_end_user, queue_agent_mails, queue_end_user_mail, que
 use super::timeline::{append_event, record_expiry};
 use super::{Change, Service, Settings, input, new_id, require_edit, require_view};
 use crate::links::{next_generation, token_hash};
-use crate::store::records::MailKind;
 use crate::store::Tx;
+use crate::store::records::MailKind;
 
 const NAME_MAX: usize = 200;
 const COMMENT_MAX: usize = 4000;
@@ -654,7 +654,9 @@ fn transition_in(
     step: &mut impl FnMut(&mut Tx<'_>, &mut SessionRequest, Timestamp) -> Result<Outcome>,
 ) -> Result<(SessionRequest, &'static str)> {
     let now = Service::now();
-    let mut rec = tx.request(id)?.ok_or(ServiceError::NotFound("session request"))?;
+    let mut rec = tx
+        .request(id)?
+        .ok_or(ServiceError::NotFound("session request"))?;
     let old = rec.clone();
     let t = rec.check(action, now)?;
     if rec.status != t.from {

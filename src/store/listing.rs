@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use app::domain::{Assignee, Outcome, RequestId, SessionRequest, Status};
+use app::domain::search;
+use app::domain::{Assignee, Outcome, RequestId, SessionRequest, Status, TimelineEvent};
 use jiff::Timestamp;
 
 use super::StoreError;
@@ -30,6 +31,37 @@ pub struct ListSpec {
     /// The most requests a page holds (at least one).
     pub limit: usize,
     pub now: Timestamp,
+}
+
+impl ListSpec {
+    /// Whether `rec` belongs on the page as of `now`: the filters every backend checks on
+    /// each candidate its indexes give, so pages are exact. `timeline` reads the request's
+    /// timeline; it is asked for only when an outcome is wanted.
+    pub fn keeps(
+        &self,
+        rec: &SessionRequest,
+        timeline: impl FnOnce() -> Result<Vec<TimelineEvent>>,
+    ) -> Result<bool> {
+        let status = rec.status_at(self.now);
+        let plain = self.statuses.as_ref().is_none_or(|w| w.contains(&status))
+            && self
+                .assignees
+                .as_ref()
+                .is_none_or(|a| a.contains(&rec.assignee))
+            && (self.words.is_empty()
+                || search::found_in(
+                    &rec.recipient_name,
+                    rec.recipient_email.as_deref(),
+                    &rec.comment,
+                    &self.words,
+                ));
+        Ok(match self.outcome {
+            Some(o) if plain => {
+                app::domain::ending(rec, &timeline()?, self.now).is_some_and(|e| e.1 == o)
+            }
+            _ => plain,
+        })
+    }
 }
 
 /// The order of a list's pages.

@@ -16,6 +16,7 @@ mod listing;
 mod meta;
 mod outbox;
 mod people;
+pub mod postgres;
 pub mod records;
 pub mod redb;
 mod requests;
@@ -89,6 +90,20 @@ pub enum StoreError {
 pub trait Reads: RequestReads + PeopleReads + OutboxReads + MetaReads + SweepReads {}
 impl<T: ?Sized + RequestReads + PeopleReads + OutboxReads + MetaReads + SweepReads> Reads for T {}
 
+/// Creates the data directory if need be, the owner's alone: it holds the link key and the
+/// TOTP sealing key on every backend (secrets stay out of the database), and the embedded
+/// store.
+pub fn ensure_data_dir(data_dir: &Path) -> Result<(), StoreError> {
+    let mut dir = std::fs::DirBuilder::new();
+    dir.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
+    dir.create(data_dir).map_err(|source| StoreError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    })
+}
+
 /// Everything the service may read, in one snapshot: records, and the lists and counts
 /// over many of them.
 pub trait Read: Reads + ListReads {}
@@ -126,6 +141,7 @@ pub struct Store(Backend);
 #[derive(Clone, Debug)]
 enum Backend {
     Redb(redb::Db),
+    Postgres(postgres::Db),
 }
 
 impl Store {
@@ -148,13 +164,45 @@ impl Store {
 
     /// `open`, with the settings of `options`.
     pub fn open_with(data_dir: &Path, options: Options) -> Result<Store, StoreError> {
-        Ok(Store(Backend::Redb(redb::Db::open_with(data_dir, options)?)))
+        Ok(Store(Backend::Redb(redb::Db::open_with(
+            data_dir, options,
+        )?)))
+    }
+
+    /// The store an installation is configured with: on PostgreSQL when `database_url` is
+    /// set, else the embedded one in `data_dir` with `options`.
+    pub fn open_for(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        options: Options,
+    ) -> Result<Store, StoreError> {
+        match database_url {
+            Some(url) => {
+                ensure_data_dir(data_dir)?;
+                Store::open_postgres(url)
+            }
+            None => Store::open_with(data_dir, options),
+        }
+    }
+
+    /// Connects to the PostgreSQL store at `url`, migrating it (or refusing a newer one).
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        Ok(Store(Backend::Postgres(postgres::Db::open(url)?)))
+    }
+
+    /// Which backend this is, for the log and `beckon check`.
+    pub fn backend_name(&self) -> &'static str {
+        match &self.0 {
+            Backend::Redb(_) => "redb",
+            Backend::Postgres(_) => "postgres",
+        }
     }
 
     /// A consistent snapshot to read from.
     pub fn read(&self) -> Result<Box<dyn Read + '_>, StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.read(),
+            Backend::Postgres(db) => db.read(),
         }
     }
 
@@ -166,6 +214,7 @@ impl Store {
     ) -> Result<(T, usize), E> {
         match &self.0 {
             Backend::Redb(db) => db.transact(true, f),
+            Backend::Postgres(db) => db.transact(true, f),
         }
     }
 
@@ -177,6 +226,7 @@ impl Store {
     ) -> Result<T, E> {
         match &self.0 {
             Backend::Redb(db) => db.transact(false, f).map(|(v, _)| v),
+            Backend::Postgres(db) => db.transact(false, f).map(|(v, _)| v),
         }
     }
 
@@ -210,6 +260,7 @@ impl Store {
     fn submit(&self, job: Box<dyn Job>) -> Result<(), StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.submit(job),
+            Backend::Postgres(db) => db.submit(job),
         }
     }
 
@@ -217,6 +268,7 @@ impl Store {
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.schema_version(),
+            Backend::Postgres(db) => db.schema_version(),
         }
     }
 
@@ -224,6 +276,7 @@ impl Store {
     pub fn check_writable(&self) -> Result<(), StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.check_writable(),
+            Backend::Postgres(db) => db.check_writable(),
         }
     }
 
@@ -231,6 +284,7 @@ impl Store {
     pub fn verify_indexes(&self) -> Result<Vec<String>, StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.verify_indexes(),
+            Backend::Postgres(db) => db.verify(),
         }
     }
 
@@ -238,6 +292,7 @@ impl Store {
     pub fn summary(&self) -> Result<BackupSummary, StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.summary(),
+            Backend::Postgres(db) => db.summary(),
         }
     }
 
@@ -245,6 +300,7 @@ impl Store {
     pub fn snapshot_to(&self, to: &Path, link_key: &[u8]) -> Result<BackupSummary, StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.snapshot_to(to, link_key),
+            Backend::Postgres(_) => Err(postgres::backups_are_pg_dump()),
         }
     }
 
@@ -252,6 +308,7 @@ impl Store {
     pub fn take_backup_key(&self) -> Result<[u8; 32], StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.take_backup_key(),
+            Backend::Postgres(_) => Err(postgres::backups_are_pg_dump()),
         }
     }
 
@@ -259,6 +316,8 @@ impl Store {
     pub fn syncs(&self) -> u64 {
         match &self.0 {
             Backend::Redb(db) => db.syncs(),
+            // PostgreSQL groups its own commits; nothing to count here.
+            Backend::Postgres(_) => 0,
         }
     }
 
@@ -267,6 +326,7 @@ impl Store {
     pub fn force_schema_version(&self, version: u32) -> Result<(), StoreError> {
         match &self.0 {
             Backend::Redb(db) => db.force_schema_version(version),
+            Backend::Postgres(db) => db.force_schema_version(version),
         }
     }
 
@@ -275,6 +335,7 @@ impl Store {
     pub fn redb(&self) -> &redb::Db {
         match &self.0 {
             Backend::Redb(db) => db,
+            Backend::Postgres(_) => panic!("this store is on PostgreSQL, not redb"),
         }
     }
 }

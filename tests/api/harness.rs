@@ -92,6 +92,9 @@ impl TestServer {
             listen: "127.0.0.1:0".parse().unwrap(),
             ..Default::default()
         });
+        config.database_url = crate::backend::database_for(dir)
+            .await
+            .map(beckon::config::Secret);
         tweak(&mut config);
         let server = Server::start(config, listener).await.unwrap();
         TestServer {
@@ -110,15 +113,32 @@ impl TestServer {
     }
 
     /// How many links are filed by hash (the v1 format's look-up entries).
-    pub fn filed_links(&self) -> u64 {
+    pub async fn filed_links(&self) -> u64 {
+        if let Some(url) = crate::backend::database_for(&self.dir).await {
+            return crate::backend::count(&url, "SELECT count(*) FROM link_tokens").await as u64;
+        }
         use redb::ReadableTableMetadata;
         let txn = self.server().service().store().redb().begin_read().unwrap();
-        let links = txn.open_table(beckon::store::redb::tables::LINK_TOKENS).unwrap();
+        let links = txn
+            .open_table(beckon::store::redb::tables::LINK_TOKENS)
+            .unwrap();
         links.len().unwrap()
     }
 
     pub fn server(&self) -> &Server {
         self.server.as_ref().unwrap()
+    }
+
+    /// Stops, and gives every byte the store kept (the redb file, or every value of every
+    /// PostgreSQL table) with the data directory and its guard.
+    pub async fn stop_and_read_store(self) -> (Vec<u8>, PathBuf, Option<tempfile::TempDir>) {
+        let database = crate::backend::database_for(&self.dir).await;
+        let (dir, keep) = self.stop().await;
+        let raw = match database {
+            Some(url) => crate::backend::every_value(&url).await,
+            None => std::fs::read(dir.join("beckon.redb")).unwrap(),
+        };
+        (raw, dir, keep)
     }
 
     /// Stops gracefully and hands back the data directory (kept alive by the returned guard).

@@ -33,9 +33,7 @@ async fn a_copy_of_the_database_holds_no_password_sign_in_token_or_link() {
     );
     let pw = json!({"current_password": "password123", "new_password": "second secret pw"});
     assert_eq!(t.post("/api/v1/me/password", &agent, pw).await.status, 204);
-    let (dir, _keep) = t.stop().await;
-
-    let raw = std::fs::read(dir.join("beckon.redb")).unwrap();
+    let (raw, dir, _keep) = t.stop_and_read_store().await;
     let found = |needle: &str| raw.windows(needle.len()).any(|w| w == needle.as_bytes());
     for secret in [
         "correct horse",

@@ -4,6 +4,7 @@
 mod apps;
 mod assist;
 mod audit;
+mod backend;
 mod backup;
 mod bad_input;
 mod binary;

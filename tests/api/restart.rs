@@ -96,11 +96,11 @@ async fn links_sent_in_the_first_format_open_until_a_reopen_replaces_them() {
         )
     };
     t.server().service().seed(vec![(old, vec![])]).unwrap();
-    assert_eq!(t.filed_links(), 1);
+    assert_eq!(t.filed_links().await, 1);
     let fresh = t
         .create(&admin, json!({"recipient_name": "New Link"}))
         .await;
-    assert_eq!(t.filed_links(), 1, "a new request files no link");
+    assert_eq!(t.filed_links().await, 1, "a new request files no link");
     assert_eq!(token_of(fresh["link"].as_str().unwrap()).len(), 43);
 
     // The old link, restarted on: still the same 32 characters, and it opens.
@@ -125,7 +125,7 @@ async fn links_sent_in_the_first_format_open_until_a_reopen_replaces_them() {
     assert_eq!(t.page_status(&v1_link).await, 404);
     assert_eq!(t.checkin(&v2_link).await.status, StatusCode::OK);
     assert_eq!(
-        t.filed_links(),
+        t.filed_links().await,
         0,
         "the reopen took the v1 link's entry away"
     );

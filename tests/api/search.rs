@@ -155,6 +155,10 @@ async fn a_search_finds_the_words_its_words_begin() {
     let start = std::time::Instant::now();
     let pending = || {
         use redb::ReadableTableMetadata;
+        if crate::backend::postgres() {
+            // PostgreSQL indexes the words with the request: none wait.
+            return 0;
+        }
         let read = t.server().service().store().redb().begin_read().unwrap();
         read.open_table(beckon::store::redb::tables::WORDS_PENDING)
             .unwrap()

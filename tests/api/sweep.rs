@@ -237,7 +237,7 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
         )
     };
     t.server().service().seed(vec![(v1, vec![])]).unwrap();
-    assert_eq!(t.filed_links(), 1);
+    assert_eq!(t.filed_links().await, 1);
     assert_eq!(
         s.expire(now + SignedDuration::from_hours(3)).await.unwrap(),
         2
@@ -254,7 +254,7 @@ async fn retention_deletes_exactly_what_finished_before_the_cutoff() {
     assert_eq!(record.requests, 3);
     assert!(record.events >= 5, "{record:?}");
     assert_eq!(
-        t.filed_links(),
+        t.filed_links().await,
         0,
         "the v1 link's entry went with its request"
     );

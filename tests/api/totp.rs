@@ -155,8 +155,7 @@ async fn an_agent_sets_up_a_second_factor_and_signs_in_with_codes_good_once() {
         totp_rs::Secret::Encoded(totp_rs::TOTP::from_url(&url).unwrap().get_secret_base32())
             .to_bytes()
             .unwrap();
-    let (dir, _keep) = t.stop().await;
-    let raw = std::fs::read(dir.join("beckon.redb")).unwrap();
+    let (raw, _, _keep) = t.stop_and_read_store().await;
     assert!(!raw.windows(secret.len()).any(|w| w == secret.as_slice()));
 }
 

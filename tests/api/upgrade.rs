@@ -12,6 +12,11 @@ use serde_json::Value;
 use crate::harness::TestServer;
 
 async fn upgrades(fixture: &str) {
+    if crate::backend::postgres() {
+        // The fixtures are embedded stores written by older builds; a PostgreSQL store's
+        // migrations run from an empty database in every test of this run.
+        return;
+    }
     let from = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(fixture);

@@ -268,12 +268,12 @@ mod tests {
     use jiff::ToSpan;
     use redb::{ReadableTable, ReadableTableMetadata};
 
+    use super::super::requests::put_request;
+    use super::super::{keys, tables, word_blocks};
     use super::*;
     use crate::config::Config;
     use crate::links::LinkKey;
     use crate::service::{NewRequest, Service, ServiceError};
-    use super::super::requests::put_request;
-    use super::super::{keys, tables, word_blocks};
     use crate::store::Store;
 
     fn request(name: &str, assignee: serde_json::Value) -> NewRequest {

@@ -8,8 +8,8 @@ use app::domain::{RequestId, SessionRequest};
 use redb::{ReadableDatabase, ReadableTable};
 
 use super::keys::{self, RequestKeys};
-use crate::store::records::{DeliveryState, OutboxItem, OutboxMessage};
 use super::{Base as Store, StoreError, decode, prefix_filter, tables, word_blocks};
+use crate::store::records::{DeliveryState, OutboxItem, OutboxMessage};
 
 impl Store {
     /// Lists every inconsistency between records and indexes (empty when all is well).

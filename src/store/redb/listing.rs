@@ -6,8 +6,7 @@
 
 use std::cell::RefCell;
 
-use app::domain::search;
-use app::domain::{Outcome, RequestId, SessionRequest, Status};
+use app::domain::{RequestId, SessionRequest, Status};
 use jiff::Timestamp;
 use redb::{ReadOnlyTable, ReadableTable};
 
@@ -359,28 +358,8 @@ struct Keep<'a> {
 
 impl Keep<'_> {
     fn keep(&self, rec: &SessionRequest) -> bool {
-        let spec = self.spec;
-        let status = rec.status_at(spec.now);
-        spec.statuses.as_ref().is_none_or(|w| w.contains(&status))
-            && spec.outcome.is_none_or(|o| self.ended_as(rec, o))
-            && spec
-                .assignees
-                .as_ref()
-                .is_none_or(|a| a.contains(&rec.assignee))
-            && (spec.words.is_empty()
-                || search::found_in(
-                    &rec.recipient_name,
-                    rec.recipient_email.as_deref(),
-                    &rec.comment,
-                    &spec.words,
-                ))
-    }
-
-    fn ended_as(&self, rec: &SessionRequest, o: Outcome) -> bool {
-        match timeline_in(self.events, rec.id) {
-            Ok(timeline) => {
-                app::domain::ending(rec, &timeline, self.spec.now).is_some_and(|e| e.1 == o)
-            }
+        match self.spec.keeps(rec, || timeline_in(self.events, rec.id)) {
+            Ok(keep) => keep,
             Err(e) => {
                 self.failed.borrow_mut().get_or_insert(e);
                 false

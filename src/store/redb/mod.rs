@@ -437,15 +437,7 @@ impl Base {
             reserve_mb,
             quick_repair,
         } = options;
-        // Owner only: the data directory holds the store and the link key.
-        let mut dir = std::fs::DirBuilder::new();
-        dir.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
-        dir.create(data_dir).map_err(|source| StoreError::DataDir {
-            path: data_dir.to_path_buf(),
-            source,
-        })?;
+        super::ensure_data_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let is_new = !path.exists();
         let db = match Database::builder()
@@ -515,7 +507,6 @@ impl Db {
 }
 
 impl Base {
-
     fn migrate(&self) -> Result<(), StoreError> {
         let found = self.schema_version()?;
         if found > SCHEMA_VERSION {
@@ -634,10 +625,7 @@ mod tests {
     fn a_second_open_is_refused_while_the_first_holds_it() {
         let dir = tempfile::tempdir().unwrap();
         let _first = Db::open(dir.path()).unwrap();
-        assert!(matches!(
-            Db::open(dir.path()),
-            Err(StoreError::Locked(_))
-        ));
+        assert!(matches!(Db::open(dir.path()), Err(StoreError::Locked(_))));
     }
 
     /// A store of schema 3 (no upcoming or word index, the assignee index without statuses)

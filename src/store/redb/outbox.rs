@@ -277,9 +277,13 @@ impl OutboxReads for Txn<'_> {
     ) -> Result<(Vec<OutboxItem>, bool)> {
         let below = below(before);
         match state {
-            Some(DeliveryState::Pending) => {
-                pending_page(&self.outbox, &self.outbox_due, &self.webhook_queue, below, limit)
-            }
+            Some(DeliveryState::Pending) => pending_page(
+                &self.outbox,
+                &self.outbox_due,
+                &self.webhook_queue,
+                below,
+                limit,
+            ),
             Some(DeliveryState::Failed) => {
                 failed_page(&self.outbox, &self.outbox_failed, below, limit)
             }

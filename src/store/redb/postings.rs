@@ -467,7 +467,9 @@ mod tests {
         let stored: Vec<u128> = (1..=700).map(|i| i * 3).collect();
         let txn = db.begin_write().unwrap();
         {
-            let mut t = txn.open_table(crate::store::redb::tables::IDX_WORDS).unwrap();
+            let mut t = txn
+                .open_table(crate::store::redb::tables::IDX_WORDS)
+                .unwrap();
             let entries: Vec<Vec<u8>> = ["other", "term"]
                 .iter()
                 .flat_map(|term| {
@@ -481,7 +483,9 @@ mod tests {
         }
         txn.commit().unwrap();
         let txn = db.begin_read().unwrap();
-        let index = txn.open_table(crate::store::redb::tables::IDX_WORDS).unwrap();
+        let index = txn
+            .open_table(crate::store::redb::tables::IDX_WORDS)
+            .unwrap();
         let expected: Vec<u128> = stored.iter().rev().copied().collect();
         assert_eq!(all(Blocks::of(&index, b"term".to_vec()).unwrap()), expected);
         let mut b = Blocks::of(&index, b"term".to_vec()).unwrap();

@@ -35,16 +35,23 @@ impl RequestReads for Snapshot {
 
     fn request_by_link(&mut self, indexed: [u8; 32]) -> Result<Option<RequestId>> {
         let table = self.table(tables::LINK_TOKENS)?;
-        Ok(table.get(indexed)?.map(|v| RequestId::from_be_bytes(v.value())))
+        Ok(table
+            .get(indexed)?
+            .map(|v| RequestId::from_be_bytes(v.value())))
     }
 
     fn bound_device(&mut self, link: [u8; 32]) -> Result<Option<[u8; 32]>> {
-        Ok(self.table(tables::LINK_DEVICES)?.get(link)?.map(|v| v.value()))
+        Ok(self
+            .table(tables::LINK_DEVICES)?
+            .get(link)?
+            .map(|v| v.value()))
     }
 
     fn join_code(&mut self, code: u64) -> Result<Option<RequestId>> {
         let table = self.table(tables::JOIN_CODES)?;
-        Ok(table.get(code)?.map(|v| RequestId::from_be_bytes(v.value())))
+        Ok(table
+            .get(code)?
+            .map(|v| RequestId::from_be_bytes(v.value())))
     }
 }
 

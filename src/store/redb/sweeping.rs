@@ -153,7 +153,13 @@ impl SweepReads for Snapshot {
     ) -> Result<Vec<SessionRequest>> {
         let index = self.table(tables::IDX_SCHEDULE)?;
         let requests = self.table(tables::REQUESTS)?;
-        requests_in(&index, &requests, scheduled_from(from, until), wanted, limit)
+        requests_in(
+            &index,
+            &requests,
+            scheduled_from(from, until),
+            wanted,
+            limit,
+        )
     }
 
     fn prompts_asked_by(&mut self, cutoff: Timestamp) -> Result<Vec<SessionRequest>> {
@@ -164,7 +170,11 @@ impl SweepReads for Snapshot {
     }
 
     fn finished_before(&mut self, cutoff: Timestamp, limit: usize) -> Result<Vec<RequestId>> {
-        ids_in(&self.table(tables::IDX_FINISHED)?, finished_by(cutoff), limit)
+        ids_in(
+            &self.table(tables::IDX_FINISHED)?,
+            finished_by(cutoff),
+            limit,
+        )
     }
 
     fn spent_outbox_before(&mut self, cutoff: Timestamp, limit: usize) -> Result<Vec<OutboxItem>> {
@@ -198,7 +208,13 @@ impl SweepReads for Txn<'_> {
 
     fn prompts_asked_by(&mut self, cutoff: Timestamp) -> Result<Vec<SessionRequest>> {
         let stale = &mut |rec: &SessionRequest| stale_prompt(rec, cutoff);
-        requests_in(&self.idx_prompts, &self.requests, asked_by(cutoff), stale, usize::MAX)
+        requests_in(
+            &self.idx_prompts,
+            &self.requests,
+            asked_by(cutoff),
+            stale,
+            usize::MAX,
+        )
     }
 
     fn finished_before(&mut self, cutoff: Timestamp, limit: usize) -> Result<Vec<RequestId>> {

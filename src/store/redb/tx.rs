@@ -7,7 +7,9 @@
 //! touches a dozen tables a request, thousands of times a transaction. Tables few writes
 //! touch are opened on first use.
 
-use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, Table, TableDefinition, WriteTransaction};
+use redb::{
+    ReadOnlyTable, ReadTransaction, ReadableTable, Table, TableDefinition, WriteTransaction,
+};
 
 use super::{prefix_filter, tables, word_blocks};
 use crate::store::{Record, StoreError, decode};
@@ -145,7 +147,9 @@ pub(super) fn get<T: Record>(
 }
 
 /// Every record of a table keyed by 16-byte IDs, in key order.
-pub(super) fn all<T: Record>(table: &impl ReadableTable<[u8; 16], &'static [u8]>) -> Result<Vec<T>> {
+pub(super) fn all<T: Record>(
+    table: &impl ReadableTable<[u8; 16], &'static [u8]>,
+) -> Result<Vec<T>> {
     let mut out = Vec::new();
     for entry in table.iter()? {
         out.push(decode(entry?.1.value())?);
