@@ -68,6 +68,19 @@ pub enum Command {
     /// Verify every index against its records and the outbox against its indexes; exit 1
     /// when anything is off. Works while the server runs and while stopped.
     Check,
+    /// Move the installation between stores, with the server stopped: `--to postgres://…`
+    /// copies the embedded store of the data directory into an empty PostgreSQL database,
+    /// `--from postgres://…` copies a PostgreSQL store into a new embedded one. Every record
+    /// is compared after the copy. The link key stays in the data directory, so every link
+    /// keeps working; afterwards set (or unset) `database_url`.
+    MigrateStore {
+        /// The PostgreSQL database to move into.
+        #[arg(long, conflicts_with = "from", required_unless_present = "from")]
+        to: Option<String>,
+        /// The PostgreSQL database to move out of.
+        #[arg(long)]
+        from: Option<String>,
+    },
     /// Exit 0 when the running server answers /healthz (for container health checks).
     Healthcheck {
         /// Base URL to check (default: derived from the listen address).
@@ -194,6 +207,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "Restored {} into {}: {summary}",
                 file.display(),
                 config.data_dir.display()
+            );
+            Ok(())
+        }
+        Command::MigrateStore { to, from } => {
+            let config = load_config(&cli)?;
+            let embedded = match Store::open_with_cache(&config.data_dir, config.cache_mb) {
+                Ok(s) => s,
+                Err(StoreError::Locked(path)) => bail!(
+                    "the Beckon server is running and holds {}; stop it first",
+                    path.display()
+                ),
+                Err(e) => return Err(e.into()),
+            };
+            let (source, target) = match (to, from) {
+                (Some(url), None) => (embedded, Store::open_postgres(url)?),
+                (None, Some(url)) => (Store::open_postgres(url)?, embedded),
+                _ => bail!("name one of --to or --from"),
+            };
+            let started = std::time::Instant::now();
+            let copied = target.copy_from(&source)?;
+            println!(
+                "moved {} from {} to {} in {:.1} s; every record compared equal",
+                copied.describe(),
+                source.backend_name(),
+                target.backend_name(),
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }

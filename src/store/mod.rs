@@ -14,6 +14,7 @@ mod golden;
 mod legacy;
 mod listing;
 mod meta;
+pub mod moving;
 mod outbox;
 mod people;
 pub mod postgres;

@@ -10,6 +10,7 @@ use app::domain::{MailId, WebhookId};
 use jiff::Timestamp;
 
 use super::StoreError;
+use super::moving::OutboxLists;
 use super::records::{DeliveryState, OutboxItem, WebhookEndpoint};
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -86,6 +87,10 @@ pub trait OutboxWrites {
     fn advance_webhook_queue(&mut self, item: &OutboxItem, now: Timestamp) -> Result<()>;
 
     fn put_webhook_endpoint(&mut self, endpoint: &WebhookEndpoint) -> Result<()>;
+
+    /// Writes an item copied from another store, on the lists it was on there (a move,
+    /// `store::moving`); counted in `queued` like a new one.
+    fn import_outbox_item(&mut self, item: &OutboxItem, lists: OutboxLists) -> Result<()>;
 
     /// Removes an endpoint and takes the calls still queued for it off their queues and the
     /// due list; returns it with those calls, as stored, for the caller to mark (`None`, and

@@ -27,14 +27,34 @@ pub async fn database_for(dir: &Path) -> Option<String> {
     if let Ok(url) = std::fs::read_to_string(&file) {
         return Some(url);
     }
-    let admin = cluster().expect("BECKON_TEST_BACKEND=postgres needs BECKON_TEST_POSTGRES");
+    let url = new_database().await;
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(&file, &url).unwrap();
+    Some(url)
+}
+
+/// A new, empty database on the test cluster; its URL.
+pub async fn new_database() -> String {
+    let admin = cluster().expect("PostgreSQL tests need BECKON_TEST_POSTGRES");
     let name = format!("beckon_test_{:032x}", rand::random::<u128>());
     execute(&admin, &format!("CREATE DATABASE {name}")).await;
     let mut url: url::Url = admin.parse().expect("BECKON_TEST_POSTGRES is a URL");
     url.set_path(&name);
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(&file, url.as_str()).unwrap();
-    Some(url.to_string())
+    url.to_string()
+}
+
+/// Whether a test that needs the PostgreSQL cluster can run: without one it is skipped,
+/// except in CI.
+pub fn cluster_or_skip() -> bool {
+    if cluster().is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run the PostgreSQL tests: set BECKON_TEST_POSTGRES (see .ci/postgres)"
+    );
+    eprintln!("skipped: no BECKON_TEST_POSTGRES cluster (see .ci/postgres)");
+    false
 }
 
 /// Runs one statement on the database at `url`.
@@ -104,14 +124,10 @@ fn the_whole_suite_passes_on_postgres() {
     if postgres() {
         return;
     }
-    let Some(cluster) = cluster() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the suite on PostgreSQL too: set BECKON_TEST_POSTGRES (see .ci/postgres)"
-        );
-        eprintln!("skipped: no BECKON_TEST_POSTGRES cluster (see .ci/postgres)");
+    if !cluster_or_skip() {
         return;
-    };
+    }
+    let cluster = cluster().expect("checked above");
     let started = std::time::Instant::now();
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--skip", "the_whole_suite_passes_on_postgres"])

@@ -12,6 +12,7 @@
 //! single writer. Reads outside a write see each statement's own snapshot (read committed).
 
 mod check;
+mod export;
 mod listing;
 mod meta;
 mod outbox;

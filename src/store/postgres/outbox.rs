@@ -11,6 +11,7 @@ use jiff::Timestamp;
 
 use super::requests::{id_bytes, ms};
 use super::tx::{Conn, PgRead, PgTx, Result};
+use crate::store::moving::OutboxLists;
 use crate::store::records::{DeliveryState, OutboxItem, OutboxMessage, WebhookEndpoint};
 use crate::store::{OutboxCounts, OutboxReads, OutboxWrites, encode};
 
@@ -25,7 +26,7 @@ fn state_code(s: DeliveryState) -> i16 {
 }
 
 /// The queue a webhook call about a request waits in: endpoint ‖ request.
-fn queue_of(item: &OutboxItem) -> Option<Vec<u8>> {
+pub(super) fn queue_of(item: &OutboxItem) -> Option<Vec<u8>> {
     match (&item.message, item.request) {
         (OutboxMessage::Webhook { endpoint, .. }, Some(request)) => {
             Some(queue_key(*endpoint, request))
@@ -281,6 +282,23 @@ impl OutboxWrites for PgTx {
             follower.next_attempt_at = now;
             self.reschedule(&follower)?;
         }
+        Ok(())
+    }
+
+    fn import_outbox_item(&mut self, item: &OutboxItem, lists: OutboxLists) -> Result<()> {
+        self.queued += 1;
+        self.c.execute(
+            "INSERT INTO outbox (id, record, state, due_at, failed, queue) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &id_bytes(item.id).as_slice(),
+                &encode(item).as_slice(),
+                &state_code(item.state),
+                &lists.due.map(ms),
+                &lists.failed,
+                &queue_of(item).filter(|_| lists.queued),
+            ],
+        )?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@
 pub mod backup;
 mod batch;
 mod check;
+mod export;
 mod group;
 mod listing;
 mod meta;

@@ -10,6 +10,7 @@ use redb::ReadableTable;
 use super::keys;
 use super::tables;
 use super::tx::{Result, Snapshot, Txn, all, get};
+use crate::store::moving::OutboxLists;
 use crate::store::records::{DeliveryState, OutboxItem, OutboxMessage, WebhookEndpoint};
 use crate::store::{OutboxCounts, OutboxReads, OutboxWrites, decode, encode};
 
@@ -362,6 +363,22 @@ impl OutboxWrites for Txn<'_> {
             follower.next_attempt_at = now;
             self.put_outbox_item(&follower)?;
             self.outbox_due.insert(keys::timed(now, next), ())?;
+        }
+        Ok(())
+    }
+
+    fn import_outbox_item(&mut self, item: &OutboxItem, lists: OutboxLists) -> Result<()> {
+        self.queued += 1;
+        let id = item.id.to_be_bytes();
+        self.put_outbox_item(item)?;
+        if let Some(due) = lists.due {
+            self.outbox_due.insert(keys::timed(due, id), ())?;
+        }
+        if lists.failed {
+            self.outbox_failed.insert(id, ())?;
+        }
+        if let (true, Some(prefix)) = (lists.queued, queue_of(item)) {
+            self.webhook_queue.insert(queue_key(prefix, id), ())?;
         }
         Ok(())
     }
