@@ -86,9 +86,18 @@ struct Beckon {
 impl Beckon {
     /// Starts it and waits for `/healthz`; returns it with the time that took.
     async fn start(data: &Path) -> (Beckon, Duration) {
+        Beckon::start_on(data, None).await
+    }
+
+    /// `start`, with the store on the PostgreSQL database at `database` when one is given.
+    async fn start_on(data: &Path, database: Option<&str>) -> (Beckon, Duration) {
         let addr = free_addr();
         let start = Instant::now();
-        let child = Command::new(env!("CARGO_BIN_EXE_beckon"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_beckon"));
+        if let Some(url) = database {
+            cmd.env("BECKON_DATABASE_URL", url);
+        }
+        let child = cmd
             .arg("serve")
             .env("BECKON_DATA_DIR", data)
             .env("BECKON_LISTEN", addr.to_string())
@@ -335,7 +344,12 @@ async fn gzip_size(base: &str, path: &str) -> f64 {
 
 /// Fills `data` with `n` generated requests, 10,000 per transaction; returns requests/s.
 fn fill(data: &Path, n: u64) -> f64 {
-    let (svc, admin) = common::service(data);
+    fill_on(data, None, n)
+}
+
+/// `fill`, on the PostgreSQL database at `database` when one is given.
+fn fill_on(data: &Path, database: Option<&str>, n: u64) -> f64 {
+    let (svc, admin) = common::service_on(data, database);
     let mut agents = vec![admin.id];
     for a in 1..20 {
         let input = serde_json::from_value(serde_json::json!({
@@ -408,6 +422,17 @@ fn main() {
 
     let fsyncs = fsync_rate(dir.path(), if q { 500 } else { 3_000 });
     let only = std::env::var("SUITE_ONLY").unwrap_or_default();
+    if only == "stores" {
+        rt.block_on(stores::compare(dir.path(), stored, &mut t));
+        println!();
+        println!(
+            "Beckon on PostgreSQL against the embedded store ({} cores, {} stored)",
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            stored
+        );
+        t.print();
+        return;
+    }
     rt.block_on(async {
         // 1. An empty store. Its idle RSS is measured in every run: the stored part compares
         // against it.
@@ -670,4 +695,191 @@ fn main() {
         stored
     );
     t.print();
+}
+
+/// 4. The same server on PostgreSQL against the embedded store, measured alike in the same
+/// run (`SUITE_ONLY=stores`): durable creates at 1, 16 and 64 clients, authed GET by id, and
+/// list pages and searches at size. The cluster is `SUITE_POSTGRES` (a superuser URL) or one
+/// `.ci/postgres` starts in `target/bench-pg` (with fsync on, as in production).
+mod stores {
+    use super::*;
+
+    /// A new database on the cluster; its URL.
+    async fn database(cluster: &str) -> String {
+        let (client, conn) = tokio_postgres::connect(cluster, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        let conn = tokio::spawn(conn);
+        let name = format!("bench_{:016x}", rand::random::<u64>());
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        drop(client);
+        let _ = conn.await;
+        let mut url: url::Url = cluster.parse().unwrap();
+        url.set_path(&name);
+        url.to_string()
+    }
+
+    fn cluster() -> String {
+        if let Ok(url) = std::env::var("SUITE_POSTGRES") {
+            return url;
+        }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/postgres");
+        let out = Command::new(script)
+            .args(["target/bench-pg", "55433"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The script's cluster skips fsync (for tests); a benchmark of durable writes needs it.
+        let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let conf = "target/bench-pg/data/postgresql.conf";
+        let text = std::fs::read_to_string(conf).unwrap();
+        std::fs::write(
+            conf,
+            text.replace("fsync = off", "fsync = on")
+                .replace("full_page_writes = off", "full_page_writes = on"),
+        )
+        .unwrap();
+        Command::new(script)
+            .args(["--stop", "target/bench-pg"])
+            .status()
+            .unwrap();
+        Command::new(script)
+            .args(["--start", "target/bench-pg"])
+            .status()
+            .unwrap();
+        url
+    }
+
+    /// One store's figures, by name, in the order measured.
+    type Figures = Vec<(String, String, f64)>;
+
+    async fn measure(dir: &Path, database: Option<&str>, stored: u64) -> Figures {
+        let q = quick();
+        let samples = if q { 200 } else { 1_000 };
+        let mut out: Figures = Vec::new();
+        let empty = dir.join(if database.is_some() {
+            "pg-empty"
+        } else {
+            "redb-empty"
+        });
+        let empty_db = match database {
+            Some(c) => Some(database_for(c).await),
+            None => None,
+        };
+        tokio::task::block_in_place(|| fill_on(&empty, empty_db.as_deref(), 0));
+        let (server, _) = Beckon::start_on(&empty, empty_db.as_deref()).await;
+        let auth = server.login().await;
+        for clients in [1, 16, 64] {
+            let total = if q { 64 * 4 } else { clients.max(4) * 300 };
+            let r = creates(&server.base, &auth, clients, total).await;
+            out.push((format!("durable creates/s, {clients} clients"), rate(r), r));
+        }
+        let created: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v1/session-requests", server.base))
+            .header("authorization", &auth)
+            .json(&serde_json::json!({"recipient_name": "Ada", "send_email": false}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let by_id = format!(
+            "{}/api/v1/session-requests/{}",
+            server.base,
+            created["id"].as_str().unwrap()
+        );
+        let gets = if q { 4_000 } else { 20_000 };
+        let r = common::load(&by_id, &[("authorization", &auth)], 16, gets).await;
+        out.push((
+            "authed GET by id, 16 connections".into(),
+            format!("{r:.0} req/s"),
+            r,
+        ));
+        drop(server);
+
+        let big = dir.join(if database.is_some() {
+            "pg-big"
+        } else {
+            "redb-big"
+        });
+        let big_db = match database {
+            Some(c) => Some(database_for(c).await),
+            None => None,
+        };
+        let filled = tokio::task::block_in_place(|| fill_on(&big, big_db.as_deref(), stored));
+        out.push((format!("generator: {stored} stored"), rate(filled), filled));
+        let (server, _) = Beckon::start_on(&big, big_db.as_deref()).await;
+        let auth = server.login().await;
+        let first: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/api/v1/session-requests?limit=1", server.base))
+            .header("authorization", &auth)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = first["items"][0]["id"].as_str().unwrap().to_owned();
+        let url = format!("{}/api/v1/session-requests/{id}", server.base);
+        let l = latencies(&url, &auth, samples).await;
+        let (p50, p99) = (pct(&l, 0.5), pct(&l, 0.99));
+        out.push((
+            format!("GET by id at {stored}, p50 / p99"),
+            format!("{p50:.2} / {p99:.2} ms"),
+            p99,
+        ));
+        for (name, query) in [
+            ("all, newest first", ""),
+            ("view=upcoming", "view=upcoming"),
+            ("view=active", "view=active"),
+            ("view=past", "view=past"),
+            ("assignee=me", "assignee=me"),
+            ("view=past&assignee=me", "view=past&assignee=me"),
+            ("q= a full name (1 in 2,304)", "q=grace%20huang"),
+            ("q= a last name (1 in 48)", "q=fischer"),
+            ("q= a comment's word (1 in 18)", "q=printer"),
+            ("q= a mail domain (1 in 12)", "q=acme.example"),
+            ("q= a two-letter prefix", "q=gr"),
+            ("q= no match", "q=zzyzx"),
+            ("view=upcoming&q= a last name", "view=upcoming&q=fischer"),
+            ("view=active&q= a full name", "view=active&q=grace%20huang"),
+        ] {
+            let url = format!("{}/api/v1/session-requests?limit=50&{query}", server.base);
+            let l = latencies(&url, &auth, samples).await;
+            let (p50, p99) = (pct(&l, 0.5), pct(&l, 0.99));
+            out.push((
+                format!("list page of 50 at {stored}: {name}, p50 / p99"),
+                format!("{p50:.2} / {p99:.2} ms"),
+                p99,
+            ));
+        }
+        out
+    }
+
+    async fn database_for(cluster: &str) -> String {
+        database(cluster).await
+    }
+
+    pub async fn compare(dir: &Path, stored: u64, t: &mut Table) {
+        let cluster = cluster();
+        let redb = measure(dir, None, stored).await;
+        let pg = measure(dir, Some(&cluster), stored).await;
+        for ((name, redb_text, redb_v), (_, pg_text, pg_v)) in redb.into_iter().zip(pg) {
+            t.row(
+                &format!("{name} (PostgreSQL)"),
+                pg_text,
+                "embedded store, same run",
+                redb_text,
+                x(pg_v, redb_v),
+            );
+        }
+    }
 }

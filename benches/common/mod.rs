@@ -57,8 +57,14 @@ pub async fn start_with(data: &Path, tweak: impl FnOnce(&mut Config)) -> BenchSe
 /// The service over a store in `dir` (opened or created) on the embedded defaults, with the
 /// bench's admin (`bench@example.com` / `bench password`).
 pub fn service(dir: &Path) -> (Arc<Service>, Agent) {
+    service_on(dir, None)
+}
+
+/// `service`, on the PostgreSQL database at `database` when one is given.
+pub fn service_on(dir: &Path, database: Option<&str>) -> (Arc<Service>, Agent) {
     let config = Config::with_data_dir(dir);
-    let store = beckon::store::Store::open(dir).unwrap();
+    let store =
+        beckon::store::Store::open_for(dir, database, beckon::store::Options::default()).unwrap();
     let links = beckon::links::LinkKey::load_or_create(dir).unwrap();
     let svc = Arc::new(Service::new(store, links, &config).unwrap());
     let admin = svc

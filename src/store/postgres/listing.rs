@@ -97,10 +97,18 @@ fn ranges(spec: &ListSpec, sql: &mut Sql) -> Vec<String> {
         }
     }
     if statuses.is_some_and(|(_, overdue)| overdue) {
-        out.push(format!(
+        let overdue = format!(
             "expires_at IS NOT NULL AND expires_at <= {}",
             sql.param(ms(spec.now))
-        ));
+        );
+        match &spec.assignees {
+            // Only the named assignees' overdue requests can be on the page.
+            Some(assignees) => {
+                let keys: Vec<Vec<u8>> = assignees.iter().map(|a| assignee_key(*a)).collect();
+                out.push(format!("{overdue} AND assignee = ANY({})", sql.param(keys)));
+            }
+            None => out.push(overdue),
+        }
     }
     out
 }
@@ -137,7 +145,7 @@ fn newest_chunk(c: &Conn, spec: &ListSpec, top: RequestId) -> Result<Vec<Session
         "SELECT DISTINCT ON (id) id, record FROM ({}) AS candidates ORDER BY id DESC LIMIT {n}",
         branches.join(" UNION ALL ")
     );
-    c.query(&text, &sql.refs())?
+    c.query_once(&text, &sql.refs())?
         .iter()
         .map(|row| Conn::record(row, 1))
         .collect()
@@ -196,7 +204,7 @@ fn upcoming_chunk(c: &Conn, spec: &ListSpec, after: After) -> Result<Vec<Session
          LIMIT {}",
         sql.param(chunk(spec.limit))
     );
-    c.query(&text, &sql.refs())?
+    c.query_once(&text, &sql.refs())?
         .iter()
         .map(|row| Conn::record(row, 0))
         .collect()

@@ -94,43 +94,33 @@ fn audit_all(c: &Conn, each: &mut dyn FnMut(AuditEvent) -> ControlFlow<()>) -> R
     }
 }
 
-impl MetaReads for PgRead {
-    fn settings_record(&mut self) -> Result<Option<SettingsRecord>> {
-        meta_record(&self.c, SETTINGS)
-    }
-    fn logo_record(&mut self) -> Result<Option<LogoRecord>> {
-        meta_record(&self.c, LOGO)
-    }
-    fn audit_page(
-        &mut self,
-        before: Option<AuditCursor>,
-        limit: usize,
-    ) -> Result<(Vec<AuditEvent>, Option<AuditCursor>)> {
-        audit_page(&self.c, before, limit)
-    }
-    fn audit_all(&mut self, each: &mut dyn FnMut(AuditEvent) -> ControlFlow<()>) -> Result<()> {
-        audit_all(&self.c, each)
-    }
+macro_rules! meta_reads {
+    ($t:ty) => {
+        impl MetaReads for $t {
+            fn settings_record(&mut self) -> Result<Option<SettingsRecord>> {
+                meta_record(&self.c, SETTINGS)
+            }
+            fn logo_record(&mut self) -> Result<Option<LogoRecord>> {
+                meta_record(&self.c, LOGO)
+            }
+            fn audit_page(
+                &mut self,
+                before: Option<AuditCursor>,
+                limit: usize,
+            ) -> Result<(Vec<AuditEvent>, Option<AuditCursor>)> {
+                audit_page(&self.c, before, limit)
+            }
+            fn audit_all(
+                &mut self,
+                each: &mut dyn FnMut(AuditEvent) -> ControlFlow<()>,
+            ) -> Result<()> {
+                audit_all(&self.c, each)
+            }
+        }
+    };
 }
-
-impl MetaReads for PgTx {
-    fn settings_record(&mut self) -> Result<Option<SettingsRecord>> {
-        meta_record(&self.c, SETTINGS)
-    }
-    fn logo_record(&mut self) -> Result<Option<LogoRecord>> {
-        meta_record(&self.c, LOGO)
-    }
-    fn audit_page(
-        &mut self,
-        before: Option<AuditCursor>,
-        limit: usize,
-    ) -> Result<(Vec<AuditEvent>, Option<AuditCursor>)> {
-        audit_page(&self.c, before, limit)
-    }
-    fn audit_all(&mut self, each: &mut dyn FnMut(AuditEvent) -> ControlFlow<()>) -> Result<()> {
-        audit_all(&self.c, each)
-    }
-}
+meta_reads!(PgRead);
+meta_reads!(PgTx);
 
 impl PgTx {
     fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<()> {

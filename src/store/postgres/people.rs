@@ -69,53 +69,37 @@ fn totp(c: &Conn, agent: AgentId, lock: bool) -> Result<Option<TotpRecord>> {
     one(c, sql, &id_bytes(agent).as_slice())
 }
 
-impl PeopleReads for PgRead {
-    fn agent(&mut self, id: AgentId) -> Result<Option<Agent>> {
-        agent(&self.c, id, false)
-    }
-    fn client(&mut self, id: ClientId) -> Result<Option<Client>> {
-        client(&self.c, id, false)
-    }
-    fn agents(&mut self) -> Result<Vec<Agent>> {
-        all(&self.c, "SELECT record FROM agents ORDER BY id")
-    }
-    fn agent_id_by_email(&mut self, email: &str) -> Result<Option<AgentId>> {
-        agent_id_by_email(&self.c, email)
-    }
-    fn clients(&mut self) -> Result<Vec<Client>> {
-        all(&self.c, "SELECT record FROM clients ORDER BY id")
-    }
-    fn auth_token(&mut self, key: [u8; 32]) -> Result<Option<AuthToken>> {
-        auth_token(&self.c, key)
-    }
-    fn totp(&mut self, agent: AgentId) -> Result<Option<TotpRecord>> {
-        totp(&self.c, agent, false)
-    }
+/// The reads of both sessions; `$lock`: inside a write, what is read stays locked until the
+/// commit.
+macro_rules! people_reads {
+    ($t:ty, $lock:expr) => {
+        impl PeopleReads for $t {
+            fn agent(&mut self, id: AgentId) -> Result<Option<Agent>> {
+                agent(&self.c, id, $lock)
+            }
+            fn client(&mut self, id: ClientId) -> Result<Option<Client>> {
+                client(&self.c, id, $lock)
+            }
+            fn agents(&mut self) -> Result<Vec<Agent>> {
+                all(&self.c, "SELECT record FROM agents ORDER BY id")
+            }
+            fn agent_id_by_email(&mut self, email: &str) -> Result<Option<AgentId>> {
+                agent_id_by_email(&self.c, email)
+            }
+            fn clients(&mut self) -> Result<Vec<Client>> {
+                all(&self.c, "SELECT record FROM clients ORDER BY id")
+            }
+            fn auth_token(&mut self, key: [u8; 32]) -> Result<Option<AuthToken>> {
+                auth_token(&self.c, key)
+            }
+            fn totp(&mut self, agent: AgentId) -> Result<Option<TotpRecord>> {
+                totp(&self.c, agent, $lock)
+            }
+        }
+    };
 }
-
-impl PeopleReads for PgTx {
-    fn agent(&mut self, id: AgentId) -> Result<Option<Agent>> {
-        agent(&self.c, id, true)
-    }
-    fn client(&mut self, id: ClientId) -> Result<Option<Client>> {
-        client(&self.c, id, true)
-    }
-    fn agents(&mut self) -> Result<Vec<Agent>> {
-        all(&self.c, "SELECT record FROM agents ORDER BY id")
-    }
-    fn agent_id_by_email(&mut self, email: &str) -> Result<Option<AgentId>> {
-        agent_id_by_email(&self.c, email)
-    }
-    fn clients(&mut self) -> Result<Vec<Client>> {
-        all(&self.c, "SELECT record FROM clients ORDER BY id")
-    }
-    fn auth_token(&mut self, key: [u8; 32]) -> Result<Option<AuthToken>> {
-        auth_token(&self.c, key)
-    }
-    fn totp(&mut self, agent: AgentId) -> Result<Option<TotpRecord>> {
-        totp(&self.c, agent, true)
-    }
-}
+people_reads!(PgRead, false);
+people_reads!(PgTx, true);
 
 impl PeopleWrites for PgTx {
     fn put_agent(&mut self, old: Option<&Agent>, new: &Agent) -> Result<()> {

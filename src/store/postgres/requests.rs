@@ -116,43 +116,32 @@ fn join_code(c: &Conn, code: u64) -> Result<Option<RequestId>> {
     .map(|row| id_of(row.get(0))))
 }
 
-impl RequestReads for PgRead {
-    fn request(&mut self, id: RequestId) -> Result<Option<SessionRequest>> {
-        request(&self.c, id, false)
-    }
-    fn timeline(&mut self, id: RequestId) -> Result<Vec<TimelineEvent>> {
-        timeline(&self.c, id)
-    }
-    fn request_by_link(&mut self, indexed: [u8; 32]) -> Result<Option<RequestId>> {
-        request_by_link(&self.c, indexed)
-    }
-    fn bound_device(&mut self, link: [u8; 32]) -> Result<Option<[u8; 32]>> {
-        bound_device(&self.c, link, false)
-    }
-    fn join_code(&mut self, code: u64) -> Result<Option<RequestId>> {
-        join_code(&self.c, code)
-    }
+/// The reads of both sessions. Inside a write (`$lock`), a request read is locked until the
+/// commit: two use cases changing one request take turns, as they do in the embedded store's
+/// one writer.
+macro_rules! request_reads {
+    ($t:ty, $lock:expr) => {
+        impl RequestReads for $t {
+            fn request(&mut self, id: RequestId) -> Result<Option<SessionRequest>> {
+                request(&self.c, id, $lock)
+            }
+            fn timeline(&mut self, id: RequestId) -> Result<Vec<TimelineEvent>> {
+                timeline(&self.c, id)
+            }
+            fn request_by_link(&mut self, indexed: [u8; 32]) -> Result<Option<RequestId>> {
+                request_by_link(&self.c, indexed)
+            }
+            fn bound_device(&mut self, link: [u8; 32]) -> Result<Option<[u8; 32]>> {
+                bound_device(&self.c, link, $lock)
+            }
+            fn join_code(&mut self, code: u64) -> Result<Option<RequestId>> {
+                join_code(&self.c, code)
+            }
+        }
+    };
 }
-
-/// Inside a write, a request read is locked until the commit: two use cases changing one
-/// request take turns, as they do in the embedded store's one writer.
-impl RequestReads for PgTx {
-    fn request(&mut self, id: RequestId) -> Result<Option<SessionRequest>> {
-        request(&self.c, id, true)
-    }
-    fn timeline(&mut self, id: RequestId) -> Result<Vec<TimelineEvent>> {
-        timeline(&self.c, id)
-    }
-    fn request_by_link(&mut self, indexed: [u8; 32]) -> Result<Option<RequestId>> {
-        request_by_link(&self.c, indexed)
-    }
-    fn bound_device(&mut self, link: [u8; 32]) -> Result<Option<[u8; 32]>> {
-        bound_device(&self.c, link, true)
-    }
-    fn join_code(&mut self, code: u64) -> Result<Option<RequestId>> {
-        join_code(&self.c, code)
-    }
-}
+request_reads!(PgRead, false);
+request_reads!(PgTx, true);
 
 impl RequestWrites for PgTx {
     fn put_request(&mut self, _old: Option<&SessionRequest>, new: &SessionRequest) -> Result<()> {
@@ -254,7 +243,10 @@ impl RequestWrites for PgTx {
     }
 
     fn index_now(&mut self) -> Result<()> {
-        // The terms are written with each request: nothing waits.
+        // The terms are written with each request: nothing waits. After a bulk load the
+        // planner's statistics are refreshed at once, rather than when autovacuum comes by:
+        // which way a search reads depends on them.
+        self.c.execute("ANALYZE requests", &[])?;
         Ok(())
     }
 

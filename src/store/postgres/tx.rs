@@ -30,6 +30,14 @@ impl Conn {
         })
     }
 
+    /// Runs a statement planned for these very parameters (an unnamed statement, not kept):
+    /// for lists and searches, whose best plan depends on the values (a rare search word
+    /// reads its few matches from the terms index, a common one the newest requests in ID
+    /// order), where a prepared statement's generic plan would pick one way for all.
+    pub(super) fn query_once(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        self.db.block(self.conn.query(sql, params)).map_err(error)
+    }
+
     /// Runs a statement for at most one row.
     pub(super) fn query_opt(
         &self,
