@@ -243,7 +243,9 @@ fn fill(
 }
 
 fn list(c: &Conn, spec: &ListSpec) -> Result<ListPage> {
-    if spec.cursor.is_some_and(|c| c.as_u128() == 0) {
+    // No status wanted (a view and a status that exclude each other): nothing to read.
+    let none_wanted = spec.statuses.as_ref().is_some_and(|w| w.is_empty());
+    if none_wanted || spec.cursor.is_some_and(|c| c.as_u128() == 0) {
         return Ok(ListPage {
             items: vec![],
             next_cursor: None,

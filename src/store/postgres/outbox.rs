@@ -86,8 +86,12 @@ fn outbox_items(
     page(&rows, limit)
 }
 
+/// The reads of both sessions. Inside a write (`$lock`: `FOR UPDATE`), an item read stays
+/// locked until the commit (the delivery worker and an operator's retry take turns), and the
+/// endpoints are read `FOR SHARE`, so an endpoint cannot be removed under a change queuing
+/// calls to it (its queue would wait forever behind calls the removal superseded).
 macro_rules! outbox_reads {
-    ($t:ty) => {
+    ($t:ty, $lock:literal, $share:literal) => {
         impl OutboxReads for $t {
             fn webhook_endpoints(&mut self) -> Result<Vec<WebhookEndpoint>> {
                 records(
@@ -100,7 +104,7 @@ macro_rules! outbox_reads {
             fn webhook_endpoint_ids(&mut self) -> Result<Vec<WebhookId>> {
                 Ok(self
                     .c
-                    .query("SELECT id FROM webhooks ORDER BY id", &[])?
+                    .query(concat!("SELECT id FROM webhooks ORDER BY id", $share), &[])?
                     .iter()
                     .map(|row| super::requests::id_of(row.get(0)))
                     .collect())
@@ -119,7 +123,7 @@ macro_rules! outbox_reads {
             fn outbox_item(&mut self, id: MailId) -> Result<Option<OutboxItem>> {
                 self.c
                     .query_opt(
-                        "SELECT record FROM outbox WHERE id = $1",
+                        concat!("SELECT record FROM outbox WHERE id = $1", $lock),
                         &[&id_bytes(id).as_slice()],
                     )?
                     .map(|row| Conn::record(&row, 0))
@@ -155,7 +159,8 @@ macro_rules! outbox_reads {
 
             fn outbox_counts(&mut self) -> Result<OutboxCounts> {
                 let row = self.c.query_opt(
-                    "SELECT count(*) FILTER (WHERE due_at IS NOT NULL OR queue IS NOT NULL), \
+                    "SELECT count(*) FILTER (WHERE state = 0 \
+                         AND (due_at IS NOT NULL OR queue IS NOT NULL)), \
                      count(*) FILTER (WHERE failed) FROM outbox",
                     &[],
                 )?;
@@ -168,8 +173,8 @@ macro_rules! outbox_reads {
         }
     };
 }
-outbox_reads!(PgRead);
-outbox_reads!(PgTx);
+outbox_reads!(PgRead, "", "");
+outbox_reads!(PgTx, " FOR UPDATE", " FOR SHARE");
 
 impl PgTx {
     /// Waits for (and holds until the commit) the turn on a webhook queue.
@@ -229,8 +234,8 @@ impl OutboxWrites for PgTx {
 
     fn unschedule(&mut self, item: &OutboxItem) -> Result<bool> {
         Ok(self.c.execute(
-            "UPDATE outbox SET due_at = NULL WHERE id = $1 AND due_at IS NOT NULL",
-            &[&id_bytes(item.id).as_slice()],
+            "UPDATE outbox SET due_at = NULL WHERE id = $1 AND due_at = $2",
+            &[&id_bytes(item.id).as_slice(), &ms(item.next_attempt_at)],
         )? > 0)
     }
 

@@ -52,12 +52,15 @@ fn agent_id_by_email(c: &Conn, email: &str) -> Result<Option<AgentId>> {
     )
 }
 
-fn auth_token(c: &Conn, key: [u8; 32]) -> Result<Option<AuthToken>> {
-    one(
-        c,
-        "SELECT record FROM auth_tokens WHERE hash = $1",
-        &key.as_slice(),
-    )
+/// Locked inside a write: a sign-in's touch must not write back one a sign-out removed
+/// meanwhile.
+fn auth_token(c: &Conn, key: [u8; 32], lock: bool) -> Result<Option<AuthToken>> {
+    let sql = if lock {
+        "SELECT record FROM auth_tokens WHERE hash = $1 FOR UPDATE"
+    } else {
+        "SELECT record FROM auth_tokens WHERE hash = $1"
+    };
+    one(c, sql, &key.as_slice())
 }
 
 fn totp(c: &Conn, agent: AgentId, lock: bool) -> Result<Option<TotpRecord>> {
@@ -90,7 +93,7 @@ macro_rules! people_reads {
                 all(&self.c, "SELECT record FROM clients ORDER BY id")
             }
             fn auth_token(&mut self, key: [u8; 32]) -> Result<Option<AuthToken>> {
-                auth_token(&self.c, key)
+                auth_token(&self.c, key, $lock)
             }
             fn totp(&mut self, agent: AgentId) -> Result<Option<TotpRecord>> {
                 totp(&self.c, agent, $lock)
@@ -110,9 +113,10 @@ impl PeopleWrites for PgTx {
                 self.c
                     .execute("DELETE FROM agent_emails WHERE email = $1", &[&old_email])?;
             }
+            // No overwrite: an email another agent took meanwhile fails the write (the
+            // service checked it was free, but not under a lock).
             self.c.execute(
-                "INSERT INTO agent_emails (email, agent) VALUES ($1, $2) \
-                 ON CONFLICT (email) DO UPDATE SET agent = excluded.agent",
+                "INSERT INTO agent_emails (email, agent) VALUES ($1, $2)",
                 &[&new.email, &id.as_slice()],
             )?;
         }

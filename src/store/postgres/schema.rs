@@ -99,41 +99,50 @@ CREATE TABLE purge_log (at bigint PRIMARY KEY, record bytea NOT NULL);
 pub(super) fn migrate(db: &Db) -> Result<(), StoreError> {
     let conn = db.conn()?;
     db.block(async {
-        conn.batch_execute(
-            "CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value bytea NOT NULL)",
-        )
-        .await
-        .map_err(error)?;
-        loop {
-            let found = read_version(&conn).await?;
-            if found > SCHEMA_VERSION {
-                return Err(StoreError::TooNew {
-                    path: db.inner.target.clone().into(),
-                    found,
-                    supported: SCHEMA_VERSION,
-                });
-            }
-            let Some(m) = MIGRATIONS.iter().find(|m| m.to_version > found) else {
-                return Ok(());
-            };
-            conn.batch_execute("BEGIN").await.map_err(error)?;
-            let step = async {
-                conn.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-                    .await?;
-                // Another node may have applied it while this one waited for the lock.
-                if read_version(&conn).await.ok() == Some(found) {
-                    conn.batch_execute(m.sql).await?;
-                    write_version(&conn, m.to_version).await?;
-                }
-                conn.batch_execute("COMMIT").await
-            };
-            if let Err(e) = step.await {
-                let _ = conn.batch_execute("ROLLBACK").await;
-                return Err(error(e));
-            }
-            tracing::info!(migration = m.name, "applied store migration");
-        }
+        // Held for the whole run (nodes starting together on an empty database take turns,
+        // from the creation of `meta` on), and given back however it ends.
+        conn.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+            .await
+            .map_err(error)?;
+        let done = apply(db, &conn).await;
+        let _ = conn
+            .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+            .await;
+        done
     })
+}
+
+/// The migration steps, under the migration lock.
+async fn apply(db: &Db, conn: &tokio_postgres::Client) -> Result<(), StoreError> {
+    conn.batch_execute(
+        "CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value bytea NOT NULL)",
+    )
+    .await
+    .map_err(error)?;
+    loop {
+        let found = read_version(conn).await?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: db.inner.target.clone().into(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let Some(m) = MIGRATIONS.iter().find(|m| m.to_version > found) else {
+            return Ok(());
+        };
+        conn.batch_execute("BEGIN").await.map_err(error)?;
+        let step = async {
+            conn.batch_execute(m.sql).await?;
+            write_version(conn, m.to_version).await?;
+            conn.batch_execute("COMMIT").await
+        };
+        if let Err(e) = step.await {
+            let _ = conn.batch_execute("ROLLBACK").await;
+            return Err(error(e));
+        }
+        tracing::info!(migration = m.name, "applied store migration");
+    }
 }
 
 async fn read_version(conn: &tokio_postgres::Client) -> Result<u32, StoreError> {

@@ -87,29 +87,41 @@ fn prompts_asked_by(c: &Conn, cutoff: Timestamp) -> Result<Vec<SessionRequest>> 
     Ok(out)
 }
 
-fn finished_before(c: &Conn, cutoff: Timestamp, n: usize) -> Result<Vec<RequestId>> {
-    ids(
-        c,
+/// Inside a write (`lock`), the rows are locked and checked again once the lock is theirs:
+/// a request reopened meanwhile is no longer finished and is left alone.
+fn finished_before(c: &Conn, cutoff: Timestamp, n: usize, lock: bool) -> Result<Vec<RequestId>> {
+    let sql = if lock {
         "SELECT id FROM requests WHERE finished_at IS NOT NULL AND finished_at < $1 \
-         ORDER BY finished_at, id LIMIT $2",
-        ms(cutoff),
-        n,
-    )
+         ORDER BY finished_at, id LIMIT $2 FOR UPDATE"
+    } else {
+        "SELECT id FROM requests WHERE finished_at IS NOT NULL AND finished_at < $1 \
+         ORDER BY finished_at, id LIMIT $2"
+    };
+    ids(c, sql, ms(cutoff), n)
 }
 
-fn spent_outbox_before(c: &Conn, cutoff: Timestamp, n: usize) -> Result<Vec<OutboxItem>> {
+/// Locked inside a write, like `finished_before`: an item an operator retried meanwhile is
+/// pending again and stays.
+fn spent_outbox_before(
+    c: &Conn,
+    cutoff: Timestamp,
+    n: usize,
+    lock: bool,
+) -> Result<Vec<OutboxItem>> {
     if n == 0 {
         return Ok(Vec::new());
     }
     // IDs are ULIDs: ID order is creation order, so the old ones come first.
     let bound = ((cutoff.as_millisecond().max(0) as u128) << 80).to_be_bytes();
-    c.query(
-        "SELECT record FROM outbox WHERE id < $1 AND state <> 0 ORDER BY id LIMIT $2",
-        &[&bound.as_slice(), &limit(n)],
-    )?
-    .iter()
-    .map(|row| Conn::record(row, 0))
-    .collect()
+    let sql = if lock {
+        "SELECT record FROM outbox WHERE id < $1 AND state <> 0 ORDER BY id LIMIT $2 FOR UPDATE"
+    } else {
+        "SELECT record FROM outbox WHERE id < $1 AND state <> 0 ORDER BY id LIMIT $2"
+    };
+    c.query(sql, &[&bound.as_slice(), &limit(n)])?
+        .iter()
+        .map(|row| Conn::record(row, 0))
+        .collect()
 }
 
 fn purges(c: &Conn, n: usize) -> Result<Vec<PurgeRecord>> {
@@ -123,7 +135,7 @@ fn purges(c: &Conn, n: usize) -> Result<Vec<PurgeRecord>> {
 }
 
 macro_rules! sweep_reads {
-    ($t:ty) => {
+    ($t:ty, $lock:expr) => {
         impl SweepReads for $t {
             fn any_expiry_due(&mut self, now: Timestamp) -> Result<bool> {
                 any_expiry_due(&self.c, now)
@@ -144,14 +156,14 @@ macro_rules! sweep_reads {
                 prompts_asked_by(&self.c, cutoff)
             }
             fn finished_before(&mut self, cutoff: Timestamp, n: usize) -> Result<Vec<RequestId>> {
-                finished_before(&self.c, cutoff, n)
+                finished_before(&self.c, cutoff, n, $lock)
             }
             fn spent_outbox_before(
                 &mut self,
                 cutoff: Timestamp,
                 n: usize,
             ) -> Result<Vec<OutboxItem>> {
-                spent_outbox_before(&self.c, cutoff, n)
+                spent_outbox_before(&self.c, cutoff, n, $lock)
             }
             fn purges(&mut self, n: usize) -> Result<Vec<PurgeRecord>> {
                 purges(&self.c, n)
@@ -159,14 +171,16 @@ macro_rules! sweep_reads {
         }
     };
 }
-sweep_reads!(PgRead);
-sweep_reads!(PgTx);
+sweep_reads!(PgRead, false);
+sweep_reads!(PgTx, true);
 
 impl SweepWrites for PgTx {
     fn remove_outbox_items(&mut self, items: &[OutboxItem]) -> Result<()> {
         let ids: Vec<Vec<u8>> = items.iter().map(|i| i.id.to_be_bytes().to_vec()).collect();
-        self.c
-            .execute("DELETE FROM outbox WHERE id = ANY($1)", &[&ids])?;
+        self.c.execute(
+            "DELETE FROM outbox WHERE id = ANY($1) AND state <> 0",
+            &[&ids],
+        )?;
         Ok(())
     }
 
