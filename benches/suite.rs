@@ -697,10 +697,11 @@ fn main() {
     t.print();
 }
 
-/// 4. The same server on PostgreSQL against the embedded store, measured alike in the same
-/// run (`SUITE_ONLY=stores`): durable creates at 1, 16 and 64 clients, authed GET by id, and
-/// list pages and searches at size. The cluster is `SUITE_POSTGRES` (a superuser URL) or one
-/// `.ci/postgres` starts in `target/bench-pg` (with fsync on, as in production).
+/// Part 4 of the suite: the same server on PostgreSQL against the embedded store, measured
+/// alike in the same run (`SUITE_ONLY=stores`): durable creates at 1, 16 and 64 clients,
+/// authed GET by id, and list pages and searches at size. The cluster is `SUITE_POSTGRES` (a
+/// superuser URL) or one `.ci/postgres` starts in `target/bench-pg` (fsync on, as in
+/// production).
 mod stores {
     use super::*;
 

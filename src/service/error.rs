@@ -58,12 +58,6 @@ macro_rules! store_errors {
         }
     )*};
 }
-store_errors!(
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    crate::store::CodecError
-);
+store_errors!(crate::store::CodecError);
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
