@@ -510,11 +510,5 @@ fn note_mail_failed(tx: &mut Tx<'_>, item: &OutboxItem, now: Timestamp) -> Resul
         status,
     )?;
     tx.put_request(Some(&old), &rec)?;
-    Ok(Some(Change {
-        id: rec.id,
-        status: rec.status,
-        assignee: rec.assignee,
-        updated_at: rec.updated_at,
-        event: "mail_failed",
-    }))
+    Ok(Some(super::requests::change(&rec, "mail_failed")))
 }

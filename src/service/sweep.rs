@@ -220,13 +220,10 @@ fn expire_one(tx: &mut Tx<'_>, id: RequestId, now: Timestamp) -> Result<Option<C
     queue_end_user_mail(tx, &rec, now, MailKind::Expired)?;
     queue_agent_mails(tx, &rec, now, MailKind::AgentExpired, Actor::System)?;
     tx.put_request(Some(&old), &rec)?;
-    Ok(Some(Change {
-        id: rec.id,
-        status: rec.status,
-        assignee: rec.assignee,
-        updated_at: rec.updated_at,
-        event: EventKind::Expired.name(),
-    }))
+    Ok(Some(super::requests::change(
+        &rec,
+        EventKind::Expired.name(),
+    )))
 }
 
 /// Queues the nearest reminder owed on one request found due (and marks the longer ones
